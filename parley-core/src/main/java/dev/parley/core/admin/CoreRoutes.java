@@ -1,0 +1,106 @@
+package dev.parley.core.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.core.http.ApiException;
+import dev.parley.core.http.HttpExchange;
+import dev.parley.core.kernel.CoreKeys;
+import dev.parley.core.spi.ServerContext;
+import dev.parley.core.spi.StatsContributor;
+import dev.parley.protocol.Ids;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The kernel's routes: {@code /healthz}, {@code /metrics}, tokens, dev login and stats. */
+public final class CoreRoutes {
+  private final ServerContext ctx;
+  private final Supplier<String> scrape;
+  private final Instant started;
+
+  public CoreRoutes(ServerContext ctx, Supplier<String> scrape) {
+    this.ctx = ctx;
+    this.scrape = scrape;
+    this.started = ctx.clock().instant();
+  }
+
+  public void register() {
+    AdminAuth admin = ctx.adminAuth();
+    ctx.http()
+        .get("/healthz", this::health)
+        .get("/metrics", ex -> ex.respondText(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+            scrape.get()))
+        .post("/api/v1/tokens", admin.require(this::mintToken))
+        .post("/api/v1/dev/login", this::devLogin)
+        .get("/api/v1/stats", admin.require(this::stats));
+  }
+
+  private void health(HttpExchange ex) {
+    if (ctx.draining()) {
+      ex.respondJson(HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of("status", "draining"));
+    } else {
+      ex.respondJson(HttpResponseStatus.OK, Map.of("status", "ok"));
+    }
+  }
+
+  private void mintToken(HttpExchange ex) {
+    JsonNode body = ex.json();
+    String userId = body.path("userId").asText("");
+    if (!Ids.isValidUser(userId)) {
+      throw ApiException.badRequest("userId must be 1-64 characters of letters, digits and _ . @ -");
+    }
+    Duration maxTtl = ctx.config().get(CoreKeys.TOKEN_MAX_TTL);
+    Duration ttl = body.has("ttlSeconds") ? Duration.ofSeconds(body.path("ttlSeconds").asLong(-1))
+        : ctx.config().get(CoreKeys.TOKEN_DEFAULT_TTL);
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(maxTtl) > 0) {
+      throw ApiException.badRequest("ttlSeconds must be between 1 and " + maxTtl.toSeconds());
+    }
+    answerToken(ex, userId, ttl);
+  }
+
+  private void devLogin(HttpExchange ex) {
+    if (!ctx.config().get(CoreKeys.DEV_LOGIN)) {
+      throw new ApiException(HttpResponseStatus.NOT_FOUND, "DEV_LOGIN_DISABLED",
+          "dev login is switched off (admin.dev-login.enabled)");
+    }
+    if (ctx.config().get(CoreKeys.DEV_LOGIN_LOOPBACK_ONLY) && !ex.isLoopback()) {
+      throw ApiException.forbidden("dev login is accepted from this machine only");
+    }
+    String userId = ex.json().path("userId").asText("");
+    if (!Ids.isValidUser(userId)) {
+      throw ApiException.badRequest("userId must be 1-64 characters of letters, digits and _ . @ -");
+    }
+    answerToken(ex, userId, ctx.config().get(CoreKeys.TOKEN_DEFAULT_TTL));
+  }
+
+  private void answerToken(HttpExchange ex, String userId, Duration ttl) {
+    String token = ctx.tokens().mint(userId, ttl);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("token", token);
+    out.put("userId", userId);
+    out.put("expiresAt", ctx.clock().instant().plus(ttl).toString());
+    ex.respondJson(HttpResponseStatus.OK, out);
+  }
+
+  private void stats(HttpExchange ex) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Runtime rt = Runtime.getRuntime();
+    Map<String, Object> server = new LinkedHashMap<>();
+    server.put("startedAt", started.toString());
+    server.put("uptimeSeconds", Duration.between(started, ctx.clock().instant()).toSeconds());
+    server.put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
+    server.put("heapMaxBytes", rt.maxMemory());
+    server.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+    server.put("ioThreads", ctx.eventLoops().threads());
+    server.put("transport", ctx.eventLoops().isEpoll() ? "epoll" : "nio");
+    server.put("storeQueued", ctx.database().writer().queued());
+    out.put("server", server);
+    for (StatsContributor c : ctx.services().all(StatsContributor.class)) {
+      out.put(c.section(), c.stats());
+    }
+    ex.respondJson(HttpResponseStatus.OK, out);
+  }
+}

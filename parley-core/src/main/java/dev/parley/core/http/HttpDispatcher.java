@@ -1,0 +1,151 @@
+package dev.parley.core.http;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes each aggregated request to its handler or WebSocket endpoint. One per connection. */
+public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
+  public static final String WS_AGGREGATOR = "ws-aggregator";
+  public static final String WS_CONTROL = "ws-control";
+
+  private final HttpRouter router;
+
+  HttpDispatcher(HttpRouter router) {
+    this.router = router;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!req.decoderResult().isSuccess()) {
+      plain(ctx, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST", "malformed HTTP request");
+      return;
+    }
+    String path = new QueryStringDecoder(req.uri()).path();
+    if (HttpMethod.OPTIONS.equals(req.method())) {
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+      r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+          .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE, OPTIONS")
+          .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type")
+          .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
+          .set(HttpHeaderNames.CONTENT_LENGTH, 0);
+      ctx.writeAndFlush(r);
+      return;
+    }
+    WebSocketEndpoint ws = router.webSocketAt(path);
+    if (ws != null) {
+      upgrade(ctx, req, ws);
+      return;
+    }
+    boolean[] methodMismatch = new boolean[1];
+    HttpRouter.Match match = router.match(req.method(), path, methodMismatch);
+    if (match == null) {
+      if (methodMismatch[0]) {
+        plain(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", req.method() + " is not allowed on " + path);
+      } else {
+        plain(ctx, HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "no such path: " + path);
+      }
+      return;
+    }
+    byte[] body = ByteBufUtil.getBytes(req.content());
+    HttpExchange ex = new HttpExchange(ctx.channel(), req, body, match.params(), () -> stream(ctx));
+    try {
+      match.handler().handle(ex);
+    } catch (ApiException e) {
+      ex.respondError(e);
+    } catch (Exception | AssertionError e) {
+      log.error("{} {} failed", req.method(), path, e);
+      if (!ex.answered()) {
+        ex.respondError(new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error"));
+      }
+    }
+  }
+
+  private void stream(ChannelHandlerContext ctx) {
+    ChannelPipeline p = ctx.pipeline();
+    if (p.get(HttpPipeline.IDLE) != null) {
+      p.remove(HttpPipeline.IDLE);
+    }
+  }
+
+  private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketEndpoint endpoint) {
+    if (!HttpMethod.GET.equals(req.method())
+        || !req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        || !req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+      plain(ctx, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST", "this path takes WebSocket connections only");
+      return;
+    }
+    String subprotocols = endpoint.subprotocols().isEmpty() ? null : String.join(",", endpoint.subprotocols());
+    WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(endpoint.maxMessageBytes())
+        .allowExtensions(false)
+        .closeOnProtocolViolation(true)
+        .build();
+    String scheme = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? "wss://" : "ws://";
+    WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+        scheme + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri(), subprotocols, decoderConfig);
+    WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+      return;
+    }
+    if (endpoint.subprotocolRequired()) {
+      String requested = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+      boolean ok = false;
+      if (requested != null) {
+        for (String s : requested.split(",")) {
+          ok |= endpoint.subprotocols().contains(s.trim());
+        }
+      }
+      if (!ok) {
+        plain(ctx, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST",
+            "WebSocket subprotocol must be one of " + endpoint.subprotocols());
+        return;
+      }
+    }
+    ChannelPipeline p = ctx.pipeline();
+    // The HTTP-only handlers go; the handshaker swaps the codec for the WebSocket one at once
+    // (the HTTP codec itself leaves when the 101 answer is written).
+    p.remove(HttpPipeline.IDLE);
+    p.remove(HttpPipeline.IDLE_CLOSER);
+    p.remove(HttpPipeline.CHUNKED);
+    io.netty.channel.ChannelFuture done = handshaker.handshake(ctx.channel(), req);
+    // Installed before anything more is read, so no early frame can miss the endpoint.
+    p.addLast(WS_AGGREGATOR, new WebSocketFrameAggregator(endpoint.maxMessageBytes()));
+    p.addLast(WS_CONTROL, new WebSocketControlHandler(handshaker));
+    endpoint.configure(ctx.channel(), req, handshaker.selectedSubprotocol());
+    p.remove(this);
+    dev.parley.core.net.QuietExceptionHandler.moveToTail(p);
+    done.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+
+  private static void plain(ChannelHandlerContext ctx, HttpResponseStatus status, String code, String message) {
+    byte[] body = Json.bytes(Map.of("code", code, "message", message));
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    ctx.writeAndFlush(r).addListener(status.code() >= 400 && status.code() != 404 && status.code() != 405
+        ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+}

@@ -1,0 +1,2 @@
+/** The HTTP listener: routing, JSON answers, WebSocket upgrades for the modules' endpoints. */
+package dev.parley.core.http;

@@ -1,0 +1,88 @@
+package dev.parley.core.kernel;
+
+import dev.parley.core.config.ConfigKey;
+import dev.parley.core.net.ListenerKeys;
+import dev.parley.core.store.Synchronous;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The kernel's own configuration keys. Modules declare theirs in their own classes. */
+public final class CoreKeys {
+  private CoreKeys() {}
+
+  public static final ConfigKey<java.nio.file.Path> DATA_DIR = ConfigKey.path("data.dir", "./data",
+      "Directory of the SQLite database, generated secrets, recordings and HLS segments.");
+  public static final ConfigKey<String> LOG_LEVEL = ConfigKey.string("log.level", "info",
+      "Level of the server's own loggers: error, warn, info, debug or trace.");
+
+  public static final ConfigKey<Integer> IO_THREADS = ConfigKey.integer("server.io-threads", 0, 0, 1024,
+      "Event loop threads shared by every listener; 0 means one per CPU core.");
+  public static final ConfigKey<Boolean> NATIVE_TRANSPORT = ConfigKey.bool("server.native-transport", true,
+      "Use epoll on Linux when available (NIO otherwise).");
+  public static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("server.shutdown-grace",
+      Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(5),
+      "How long shutdown waits for clients to be told to reconnect and for queued work to finish.");
+  public static final ConfigKey<Long> WRITE_BUFFER_HIGH = ConfigKey.size("server.write-buffer-high", 64 * 1024, 1024,
+      64L << 20, "Bytes queued for one connection above which it counts as not writable (slow-consumer checks).");
+  public static final ConfigKey<Long> WRITE_BUFFER_LOW = ConfigKey.size("server.write-buffer-low", 32 * 1024, 512,
+      64L << 20, "Bytes queued below which a not-writable connection becomes writable again.");
+
+  public static final ListenerKeys HTTP = new ListenerKeys("http", "HTTP", 8080, 1000);
+  public static final ConfigKey<Long> HTTP_MAX_REQUEST = ConfigKey.size("http.max-request-size", 1 << 20, 1024,
+      64L << 20, "Largest accepted HTTP request body; bounds memory per request.");
+  public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = ConfigKey.duration("http.idle-timeout",
+      Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1),
+      "Plain HTTP connections with no traffic for this long are closed (WebSocket endpoints have their own).");
+
+  public static final ConfigKey<java.nio.file.Path> TLS_CERT = ConfigKey.path("tls.cert-file", null,
+      "PEM certificate chain for every listener with tls enabled.");
+  public static final ConfigKey<java.nio.file.Path> TLS_KEY = ConfigKey.path("tls.key-file", null,
+      "PEM private key (PKCS#8) of tls.cert-file.");
+  public static final ConfigKey<String> TLS_KEY_PASSWORD = ConfigKey.secret("tls.key-password",
+      "Password of tls.key-file, if it is encrypted.");
+
+  public static final ConfigKey<String> ADMIN_SECRET = ConfigKey.secret("admin.secret",
+      "Bearer secret of the admin API. Unset: generated on first start into <data.dir>/admin.secret.");
+  public static final ConfigKey<Boolean> DEV_LOGIN = ConfigKey.bool("admin.dev-login.enabled", true,
+      "POST /api/v1/dev/login mints a token for any user id without a secret. Switch off in production.");
+  public static final ConfigKey<Boolean> DEV_LOGIN_LOOPBACK_ONLY = ConfigKey.bool("admin.dev-login.loopback-only",
+      true, "Dev login answers clients on this machine only.");
+
+  public static final ConfigKey<String> JWT_SECRET = ConfigKey.secret("auth.jwt.secret",
+      "HS256 secret (32+ bytes) that signs and verifies tokens. Unset: generated into <data.dir>/jwt.secret.");
+  public static final ConfigKey<List<String>> JWT_PUBLIC_KEYS = ConfigKey.list("auth.jwt.public-keys", List.of(),
+      "PEM public key files (RSA, Ed25519, EC) accepted for tokens your backend signs; kid = file name without extension.");
+  public static final ConfigKey<String> JWT_ISSUER = ConfigKey.string("auth.jwt.issuer", null,
+      "When set, tokens must carry this iss, and minted tokens carry it.");
+  public static final ConfigKey<Duration> JWT_CLOCK_SKEW = ConfigKey.duration("auth.jwt.clock-skew",
+      Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10), "Tolerance when checking exp and nbf.");
+  public static final ConfigKey<Duration> TOKEN_DEFAULT_TTL = ConfigKey.duration("auth.token.default-ttl",
+      Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(365), "Lifetime of dev-login tokens and of minted "
+          + "tokens that give no ttlSeconds.");
+  public static final ConfigKey<Duration> TOKEN_MAX_TTL = ConfigKey.duration("auth.token.max-ttl",
+      Duration.ofDays(30), Duration.ofSeconds(1), Duration.ofDays(3650), "Longest lifetime the admin API mints.");
+
+  public static final ConfigKey<Synchronous> STORE_SYNCHRONOUS = ConfigKey.choice("store.sqlite.synchronous",
+      Synchronous.class, Synchronous.FULL, "full: a commit is on disk before anyone is told it is stored; "
+          + "normal: survives a process crash, not power loss; off: benchmarks only.");
+  public static final ConfigKey<Integer> STORE_MAX_BATCH = ConfigKey.integer("store.commit.max-batch", 4096, 1,
+      1_000_000, "Most write operations in one group commit.");
+  public static final ConfigKey<Integer> STORE_QUEUE = ConfigKey.integer("store.commit.queue-capacity", 100_000,
+      100, 10_000_000, "Write operations that may wait for the writer; beyond it writes are refused (overload).");
+  public static final ConfigKey<Integer> STORE_READERS = ConfigKey.integer("store.readers", 4, 1, 64,
+      "Reader threads (each with its own SQLite connection) for sync, history and lists.");
+  public static final ConfigKey<Integer> BLOCKING_THREADS = ConfigKey.integer("server.blocking-threads", 8, 1, 256,
+      "Threads for blocking work other than storage (HTTP callbacks, file writes).");
+
+  /** Every core key. */
+  public static List<ConfigKey<?>> all() {
+    List<ConfigKey<?>> keys = new ArrayList<>(List.of(DATA_DIR, LOG_LEVEL, IO_THREADS, NATIVE_TRANSPORT,
+        SHUTDOWN_GRACE, WRITE_BUFFER_HIGH, WRITE_BUFFER_LOW, BLOCKING_THREADS));
+    keys.addAll(HTTP.all());
+    keys.addAll(List.of(HTTP_MAX_REQUEST, HTTP_IDLE_TIMEOUT, TLS_CERT, TLS_KEY, TLS_KEY_PASSWORD, ADMIN_SECRET,
+        DEV_LOGIN, DEV_LOGIN_LOOPBACK_ONLY, JWT_SECRET, JWT_PUBLIC_KEYS, JWT_ISSUER, JWT_CLOCK_SKEW,
+        TOKEN_DEFAULT_TTL, TOKEN_MAX_TTL, STORE_SYNCHRONOUS, STORE_MAX_BATCH, STORE_QUEUE, STORE_READERS));
+    return keys;
+  }
+}

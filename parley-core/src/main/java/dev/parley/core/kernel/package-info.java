@@ -1,0 +1,2 @@
+/** The kernel: the core's config keys, module start and graceful stop. */
+package dev.parley.core.kernel;

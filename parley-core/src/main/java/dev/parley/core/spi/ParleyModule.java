@@ -1,0 +1,44 @@
+package dev.parley.core.spi;
+
+import dev.parley.core.config.ConfigKey;
+import dev.parley.core.store.Migration;
+import java.util.List;
+
+/**
+ * A system of the server (IM, MQTT, live, calls), found with {@link java.util.ServiceLoader}.
+ * The kernel collects every module's config keys and migrations, then starts modules in
+ * {@link #order()}; on shutdown it calls {@link #drain()} on each (tell clients to go), then
+ * {@link #stop()} in reverse order.
+ */
+public interface ParleyModule {
+  /** Short name: "im", "mqtt", "live", "rtc". */
+  String name();
+
+  /** Lower starts first. IM is 100; modules that use IM's services start after it. */
+  default int order() {
+    return 500;
+  }
+
+  default List<ConfigKey<?>> configKeys() {
+    return List.of();
+  }
+
+  default List<Migration> migrations() {
+    return List.of();
+  }
+
+  /**
+   * Reads config, registers routes, listeners and services. Listeners are bound by the kernel
+   * after every module has started.
+   */
+  void start(ServerContext context) throws Exception;
+
+  /**
+   * The server is going down and no longer accepts connections: tell connected clients (for
+   * example, a GoAway so they reconnect to another node) and close them. Must not block long.
+   */
+  default void drain() {}
+
+  /** Releases what the module holds; the store is still open. */
+  default void stop() {}
+}

@@ -1,0 +1,56 @@
+package dev.parley.core.spi;
+
+import dev.parley.core.admin.AdminAuth;
+import dev.parley.core.auth.TokenService;
+import dev.parley.core.config.Config;
+import dev.parley.core.http.HttpRouter;
+import dev.parley.core.net.EventLoops;
+import dev.parley.core.net.TcpListener;
+import dev.parley.core.store.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+
+/** What the kernel gives a module at start. */
+public interface ServerContext {
+  Config config();
+
+  /** The one event loop group of every listener, and the channel classes that go with it. */
+  EventLoops eventLoops();
+
+  /** Routes and WebSocket endpoints of the HTTP listener. */
+  HttpRouter http();
+
+  /** Asks the kernel to bind a TCP listener once every module has started. */
+  void listen(TcpListener listener);
+
+  /** The port a listener is bound to (after start; useful with port 0). */
+  int boundPort(String listenerName);
+
+  MeterRegistry metrics();
+
+  Database database();
+
+  TokenService tokens();
+
+  /** Guards admin-only HTTP routes with the admin secret. */
+  AdminAuth adminAuth();
+
+  ServiceRegistry services();
+
+  /** The server TLS context from {@code tls.cert-file} and {@code tls.key-file}. */
+  SslContext serverTls();
+
+  /** The data directory ({@code data.dir}). */
+  Path dataDir();
+
+  Clock clock();
+
+  /** A bounded pool for short blocking work that is not storage (HTTP callbacks, file I/O). */
+  ExecutorService blocking();
+
+  /** Whether the server is shutting down (health turns 503, modules refuse new work). */
+  boolean draining();
+}

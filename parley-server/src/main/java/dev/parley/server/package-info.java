@@ -1,0 +1,2 @@
+/** The Parley executable: module discovery and process lifecycle. */
+package dev.parley.server;
