@@ -1,0 +1,44 @@
+package dev.parley.im.session;
+
+import dev.parley.im.net.OutFrame;
+import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.KickReason;
+import dev.parley.protocol.im.Message;
+import dev.parley.protocol.im.Platform;
+import io.netty.channel.EventLoop;
+import java.util.List;
+
+/**
+ * One logged-in device connection, as the rest of IM sees it. Methods marked "event loop" must be
+ * called on {@link #eventLoop()}; the others are safe from any thread.
+ */
+public interface Session {
+  String user();
+
+  String deviceId();
+
+  Platform platform();
+
+  /** Unique id of this session (as listed and kicked by the admin API). */
+  String sessionId();
+
+  EventLoop eventLoop();
+
+  /** Event loop: writes pushed messages (tracked until acknowledged), without flushing. */
+  void push(OutFrame frame, List<Message> messages);
+
+  /** Event loop: writes a frame without flushing. */
+  void write(OutFrame frame);
+
+  /** Event loop: flushes what was written. */
+  void flush();
+
+  /** Any thread: sends one frame and flushes. */
+  void send(Frame frame);
+
+  /** Any thread: tells the session why and closes it; it must not reconnect on its own. */
+  void kick(KickReason reason, String message);
+
+  /** Any thread: a description for the admin API. */
+  SessionInfo info();
+}
