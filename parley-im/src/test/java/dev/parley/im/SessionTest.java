@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.im.testing.ImServer;
+import dev.parley.im.testing.ImServerExtension;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
 import dev.parley.protocol.im.ErrorCode;
@@ -13,36 +14,26 @@ import dev.parley.protocol.im.ListConversations;
 import dev.parley.protocol.im.Login;
 import dev.parley.protocol.im.Platform;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Login, tokens, kick policy, heartbeats and timeouts, over every transport. */
 class SessionTest {
-  static ImServer server;
+  @RegisterExtension
+  static final ImServerExtension SERVER = new ImServerExtension(
+      b -> b.set("im.login-timeout", "500ms").set("im.heartbeat.max-interval", "1s"));
 
-  @BeforeAll
-  static void start() {
-    server = ImServer.builder().set("im.login-timeout", "500ms").set("im.heartbeat.max-interval", "1s").start();
+  static ImServer server() {
+    return SERVER.server();
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  @AfterEach
-  void closeClients() {
-    server.closeClients();
-  }
 
   @ParameterizedTest
   @EnumSource(Transport.class)
   void loginWithAValidTokenAnswersLoginOk(Transport t) {
-    Frame f = server.connect(t).login(server.token("alice"), "phone-1");
+    Frame f = server().connect(t).login(server().token("alice"), "phone-1");
     assertThat(f.hasLoginOk()).isTrue();
     assertThat(f.getLoginOk().getUserId()).isEqualTo("alice");
     assertThat(f.getLoginOk().getIdleTimeoutMs()).isEqualTo(1500);
@@ -53,7 +44,7 @@ class SessionTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void badTokenIsRefusedAndClosed(Transport t) {
-    ImTestClient c = server.connect(t);
+    ImTestClient c = server().connect(t);
     Frame f = c.login("not-a-token", "d");
     assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_TOKEN);
     await().atMost(Duration.ofSeconds(5)).until(c::isClosed);
@@ -61,16 +52,16 @@ class SessionTest {
 
   @Test
   void expiredTokenIsRefusedAsExpired() {
-    String expired = server.kernel().kernel().context().tokens().mint("alice", Duration.ofSeconds(-60));
-    ImTestClient c = server.connect(Transport.TCP);
+    String expired = server().kernel().kernel().context().tokens().mint("alice", Duration.ofSeconds(-60));
+    ImTestClient c = server().connect(Transport.TCP);
     assertThat(c.login(expired, "d").getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_TOKEN_EXPIRED);
     await().atMost(Duration.ofSeconds(5)).until(c::isClosed);
   }
 
   @Test
   void tokenExpiringDuringTheSessionKicksIt() {
-    String shortLived = server.kernel().kernel().context().tokens().mint("alice", Duration.ofMillis(1500));
-    ImTestClient c = server.connect(Transport.TCP);
+    String shortLived = server().kernel().kernel().context().tokens().mint("alice", Duration.ofMillis(1500));
+    ImTestClient c = server().connect(Transport.TCP);
     assertThat(c.login(shortLived, "d").hasLoginOk()).isTrue();
     c.heartbeat();
     Frame kicked = c.nextEvent(Duration.ofSeconds(10));
@@ -80,9 +71,9 @@ class SessionTest {
 
   @Test
   void unsupportedProtocolVersionIsRefused() {
-    ImTestClient c = server.connect(Transport.TCP);
+    ImTestClient c = server().connect(Transport.TCP);
     Frame f = c.call(Frame.newBuilder().setLogin(Login.newBuilder().setProtocolVersion(99)
-        .setToken(server.token("alice")).setDeviceId("d")));
+        .setToken(server().token("alice")).setDeviceId("d")));
     assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNSUPPORTED_VERSION);
     assertThat(f.getError().getMessage()).contains("99");
     await().atMost(Duration.ofSeconds(5)).until(c::isClosed);
@@ -91,7 +82,7 @@ class SessionTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void requestBeforeLoginIsRefusedAndClosed(Transport t) {
-    ImTestClient c = server.connect(t);
+    ImTestClient c = server().connect(t);
     Frame f = c.call(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance()));
     assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_NOT_LOGGED_IN);
     await().atMost(Duration.ofSeconds(5)).until(c::isClosed);
@@ -99,8 +90,8 @@ class SessionTest {
 
   @Test
   void secondLoginOnTheSameConnectionIsRefused() {
-    ImTestClient c = server.login(Transport.TCP, "alice", "d");
-    assertThat(c.login(server.token("alice"), "d").getError().getCode())
+    ImTestClient c = server().login(Transport.TCP, "alice", "d");
+    assertThat(c.login(server().token("alice"), "d").getError().getCode())
         .isEqualTo(ErrorCode.ERROR_CODE_ALREADY_LOGGED_IN);
     assertThat(c.isClosed()).isFalse();
   }
@@ -108,7 +99,7 @@ class SessionTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void connectionThatNeverLogsInIsClosedAfterTheLoginTimeout(Transport t) {
-    ImTestClient c = server.connect(t);
+    ImTestClient c = server().connect(t);
     Frame f = c.nextEvent(Duration.ofSeconds(5));
     assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_LOGIN_TIMEOUT);
     await().atMost(Duration.ofSeconds(5)).until(c::isClosed);
@@ -117,7 +108,7 @@ class SessionTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void silentConnectionIsClosedAfterTheIdleTimeout(Transport t) {
-    ImTestClient c = server.login(t, "idle-" + t, "d");
+    ImTestClient c = server().login(t, "idle-" + t, "d");
     Frame f = c.nextEvent(Duration.ofSeconds(10));
     assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_IDLE_TIMEOUT);
     await().atMost(Duration.ofSeconds(5)).until(c::isClosed);
@@ -126,7 +117,7 @@ class SessionTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void heartbeatsKeepAConnectionAliveAndAreAnswered(Transport t) {
-    ImTestClient c = server.login(t, "beat-" + t, "d");
+    ImTestClient c = server().login(t, "beat-" + t, "d");
     long until = System.nanoTime() + Duration.ofMillis(4000).toNanos();
     // Three idle timeouts long, a heartbeat every 500 ms: the connection must stay.
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -139,15 +130,15 @@ class SessionTest {
 
   @Test
   void loginOnTheSameDeviceKicksTheOlderSession() {
-    ImTestClient first = server.login(Transport.TCP, "bob", "phone");
-    ImTestClient other = server.login(Transport.WS_BINARY, "bob", "laptop");
-    server.login(Transport.WS_JSON, "bob", "phone");
+    ImTestClient first = server().login(Transport.TCP, "bob", "phone");
+    ImTestClient other = server().login(Transport.WS_BINARY, "bob", "laptop");
+    server().login(Transport.WS_JSON, "bob", "phone");
     Frame kicked = first.nextEvent(Duration.ofSeconds(5));
     assertThat(kicked.getKicked().getReason()).isEqualTo(KickReason.KICK_REASON_REPLACED);
     await().atMost(Duration.ofSeconds(5)).until(first::isClosed);
     other.heartbeat();
     assertThat(other.isClosed()).isFalse();
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.im().directory().sessions("bob").length == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> server().im().directory().sessions("bob").length == 2);
   }
 
   @Test
@@ -178,10 +169,10 @@ class SessionTest {
 
   @Test
   void logoutAnswersOkAndCloses() {
-    ImTestClient c = server.login(Transport.TCP, "erin", "d");
+    ImTestClient c = server().login(Transport.TCP, "erin", "d");
     Frame f = c.call(Frame.newBuilder().setLogout(dev.parley.protocol.im.Logout.getDefaultInstance()));
     assertThat(f.hasOk()).isTrue();
     await().atMost(Duration.ofSeconds(5)).until(c::isClosed);
-    await().atMost(Duration.ofSeconds(5)).until(() -> !server.im().directory().isOnline("erin"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !server().im().directory().isOnline("erin"));
   }
 }

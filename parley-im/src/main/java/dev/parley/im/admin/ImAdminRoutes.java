@@ -107,26 +107,23 @@ public final class ImAdminRoutes {
       if (!Ids.isValidUser(toUser)) {
         throw ApiException.badRequest("invalid toUser");
       }
-      im.store().send(Ids.system(toUser), draft.build(), (sent, error) -> {
-        if (error != null) {
-          answerError(ex, error);
-        } else if (sent.stored() == null) {
-          answer(ex, sent.ack().getConversation(), sent.ack().getSeq(), sent.ack().getTimestamp(), true);
-        } else {
-          delivered(ex, sent.stored());
-        }
-      });
+      im.store().send(Ids.system(toUser), draft.build(), (sent, error) -> answerSent(ex, sent, error));
     } else {
       if (!Ids.isValidGroup(toGroup)) {
         throw ApiException.badRequest("invalid toGroup");
       }
-      im.store().announce(toGroup, draft.build(), (stored, error) -> {
-        if (error != null) {
-          answerError(ex, error);
-        } else {
-          delivered(ex, stored);
-        }
-      });
+      im.store().announce(toGroup, draft.build(), (sent, error) -> answerSent(ex, sent, error));
+    }
+  }
+
+  /** Writer thread on success: push the new message (not a resend's) and answer. */
+  private void answerSent(HttpExchange ex, dev.parley.im.store.Outcomes.Sent sent, ImException error) {
+    if (error != null) {
+      answerError(ex, error);
+    } else if (sent.stored() == null) {
+      answer(ex, sent.ack().getConversation(), sent.ack().getSeq(), sent.ack().getTimestamp(), true);
+    } else {
+      delivered(ex, sent.stored());
     }
   }
 

@@ -197,8 +197,9 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
         .setMaxHeartbeatIntervalMs((int) im.settings().heartbeatMax().toMillis())
         .setServerTime(System.currentTimeMillis())
         .setMaxMessageBytes(im.settings().maxMessageBytes());
-    send(Frame.newBuilder().setReq(req).setLoginOk(ok).build());
+    // Registered before LoginOk is sent: whatever commits after the client hears LoginOk is pushed.
     im.sessionOpened(this);
+    send(Frame.newBuilder().setReq(req).setLoginOk(ok).build());
     log.debug("{} logged in as {} device {} ({})", channel, user, deviceId, platform);
   }
 

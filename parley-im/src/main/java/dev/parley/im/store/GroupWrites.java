@@ -196,15 +196,6 @@ final class GroupWrites {
         Map.of("by", actor, "user", user, "role", roleName(role)), s.members.keySet()));
   }
 
-  /** A system message from the server into a group (admin API); the group must exist. */
-  StoredMessage announce(Connection c, String groupId, Message draft) throws SQLException {
-    ConvState s = state.find(c, Ids.group(groupId));
-    if (s == null || s.groupId == null) {
-      throw new ImException(ErrorCode.ERROR_CODE_NOT_FOUND, "no group " + groupId);
-    }
-    return messages.insert(c, s, draft, clock.millis());
-  }
-
   private ConvState group(Connection c, String groupId, String actor) throws SQLException {
     if (!Ids.isValidGroup(groupId)) {
       throw new ImException(ErrorCode.ERROR_CODE_BAD_REQUEST, "invalid group id");

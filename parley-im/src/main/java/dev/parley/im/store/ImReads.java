@@ -49,9 +49,7 @@ final class ImReads {
       ps.setString(1, user);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          long left = rs.getLong(5);
-          out.add(new Membership(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-              rs.wasNull() ? null : left, rs.getLong(6)));
+          out.add(membershipOf(rs));
         }
       }
     }
@@ -64,14 +62,15 @@ final class ImReads {
       ps.setString(1, cid);
       ps.setString(2, user);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        long left = rs.getLong(5);
-        return new Membership(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-            rs.wasNull() ? null : left, rs.getLong(6));
+        return rs.next() ? membershipOf(rs) : null;
       }
     }
+  }
+
+  private static Membership membershipOf(ResultSet rs) throws SQLException {
+    long left = rs.getLong(5);
+    Long leftSeq = rs.wasNull() ? null : left;
+    return new Membership(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), leftSeq, rs.getLong(6));
   }
 
   /** Messages of {@code conv} with from &lt; seq &le; to, ascending, at most {@code limit}. */
@@ -250,7 +249,7 @@ final class ImReads {
   static List<Member> members(Connection c, long conv) throws SQLException {
     List<Member> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT user, role, joined_at FROM im_members"
-        + " WHERE conv = ? AND left_seq IS NULL ORDER BY joined_at, user")) {
+        + " WHERE conv = ? AND left_seq IS NULL ORDER BY role DESC, joined_at, user")) {
       ps.setLong(1, conv);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

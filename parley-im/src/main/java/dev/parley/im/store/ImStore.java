@@ -82,9 +82,9 @@ public final class ImStore {
     write(c -> groups.setRole(c, actor, groupId, user, role), done);
   }
 
-  /** A server message into an existing group. */
-  public void announce(String groupId, Message draft, Callback<StoredMessage> done) {
-    write(c -> groups.announce(c, groupId, draft), done);
+  /** A server message into an existing group (idempotent by the draft's client id, if any). */
+  public void announce(String groupId, Message draft, Callback<Outcomes.Sent> done) {
+    write(c -> messages.append(c, dev.parley.protocol.Ids.group(groupId), draft), done);
   }
 
   /** Raises delivered cursors: conversation → (user → seq). Best effort: a full queue drops it. */

@@ -52,6 +52,20 @@ public final class ImServer implements AutoCloseable {
     return kernel.kernel().context().services().first(ImService.class).orElseThrow();
   }
 
+  /** How many messages the store holds for one conversation. */
+  public long storedMessages(String cid) {
+    return kernel.kernel().context().database().read(c -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM im_messages m"
+          + " JOIN im_conversations v ON v.id = m.conv WHERE v.cid = ?")) {
+        ps.setString(1, cid);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }).join();
+  }
+
   /** A new connection (closed with the server or {@link #closeClients()}). */
   public ImTestClient connect(ImTestClient.Transport transport) {
     ImTestClient c = ImTestClient.connect(transport, tcpPort(), httpPort());
