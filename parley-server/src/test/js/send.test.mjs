@@ -93,6 +93,18 @@ describe('send', () => {
     await assert.rejects(out.done, (e) => e.code === 'MESSAGE_TOO_LARGE' && e.message === 'too big');
   });
 
+  it('fails a message over the server\'s size limit without sending it', async () => {
+    const h = harness();
+    h.client.login('t');
+    const ws = await h.online({ loginOk: { maxMessageBytes: 10 } });
+    const fits = h.client.send({ to: 'bob', text: 'ééééé' });
+    const big = h.client.send({ to: 'bob', text: 'éééééé' });
+    const custom = h.client.send({ to: 'bob', custom: { type: 'abcd', data: new Uint8Array(7) } });
+    await assert.rejects(big.done, (e) => e.code === 'MESSAGE_TOO_LARGE');
+    await assert.rejects(custom.done, (e) => e.code === 'MESSAGE_TOO_LARGE');
+    assert.deepEqual(ws.framesOf('send').map((f) => f.send.clientId), [fits.clientId]);
+  });
+
   it('waits out a rate limit and sends again', async () => {
     const h = harness();
     h.client.login('t');

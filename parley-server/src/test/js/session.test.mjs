@@ -232,3 +232,73 @@ describe('reconnect', () => {
     assert.equal((await again).userId, 'alice');
   });
 });
+
+describe('robustness', () => {
+  it('logs out without the server answering, after a short wait', async () => {
+    const h = harness();
+    h.client.login('t');
+    await h.online();
+    const bye = h.client.logout();
+    await h.clock.advance(2_000);
+    await bye;
+    assert.equal(h.client.state, State.OFFLINE);
+    await h.clock.advance(600_000);
+    assert.equal(h.sockets(), 1);
+  });
+
+  it('waits at least as long as a rate-limited login is told to', async () => {
+    const h = harness({ random: () => 0 });
+    h.client.login(() => 't');
+    await flush();
+    h.ws().open();
+    h.ws().reply(h.ws().last('login'), { error: { code: 'ERROR_CODE_RATE_LIMITED', retryAfterMs: 7_000 } });
+    assert.equal(h.of('state').pop().retryInMs, 7_000);
+  });
+
+  it('reports a frame that is not JSON and keeps going', async () => {
+    const h = harness();
+    h.client.login('t');
+    const ws = await h.online();
+    ws.onmessage({ data: '{nope' });
+    ws.receive({ push: { messages: [{ conversation: 'u:alice:bob', seq: '1', text: 'x' }] } });
+    assert.equal(h.of('error')[0].code, 'PROTOCOL_ERROR');
+    assert.equal(h.of('message').length, 1);
+  });
+
+  it('keeps its books when an app listener throws', async () => {
+    const reported = [];
+    const saved = globalThis.reportError;
+    globalThis.reportError = (e) => reported.push(e.message);
+    try {
+      const h = harness();
+      h.client.on('message', () => { throw new Error('app bug'); });
+      h.client.login('t');
+      const ws = await h.online();
+      ws.receive({ push: { messages: [{ conversation: 'u:alice:bob', seq: '1' }, { conversation: 'u:alice:bob', seq: '2' }] } });
+      assert.deepEqual(reported, ['app bug', 'app bug']);
+      assert.deepEqual(ws.last('ack').ack.cursors, [{ conversation: 'u:alice:bob', seq: '2' }]);
+    } finally {
+      globalThis.reportError = saved;
+    }
+  });
+
+  it('rejects waiting requests when kicked', async () => {
+    const h = harness();
+    h.client.login('t');
+    const ws = await h.online();
+    ws.drop();
+    const pending = h.client.conversations();
+    await h.clock.advance(0);
+    assert.equal(h.sockets(), 2);
+    h.ws().open();
+    h.ws().receive({ kicked: { reason: 'KICK_REASON_ADMIN' } });
+    await assert.rejects(pending, (e) => e.code === 'KICKED');
+    assert.equal(h.client.state, State.KICKED);
+  });
+
+  it('refuses a second login while one is active', () => {
+    const h = harness();
+    h.client.login('t');
+    assert.throws(() => h.client.login('t'), (e) => e.code === 'ALREADY_LOGGED_IN');
+  });
+});

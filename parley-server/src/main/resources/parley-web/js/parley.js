@@ -193,6 +193,14 @@ function toBytes(data) {
   return new TextEncoder().encode(JSON.stringify(data));
 }
 
+/** Bytes of a message's content as the server counts them against its limit. */
+function contentSize(body) {
+  const enc = new TextEncoder();
+  let n = body.text ? enc.encode(body.text).length : 0;
+  if (body.custom) n += enc.encode(body.custom.type).length + Math.floor((body.custom.data.length * 3) / 4) - (body.custom.data.match(/=*$/)[0].length);
+  return n;
+}
+
 /** A message as the app sees it: numbers for seq and times, short names for kinds. */
 export function toMessage(m) {
   return {
@@ -358,7 +366,8 @@ class Receiver {
  * connectTimeoutMs, requestTimeoutMs, sendAckTimeoutMs (resend after), sendDeadlineMs (fail
  * after), backoffInitialMs, backoffMaxMs, backoffJitter (0..1), syncLimit, syncRecent (how many
  * recent messages a conversation new to this device starts with; 0 = from its start),
- * networkEvents (reconnect when the browser goes online), and for tests WebSocket, clock, random.
+ * networkEvents (in browsers: reconnect when the network comes back, check the link when the page is
+ * shown again, save cursors when it is left), and for tests WebSocket, clock, random.
  */
 export class ParleyClient {
   #o;
@@ -407,7 +416,12 @@ export class ParleyClient {
     }
     this.#receiver = new Receiver(this.#o.maxAheadPerConversation);
     if (this.#o.networkEvents !== false && typeof globalThis.addEventListener === 'function') {
+      // The network is back, or a frozen tab wakes up: reconnect now, or check the link at once.
       globalThis.addEventListener('online', () => this.reconnectNow());
+      globalThis.document?.addEventListener?.('visibilitychange', () => {
+        if (globalThis.document.visibilityState === 'visible') this.reconnectNow();
+      });
+      globalThis.addEventListener('pagehide', () => this.#persistNow());
     }
   }
 
@@ -928,7 +942,7 @@ export class ParleyClient {
   }
 
   #enqueue(type, body, info) {
-    const e = { type, body, info, timers: {}, req: 0 };
+    const e = { type, body, info, timers: {}, req: 0, size: contentSize(body) };
     e.out = { clientId: body.clientId, ...info, status: 'pending', createdAt: this.#clock.now(), ack: null, error: null };
     e.out.done = new Promise((resolve, reject) => {
       e.resolve = resolve;
@@ -946,6 +960,12 @@ export class ParleyClient {
   #transmit(e) {
     this.#clearEntryTimer(e, 'resend');
     if (!this.#ready) return;
+    const max = this.#session?.maxMessageBytes || 0;
+    if (max > 0 && e.size > max) {
+      // The server would refuse it; past the frame limit it would even close the connection.
+      this.#fail(e, new ParleyError('MESSAGE_TOO_LARGE', `message of ${e.size} bytes exceeds the limit of ${max}`));
+      return;
+    }
     if (e.req) this.#sendReqs.delete(e.req);
     e.req = this.#nextReq();
     this.#sendReqs.set(e.req, e.body.clientId);
