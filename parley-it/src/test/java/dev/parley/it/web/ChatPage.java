@@ -62,7 +62,9 @@ final class ChatPage {
   }
 
   void open(String conversation) {
-    driver.findElement(By.cssSelector("#conversations li[data-conversation='" + conversation + "']")).click();
+    // The list is redrawn whenever something arrives, so find and click in one step in the page.
+    await().until(() -> Boolean.TRUE.equals(js("const li = document.querySelector(\"#conversations li[data-conversation='"
+        + conversation + "']\"); if (li) li.click(); return !!li;")));
     await().until(() -> conversation.equals(js("return sessionStorage.getItem('parley:open')")));
   }
 

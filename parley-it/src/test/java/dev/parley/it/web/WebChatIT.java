@@ -106,13 +106,15 @@ class WebChatIT {
     dave.send("hi carol");
     await().until(() -> carol.bubbles("hi carol").size() == 1);
 
+    // erin is online when she is added: her page learns of the group from a push in its middle.
+    ChatPage erin = page("erin");
     carol.addMembers("erin");
     await().until(() -> carol.text("chat-status").contains("erin"));
-    ChatPage erin = page("erin");
     await().until(() -> erin.titles().contains("team"));
     erin.open(group);
     erin.send("hi all");
     await().until(() -> carol.bubbles("hi all").size() == 1 && dave.bubbles("hi all").size() == 1);
+    assertThat(erin.bubbles()).extracting(ChatPage.Bubble::text).doesNotContain("hello team", "hi carol").contains("hi all");
   }
 
   @Test

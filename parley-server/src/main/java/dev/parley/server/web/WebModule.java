@@ -5,6 +5,8 @@ import dev.parley.core.http.HttpRouter;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves the web chat page at {@code /} and the JavaScript SDK at {@code /js/parley.js} from the
@@ -13,6 +15,7 @@ import java.util.List;
  * {@code /live}, {@code /{app}/{stream}.flv}, ...) stay theirs.
  */
 public final class WebModule implements ParleyModule {
+  private static final Logger log = LoggerFactory.getLogger(WebModule.class);
   /** Where the page and the SDK sit on the class path. */
   static final String ROOT = "parley-web/";
 
@@ -47,5 +50,6 @@ public final class WebModule implements ParleyModule {
     for (String dir : List.of("js", "css", "chat")) {
       http.get("/" + dir + "/**", ex -> files.serve(ex, dir + "/" + ex.pathParam("**")));
     }
+    log.info("web chat page at / and the JavaScript SDK at /js/parley.js on the HTTP listener");
   }
 }
