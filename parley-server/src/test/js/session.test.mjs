@@ -74,6 +74,19 @@ describe('login', () => {
   });
 });
 
+describe('connect deadline', () => {
+  it('covers a token function that never answers', async () => {
+    const h = harness({ connectTimeoutMs: 5_000, random: () => 0 });
+    let calls = 0;
+    h.client.login(() => (++calls === 1 ? new Promise(() => {}) : 'tok'));
+    await h.clock.advance(5_000);
+    assert.equal(calls, 2, 'given up on the first token, asked again at once');
+    assert.equal(h.sockets(), 1);
+    h.ws().open();
+    assert.equal(h.ws().last('login').login.token, 'tok');
+  });
+});
+
 describe('heartbeat', () => {
   it('sends an empty frame after the interval without writes, and the answer keeps the link', async () => {
     const h = harness({ heartbeatIntervalMs: 30_000, heartbeatTimeoutMs: 10_000 });

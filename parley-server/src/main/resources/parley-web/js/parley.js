@@ -527,6 +527,10 @@ export class ParleyClient {
   async #connect() {
     const gen = ++this.#gen;
     this.#setState(State.CONNECTING, { attempt: this.#attempt });
+    // One deadline for getting a token, opening the socket and logging in.
+    this.#timers.connect = this.#clock.setTimeout(
+      () => this.#linkDown(gen, new ParleyError(ClientError.TIMEOUT, 'not logged in within ' + this.#o.connectTimeoutMs + ' ms')),
+      this.#o.connectTimeoutMs);
     let token;
     try {
       token = typeof this.#tokenSource === 'function' ? await this.#tokenSource() : this.#tokenSource;
@@ -543,9 +547,6 @@ export class ParleyClient {
       return;
     }
     this.#ws = ws;
-    this.#timers.connect = this.#clock.setTimeout(
-      () => this.#linkDown(gen, new ParleyError(ClientError.TIMEOUT, 'no login within ' + this.#o.connectTimeoutMs + ' ms')),
-      this.#o.connectTimeoutMs);
     ws.onopen = () => {
       if (gen !== this.#gen) return;
       this.#loginReq = this.#nextReq();
