@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +117,56 @@ class SdkIT {
     assertThat(page.events("sam", "failed")).isEmpty();
     // The sender's own timeline holds its messages once each, too.
     assertThat(page.messages("sam")).hasSize(21).doesNotHaveDuplicates();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theRequestApiWorksAgainstTheServer() {
+    TestKernel server = server();
+    SdkPage page = page(server);
+    page.login("uma", "uma", "u1");
+    page.login("vic", "vic", "v1");
+    Map<String, Object> out = page.evalAsync("""
+        const [uma, vic] = [window.clients.uma, window.clients.vic];
+        const out = {};
+        const first = await uma.send({ to: 'vic', text: 'one' }).done;
+        await uma.send({ to: 'vic', custom: { type: 'geo', data: { lat: 52.5 } }, text: 'a place' }).done;
+        const recall = await uma.recall(first.conversation, first.seq);
+        out.recallSeq = recall.seq;
+        const history = await vic.history('u:uma:vic', { limit: 10 });
+        out.history = history.messages.map((m) => `${m.seq}:${m.kind}:${m.recalled}:${m.text}`);
+        out.custom = new TextDecoder().decode(history.messages[1].custom.data);
+        await vic.markRead('u:uma:vic', 3);
+        const list = await uma.conversations();
+        out.list = list.map((c) => `${c.conversation}:${c.type}:${c.title}:${c.lastSeq}:${c.peerReadSeq}`);
+        const g = await uma.createGroup('crew', ['vic']);
+        await uma.renameGroup(g.groupId, 'crew 2');
+        await uma.addMembers(g.groupId, ['wes', 'xia']);
+        await uma.removeMembers(g.groupId, ['xia']);
+        await uma.setRole(g.groupId, 'vic', 'admin');
+        const info = await vic.group(g.groupId);
+        out.group = `${info.name}:${info.owner}:` + info.members.map((m) => m.user + '/' + m.role).sort().join(',');
+        out.groups = (await vic.groups()).map((x) => x.name);
+        await vic.leaveGroup(g.groupId);
+        out.afterLeave = (await vic.groups()).length;
+        out.presence = (await uma.subscribePresence({ users: ['vic', 'nobody'] })).map((p) => `${p.user}:${p.online}`);
+        out.errorCode = await uma.renameGroup('no-such-group', 'x').then(() => 'none', (e) => e.code);
+        return out;
+        """);
+    assertThat(out.get("recallSeq")).isEqualTo(3L);
+    assertThat((List<Object>) out.get("history")).containsExactly("1:text:true:", "2:custom:false:a place", "3:recall:false:");
+    assertThat(out.get("custom")).isEqualTo("{\"lat\":52.5}");
+    assertThat((List<Object>) out.get("list")).containsExactly("u:uma:vic:direct:vic:3:3");
+    assertThat(out.get("group")).isEqualTo("crew 2:uma:uma/owner,vic/admin,wes/member");
+    assertThat((List<Object>) out.get("groups")).containsExactly("crew 2");
+    assertThat(out.get("afterLeave")).isEqualTo(0L);
+    assertThat((List<Object>) out.get("presence")).containsExactly("vic:true", "nobody:false");
+    assertThat(out.get("errorCode")).isEqualTo("NOT_FOUND");
+    // vic's device was handed every message of the conversation once, in order, the recall included.
+    await().until(() -> page.messages("vic").stream().filter(m -> m.startsWith("u:uma:vic")).count() == 3);
+    assertThat(page.messages("vic").stream().filter(m -> m.startsWith("u:uma:vic")))
+        .containsExactly("u:uma:vic#1:one", "u:uma:vic#2:a place", "u:uma:vic#3:");
+    assertThat(page.events("vic", "recall")).extracting(r -> r.get("seq")).containsExactly(1L);
   }
 
   private static int sessions(TestKernel server, String user) {

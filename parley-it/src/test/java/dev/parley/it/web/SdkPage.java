@@ -28,7 +28,7 @@ final class SdkPage {
     Object r = js.executeAsyncScript("const [name, user, deviceId, done] = arguments;"
         + "const c = new P.ParleyClient({ deviceId });"
         + "const log = window.logs[name] = [];"
-        + "for (const e of ['state','message','receipt','presence','typing','kicked','sent','failed','synced','login','error'])"
+        + "for (const e of ['state','message','receipt','presence','typing','kicked','sent','failed','recall','synced','login','error'])"
         + "  c.on(e, (v) => log.push([e, JSON.parse(JSON.stringify(v, (k, x) => x instanceof Uint8Array ? [...x] : x))]));"
         + "window.clients[name] = c;"
         + "c.login(() => P.devLogin(user)).then((s) => done(s.sessionId), (e) => done('login failed: ' + e.code));",
@@ -58,6 +58,17 @@ final class SdkPage {
   List<String> messages(String name) {
     return (List<String>) js.executeScript("return (window.logs[arguments[0]] || []).filter(([e]) => e === 'message')"
         + ".map(([, m]) => m.conversation + '#' + m.seq + ':' + m.text);", name);
+  }
+
+  /** Runs {@code body} as an async function in the page; its result must be an object (a failure fails the test). */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> evalAsync(String body) {
+    Map<String, Object> m = (Map<String, Object>) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "(async () => {" + body + "})().then((v) => done({ ok: v }), (e) => done({ error: String(e.code || '') + ' ' + e }));");
+    if (m.containsKey("error")) {
+      throw new AssertionError("script failed: " + m.get("error"));
+    }
+    return (Map<String, Object>) m.get("ok");
   }
 
   Object eval(String script, Object... args) {
