@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the web chat page at {@code /} and the JavaScript SDK at {@code /js/parley.js} from the
- * class path. Only explicit paths are routed ({@code /}, {@code /index.html}, {@code /js/**},
- * {@code /css/**}, {@code /chat/**}), so the other modules' paths ({@code /im}, {@code /api/**},
- * {@code /live}, {@code /{app}/{stream}.flv}, ...) stay theirs.
+ * class path. Only explicit paths are routed ({@code /}, {@code /index.html}, {@code /js/*.js},
+ * {@code /css/*.css}, {@code /chat/*.js}, {@code /chat/*.css}), so the other modules' paths
+ * ({@code /im}, {@code /api/**}, {@code /live}, {@code /{app}/{stream}.flv}, ...) stay theirs.
  */
 public final class WebModule implements ParleyModule {
   private static final Logger log = LoggerFactory.getLogger(WebModule.class);
@@ -47,8 +47,12 @@ public final class WebModule implements ParleyModule {
     HttpRouter http = ctx.http();
     http.get("/", ex -> files.serve(ex, "index.html"));
     http.get("/index.html", ex -> files.serve(ex, "index.html"));
-    for (String dir : List.of("js", "css", "chat")) {
-      http.get("/" + dir + "/**", ex -> files.serve(ex, dir + "/" + ex.pathParam("**")));
+    // One pattern per folder and file type, never "/js/**": a live app may be called "js" or
+    // "chat", and its /{app}/{stream}.flv and .m3u8 must still reach the live module.
+    for (String[] route : new String[][] {{"js", "js"}, {"css", "css"}, {"chat", "js"}, {"chat", "css"}}) {
+      String dir = route[0];
+      String ext = "." + route[1];
+      http.get("/" + dir + "/{file}" + ext, ex -> files.serve(ex, dir + "/" + ex.pathParam("file") + ext));
     }
     log.info("web chat page at / and the JavaScript SDK at /js/parley.js on the HTTP listener");
   }

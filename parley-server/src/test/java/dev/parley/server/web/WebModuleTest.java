@@ -2,9 +2,12 @@ package dev.parley.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.core.spi.ParleyModule;
+import dev.parley.core.spi.ServerContext;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.server.Modules;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +37,11 @@ class WebModuleTest {
 
   @BeforeAll
   static void start() {
-    server = TestKernel.builder(Modules::discover).start();
+    server = TestKernel.builder(() -> {
+      List<ParleyModule> modules = new ArrayList<>(Modules.discover());
+      modules.add(new LiveRoutes());
+      return modules;
+    }).start();
     http = new HttpTestClient(server.httpBase());
   }
 
@@ -132,6 +141,15 @@ class WebModuleTest {
   }
 
   @Test
+  void leavesLiveStreamsOfAppsNamedLikeItsFoldersAlone() {
+    for (String path : List.of("/chat/room.flv", "/js/stream.m3u8", "/css/x.flv", "/index/x.flv")) {
+      HttpTestClient.Response r = http.get(path, null);
+      assertThat(r.status()).as(path).isEqualTo(200);
+      assertThat(r.body()).as(path).isEqualTo("live " + path);
+    }
+  }
+
+  @Test
   void canBeSwitchedOff() {
     try (TestKernel off = TestKernel.builder(Modules::discover).set("web.enabled", "false").start()) {
       HttpTestClient h = new HttpTestClient(off.httpBase());
@@ -153,6 +171,21 @@ class WebModuleTest {
     assertThat(StaticResources.contentType("js/x.JS")).isEqualTo("text/javascript; charset=utf-8");
     assertThat(StaticResources.contentType("js/x")).isNull();
     assertThat(StaticResources.contentType("js/.js")).isNull();
+  }
+
+  /** Stands in for the live module's routes, which must win over the web pages' for streams. */
+  private static final class LiveRoutes implements ParleyModule {
+    @Override
+    public String name() {
+      return "live-routes";
+    }
+
+    @Override
+    public void start(ServerContext ctx) {
+      for (String ext : List.of("flv", "m3u8")) {
+        ctx.http().get("/{app}/{stream}." + ext, ex -> ex.respondText(HttpResponseStatus.OK, "text/plain", "live " + ex.path()));
+      }
+    }
   }
 
   /** The status of a request sent byte for byte, so no client library normalises the path first. */
