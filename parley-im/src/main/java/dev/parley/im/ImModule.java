@@ -93,6 +93,7 @@ public final class ImModule implements ParleyModule {
     }
     new ImAdminRoutes(im).register(ctx.http(), ctx.adminAuth());
     ctx.services().register(ImService.class, im);
+    ctx.services().register(dev.parley.core.spi.ImGateway.class, im.gateway());
     ctx.services().register(StatsContributor.class, new StatsContributor() {
       @Override
       public String section() {

@@ -30,6 +30,7 @@ public final class ImService {
   private final LoginLimiter loginLimiter;
   private final Sweeper sweeper;
   private RequestHandler requests;
+  private final Gateway gateway = new Gateway(this);
 
   public ImService(ImSettings settings, ImMetrics metrics, TokenService tokens, ImStore store, Directory directory,
       Dispatcher dispatcher, PresenceHub presence, DeliveryCursors deliveryCursors, LoginLimiter loginLimiter,
@@ -94,17 +95,24 @@ public final class ImService {
     return requests;
   }
 
+  /** The seam for modules riding on IM sessions (call signaling). */
+  public Gateway gateway() {
+    return gateway;
+  }
+
   /** Event loop of {@code c}: it logged in; older sessions are replaced per the kick policy. */
   public void sessionOpened(ImConnection c) {
     List<Session> kicked = directory.register(c, settings.kickPolicy(), settings.maxSessionsPerUser());
     for (Session k : kicked) {
       k.kick(KickReason.KICK_REASON_REPLACED, "logged in again on device " + c.deviceId());
     }
+    gateway.opened(c);
   }
 
   /** Event loop of {@code c}: it closed. */
   public void sessionClosed(ImConnection c) {
     directory.unregister(c);
     presence.closed(c);
+    gateway.closed(c);
   }
 }

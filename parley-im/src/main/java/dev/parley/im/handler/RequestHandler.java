@@ -60,8 +60,15 @@ public final class RequestHandler {
       case GROUP_LIST -> groups.list(c, req);
       case BODY_NOT_SET -> c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST,
           "empty or unsupported request (a frame type this server does not know)");
-      default -> c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST,
-          f.getBodyCase().name().toLowerCase(java.util.Locale.ROOT) + " is sent by the server, not by clients");
+      default -> {
+        dev.parley.core.spi.ImGateway.FrameHandler extension = im.gateway().handlerFor(f.getBodyCase());
+        if (extension != null) {
+          extension.handle(c, f);
+        } else {
+          c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST,
+              f.getBodyCase().name().toLowerCase(java.util.Locale.ROOT) + " is not a request this server handles");
+        }
+      }
     }
   }
 

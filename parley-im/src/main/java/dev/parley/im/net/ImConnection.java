@@ -197,6 +197,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
         .setMaxHeartbeatIntervalMs((int) im.settings().heartbeatMax().toMillis())
         .setServerTime(System.currentTimeMillis())
         .setMaxMessageBytes(im.settings().maxMessageBytes());
+    im.gateway().decorate(user, ok);
     // Registered before LoginOk is sent: whatever commits after the client hears LoginOk is pushed.
     im.sessionOpened(this);
     send(Frame.newBuilder().setReq(req).setLoginOk(ok).build());

@@ -1,7 +1,7 @@
 package dev.parley.im.session;
 
+import dev.parley.core.spi.ImGateway;
 import dev.parley.im.net.OutFrame;
-import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.KickReason;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.Platform;
@@ -12,15 +12,8 @@ import java.util.List;
  * One logged-in device connection, as the rest of IM sees it. Methods marked "event loop" must be
  * called on {@link #eventLoop()}; the others are safe from any thread.
  */
-public interface Session {
-  String user();
-
-  String deviceId();
-
+public interface Session extends ImGateway.ImSession {
   Platform platform();
-
-  /** Unique id of this session (as listed and kicked by the admin API). */
-  String sessionId();
 
   EventLoop eventLoop();
 
@@ -32,9 +25,6 @@ public interface Session {
 
   /** Event loop: flushes what was written. */
   void flush();
-
-  /** Any thread: sends one frame and flushes. */
-  void send(Frame frame);
 
   /** Any thread: tells the session why and closes it; it must not reconnect on its own. */
   void kick(KickReason reason, String message);
