@@ -130,8 +130,7 @@ public final class ImAdminRoutes {
   /** Writer thread: the message is stored; push it and answer. */
   private void delivered(HttpExchange ex, StoredMessage stored) {
     im.dispatcher().deliver(stored, null);
-    Message m = stored.message();
-    answer(ex, m.getConversation(), m.getSeq(), m.getTimestamp(), false);
+    answer(ex, stored.conversation(), stored.seq(), stored.timestamp(), false);
   }
 
   private static void answer(HttpExchange ex, String cid, long seq, long ts, boolean duplicate) {

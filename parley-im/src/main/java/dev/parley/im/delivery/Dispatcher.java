@@ -6,7 +6,6 @@ import dev.parley.im.session.Directory;
 import dev.parley.im.session.Session;
 import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.im.Frame;
-import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.Push;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
 
   private record Reply(Session to, OutFrame frame) {}
 
-  private record PushTo(Session to, OutFrame frame, List<Message> messages) {}
+  private record PushTo(Session to, OutFrame frame, List<StoredMessage> messages) {}
 
   private final Directory directory;
   private final OfflineNotifier offline;
@@ -88,8 +87,7 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
   private List<List<Item>> runs() {
     Map<String, List<List<Item>>> byConversation = new LinkedHashMap<>();
     for (Item it : items) {
-      List<List<Item>> runs = byConversation.computeIfAbsent(it.stored().message().getConversation(),
-          k -> new ArrayList<>());
+      List<List<Item>> runs = byConversation.computeIfAbsent(it.stored().conversation(), k -> new ArrayList<>());
       List<Item> last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
       if (last != null && last.get(0).stored().recipients() == it.stored().recipients()) {
         last.add(it);
@@ -105,10 +103,10 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
   }
 
   private void route(List<Item> run, Map<EventLoop, List<Object>> perLoop) {
-    List<Message> all = new ArrayList<>(run.size());
+    List<StoredMessage> all = new ArrayList<>(run.size());
     Set<Session> origins = null;
     for (Item it : run) {
-      all.add(it.stored().message());
+      all.add(it.stored());
       if (it.origin() != null) {
         if (origins == null) {
           origins = new LinkedHashSet<>();
@@ -120,8 +118,8 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
     for (String user : run.get(0).stored().recipients()) {
       Session[] sessions = directory.sessions(user);
       if (sessions.length == 0) {
-        for (Message m : all) {
-          if (!m.getSender().equals(user)) {
+        for (StoredMessage m : all) {
+          if (!m.sender().equals(user)) {
             offline.notify(user, m);
           }
         }
@@ -129,10 +127,10 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
       }
       for (Session s : sessions) {
         if (origins != null && origins.contains(s)) {
-          List<Message> others = new ArrayList<>();
+          List<StoredMessage> others = new ArrayList<>();
           for (Item it : run) {
             if (it.origin() != s) {
-              others.add(it.stored().message());
+              others.add(it.stored());
             }
           }
           if (!others.isEmpty()) {
@@ -145,8 +143,15 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
     }
   }
 
-  private static OutFrame push(List<Message> messages) {
-    return new OutFrame(Frame.newBuilder().setPush(Push.newBuilder().addAllMessages(messages)).build());
+  /** One Push for the run, built and encoded by the first event loop that writes it, not here. */
+  private static OutFrame push(List<StoredMessage> messages) {
+    return new OutFrame(() -> {
+      Push.Builder push = Push.newBuilder();
+      for (StoredMessage m : messages) {
+        push.addMessages(m.message());
+      }
+      return Frame.newBuilder().setPush(push).build();
+    });
   }
 
   /** On one event loop: write everything for its sessions, then flush each once. */

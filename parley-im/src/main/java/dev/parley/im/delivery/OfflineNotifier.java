@@ -3,7 +3,7 @@ package dev.parley.im.delivery;
 import dev.parley.core.spi.OfflineDeliveryHook;
 import dev.parley.core.spi.ServiceRegistry;
 import dev.parley.im.ImMetrics;
-import dev.parley.protocol.im.Message;
+import dev.parley.im.store.StoredMessage;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,7 +36,7 @@ public final class OfflineNotifier implements AutoCloseable {
   }
 
   /** Any thread: queues a notification if any hook is registered. */
-  public void notify(String user, Message message) {
+  public void notify(String user, StoredMessage message) {
     List<OfflineDeliveryHook> hooks = services.all(OfflineDeliveryHook.class);
     if (hooks.isEmpty()) {
       return;
@@ -45,7 +45,7 @@ public final class OfflineNotifier implements AutoCloseable {
       executor.execute(() -> {
         for (OfflineDeliveryHook h : hooks) {
           try {
-            h.onOfflineMessage(user, message);
+            h.onOfflineMessage(user, message.message());
           } catch (RuntimeException e) {
             log.warn("offline-delivery hook {} failed for {}: {}", h.getClass().getSimpleName(), user, e.toString());
           }

@@ -3,6 +3,7 @@ package dev.parley.im.delivery;
 import dev.parley.im.ImService;
 import dev.parley.im.net.ImConnection;
 import dev.parley.im.net.OutFrame;
+import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.im.Ack;
 import dev.parley.protocol.im.Cursor;
 import dev.parley.protocol.im.Frame;
@@ -24,10 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Unacked {
   private static final class Pending {
-    final Message message;
+    final StoredMessage message;
     long pushedAt;
 
-    Pending(Message message, long pushedAt) {
+    Pending(StoredMessage message, long pushedAt) {
       this.message = message;
       this.pushedAt = pushedAt;
     }
@@ -45,10 +46,10 @@ public final class Unacked {
   }
 
   /** Records pushed messages; false (and the connection closed) when over the cap. */
-  public boolean pushed(List<Message> messages) {
+  public boolean pushed(List<StoredMessage> messages) {
     long now = System.nanoTime();
-    for (Message m : messages) {
-      byConversation.computeIfAbsent(m.getConversation(), k -> new ArrayDeque<>()).addLast(new Pending(m, now));
+    for (StoredMessage m : messages) {
+      byConversation.computeIfAbsent(m.conversation(), k -> new ArrayDeque<>()).addLast(new Pending(m, now));
     }
     count += messages.size();
     if (count > im.settings().maxUnacked()) {
@@ -67,7 +68,7 @@ public final class Unacked {
       if (q == null) {
         continue;
       }
-      while (!q.isEmpty() && q.peekFirst().message.getSeq() <= c.getSeq()) {
+      while (!q.isEmpty() && q.peekFirst().message.seq() <= c.getSeq()) {
         q.pollFirst();
         count--;
       }
@@ -109,7 +110,7 @@ public final class Unacked {
       List<Message> overdue = new ArrayList<>();
       for (Pending p : q) {
         if (now - p.pushedAt >= timeout) {
-          overdue.add(p.message);
+          overdue.add(p.message.message());
           p.pushedAt = now;
         }
       }

@@ -3,6 +3,7 @@ package dev.parley.im.handler;
 import dev.parley.im.ImService;
 import dev.parley.im.net.ImConnection;
 import dev.parley.im.store.Outcomes;
+import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.ConversationList;
 import dev.parley.protocol.im.Cursor;
@@ -125,9 +126,9 @@ final class MessageRequests {
     if (sent.stored() == null) {
       ack = sent.ack();
     } else {
-      Message m = sent.stored().message();
-      ack = SendAck.newBuilder().setClientId(m.getClientId()).setConversation(m.getConversation()).setSeq(m.getSeq())
-          .setTimestamp(m.getTimestamp()).build();
+      StoredMessage m = sent.stored();
+      ack = SendAck.newBuilder().setClientId(m.clientId()).setConversation(m.conversation()).setSeq(m.seq())
+          .setTimestamp(m.timestamp()).build();
       im.metrics().messagesIn.increment();
       im.dispatcher().deliver(sent.stored(), c);
     }

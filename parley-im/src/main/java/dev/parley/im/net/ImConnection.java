@@ -16,7 +16,7 @@ import dev.parley.protocol.im.KickReason;
 import dev.parley.protocol.im.Kicked;
 import dev.parley.protocol.im.Login;
 import dev.parley.protocol.im.LoginOk;
-import dev.parley.protocol.im.Message;
+import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.im.Platform;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -328,7 +328,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
   }
 
   @Override
-  public void push(OutFrame frame, List<Message> messages) {
+  public void push(OutFrame frame, List<StoredMessage> messages) {
     if (state != LIVE) {
       return;
     }

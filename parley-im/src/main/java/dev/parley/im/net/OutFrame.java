@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * message fanned out to a thousand devices is serialised once. Thread-safe.
  */
 public final class OutFrame {
-  private final Frame frame;
+  private Frame frame;
+  private java.util.function.Supplier<Frame> source;
   private byte[] tcp;
   private byte[] binary;
   private byte[] json;
@@ -19,7 +20,16 @@ public final class OutFrame {
     this.frame = frame;
   }
 
-  public Frame frame() {
+  /** A frame built on first use (by whichever event loop writes it first), not by the caller. */
+  public OutFrame(java.util.function.Supplier<Frame> source) {
+    this.source = source;
+  }
+
+  public synchronized Frame frame() {
+    if (frame == null) {
+      frame = source.get();
+      source = null;
+    }
     return frame;
   }
 
@@ -28,17 +38,17 @@ public final class OutFrame {
     switch (format) {
       case TCP:
         if (tcp == null) {
-          tcp = FrameCodec.encode(frame);
+          tcp = FrameCodec.encode(frame());
         }
         return tcp;
       case WS_BINARY:
         if (binary == null) {
-          binary = frame.toByteArray();
+          binary = frame().toByteArray();
         }
         return binary;
       default:
         if (json == null) {
-          json = JsonFrames.toJson(frame).getBytes(StandardCharsets.UTF_8);
+          json = JsonFrames.toJson(frame()).getBytes(StandardCharsets.UTF_8);
         }
         return json;
     }

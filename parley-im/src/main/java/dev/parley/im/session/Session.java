@@ -3,7 +3,7 @@ package dev.parley.im.session;
 import dev.parley.core.spi.ImGateway;
 import dev.parley.im.net.OutFrame;
 import dev.parley.protocol.im.KickReason;
-import dev.parley.protocol.im.Message;
+import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.im.Platform;
 import io.netty.channel.EventLoop;
 import java.util.List;
@@ -18,7 +18,7 @@ public interface Session extends ImGateway.ImSession {
   EventLoop eventLoop();
 
   /** Event loop: writes pushed messages (tracked until acknowledged), without flushing. */
-  void push(OutFrame frame, List<Message> messages);
+  void push(OutFrame frame, List<StoredMessage> messages);
 
   /** Event loop: writes a frame without flushing. */
   void write(OutFrame frame);

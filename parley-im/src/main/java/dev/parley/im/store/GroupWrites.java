@@ -141,7 +141,7 @@ final class GroupWrites {
     state.setMembers(s, next);
     StoredMessage m = event(c, s, now, actor + " removed " + String.join(", ", gone), "group.members_removed",
         Map.of("by", actor, "users", String.join(",", gone)), audience);
-    markLeft(c, s, gone, m.message().getSeq());
+    markLeft(c, s, gone, m.seq());
     return changed(s, m);
   }
 
@@ -162,7 +162,7 @@ final class GroupWrites {
     }
     state.setMembers(s, next);
     StoredMessage m = event(c, s, now, actor + " left the group", "group.member_left", attrs, audience);
-    markLeft(c, s, Set.of(actor), m.message().getSeq());
+    markLeft(c, s, Set.of(actor), m.seq());
     return changed(s, m);
   }
 
@@ -265,8 +265,7 @@ final class GroupWrites {
       Set<String> audience) throws SQLException {
     Message draft = Message.newBuilder().setSender(MessageWrites.SERVER).setKind(MessageKind.MESSAGE_KIND_SYSTEM)
         .setText(text).setEvent(event).putAllAttributes(attrs).build();
-    StoredMessage stored = messages.insert(c, s, draft, now);
-    return new StoredMessage(stored.message(), Set.copyOf(audience));
+    return messages.insert(c, s, draft, null, now).withRecipients(Set.copyOf(audience));
   }
 
   private static Outcomes.GroupChanged changed(ConvState s, StoredMessage m) {

@@ -74,28 +74,29 @@ final class ImReads {
   }
 
   /** Messages of {@code conv} with from &lt; seq &le; to, ascending, at most {@code limit}. */
-  static List<Message> range(Connection c, long conv, long from, long to, int limit) throws SQLException {
+  static List<Message> range(Connection c, long conv, String cid, long from, long to, int limit) throws SQLException {
     List<Message> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT body FROM im_messages WHERE conv = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
+        "SELECT seq, ts, body FROM im_messages WHERE conv = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
       ps.setLong(1, conv);
       ps.setLong(2, from);
       ps.setLong(3, to);
       ps.setInt(4, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(parse(rs.getBytes(1)));
+          out.add(message(cid, rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
         }
       }
     }
     return out;
   }
 
-  static Message parse(byte[] body) throws SQLException {
+  /** A stored row as devices see it: the body holds the content, the columns the place. */
+  static Message message(String cid, long seq, long ts, byte[] body) throws SQLException {
     try {
-      return Message.parseFrom(body);
+      return Message.parseFrom(body).toBuilder().setConversation(cid).setSeq(seq).setTimestamp(ts).build();
     } catch (InvalidProtocolBufferException e) {
-      throw new SQLException("corrupt stored message", e);
+      throw new SQLException("corrupt stored message " + cid + "#" + seq, e);
     }
   }
 
@@ -124,7 +125,7 @@ final class ImReads {
         out.setMore(true);
         continue;
       }
-      List<Message> page = range(c, m.conv(), start, end, room);
+      List<Message> page = range(c, m.conv(), m.cid(), start, end, room);
       out.addAllMessages(page);
       total += page.size();
       if (start + page.size() < end) {
@@ -143,14 +144,14 @@ final class ImReads {
     long top = beforeSeq > 0 ? Math.min(beforeSeq - 1, m.visibleEnd()) : m.visibleEnd();
     List<Message> page = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT body FROM im_messages WHERE conv = ? AND seq > ? AND seq <= ? ORDER BY seq DESC LIMIT ?")) {
+        "SELECT seq, ts, body FROM im_messages WHERE conv = ? AND seq > ? AND seq <= ? ORDER BY seq DESC LIMIT ?")) {
       ps.setLong(1, m.conv());
       ps.setLong(2, m.joinedSeq());
       ps.setLong(3, top);
       ps.setInt(4, n + 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          page.add(parse(rs.getBytes(1)));
+          page.add(message(cid, rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
         }
       }
     }
@@ -170,7 +171,7 @@ final class ImReads {
       Conversation.Builder b = Conversation.newBuilder().setConversation(m.cid()).setLastSeq(end)
           .setReadSeq(Math.min(m.readSeq(), end));
       if (end > m.joinedSeq()) {
-        List<Message> last = range(c, m.conv(), end - 1, end, 1);
+        List<Message> last = range(c, m.conv(), m.cid(), end - 1, end, 1);
         if (!last.isEmpty()) {
           b.setLastMessage(last.get(0));
         }

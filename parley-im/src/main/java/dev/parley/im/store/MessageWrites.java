@@ -39,7 +39,7 @@ final class MessageWrites {
    * direct or system conversation on first use. A client id stored before answers its first
    * SendAck as a duplicate and stores nothing.
    */
-  Outcomes.Sent append(Connection c, String cid, Message draft) throws SQLException {
+  Outcomes.Sent append(Connection c, String cid, Message draft, byte[] body) throws SQLException {
     long now = clock.millis();
     state.setNow(now);
     String sender = draft.getSender();
@@ -60,7 +60,7 @@ final class MessageWrites {
       }
       throw new ImException(ErrorCode.ERROR_CODE_NOT_MEMBER, "only members of " + cid + " may send to it");
     }
-    StoredMessage stored = insert(c, s, draft, now);
+    StoredMessage stored = insert(c, s, draft, body, now);
     if (stored == null) {
       // The client id was stored before (a resend): answer what was answered then.
       return new Outcomes.Sent(findByClientId(c, sender, draft.getClientId()), null);
@@ -83,27 +83,28 @@ final class MessageWrites {
 
   /**
    * Stores the next message of {@code s}; the caller has checked the sender may send. Returns null,
-   * storing nothing, when the sender's client id is already stored (a resend).
+   * storing nothing, when the sender's client id is already stored (a resend). {@code body} is
+   * the draft's encoding (no conversation, seq or time: those are columns), made off the writer
+   * thread when it can be; null to encode here.
    */
-  StoredMessage insert(Connection c, ConvState s, Message draft, long now) throws SQLException {
+  StoredMessage insert(Connection c, ConvState s, Message draft, byte[] body, long now) throws SQLException {
     long seq = s.seq + 1;
-    Message m = draft.toBuilder().setConversation(s.cid).setSeq(seq).setTimestamp(now).build();
     // The unique index on (sender, client_id) makes a resend a no-op; seq is not taken then.
     PreparedStatement ps = sql.get(c, "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     ps.setLong(1, s.id);
     ps.setLong(2, seq);
-    ps.setString(3, m.getSender());
-    ps.setString(4, m.getClientId().isEmpty() ? null : m.getClientId());
+    ps.setString(3, draft.getSender());
+    ps.setString(4, draft.getClientId().isEmpty() ? null : draft.getClientId());
     ps.setLong(5, now);
-    ps.setInt(6, m.getKindValue());
-    ps.setBytes(7, m.toByteArray());
+    ps.setInt(6, draft.getKindValue());
+    ps.setBytes(7, body != null ? body : draft.toByteArray());
     if (ps.executeUpdate() == 0) {
       return null;
     }
     s.seq = seq;
     state.touch(s);
-    return new StoredMessage(m, recipients(s));
+    return new StoredMessage(draft, s.cid, seq, now, recipients(s));
   }
 
   static Set<String> recipients(ConvState s) {
@@ -141,7 +142,7 @@ final class MessageWrites {
     if (s == null || !s.isMember(user)) {
       throw new ImException(ErrorCode.ERROR_CODE_NOT_MEMBER, "not a member of " + cid);
     }
-    Message original = read(c, s.id, seq);
+    Message original = read(c, s, seq);
     if (original == null) {
       throw new ImException(ErrorCode.ERROR_CODE_NOT_FOUND, "no message " + seq + " in " + cid);
     }
@@ -156,7 +157,8 @@ final class MessageWrites {
       throw new ImException(ErrorCode.ERROR_CODE_RECALL_NOT_ALLOWED,
           "the recall window of " + windowMillis / 1000 + " s has passed");
     }
-    Message cleared = original.toBuilder().clearText().clearCustom().setRecalled(true).build();
+    Message cleared = original.toBuilder().clearConversation().clearSeq().clearTimestamp().clearText().clearCustom()
+        .setRecalled(true).build();
     try (PreparedStatement ps = c.prepareStatement(
         "UPDATE im_messages SET recalled = 1, body = ? WHERE conv = ? AND seq = ?")) {
       ps.setBytes(1, cleared.toByteArray());
@@ -166,21 +168,20 @@ final class MessageWrites {
     }
     Message draft = Message.newBuilder().setSender(user).setClientId(clientId)
         .setKind(MessageKind.MESSAGE_KIND_RECALL).setRecalledSeq(seq).build();
-    StoredMessage stored = insert(c, s, draft, now);
+    StoredMessage stored = insert(c, s, draft, null, now);
     return stored == null ? new Outcomes.Sent(findByClientId(c, user, clientId), null) : new Outcomes.Sent(null, stored);
   }
 
-  static Message read(Connection c, long conv, long seq) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT body FROM im_messages WHERE conv = ? AND seq = ?")) {
-      ps.setLong(1, conv);
+  static Message read(Connection c, ConvState s, long seq) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT ts, body FROM im_messages WHERE conv = ? AND seq = ?")) {
+      ps.setLong(1, s.id);
       ps.setLong(2, seq);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Message.parseFrom(rs.getBytes(1)) : null;
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new SQLException("corrupt message " + conv + "/" + seq, e);
+        return rs.next() ? ImReads.message(s.cid, seq, rs.getLong(1), rs.getBytes(2)) : null;
       }
     }
   }
+
 
   /**
    * Moves {@code user}'s read cursor in {@code cid} forward to {@code seq} (clamped to the last

@@ -48,7 +48,8 @@ public final class SqlImStore implements ImStore {
   /** Stores a message from a user or the server (sender "" in the draft). */
   @Override
   public void send(String cid, Message draft, Callback<Outcomes.Sent> done) {
-    write(c -> messages.append(c, cid, draft), done);
+    byte[] body = draft.toByteArray();
+    write(c -> messages.append(c, cid, draft, body), done);
   }
 
   @Override
@@ -95,7 +96,8 @@ public final class SqlImStore implements ImStore {
   /** A server message into an existing group (idempotent by the draft's client id, if any). */
   @Override
   public void announce(String groupId, Message draft, Callback<Outcomes.Sent> done) {
-    write(c -> messages.append(c, dev.parley.protocol.Ids.group(groupId), draft), done);
+    byte[] body = draft.toByteArray();
+    write(c -> messages.append(c, dev.parley.protocol.Ids.group(groupId), draft, body), done);
   }
 
   /** Raises delivered cursors: conversation → (user → seq). Best effort: a full queue drops it. */
