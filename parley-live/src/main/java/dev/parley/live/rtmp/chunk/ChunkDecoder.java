@@ -22,6 +22,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
   private final java.util.Map<Integer, ChunkStream> highStreams = new java.util.HashMap<>();
   private int chunkSize = 128;
   private long bytesReceived;
+  private boolean failed;
 
   /** What the decoder remembers of one chunk stream. */
   private static final class ChunkStream {
@@ -57,12 +58,22 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-    while (true) {
-      RtmpMessage m = decodeOne(in);
-      if (m == null) {
-        return;
+    if (failed) {
+      in.skipBytes(in.readableBytes()); // the connection is closing: ignore the rest
+      return;
+    }
+    try {
+      while (true) {
+        RtmpMessage m = decodeOne(in);
+        if (m == null) {
+          return;
+        }
+        out.add(m);
       }
-      out.add(m);
+    } catch (RtmpProtocolException e) {
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      throw e;
     }
   }
 
@@ -120,10 +131,16 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
           pos += 4;
         }
       } else if (extended) {
-        if (avail < pos + 4) {
-          return null;
+        // A repeat when the next bytes are (a prefix of) the extended value in force.
+        int have = Math.min(4, avail - pos);
+        boolean repeat = true;
+        for (int i = 0; i < have && repeat; i++) {
+          repeat = in.getUnsignedByte(start + pos + i) == ((tsField >>> (24 - 8 * i)) & 0xFF);
         }
-        if (in.getUnsignedInt(start + pos) == tsField) {
+        if (repeat) {
+          if (have < 4) {
+            return null;
+          }
           pos += 4;
         }
       }

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 public final class ServerHandshakeDecoder extends ByteToMessageDecoder {
   private final Consumer<ChannelHandlerContext> onDone;
   private boolean sentResponse;
+  private boolean failed;
 
   public ServerHandshakeDecoder(Consumer<ChannelHandlerContext> onDone) {
     this.onDone = onDone;
@@ -23,6 +24,20 @@ public final class ServerHandshakeDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    try {
+      handshake(ctx, in);
+    } catch (HandshakeException e) {
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      throw e;
+    }
+  }
+
+  private void handshake(ChannelHandlerContext ctx, ByteBuf in) throws HandshakeException {
     if (!sentResponse) {
       if (in.readableBytes() < 1 + HandshakeCrypto.SIZE) {
         checkVersion(in);
