@@ -44,6 +44,7 @@ public final class RtmpClient implements AutoCloseable {
   private volatile int streamId;
   /** Whether the server's handshake answer carried valid digests (complex handshake). */
   private volatile boolean handshakeVerified;
+  private volatile boolean amf3Commands;
 
   private RtmpClient(Channel channel, Handler handler) {
     this.channel = channel;
@@ -102,12 +103,45 @@ public final class RtmpClient implements AutoCloseable {
     return handler.statuses;
   }
 
-  private CompletableFuture<List<Object>> call(String name, int msid, Object... args) {
+  /**
+   * Calls a command on message stream {@code msid}; completes with the {@code _result} values
+   * (name, transaction id, then the answer's values), fails on {@code _error}.
+   */
+  public CompletableFuture<List<Object>> call(String name, int msid, Object... args) {
     double txn = handler.nextTxn++;
     CompletableFuture<List<Object>> f = new CompletableFuture<>();
     handler.pending.put(txn, f);
-    channel.writeAndFlush(RtmpMessages.command(channel.alloc(), msid, outChunkSize, name, txn, args));
+    command(msid, name, txn, args);
     return f;
+  }
+
+  /** Sends a command that expects no answer (publish, play, deleteStream). */
+  public void command(int msid, String name, double txn, Object... args) {
+    ByteBuf m = RtmpMessages.command(channel.alloc(), msid, outChunkSize, name, txn, args);
+    if (amf3Commands) {
+      // The same values as an AMF3 command message: a 0x00 format byte before AMF0 values.
+      m.release();
+      ByteBuf body = Unpooled.buffer();
+      body.writeByte(0);
+      dev.parley.live.amf.Amf0Writer.write(body, name);
+      dev.parley.live.amf.Amf0Writer.write(body, txn);
+      dev.parley.live.amf.Amf0Writer.writeAll(body, args);
+      byte[] bytes = new byte[body.readableBytes()];
+      body.readBytes(bytes);
+      m = ChunkEncoder.encode(channel.alloc(), ChunkEncoder.CSID_COMMAND, MessageType.COMMAND_AMF3, msid, 0, bytes,
+          outChunkSize);
+    }
+    channel.writeAndFlush(m);
+  }
+
+  /** Sends later commands as AMF3 command messages (type 17), as Flash clients with objectEncoding 3 do. */
+  public void useAmf3Commands(boolean on) {
+    amf3Commands = on;
+  }
+
+  /** The message stream of the last createStream. */
+  public int streamId() {
+    return streamId;
   }
 
   private CompletableFuture<Void> sendConnect(String app, String host, int port) {
@@ -126,9 +160,21 @@ public final class RtmpClient implements AutoCloseable {
     return call("createStream", 0, (Object) null).thenCompose(r -> {
       streamId = r.size() > 3 && r.get(3) instanceof Number n ? n.intValue() : 1;
       CompletableFuture<Void> started = handler.awaitStatus("NetStream.Publish.Start");
-      channel.writeAndFlush(RtmpMessages.command(channel.alloc(), streamId, outChunkSize, "publish", 0, null, name, "live"));
+      command(streamId, "publish", 0, null, name, "live");
       return started;
     });
+  }
+
+  private volatile double playDuration = -1;
+
+  /** The duration argument of later plays (seconds; -1 for all). */
+  public void playDuration(double seconds) {
+    playDuration = seconds;
+  }
+
+  /** Completes when an onStatus with {@code code} arrives (after this call). */
+  public CompletableFuture<Void> awaitStatus(String code) {
+    return handler.awaitStatus(code);
   }
 
   /** createStream then play; completes on NetStream.Play.Start, fails on an error status. */
@@ -136,8 +182,7 @@ public final class RtmpClient implements AutoCloseable {
     return call("createStream", 0, (Object) null).thenCompose(r -> {
       streamId = r.size() > 3 && r.get(3) instanceof Number n ? n.intValue() : 1;
       CompletableFuture<Void> started = handler.awaitStatus("NetStream.Play.Start");
-      channel.writeAndFlush(RtmpMessages.command(channel.alloc(), streamId, outChunkSize, "play", 0, null, name,
-          -2.0, -1.0, true));
+      command(streamId, "play", 0, null, name, -2.0, playDuration, true);
       return started;
     });
   }

@@ -183,7 +183,7 @@ class RtmpServerTest {
         slow.play("cam").get(5, TimeUnit.SECONDS);
         fast.play("cam").get(5, TimeUnit.SECONDS);
         slow.channel().config().setAutoRead(false); // stops reading: the server's queue for it fills
-        int frames = 1000;
+        int frames = 500;
         for (int i = 0; i < frames; i += 5) {
           sendFrames(pub, 0, i, i + 5, 25, 40_000); // 40 MB in all, far beyond socket buffers
           int upTo = i + 5;
@@ -236,6 +236,64 @@ class RtmpServerTest {
     try (TestKernel k = LiveFixture.server().set("live.rtmp.handshake-timeout", "1s").start();
         RtmpClient idle = connect(k, "live")) {
       await().atMost(Duration.ofSeconds(5)).until(() -> !idle.channel().isActive());
+    }
+  }
+
+  @Test
+  void commandSetAnswersLikeFlashMediaServer() throws Exception {
+    try (TestKernel k = LiveFixture.server().start(); RtmpClient c = connect(k, "live")) {
+      assertThat(c.call("releaseStream", 0, null, "cam").get(5, TimeUnit.SECONDS).get(0)).isEqualTo("_result");
+      assertThat(c.call("FCPublish", 0, null, "cam").get(5, TimeUnit.SECONDS).get(0)).isEqualTo("_result");
+      c.publish("cam").get(5, TimeUnit.SECONDS);
+      assertThat(c.call("getStreamLength", 0, null, "cam").get(5, TimeUnit.SECONDS).get(3)).isEqualTo(0.0);
+      assertThat(c.call("FCUnpublish", 0, null, "cam").get(5, TimeUnit.SECONDS).get(0)).isEqualTo("_result");
+      var unpublished = c.awaitStatus("NetStream.Unpublish.Success");
+      c.command(0, "deleteStream", 0, null, (double) c.streamId());
+      unpublished.get(5, TimeUnit.SECONDS);
+      try (RtmpClient other = connect(k, "live")) {
+        other.publish("cam").get(5, TimeUnit.SECONDS); // deleteStream released the name at once
+      }
+      assertThat(c.call("noSuchCommand", 0, (Object) null)).failsWithin(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void amf3CommandMessagesWorkLikeAmf0Ones() throws Exception {
+    try (TestKernel k = LiveFixture.server().start(); RtmpClient pub = connect(k, "live")) {
+      pub.useAmf3Commands(true);
+      pub.publish("cam").get(5, TimeUnit.SECONDS);
+      LiveFixture.Recorder rec = new LiveFixture.Recorder();
+      try (RtmpClient player = connect(k, "live", rec)) {
+        player.useAmf3Commands(true);
+        player.play("cam").get(5, TimeUnit.SECONDS);
+        sendHeaders(pub);
+        sendFrames(pub, 0, 0, 3, 25, 100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> rec.pictures().size() == 3);
+      }
+    }
+  }
+
+  @Test
+  void playWithADurationStopsAfterIt() throws Exception {
+    try (TestKernel k = LiveFixture.server().start(); RtmpClient pub = connect(k, "live")) {
+      pub.publish("cam").get(5, TimeUnit.SECONDS);
+      LiveFixture.Recorder rec = new LiveFixture.Recorder();
+      try (RtmpClient player = connect(k, "live", rec)) {
+        player.playDuration(0.3);
+        var stopped = player.awaitStatus("NetStream.Play.Stop");
+        player.play("cam").get(5, TimeUnit.SECONDS);
+        stopped.get(5, TimeUnit.SECONDS);
+        sendHeaders(pub);
+        sendFrames(pub, 0, 0, 3, 25, 100);
+        // The stopped player gets nothing more; a fresh one on the same stream does.
+        LiveFixture.Recorder rec2 = new LiveFixture.Recorder();
+        try (RtmpClient p2 = connect(k, "live", rec2)) {
+          p2.play("cam").get(5, TimeUnit.SECONDS);
+          sendFrames(pub, 0, 3, 6, 25, 100);
+          await().atMost(Duration.ofSeconds(5)).until(() -> rec2.pictures().size() == 6);
+        }
+        assertThat(rec.pictures()).isEmpty();
+      }
     }
   }
 
