@@ -31,7 +31,7 @@ final class HttpFlvViewer extends Viewer {
 
   @Override
   protected ByteBuf encode(MediaFrame f) {
-    return Unpooled.wrappedBuffer(f.httpFlvChunk());
+    return f.httpFlvChunk().duplicate();
   }
 
   @Override

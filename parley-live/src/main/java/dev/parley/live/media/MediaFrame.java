@@ -2,6 +2,9 @@ package dev.parley.live.media;
 
 import dev.parley.live.rtmp.chunk.ChunkEncoder;
 import dev.parley.live.rtmp.chunk.MessageType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,9 +18,9 @@ public final class MediaFrame {
   private final byte[] payload;
   private final long sequence;
   private final int flags;
-  private volatile byte[] rtmp;
+  private volatile ByteBuf rtmp;
   private volatile byte[] flvTag;
-  private volatile byte[] httpFlvChunk;
+  private volatile ByteBuf httpFlvChunk;
 
   private static final int KEYFRAME = 1;
   private static final int CONFIG = 2;
@@ -82,11 +85,14 @@ public final class MediaFrame {
     return new MediaFrame(type, ts, payload, sequence);
   }
 
-  /** This frame as an RTMP message on message stream 1, chunked at {@code chunkSize}. */
-  public byte[] rtmp(int chunkSize) {
-    byte[] r = rtmp;
+  /**
+   * This frame as an RTMP message on message stream 1, chunked at {@code chunkSize}, for writing
+   * to any number of connections: each write takes a {@link ByteBuf#duplicate()} of it.
+   */
+  public ByteBuf rtmp(int chunkSize) {
+    ByteBuf r = rtmp;
     if (r == null) {
-      r = rtmp(chunkSize, 1);
+      r = shared(rtmp(chunkSize, 1));
       rtmp = r;
     }
     return r;
@@ -109,14 +115,25 @@ public final class MediaFrame {
     return t;
   }
 
-  /** The FLV tag framed as one HTTP/1.1 chunk (size line, tag, CRLF). */
-  public byte[] httpFlvChunk() {
-    byte[] c = httpFlvChunk;
+  /** The FLV tag framed as one HTTP/1.1 chunk (size line, tag, CRLF), shared like {@link #rtmp(int)}. */
+  public ByteBuf httpFlvChunk() {
+    ByteBuf c = httpFlvChunk;
     if (c == null) {
-      c = httpChunk(flvTag());
+      c = shared(httpChunk(flvTag()));
       httpFlvChunk = c;
     }
     return c;
+  }
+
+  /**
+   * Bytes every viewer writes: off-heap, so the socket writes them without a copy per viewer, and
+   * unreleasable, so viewers write plain duplicates without reference counting; the memory goes
+   * back when the frame is unreachable (the GOP cache moved on and every write finished).
+   */
+  public static ByteBuf shared(byte[] bytes) {
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
+    direct.put(bytes).flip();
+    return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
   }
 
   /** Frames {@code body} as one HTTP/1.1 chunk. */

@@ -25,7 +25,7 @@ final class RtmpViewer extends Viewer {
   @Override
   protected ByteBuf encode(MediaFrame f) {
     // Message stream 1 is what nearly every client gets: its encoding is shared by all viewers.
-    return Unpooled.wrappedBuffer(streamId == 1 ? f.rtmp(chunkSize) : f.rtmp(chunkSize, streamId));
+    return streamId == 1 ? f.rtmp(chunkSize).duplicate() : Unpooled.wrappedBuffer(f.rtmp(chunkSize, streamId));
   }
 
   @Override
