@@ -39,6 +39,10 @@ public final class LiveKeys {
   public static final ConfigKey<Long> VIEWER_QUEUE = ConfigKey.size("live.viewer.max-queue", 8L << 20, 64 * 1024,
       1L << 30, "Bytes queued for one viewer before it drops video to the next keyframe. Queued frames are shared "
           + "with every other viewer, so this bounds lag, not copies.");
+  public static final ConfigKey<Duration> MERGE_WRITES = ConfigKey.duration("live.viewer.merge-writes",
+      Duration.ofMillis(50), Duration.ZERO, Duration.ofSeconds(1), "How long frames may wait to go to viewers in one "
+          + "write: fewer system calls per viewer (more viewers per core) for that much more latency; 0 writes each "
+          + "frame at once. A new viewer's first frames are never held.");
   public static final ConfigKey<Boolean> WAIT_FOR_PUBLISHER = ConfigKey.bool("live.play.wait-for-publisher", true,
       "A player of a stream nobody publishes yet waits for it (true) or is told it is not found (false).");
   public static final ConfigKey<Takeover> TAKEOVER = ConfigKey.choice("live.publish.takeover", Takeover.class,
@@ -96,7 +100,7 @@ public final class LiveKeys {
   public static List<ConfigKey<?>> all() {
     List<ConfigKey<?>> keys = new ArrayList<>(RTMP.all());
     keys.addAll(List.of(CHUNK_SIZE, MAX_MESSAGE, HANDSHAKE_TIMEOUT, IDLE_TIMEOUT, PING_INTERVAL, ACK_WINDOW, GOP_CACHE,
-        GOP_MAX_FRAMES, GOP_MAX_BYTES, VIEWER_QUEUE, WAIT_FOR_PUBLISHER, TAKEOVER, TAKEOVER_IDLE, RECONNECT_GRACE,
+        GOP_MAX_FRAMES, GOP_MAX_BYTES, VIEWER_QUEUE, MERGE_WRITES, WAIT_FOR_PUBLISHER, TAKEOVER, TAKEOVER_IDLE, RECONNECT_GRACE,
         MAX_STREAMS, HTTP_FLV, HLS, HLS_SEGMENT, HLS_WINDOW, HLS_LINGER, RECORD, RECORD_DIR, LOOPBACK_OPEN,
         PUBLISH_OPEN, PLAY_OPEN, PUBLISH_KEYS, PLAY_KEYS, ON_PUBLISH, ON_PLAY, ON_DONE, HOOK_TIMEOUT, PAGE));
     return keys;

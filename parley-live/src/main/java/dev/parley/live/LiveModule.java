@@ -70,7 +70,7 @@ public final class LiveModule implements ParleyModule {
     long queue = c.get(LiveKeys.VIEWER_QUEUE);
     hub = new StreamHub(new StreamSettings(c.get(LiveKeys.GOP_CACHE), c.get(LiveKeys.GOP_MAX_FRAMES),
         c.get(LiveKeys.GOP_MAX_BYTES), queue, c.get(LiveKeys.TAKEOVER), c.get(LiveKeys.TAKEOVER_IDLE),
-        c.get(LiveKeys.MAX_STREAMS)), new LiveMetrics(ctx.metrics()));
+        c.get(LiveKeys.MAX_STREAMS), c.get(LiveKeys.MERGE_WRITES)), new LiveMetrics(ctx.metrics()));
     AccessSettings as;
     try {
       as = new AccessSettings(c.get(LiveKeys.LOOPBACK_OPEN), c.get(LiveKeys.PUBLISH_OPEN), c.get(LiveKeys.PLAY_OPEN),

@@ -40,7 +40,10 @@ public final class LiveBench {
   private int parleyHttp;
   private int nginxRtmp;
 
-  private LiveBench(List<Integer> steps, int measureSeconds, List<String> phases, Path dir) {
+  private final List<String> parleyArgs;
+
+  private LiveBench(List<Integer> steps, int measureSeconds, List<String> phases, Path dir, List<String> parleyArgs) {
+    this.parleyArgs = parleyArgs;
     this.steps = steps;
     this.measureSeconds = measureSeconds;
     this.phases = phases;
@@ -52,6 +55,7 @@ public final class LiveBench {
     int measure = 10;
     List<String> phases = List.of("parley-rtmp", "nginx-rtmp", "parley-flv");
     Path source = null;
+    List<String> parleyArgs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--steps":
@@ -63,6 +67,9 @@ public final class LiveBench {
         case "--phases":
           phases = List.of(args[++i].split(","));
           break;
+        case "--parley":
+          parleyArgs.add(args[++i]);
+          break;
         case "--source":
           source = Path.of(args[++i]);
           break;
@@ -71,7 +78,7 @@ public final class LiveBench {
       }
     }
     Path dir = Files.createTempDirectory("parley-live-bench-");
-    LiveBench b = new LiveBench(steps, measure, phases, dir);
+    LiveBench b = new LiveBench(steps, measure, phases, dir, parleyArgs);
     try {
       b.run(source != null ? source : makeSource(dir));
     } finally {
@@ -104,7 +111,8 @@ public final class LiveBench {
     parleyRtmp = Servers.freePort();
     parleyHttp = Servers.freePort();
     nginxRtmp = Servers.freePort();
-    parley = Servers.parley(dir, parleyHttp, parleyRtmp, "2g");
+    parley = Servers.parley(dir, parleyHttp, parleyRtmp, "2g", parleyArgs);
+    out("parley options: %s", parleyArgs.isEmpty() ? "defaults" : String.join(" ", parleyArgs));
     nginx = Servers.nginx(dir, nginxRtmp);
     publisher = new BenchPublisher(tags, clock);
     publisher.connect(group, EpollSocketChannel.class, "127.0.0.1", parleyRtmp, "live", "bench");
@@ -123,8 +131,8 @@ public final class LiveBench {
     out("");
     out("## players per core (N players of one 1 Mbps stream)");
     out("| server | protocol | players | server CPU (cores) | CPU per player (µs/s) | players per core | frames delivered | "
-        + "latency p50 / p99 (ms) | first keyframe p99 (ms) | keeps up |");
-    out("|---|---|---|---|---|---|---|---|---|---|");
+        + "latency p50 / p99 (ms) | first keyframe p99 (ms) | players' CPU (cores) | keeps up |");
+    out("|---|---|---|---|---|---|---|---|---|---|---|");
     for (String phase : phases) {
       for (int n : steps) {
         if (!load(phase, n)) {
@@ -210,9 +218,11 @@ public final class LiveBench {
     long[] before = readers.stream().mapToLong(r -> r.videoFrames.get()).toArray();
     long sent0 = publisher.videoFramesSent.get();
     long cpu0 = Servers.cpuTicks(server(phase));
+    long self0 = Servers.selfTicks();
     long t0 = System.nanoTime();
     Thread.sleep(measureSeconds * 1000L);
     long cpu1 = Servers.cpuTicks(server(phase));
+    long self1 = Servers.selfTicks();
     long t1 = System.nanoTime();
     long sent = publisher.videoFramesSent.get() - sent0;
     Histogram lat = latency.getIntervalHistogram();
@@ -225,10 +235,12 @@ public final class LiveBench {
     delivered /= readers.size();
     double cores = (cpu1 - cpu0) / 100.0 / ((t1 - t0) / 1e9);
     boolean keepsUp = delivered >= 0.95 && lat.getValueAtPercentile(99) <= 1_000_000 && closed == 0;
-    out("| %s | %s | %d | %.3f | %.0f | %s | %.1f%% | %.1f / %.1f | %.0f | %s |", name(phase), protocol(phase), n, cores,
-        cores * 1e6 / n, cores > 0 ? String.format(Locale.ROOT, "%.0f", n / cores) : "-", delivered * 100,
+    double readerCores = (self1 - self0) / 100.0 / ((t1 - t0) / 1e9);
+    out("| %s | %s | %d | %.3f | %.0f | %s | %.1f%% | %.1f / %.1f | %.0f | %.2f | %s |", name(phase), protocol(phase), n,
+        cores, cores * 1e6 / n, cores > 0 ? String.format(Locale.ROOT, "%.0f", n / cores) : "-", delivered * 100,
         lat.getValueAtPercentile(50) / 1000.0, lat.getValueAtPercentile(99) / 1000.0,
-        firstKey.getValueAtPercentile(99) / 1000.0, keepsUp ? "yes" : "no" + (closed > 0 ? " (" + closed + " closed)" : ""));
+        firstKey.getValueAtPercentile(99) / 1000.0, readerCores,
+        keepsUp ? "yes" : "no" + (closed > 0 ? " (" + closed + " closed)" : ""));
     for (Channel c : channels) {
       c.close();
     }

@@ -36,13 +36,14 @@ final class Servers {
   }
 
   /** Parley from this very jar, in its own JVM. */
-  static Process parley(Path dir, int httpPort, int rtmpPort, String heap) throws Exception {
+  static Process parley(Path dir, int httpPort, int rtmpPort, String heap, List<String> extra) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     String cp = System.getProperty("java.class.path");
     List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-cp", cp,
         "dev.parley.server.cli.ParleyCommand", "start", "--data.dir=" + dir.resolve("parley-data"),
         "--http.port=" + httpPort, "--http.host=127.0.0.1", "--live.rtmp.port=" + rtmpPort, "--live.rtmp.host=127.0.0.1",
         "--log.level=warn", "--live.rtmp.max-connections-per-ip=0", "--http.max-connections-per-ip=0"));
+    cmd.addAll(extra);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("parley.log").toFile())
         .start();
     awaitPort(rtmpPort, p);
@@ -65,7 +66,7 @@ final class Servers {
         "rtmp {",
         "  server {",
         "    listen 127.0.0.1:" + rtmpPort + ";",
-        "    chunk_size 4096;",
+        "    chunk_size 60000;", // as Parley's default: the players parse the same number of chunks
         "    application live { live on; }",
         "  }",
         "}", ""));

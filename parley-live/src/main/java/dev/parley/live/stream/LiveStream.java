@@ -246,7 +246,8 @@ public final class LiveStream {
       frames.addAll(gop);
       snapshot = new JoinSnapshot(publisher != null, frames, sequence, audioConfig != null || hasAudio(),
           videoConfig != null || hasVideo());
-      groups.computeIfAbsent(v.channel().eventLoop(), ViewerGroup::new).viewers.add(v);
+      groups.computeIfAbsent(v.channel().eventLoop(), l -> new ViewerGroup(l, hub.settings().mergeWrites().toNanos()))
+          .viewers.add(v);
       viewers++;
       v.stream = this;
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param takeover the second-publisher policy
  * @param takeoverIdle how long a publisher must be silent before {@link Takeover#IDLE} replaces it
  * @param maxStreams streams that may exist at once
+ * @param mergeWrites how long frames may wait to be written to viewers together (0: each at once)
  */
 public record StreamSettings(boolean gopCache, int gopMaxFrames, long gopMaxBytes, long viewerQueueBytes,
-    Takeover takeover, Duration takeoverIdle, int maxStreams) {}
+    Takeover takeover, Duration takeoverIdle, int maxStreams, Duration mergeWrites) {}

@@ -298,6 +298,39 @@ class RtmpServerTest {
   }
 
   @Test
+  void withoutWaitingAPlayerOfAnUnpublishedStreamGetsStreamNotFound() throws Exception {
+    try (TestKernel k = LiveFixture.server().set("live.play.wait-for-publisher", "false").start();
+        RtmpClient player = connect(k, "live")) {
+      assertThatThrownBy(() -> player.play("nobody").get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("NetStream.Play.StreamNotFound");
+      assertThat(new HttpTestClient(k.httpBase()).get("/live/nobody.flv", null).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void enhancedRtmpHevcPassesThroughUntouched() throws Exception {
+    byte[] config = {(byte) 0x90, 'h', 'v', 'c', '1', 1, 2, 3, 4}; // ExHeader, keyframe, SequenceStart, FourCC
+    byte[] key = {(byte) 0x91, 'h', 'v', 'c', '1', 0, 0, 0, 9, 8, 7}; // keyframe, CodedFrames, cts 0
+    byte[] inter = {(byte) 0xA3, 'h', 'v', 'c', '1', 6, 5, 4}; // inter frame, CodedFramesX
+    try (TestKernel k = LiveFixture.server().start(); RtmpClient pub = connect(k, "live")) {
+      pub.publish("hevc").get(5, TimeUnit.SECONDS);
+      pub.send(MessageType.VIDEO, 0, config);
+      pub.send(MessageType.VIDEO, 0, key);
+      pub.send(MessageType.VIDEO, 40, inter);
+      LiveFixture.Recorder rec = new LiveFixture.Recorder();
+      try (RtmpClient player = connect(k, "live", rec)) {
+        player.play("hevc").get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> rec.video().size() == 3);
+        assertThat(rec.video().get(0).payload()).isEqualTo(config);
+        assertThat(rec.video().get(1).payload()).isEqualTo(key); // the GOP starts at the enhanced keyframe
+        assertThat(rec.video().get(2).payload()).isEqualTo(inter);
+      }
+      assertThat(new HttpTestClient(k.httpBase()).admin("GET", "/api/v1/streams", null).json().path("streams").get(0)
+          .path("video").path("codec").asText()).isEqualTo("hevc");
+    }
+  }
+
+  @Test
   void complexHandshakeAnswerVerifies() throws Exception {
     try (TestKernel k = LiveFixture.server().start(); RtmpClient c = connect(k, "live")) {
       assertThat(c.handshakeVerified()).isTrue();
