@@ -101,13 +101,12 @@ public final class LiveModule implements ParleyModule {
     HttpFlvPlayer flv = c.get(LiveKeys.HTTP_FLV) ? new HttpFlvPlayer(hub, access, queue, c.get(LiveKeys.RECONNECT_GRACE),
         c.get(LiveKeys.WAIT_FOR_PUBLISHER)) : null;
     new PlayRoutes(access, flv, hls, ctx.blocking()).register(ctx.http());
-    new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL)).register(ctx.http(), ctx.adminAuth(),
-        c.get(LiveKeys.PAGE));
+    StreamsApi api = new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL));
+    api.register(ctx.http(), ctx.adminAuth(), c.get(LiveKeys.PAGE));
     if (c.get(LiveKeys.PAGE)) {
       new LivePage().register(ctx.http());
     }
     metrics(ctx.metrics());
-    StreamsApi api = new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL));
     ctx.services().register(StatsContributor.class, new StatsContributor() {
       @Override
       public String section() {
