@@ -42,7 +42,7 @@ public final class LiveKeys {
   public static final ConfigKey<Duration> MERGE_WRITES = ConfigKey.duration("live.viewer.merge-writes",
       Duration.ofMillis(50), Duration.ZERO, Duration.ofSeconds(1), "How long frames may wait to go to viewers in one "
           + "write: fewer system calls per viewer (more viewers per core) for that much more latency; 0 writes each "
-          + "frame at once. A new viewer's first frames are never held.");
+          + "frame at once (0ms). A new viewer's first frames are never held.");
   public static final ConfigKey<Boolean> WAIT_FOR_PUBLISHER = ConfigKey.bool("live.play.wait-for-publisher", true,
       "A player of a stream nobody publishes yet waits for it (true) or is told it is not found (false).");
   public static final ConfigKey<Takeover> TAKEOVER = ConfigKey.choice("live.publish.takeover", Takeover.class,

@@ -43,6 +43,7 @@ public final class LiveModule implements ParleyModule {
   private HlsService hls;
   private FlvRecorder recorder;
   private ScheduledFuture<?> sweeper;
+  private io.netty.channel.group.ChannelGroup connections;
 
   @Override
   public String name() {
@@ -67,6 +68,8 @@ public final class LiveModule implements ParleyModule {
   @Override
   public void start(ServerContext ctx) {
     Config c = ctx.config();
+    connections = new io.netty.channel.group.DefaultChannelGroup("live",
+        io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     long queue = c.get(LiveKeys.VIEWER_QUEUE);
     hub = new StreamHub(new StreamSettings(c.get(LiveKeys.GOP_CACHE), c.get(LiveKeys.GOP_MAX_FRAMES),
         c.get(LiveKeys.GOP_MAX_BYTES), queue, c.get(LiveKeys.TAKEOVER), c.get(LiveKeys.TAKEOVER_IDLE),
@@ -96,10 +99,10 @@ public final class LiveModule implements ParleyModule {
     RtmpSettings rs = new RtmpSettings(c.get(LiveKeys.CHUNK_SIZE), Math.toIntExact(c.get(LiveKeys.MAX_MESSAGE)),
         c.get(LiveKeys.HANDSHAKE_TIMEOUT), c.get(LiveKeys.IDLE_TIMEOUT), c.get(LiveKeys.PING_INTERVAL),
         c.get(LiveKeys.ACK_WINDOW), c.get(LiveKeys.WAIT_FOR_PUBLISHER), queue);
-    ctx.listen(new TcpListener("rtmp", LiveKeys.RTMP.settings(c), new RtmpPipeline(rs, hub, access)));
+    ctx.listen(new TcpListener("rtmp", LiveKeys.RTMP.settings(c), new RtmpPipeline(rs, hub, access, connections)));
 
     HttpFlvPlayer flv = c.get(LiveKeys.HTTP_FLV) ? new HttpFlvPlayer(hub, access, queue, c.get(LiveKeys.RECONNECT_GRACE),
-        c.get(LiveKeys.WAIT_FOR_PUBLISHER)) : null;
+        c.get(LiveKeys.WAIT_FOR_PUBLISHER), connections) : null;
     new PlayRoutes(access, flv, hls, ctx.blocking()).register(ctx.http());
     StreamsApi api = new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL));
     api.register(ctx.http(), ctx.adminAuth(), c.get(LiveKeys.PAGE));
@@ -159,6 +162,14 @@ public final class LiveModule implements ParleyModule {
       return u;
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key.name() + ": " + v + " is not an http(s) URL");
+    }
+  }
+
+  /** Closes every RTMP connection and HTTP-FLV response: publishers and players reconnect to another node. */
+  @Override
+  public void drain() {
+    if (connections != null) {
+      connections.close().awaitUninterruptibly(2000);
     }
   }
 

@@ -29,7 +29,12 @@ public final class HttpFlvPlayer {
   private final Duration grace;
   private final boolean waitForPublisher;
 
-  public HttpFlvPlayer(StreamHub hub, AccessControl access, long queueBytes, Duration grace, boolean waitForPublisher) {
+  private final io.netty.channel.group.ChannelGroup connections;
+
+  /** {@code connections} collects every HTTP-FLV response's channel (closed on drain). */
+  public HttpFlvPlayer(StreamHub hub, AccessControl access, long queueBytes, Duration grace, boolean waitForPublisher,
+      io.netty.channel.group.ChannelGroup connections) {
+    this.connections = connections;
     this.hub = hub;
     this.access = access;
     this.queueBytes = queueBytes;
@@ -46,6 +51,7 @@ public final class HttpFlvPlayer {
       return;
     }
     Channel ch = ex.startStreaming();
+    connections.add(ch);
     ChannelPipeline p = ch.pipeline();
     p.remove(HttpPipeline.CHUNKED);
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

@@ -24,14 +24,20 @@ public final class RtmpPipeline implements Consumer<Channel> {
   private final StreamHub hub;
   private final AccessControl access;
 
-  public RtmpPipeline(RtmpSettings settings, StreamHub hub, AccessControl access) {
+  private final io.netty.channel.group.ChannelGroup connections;
+
+  /** {@code connections} collects every RTMP connection (closed on drain). */
+  public RtmpPipeline(RtmpSettings settings, StreamHub hub, AccessControl access,
+      io.netty.channel.group.ChannelGroup connections) {
     this.settings = settings;
     this.hub = hub;
     this.access = access;
+    this.connections = connections;
   }
 
   @Override
   public void accept(Channel ch) {
+    connections.add(ch);
     ChannelPipeline p = ch.pipeline();
     ChunkDecoder decoder = new ChunkDecoder(settings.maxMessageSize(), settings.maxMessageSize());
     p.addLast(IDLE, new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
