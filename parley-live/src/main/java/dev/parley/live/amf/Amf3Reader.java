@@ -254,10 +254,21 @@ public final class Amf3Reader {
     enter();
     for (int i = 0; i < count; i++) {
       Object key = read();
-      m.put(String.valueOf(key), read());
+      m.put(dictionaryKey(key), read());
     }
     depth--;
     return m;
+  }
+
+  /**
+   * A dictionary key as a string. Object keys are named by type and identity, never printed:
+   * through references a key can contain itself, and printing it would never end.
+   */
+  private static String dictionaryKey(Object key) {
+    if (key == null || key instanceof String || key instanceof Number || key instanceof Boolean) {
+      return String.valueOf(key);
+    }
+    return key.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(key));
   }
 
   private void enter() throws AmfException {

@@ -127,6 +127,17 @@ class AmfTest {
   }
 
   @Test
+  void dictionaryKeyedByAnObjectThatContainsItDecodes() throws AmfException {
+    // Found by fuzzing: printing such a key never ended.
+    byte[] input = java.util.Base64.getDecoder().decode("EREJAwsFAwAAAxEJAwsFAwMHAAAAAAADAwAABwAHBQ==");
+    try {
+      new Amf0Reader(Unpooled.wrappedBuffer(input)).readAll();
+    } catch (AmfException expected) {
+      assertThat(expected.getMessage()).isNotBlank();
+    }
+  }
+
+  @Test
   void listsOfManyElementsDecode() throws AmfException {
     List<Object> big = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
