@@ -1,0 +1,2 @@
+/** A small RTMP client (publish and play) for tests, benchmarks and tools. */
+package dev.parley.live.client;

@@ -1,0 +1,169 @@
+package dev.parley.live.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.core.auth.TokenException;
+import dev.parley.core.auth.TokenService;
+import dev.parley.core.auth.VerifiedToken;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides publish and play requests: first the server's own rules (loopback, open flags, stream
+ * keys, tokens), then the on_publish / on_play callback if one is configured (any 2xx allows,
+ * anything else, an error or a timeout refuses). Callbacks run on the blocking pool, never on an
+ * event loop. Tokens are the server's JWTs with a {@code publish} and/or {@code play} claim: a
+ * stream pattern ({@code app/stream}, {@code app/*}, {@code *}) or a list of them.
+ */
+public final class AccessControl {
+  private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final AccessSettings settings;
+  private final TokenService tokens;
+  private final Executor blocking;
+  private final HttpClient http;
+
+  public AccessControl(AccessSettings settings, TokenService tokens, Executor blocking) {
+    this.settings = settings;
+    this.tokens = tokens;
+    this.blocking = blocking;
+    this.http = HttpClient.newBuilder().connectTimeout(settings.hookTimeout()).executor(blocking)
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** Completes with null when allowed, or with the reason it is not. */
+  public CompletableFuture<String> check(AccessRequest r) {
+    String local = localCheck(r);
+    if (local != null) {
+      return CompletableFuture.completedFuture(local);
+    }
+    java.net.URI hook = r.action() == AccessRequest.Action.PUBLISH ? settings.onPublish() : settings.onPlay();
+    if (hook == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.supplyAsync(() -> callHook(hook, r, r.action() == AccessRequest.Action.PUBLISH
+        ? "on_publish" : "on_play"), blocking);
+  }
+
+  /** Tells the on_done callback that a publish or play ended (fire and forget). */
+  public void done(AccessRequest r) {
+    if (settings.onDone() == null) {
+      return;
+    }
+    try {
+      blocking.execute(() -> callHook(settings.onDone(), r, r.action() == AccessRequest.Action.PUBLISH
+          ? "on_publish_done" : "on_play_done"));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.warn("on_done for {} not sent: the blocking pool is full", r.key());
+    }
+  }
+
+  /** The server's own rules only (no callback): null when allowed, else why not. */
+  public String localCheck(AccessRequest r) {
+    boolean publish = r.action() == AccessRequest.Action.PUBLISH;
+    if (settings.loopbackOpen() && r.loopback()) {
+      return null;
+    }
+    if (publish ? settings.publishOpen() : settings.playOpen()) {
+      return null;
+    }
+    String key = r.params().get("key");
+    if (key != null && keyMatches(publish ? settings.publishKeys() : settings.playKeys(), r, key)) {
+      return null;
+    }
+    String token = r.params().get("token");
+    if (token != null) {
+      try {
+        VerifiedToken t = tokens.verify(token);
+        if (claimAllows(t.claims().get(publish ? "publish" : "play"), r.key())) {
+          return null;
+        }
+        return "token of " + t.userId() + " does not allow " + (publish ? "publishing " : "playing ") + r.key();
+      } catch (TokenException e) {
+        return e.getMessage();
+      }
+    }
+    return (publish ? "publishing " : "playing ") + r.key() + " needs a stream key (?key=) or a token (?token=)";
+  }
+
+  private static boolean keyMatches(Map<String, String> keys, AccessRequest r, String presented) {
+    String k = keys.get(r.key());
+    if (k == null) {
+      k = keys.get(r.app() + "/*");
+    }
+    return k != null && MessageDigest.isEqual(k.getBytes(StandardCharsets.UTF_8),
+        presented.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Whether a claim (a pattern or a list of patterns) covers {@code app/stream}. */
+  static boolean claimAllows(Object claim, String key) {
+    if (claim instanceof String s) {
+      return matches(s, key);
+    }
+    if (claim instanceof Collection<?> c) {
+      for (Object o : c) {
+        if (o instanceof String s && matches(s, key)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean matches(String pattern, String key) {
+    if (pattern.equals("*") || pattern.equals(key)) {
+      return true;
+    }
+    return pattern.endsWith("/*") && key.startsWith(pattern.substring(0, pattern.length() - 1));
+  }
+
+  private String callHook(java.net.URI uri, AccessRequest r, String action) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("action", action);
+    body.put("protocol", r.protocol());
+    body.put("app", r.app());
+    body.put("stream", r.stream());
+    body.put("param", r.params());
+    body.put("ip", r.remote() == null ? null : r.remote().getAddress().getHostAddress());
+    body.put("tcUrl", r.tcUrl());
+    try {
+      HttpRequest req = HttpRequest.newBuilder(uri).timeout(settings.hookTimeout())
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+      HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
+      if (resp.statusCode() / 100 == 2) {
+        return null;
+      }
+      return action + " callback answered " + resp.statusCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return action + " callback interrupted";
+    } catch (Exception e) {
+      log.warn("{} callback to {} failed for {}: {}", action, uri, r.key(), e.toString());
+      return action + " callback failed: " + e.getClass().getSimpleName();
+    }
+  }
+
+  /** Claims for a token that lets its holder publish and/or play the given patterns. */
+  public static Map<String, Object> claims(List<String> publish, List<String> play) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    if (publish != null && !publish.isEmpty()) {
+      c.put("publish", publish);
+    }
+    if (play != null && !play.isEmpty()) {
+      c.put("play", play);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.parley.live.flv;
+
+import dev.parley.core.http.ApiException;
+import dev.parley.core.http.HttpExchange;
+import dev.parley.core.http.HttpPipeline;
+import dev.parley.live.control.AccessControl;
+import dev.parley.live.control.AccessRequest;
+import dev.parley.live.stream.LiveStream;
+import dev.parley.live.stream.StreamHub;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.time.Duration;
+
+/**
+ * Starts HTTP-FLV playback on an HTTP exchange: writes the response head through the HTTP codec,
+ * then takes the HTTP handlers out of the pipeline so the frames' pre-framed chunks go to the
+ * socket as they are.
+ */
+public final class HttpFlvPlayer {
+  private final StreamHub hub;
+  private final AccessControl access;
+  private final long queueBytes;
+  private final Duration grace;
+  private final boolean waitForPublisher;
+
+  private final io.netty.channel.group.ChannelGroup connections;
+
+  /** {@code connections} collects every HTTP-FLV response's channel (closed on drain). */
+  public HttpFlvPlayer(StreamHub hub, AccessControl access, long queueBytes, Duration grace, boolean waitForPublisher,
+      io.netty.channel.group.ChannelGroup connections) {
+    this.connections = connections;
+    this.hub = hub;
+    this.access = access;
+    this.queueBytes = queueBytes;
+    this.grace = grace;
+    this.waitForPublisher = waitForPublisher;
+  }
+
+  /** Answers the exchange with the stream; call on the channel's event loop after the access check. */
+  public void start(HttpExchange ex, AccessRequest r, String codecName) {
+    LiveStream existing = hub.get(r.app(), r.stream());
+    if (!waitForPublisher && (existing == null || !existing.isLive())) {
+      hub.metrics().refused(false);
+      ex.respondError(ApiException.notFound("stream " + r.key() + " is not live"));
+      return;
+    }
+    Channel ch = ex.startStreaming();
+    connections.add(ch);
+    ChannelPipeline p = ch.pipeline();
+    p.remove(HttpPipeline.CHUNKED);
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv")
+        .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store")
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    ch.write(head);
+    // From here the body is written pre-framed: the HTTP handlers leave the pipeline.
+    p.replace(codecName, "flv-discard", DiscardInbound.INSTANCE);
+    p.remove(HttpPipeline.AGGREGATOR);
+    if (p.get(HttpPipeline.DISPATCHER) != null) {
+      p.remove(HttpPipeline.DISPATCHER);
+    }
+    HttpFlvViewer v = new HttpFlvViewer(ch, queueBytes, grace);
+    if (!hub.play(r.app(), r.stream(), v)) {
+      hub.metrics().refused(false);
+      v.end();
+      return;
+    }
+    ch.closeFuture().addListener(f -> {
+      if (v.stream() != null) {
+        v.stream().leave(v);
+      }
+      access.done(r);
+    });
+  }
+}

@@ -1,0 +1,47 @@
+package dev.parley.live.rtmp;
+
+import dev.parley.live.control.AccessControl;
+import dev.parley.live.rtmp.chunk.ChunkDecoder;
+import dev.parley.live.rtmp.handshake.ServerHandshakeDecoder;
+import dev.parley.live.stream.StreamHub;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Builds an RTMP connection's pipeline: idle check, handshake (replaced by the chunk decoder once
+ * done), then the connection. The connection's deadline also covers a stalled handshake.
+ */
+public final class RtmpPipeline implements Consumer<Channel> {
+  public static final String IDLE = "rtmp-idle";
+  public static final String HANDSHAKE = "rtmp-handshake";
+  public static final String CHUNKS = "rtmp-chunks";
+  public static final String CONNECTION = "rtmp-connection";
+
+  private final RtmpSettings settings;
+  private final StreamHub hub;
+  private final AccessControl access;
+
+  private final io.netty.channel.group.ChannelGroup connections;
+
+  /** {@code connections} collects every RTMP connection (closed on drain). */
+  public RtmpPipeline(RtmpSettings settings, StreamHub hub, AccessControl access,
+      io.netty.channel.group.ChannelGroup connections) {
+    this.settings = settings;
+    this.hub = hub;
+    this.access = access;
+    this.connections = connections;
+  }
+
+  @Override
+  public void accept(Channel ch) {
+    connections.add(ch);
+    ChannelPipeline p = ch.pipeline();
+    ChunkDecoder decoder = new ChunkDecoder(settings.maxMessageSize(), settings.maxMessageSize());
+    p.addLast(IDLE, new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    p.addLast(HANDSHAKE, new ServerHandshakeDecoder(ctx -> ctx.pipeline().addAfter(HANDSHAKE, CHUNKS, decoder)));
+    p.addLast(CONNECTION, new RtmpConnection(settings, hub, access, decoder));
+  }
+}

@@ -1,0 +1,69 @@
+package dev.parley.live.rtmp;
+
+import dev.parley.live.media.MediaFrame;
+import dev.parley.live.rtmp.chunk.MessageType;
+import dev.parley.live.stream.JoinSnapshot;
+import dev.parley.live.stream.Notice;
+import dev.parley.live.stream.Viewer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+
+/** A viewer playing over RTMP on message stream {@code streamId}. */
+final class RtmpViewer extends Viewer {
+  private final int streamId;
+  private final int chunkSize;
+  private final boolean reset;
+
+  RtmpViewer(Channel channel, int streamId, int chunkSize, boolean reset, long maxQueueBytes) {
+    super(channel, Protocol.RTMP, maxQueueBytes);
+    this.streamId = streamId;
+    this.chunkSize = chunkSize;
+    this.reset = reset;
+  }
+
+  @Override
+  protected ByteBuf encode(MediaFrame f) {
+    // Message stream 1 is what nearly every client gets: its encoding is shared by all viewers.
+    return streamId == 1 ? f.rtmp(chunkSize).duplicate() : Unpooled.wrappedBuffer(f.rtmp(chunkSize, streamId));
+  }
+
+  @Override
+  protected void onJoin(JoinSnapshot snapshot) {
+    String name = stream().name();
+    write(RtmpMessages.userControl(channel.alloc(), MessageType.UC_STREAM_BEGIN, streamId, chunkSize));
+    if (reset) {
+      write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.Reset",
+          "Playing and resetting " + name + ".", java.util.Map.of("details", name)));
+    }
+    write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.Start",
+        "Started playing " + name + ".", java.util.Map.of("details", name)));
+    write(RtmpMessages.data(channel.alloc(), streamId, chunkSize, "|RtmpSampleAccess", true, true));
+  }
+
+  @Override
+  protected void onNotice(Notice notice) {
+    String name = stream().name();
+    if (notice == Notice.PUBLISH_START) {
+      write(RtmpMessages.userControl(channel.alloc(), MessageType.UC_STREAM_BEGIN, streamId, chunkSize));
+      write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.PublishNotify",
+          name + " is now published.", java.util.Map.of("details", name)));
+    } else {
+      write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.UnpublishNotify",
+          name + " is now unpublished.", java.util.Map.of("details", name)));
+    }
+  }
+
+  /** Tells the player the stream stopped (duration reached, or closeStream). */
+  void stop() {
+    String name = stream() == null ? "" : stream().name();
+    write(RtmpMessages.userControl(channel.alloc(), MessageType.UC_STREAM_EOF, streamId, chunkSize));
+    write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.Stop",
+        "Stopped playing " + name + ".", java.util.Map.of("details", name)));
+    channel.flush();
+  }
+
+  int streamId() {
+    return streamId;
+  }
+}

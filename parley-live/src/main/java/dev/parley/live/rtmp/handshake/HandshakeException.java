@@ -1,0 +1,10 @@
+package dev.parley.live.rtmp.handshake;
+
+/** A handshake the server cannot accept (wrong version byte, encrypted RTMPE). */
+public final class HandshakeException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public HandshakeException(String message) {
+    super(message, null, false, false);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.parley.live.stream;
+
+/** The source of a stream (an RTMP connection), as the stream sees it. */
+public interface Publisher {
+  /** The publisher's address, for stats and hooks ("203.0.113.5:51234"). */
+  String remoteAddress();
+
+  /** When the publisher last sent media ({@link System#nanoTime()}), for idle takeover. */
+  long lastMediaNanos();
+
+  /** Ends this publisher's session: another publisher took the stream over. Any thread. */
+  void kick(String reason);
+}

@@ -1,0 +1,60 @@
+package dev.parley.live.stream;
+
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The viewers of one stream on one event loop. The publisher hands each frame to the group once;
+ * one task on the group's loop then gives every frame that piled up to every viewer and flushes
+ * each viewer once, so writes are batched and fan-out costs one task per loop, not per viewer.
+ * With a merge window the task runs that long after the first frame of a batch, so several frames
+ * go out in one write per viewer (fewer system calls per viewer, a little more latency).
+ */
+final class ViewerGroup implements Runnable {
+  private final EventLoop loop;
+  final List<Viewer> viewers = new CopyOnWriteArrayList<>();
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  private final long mergeNanos;
+
+  ViewerGroup(EventLoop loop, long mergeNanos) {
+    this.loop = loop;
+    this.mergeNanos = mergeNanos;
+  }
+
+  /** Queues a frame or notice for the group's viewers; any thread. */
+  void enqueue(Object item) {
+    queue.add(item);
+    if (scheduled.compareAndSet(false, true)) {
+      if (mergeNanos > 0) {
+        loop.schedule(this, mergeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      } else {
+        loop.execute(this);
+      }
+    }
+  }
+
+  @Override
+  public void run() {
+    scheduled.set(false);
+    List<Object> batch = new ArrayList<>();
+    for (Object o = queue.poll(); o != null; o = queue.poll()) {
+      batch.add(o);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    for (Viewer v : viewers) {
+      for (Object o : batch) {
+        v.accept(o);
+      }
+      v.flushIfDirty();
+    }
+  }
+}

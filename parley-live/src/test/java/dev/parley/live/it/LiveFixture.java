@@ -1,0 +1,78 @@
+package dev.parley.live.it;
+
+import dev.parley.core.testing.TestKernel;
+import dev.parley.live.LiveModule;
+import dev.parley.live.client.RtmpClient;
+import dev.parley.live.rtmp.chunk.MessageType;
+import dev.parley.live.rtmp.chunk.RtmpMessage;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A live server for tests, RTMP clients on a shared loop group, and a publisher of fake frames. */
+final class LiveFixture {
+  static final EventLoopGroup CLIENTS = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+
+  private LiveFixture() {}
+
+  static TestKernel.Builder server() {
+    return TestKernel.builder(() -> List.of(new LiveModule()));
+  }
+
+  static RtmpClient connect(TestKernel k, String app, RtmpClient.Listener listener) throws Exception {
+    return RtmpClient.connect(CLIENTS, NioSocketChannel.class, "127.0.0.1", k.port("rtmp"), app, true, listener)
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  static RtmpClient connect(TestKernel k, String app) throws Exception {
+    return connect(k, app, new RtmpClient.Listener() { });
+  }
+
+  /** Sends metadata and the two sequence headers. */
+  static void sendHeaders(RtmpClient c) {
+    c.send(MessageType.DATA_AMF0, 0, FakeEncoder.metadata());
+    c.send(MessageType.VIDEO, 0, FakeEncoder.avcConfig());
+    c.send(MessageType.AUDIO, 0, FakeEncoder.aacConfig());
+  }
+
+  /**
+   * Sends video frames {@code from..to-1} at 25 fps (a keyframe every {@code gop}) starting at
+   * {@code baseTs}, each followed by an audio frame.
+   */
+  static void sendFrames(RtmpClient c, long baseTs, int from, int to, int gop, int size) {
+    for (int i = from; i < to; i++) {
+      long ts = baseTs + i * 40L;
+      c.send(MessageType.VIDEO, ts, FakeEncoder.video(i, i % gop == 0, size));
+      c.send(MessageType.AUDIO, ts + 5, FakeEncoder.audio(i));
+    }
+  }
+
+  /** Records what a player receives. */
+  static final class Recorder implements RtmpClient.Listener {
+    final List<RtmpMessage> media = new CopyOnWriteArrayList<>();
+    final List<String> statuses = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onMedia(RtmpMessage m) {
+      media.add(m);
+    }
+
+    @Override
+    public void onStatus(String code, java.util.Map<String, Object> info) {
+      statuses.add(code);
+    }
+
+    List<RtmpMessage> video() {
+      return media.stream().filter(m -> m.type() == MessageType.VIDEO).toList();
+    }
+
+    /** Video frames that are not sequence headers. */
+    List<RtmpMessage> pictures() {
+      return media.stream().filter(m -> m.type() == MessageType.VIDEO && m.payload()[1] == 1).toList();
+    }
+  }
+}
