@@ -42,6 +42,8 @@ public final class Database implements AutoCloseable {
   private final List<Connection> readerConnections = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ThreadLocal<Connection> readerConnection;
   private final Synchronous synchronous;
+  private final java.util.concurrent.ScheduledExecutorService checkpointer;
+  private Connection checkpointConnection;
 
   /** Settings of the embedded database. */
   public record Settings(Path file, Synchronous synchronous, int readerThreads, int maxBatch, int queueCapacity) {}
@@ -55,6 +57,11 @@ public final class Database implements AutoCloseable {
         Files.createDirectories(parent);
       }
       this.writerConnection = open(false);
+      try (Statement st = writerConnection.createStatement()) {
+        // Checkpoints copy the WAL into the database and fsync it; done by the writer they would
+        // stall every write behind them, so a thread of their own does them (see below).
+        st.execute("PRAGMA wal_autocheckpoint=0");
+      }
       writerConnection.setAutoCommit(false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory for " + file, e);
@@ -80,6 +87,30 @@ public final class Database implements AutoCloseable {
         });
     Gauge.builder("parley.store.read.queue.depth", readers, e -> e.getQueue().size())
         .description("Reads waiting for a reader thread").register(metrics);
+    this.checkpointer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "parley-store-checkpoint");
+      t.setDaemon(true);
+      return t;
+    });
+    checkpointer.scheduleWithFixedDelay(this::checkpoint, 500, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A passive checkpoint: copies what it can of the WAL into the database without blocking the
+   * writer or readers. Once the WAL is fully copied and no reader needs it, the writer starts it
+   * over from the beginning, so it stays small.
+   */
+  private void checkpoint() {
+    try {
+      if (checkpointConnection == null) {
+        checkpointConnection = open(false);
+      }
+      try (Statement st = checkpointConnection.createStatement()) {
+        st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.warn("WAL checkpoint failed: {}", e.getMessage());
+    }
   }
 
   private Connection open(boolean readOnly) throws SQLException {
@@ -190,6 +221,15 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     writer.close();
+    checkpointer.shutdown();
+    try {
+      checkpointer.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (checkpointConnection != null) {
+      closeQuietly(checkpointConnection);
+    }
     readers.shutdown();
     try {
       readers.awaitTermination(10, TimeUnit.SECONDS);

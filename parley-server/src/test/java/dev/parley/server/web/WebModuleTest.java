@@ -6,6 +6,7 @@ import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
+import dev.parley.im.ImModule;
 import dev.parley.server.Modules;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,11 +37,9 @@ class WebModuleTest {
 
   @BeforeAll
   static void start() {
-    server = TestKernel.builder(() -> {
-      List<ParleyModule> modules = new ArrayList<>(Modules.discover());
-      modules.add(new LiveRoutes());
-      return modules;
-    }).start();
+    // IM and the web module, with stand-ins for live's routes (the real live module would hold an
+    // HTTP-FLV request for a stream that is not publishing open, waiting for it).
+    server = TestKernel.builder(() -> List.of(new ImModule(), new WebModule(), new LiveRoutes())).start();
     http = new HttpTestClient(server.httpBase());
   }
 
