@@ -39,6 +39,7 @@ public final class MqttModule implements ParleyModule {
 
   private Broker broker;
   private DefaultChannelGroup channels;
+  private io.netty.channel.EventLoopGroup loops;
 
   @Override
   public String name() {
@@ -71,6 +72,7 @@ public final class MqttModule implements ParleyModule {
     broker = new Broker(settings, store, ctx.clock(), ctx.metrics());
     int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore();
 
+    loops = ctx.eventLoops().group();
     channels = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     AtomicInteger connected = new AtomicInteger();
     Gauge.builder("parley.mqtt.connections", connected, AtomicInteger::get).description("Open MQTT connections")
@@ -130,5 +132,10 @@ public final class MqttModule implements ParleyModule {
       }
     }
     channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    // Closed channels run their inactive handlers (session rows, wills) as loop tasks: let them
+    // finish while the store is still open.
+    for (io.netty.util.concurrent.EventExecutor loop : loops) {
+      loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
   }
 }
