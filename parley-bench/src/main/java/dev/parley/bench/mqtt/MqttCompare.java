@@ -41,6 +41,7 @@ public final class MqttCompare {
 
   private void run() throws Exception {
     List<Broker> brokers = List.of(startParley(), startMosquitto());
+    List<Broker> fresh = List.of();
     try {
       List<String> rows = new ArrayList<>();
       String duration = opts.getOrDefault("duration", "15");
@@ -64,8 +65,12 @@ public final class MqttCompare {
             + "), QoS " + s[1], results));
       }
       String idle = opts.getOrDefault("idle", "19000");
+      // Memory is measured on brokers that carried no traffic yet: a JVM that ran the load keeps
+      // its heap pages resident, which would hide the cost of the connections.
+      stop(brokers);
+      fresh = List.of(startParley(), startMosquitto());
       StringBuilder mem = new StringBuilder();
-      for (Broker b : brokers) {
+      for (Broker b : fresh) {
         long before = rssKiB(b.process().pid());
         long after = idle(b, idle);
         mem.append(String.format("| %s | %s | %.1f MiB | %.1f MiB | %.2f KiB |%n", b.name(), idle, before / 1024.0,
@@ -80,11 +85,16 @@ public final class MqttCompare {
       System.out.println("|---|---:|---:|---:|---:|");
       System.out.print(mem);
     } finally {
-      for (Broker b : brokers) {
-        b.process().destroy();
-        b.process().waitFor(10, TimeUnit.SECONDS);
-        b.process().destroyForcibly();
-      }
+      stop(brokers);
+      stop(fresh);
+    }
+  }
+
+  private static void stop(List<Broker> brokers) throws InterruptedException {
+    for (Broker b : brokers) {
+      b.process().destroy();
+      b.process().waitFor(10, TimeUnit.SECONDS);
+      b.process().destroyForcibly();
     }
   }
 
@@ -99,7 +109,7 @@ public final class MqttCompare {
 
   private Broker startParley() throws Exception {
     int port = freePort();
-    Process p = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+    Process p = new ProcessBuilder(java, "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
         "-Dbench.log=" + System.getProperty("bench.log", "warn"), "-cp",
         classpath, "dev.parley.bench.mqtt.BenchServer", String.valueOf(port)).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
