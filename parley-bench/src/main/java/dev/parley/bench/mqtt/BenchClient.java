@@ -49,6 +49,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         })
         .connect(new InetSocketAddress("127.0.0.1", port)).addListener(f -> {
           if (!f.isSuccess()) {
+            System.out.println("connection " + clientId + " failed to connect: " + f.cause());
             c.connected.completeExceptionally(f.cause());
           }
         });
@@ -103,6 +104,9 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!connected.isDone()) {
+      System.out.println("connection " + clientId + " failed: " + cause);
+    }
     ctx.close();
   }
 
