@@ -38,6 +38,8 @@ public final class Session {
   private volatile boolean persistent;
   private volatile boolean multiSubscribed;
   private volatile boolean ended;
+  /** The user id the session belongs to (null: anonymous); readable from any thread. */
+  private volatile String ownerId;
 
   private Link link;
   private int level = MqttVersion.V5;
@@ -110,6 +112,11 @@ public final class Session {
     return identity;
   }
 
+  /** The user id the session belongs to, null for anonymous clients. Any thread. */
+  public String ownerId() {
+    return ownerId;
+  }
+
   public long expirySeconds() {
     return expirySeconds;
   }
@@ -125,13 +132,12 @@ public final class Session {
     this.link = link;
     this.level = link.level();
     this.identity = identity;
+    this.ownerId = identity.userId();
     this.will = will;
     this.willDueAt = 0;
     this.connected = true;
     setExpiry(expirySeconds);
-    if (persistent) {
-      save();
-    }
+    save();
   }
 
   private void setExpiry(long seconds) {
@@ -143,7 +149,6 @@ public final class Session {
       stored = false;
     } else if (persistent && !wasPersistent) {
       // Everything held so far becomes durable from here on.
-      save();
       for (SubscriptionEntry e : subscriptions.values()) {
         host.store().saveSubscription(key, e);
       }
@@ -153,6 +158,7 @@ public final class Session {
   /** Changes the expiry at DISCONNECT (MQTT 5). */
   public void expiryOnDisconnect(long seconds) {
     setExpiry(seconds);
+    save();
   }
 
   /** After CONNACK: resend what was in flight (DUP set), then what is queued. */
@@ -238,6 +244,7 @@ public final class Session {
     this.persistent = true;
     this.stored = true;
     this.identity = userId == null ? Identity.ANONYMOUS : new Identity(userId, Identity.Kind.USER);
+    this.ownerId = userId;
     this.disconnectedAt = disconnectedAt;
     long now = host.nowMillis();
     if (will != null) {

@@ -59,6 +59,12 @@ final class ConnectFlow {
       return;
     }
     conn.identity = auth.identity();
+    Session existing = conn.services.broker().session(clientId);
+    if (existing != null && !java.util.Objects.equals(existing.ownerId(), conn.identity.userId())) {
+      // A client id is not a credential: another user's session (and its subscriptions) stays theirs.
+      conn.refuse(ReasonCode.NOT_AUTHORIZED, "client id " + clientId + " belongs to another user");
+      return;
+    }
 
     WillMessage will = null;
     if (c.will() != null) {

@@ -149,6 +149,21 @@ class DeliveryTest {
   }
 
   @Test
+  void anotherUserCannotTakeASessionOverByItsClientId() throws IOException {
+    try (RawClient alice = new RawClient(server.port("mqtt"), MqttVersion.V5);
+        RawClient mallory = new RawClient(server.port("mqtt"), MqttVersion.V5)) {
+      alice.send(new MqttPacket.Connect(MqttVersion.V5, true, 60, Properties.NONE, "alice-laptop", null, "alice",
+          server.token("alice").getBytes(StandardCharsets.UTF_8)));
+      assertThat(((MqttPacket.ConnAck) alice.read()).reasonCode()).isZero();
+      mallory.send(new MqttPacket.Connect(MqttVersion.V5, false, 60, Properties.NONE, "alice-laptop", null, "mallory",
+          server.token("mallory").getBytes(StandardCharsets.UTF_8)));
+      assertThat(((MqttPacket.ConnAck) mallory.read()).reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+      alice.send(MqttPacket.PingReq.INSTANCE);
+      assertThat(alice.read()).isEqualTo(MqttPacket.PingResp.INSTANCE);
+    }
+  }
+
+  @Test
   void offlineImMessageIsPushedToTheUsersTopic() throws IOException {
     RawClient device = new RawClient(server.port("mqtt"), MqttVersion.V5);
     Properties p = new Properties();
