@@ -2,7 +2,6 @@ package dev.parley.mqtt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.core.testing.TestKernel;
 import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.MqttVersion;
 import dev.parley.mqtt.codec.PacketType;
@@ -16,23 +15,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Delivery rules seen on the wire: QoS 2 both ways, redelivery with DUP, options, push. */
-class DeliveryTest {
-  static TestKernel server;
-
-  @BeforeAll
-  static void start() {
-    server = MqttServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class DeliveryTest extends SharedServer {
 
   static RawClient client(String id, int level, long expiry, boolean clean) throws IOException {
     RawClient c = new RawClient(server.port("mqtt"), level);

@@ -11,9 +11,7 @@ import dev.parley.mqtt.codec.ReasonCode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,21 +19,10 @@ import org.junit.jupiter.api.Test;
  * A raw client sends malformed and out-of-order packets; the broker answers with the reason code
  * (MQTT 5) or closes, and a bystander's subscription keeps working throughout.
  */
-class MalformedInputTest {
-  static TestKernel server;
+class MalformedInputTest extends SharedServer {
   RawClient bystanderSub;
   RawClient bystanderPub;
   int seq;
-
-  @BeforeAll
-  static void start() {
-    server = MqttServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @BeforeEach
   void bystanders() throws IOException {

@@ -3,7 +3,6 @@ package dev.parley.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.parley.core.testing.TestKernel;
 import dev.parley.mqtt.codec.MqttEncoder;
 import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.MqttVersion;
@@ -17,24 +16,11 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The /mqtt endpoint: subprotocol required, MQTT bytes in binary frames (split anywhere), text frames refused. */
-class WebSocketTest {
-  static TestKernel server;
+class WebSocketTest extends SharedServer {
   static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() {
-    server = MqttServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   static URI uri() {
     return URI.create(MqttServer.ws(server));
