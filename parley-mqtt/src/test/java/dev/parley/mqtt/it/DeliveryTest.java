@@ -135,6 +135,35 @@ class DeliveryTest extends SharedServer {
   }
 
   @Test
+  void delayedWillGoesOutAfterItsDelayWhenTheClientStaysAway() throws IOException {
+    try (RawClient watcher = client("d-will-watch", MqttVersion.V5, 0, true)) {
+      subscribe(watcher, 0, new MqttPacket.Subscription("public/d/will", 1));
+      RawClient c = new RawClient(server.port("mqtt"), MqttVersion.V5);
+      c.send(new MqttPacket.Connect(MqttVersion.V5, true, 60, sessionExpiry(60), "d-willer",
+          new MqttPacket.Will("public/d/will", "gone".getBytes(), 1, false, dev.parley.mqtt.codec.MessageProps.NONE, 1),
+          null, null));
+      assertThat(((MqttPacket.ConnAck) c.read()).reasonCode()).isZero();
+      long t0 = System.nanoTime();
+      c.close();
+      MqttPacket.Publish will = (MqttPacket.Publish) watcher.read();
+      assertThat(new String(will.payload())).isEqualTo("gone");
+      assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(900);
+    }
+  }
+
+  @Test
+  void sessionExpiresAfterItsInterval() throws IOException {
+    try (RawClient c = client("d-expiring", MqttVersion.V5, 1, true)) {
+      subscribe(c, 0, new MqttPacket.Subscription("public/d/exp", 1));
+    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> MqttServer.broker(server).session("d-expiring") == null);
+    try (RawClient back = new RawClient(server.port("mqtt"), MqttVersion.V5)) {
+      assertThat(back.connect("d-expiring", false, sessionExpiry(1)).sessionPresent()).isFalse();
+    }
+  }
+
+  @Test
   void anotherUserCannotTakeASessionOverByItsClientId() throws IOException {
     try (RawClient alice = new RawClient(server.port("mqtt"), MqttVersion.V5);
         RawClient mallory = new RawClient(server.port("mqtt"), MqttVersion.V5)) {
