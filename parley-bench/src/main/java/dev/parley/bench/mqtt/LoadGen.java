@@ -99,8 +99,10 @@ public final class LoadGen {
   private List<BenchClient> open(int n, String prefix, java.util.function.IntFunction<java.util.function.Consumer<
       MqttPacket.Publish>> handlers) {
     List<BenchClient> out = new ArrayList<>(n);
-    for (int start = 0; start < n; start += 500) {
-      int end = Math.min(n, start + 500);
+    // Connects in flight at once stay under the broker's listen backlog (Mosquitto's is 100).
+    int batch = Integer.parseInt(opts.getOrDefault("batch", "100"));
+    for (int start = 0; start < n; start += batch) {
+      int end = Math.min(n, start + batch);
       for (int i = start; i < end; i++) {
         out.add(BenchClient.open(group, port, prefix + i, handlers.apply(i)));
       }

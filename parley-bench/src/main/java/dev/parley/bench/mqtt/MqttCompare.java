@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Prints a Markdown table.
  *
  * <pre>java -cp parley-bench/target/parley-bench.jar dev.parley.bench.mqtt.MqttCompare \
- *     [--duration=15] [--warmup=5] [--pairs=500] [--subscribers=1000] [--idle=19000]</pre>
+ *     [--duration=15] [--warmup=5] [--pairs=500] [--subscribers=1000] [--idle=19000] [--only=idle]</pre>
  */
 public final class MqttCompare {
   private final Map<String, String> opts = new LinkedHashMap<>();
@@ -53,7 +53,8 @@ public final class MqttCompare {
           {"pairs", "1", "--pairs=" + pairs, "--window=16"},
           {"fanout", "0", "--subscribers=" + subscribers, "--window=8"},
           {"fanout", "1", "--subscribers=" + subscribers, "--window=8"}};
-      for (String[] s : scenarios) {
+      boolean onlyIdle = "idle".equals(opts.get("only"));
+      for (String[] s : onlyIdle ? new String[0][] : scenarios) {
         Map<String, Map<String, String>> results = new LinkedHashMap<>();
         for (Broker b : brokers) {
           List<String> args = new ArrayList<>(List.of("--scenario=" + s[0], "--qos=" + s[1], s[2], s[3],
