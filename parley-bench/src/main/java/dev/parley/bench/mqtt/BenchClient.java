@@ -30,13 +30,16 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
   Channel channel;
   private boolean pendingFlush;
 
-  private BenchClient(Consumer<MqttPacket.Publish> onMessage) {
+  private final String clientId;
+
+  private BenchClient(String clientId, Consumer<MqttPacket.Publish> onMessage) {
+    this.clientId = clientId;
     this.onMessage = onMessage;
   }
 
   /** Opens a connection and sends CONNECT; {@link #connected} completes on CONNACK. */
   static BenchClient open(EventLoopGroup group, int port, String clientId, Consumer<MqttPacket.Publish> onMessage) {
-    BenchClient c = new BenchClient(onMessage);
+    BenchClient c = new BenchClient(clientId, onMessage);
     new Bootstrap().group(group).channel(EpollSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<Channel>() {
@@ -53,11 +56,8 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
             c.connected.completeExceptionally(f.cause());
           }
         });
-    c.clientId = clientId;
     return c;
   }
-
-  private String clientId;
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
