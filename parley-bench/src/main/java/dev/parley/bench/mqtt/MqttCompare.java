@@ -1,0 +1,244 @@
+package dev.parley.bench.mqtt;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Parley and Mosquitto side by side in one run: both brokers as their own processes on ephemeral
+ * loopback ports, the same load generator (its own process) against each, scenario by scenario.
+ * Prints a Markdown table.
+ *
+ * <pre>java -cp parley-bench/target/parley-bench.jar dev.parley.bench.mqtt.MqttCompare \
+ *     [--duration=15] [--warmup=5] [--pairs=500] [--subscribers=1000] [--idle=19000] [--only=idle]</pre>
+ */
+public final class MqttCompare {
+  private final Map<String, String> opts = new LinkedHashMap<>();
+  private final String java = ProcessHandle.current().info().command().orElse("java");
+  private final String classpath = System.getProperty("java.class.path");
+
+  private record Broker(String name, Process process, int port) {}
+
+  public static void main(String[] args) throws Exception {
+    MqttCompare c = new MqttCompare();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      c.opts.put(a.substring(2, eq), a.substring(eq + 1));
+    }
+    c.run();
+  }
+
+  private void run() throws Exception {
+    List<Broker> brokers = List.of(startParley(), startMosquitto());
+    List<Broker> fresh = List.of();
+    try {
+      List<String> rows = new ArrayList<>();
+      String duration = opts.getOrDefault("duration", "15");
+      String warmup = opts.getOrDefault("warmup", "5");
+      String pairs = opts.getOrDefault("pairs", "500");
+      String subscribers = opts.getOrDefault("subscribers", "1000");
+      String[][] scenarios = {
+          {"pairs", "0", "--pairs=" + pairs, "--window=16"},
+          {"pairs", "1", "--pairs=" + pairs, "--window=16"},
+          {"fanout", "0", "--subscribers=" + subscribers, "--window=8"},
+          {"fanout", "1", "--subscribers=" + subscribers, "--window=8"}};
+      boolean onlyIdle = "idle".equals(opts.get("only"));
+      for (String[] s : onlyIdle ? new String[0][] : scenarios) {
+        Map<String, Map<String, String>> results = new LinkedHashMap<>();
+        for (Broker b : brokers) {
+          List<String> args = new ArrayList<>(List.of("--scenario=" + s[0], "--qos=" + s[1], s[2], s[3],
+              "--port=" + b.port(), "--duration=" + duration, "--warmup=" + warmup));
+          results.put(b.name(), loadgen(args));
+          System.err.println(b.name() + " " + String.join(" ", args) + " -> " + results.get(b.name()));
+        }
+        rows.add(row(s[0] + " (" + (s[0].equals("pairs") ? pairs + " pairs" : subscribers + " subscribers")
+            + "), QoS " + s[1], results));
+      }
+      String idle = opts.getOrDefault("idle", "19000");
+      // Memory is measured on brokers that carried no traffic yet: a JVM that ran the load keeps
+      // its heap pages resident, which would hide the cost of the connections.
+      stop(brokers);
+      fresh = List.of(startParley(), startMosquitto());
+      StringBuilder mem = new StringBuilder();
+      for (Broker b : fresh) {
+        long before = rssKiB(b.process().pid());
+        long after = idle(b, idle);
+        mem.append(String.format("| %s | %s | %.1f MiB | %.1f MiB | %.2f KiB |%n", b.name(), idle, before / 1024.0,
+            after / 1024.0, (after - before) / Double.parseDouble(idle)));
+      }
+      System.out.println("| scenario | Parley msg/s | Mosquitto msg/s | ratio | Parley p50 / p99 (µs) "
+          + "| Mosquitto p50 / p99 (µs) |");
+      System.out.println("|---|---:|---:|---:|---:|---:|");
+      rows.forEach(System.out::println);
+      System.out.println();
+      System.out.println("| broker | idle connections | RSS before | RSS with connections | per connection |");
+      System.out.println("|---|---:|---:|---:|---:|");
+      System.out.print(mem);
+    } finally {
+      stop(brokers);
+      stop(fresh);
+    }
+  }
+
+  private static void stop(List<Broker> brokers) throws InterruptedException {
+    for (Broker b : brokers) {
+      b.process().destroy();
+      b.process().waitFor(10, TimeUnit.SECONDS);
+      b.process().destroyForcibly();
+    }
+  }
+
+  private static String row(String name, Map<String, Map<String, String>> r) {
+    Map<String, String> p = r.get("Parley");
+    Map<String, String> m = r.get("Mosquitto");
+    double pr = Double.parseDouble(p.get("msgs_per_s"));
+    double mr = Double.parseDouble(m.get("msgs_per_s"));
+    return String.format("| %s | %.0f | %.0f | %.2fx | %s / %s | %s / %s |", name, pr, mr, pr / mr,
+        p.get("p50_us"), p.get("p99_us"), m.get("p50_us"), m.get("p99_us"));
+  }
+
+  private Broker startParley() throws Exception {
+    int port = freePort();
+    Process p = new ProcessBuilder(java, "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+        "-Dbench.log=" + System.getProperty("bench.log", "warn"), "-cp",
+        classpath, "dev.parley.bench.mqtt.BenchServer", String.valueOf(port)).redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null && !line.startsWith("READY")) {
+      System.err.println("parley: " + line);
+    }
+    drain(out, "parley");
+    awaitPort(port);
+    return new Broker("Parley", p, port);
+  }
+
+  private Broker startMosquitto() throws Exception {
+    int port = freePort();
+    Path dir = Files.createTempDirectory("mosquitto-bench-");
+    Path conf = dir.resolve("mosquitto.conf");
+    Files.writeString(conf, String.join("\n",
+        "listener " + port + " 127.0.0.1",
+        "allow_anonymous true",
+        "max_connections -1",
+        "set_tcp_nodelay true",
+        "persistence false",
+        "log_dest stderr",
+        "log_type error",
+        ""));
+    Process p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true).start();
+    drain(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)), "mosquitto");
+    awaitPort(port);
+    return new Broker("Mosquitto", p, port);
+  }
+
+  /** Runs the load generator; a run that fails (a busy machine can time a connect out) is tried once more. */
+  private Map<String, String> loadgen(List<String> args) throws Exception {
+    try {
+      return loadgenOnce(args);
+    } catch (IllegalStateException e) {
+      System.err.println("retrying once: " + e.getMessage());
+      return loadgenOnce(args);
+    }
+  }
+
+  private Map<String, String> loadgenOnce(List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-Dio.netty.leakDetection.level=disabled", "-cp",
+        classpath, "dev.parley.bench.mqtt.LoadGen"));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    Map<String, String> result = null;
+    String line;
+    while ((line = out.readLine()) != null) {
+      if (line.startsWith("RESULT ")) {
+        result = new LinkedHashMap<>();
+        for (String kv : line.substring(7).split(" ")) {
+          int eq = kv.indexOf('=');
+          result.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+      } else {
+        System.err.println("loadgen: " + line);
+      }
+    }
+    p.waitFor(60, TimeUnit.SECONDS);
+    if (result == null) {
+      throw new IllegalStateException("load generator gave no result for " + args);
+    }
+    return result;
+  }
+
+  /** Opens {@code n} idle connections to {@code b}; returns the broker's RSS (KiB) while they are open. */
+  private long idle(Broker b, String n) throws Exception {
+    Process p = new ProcessBuilder(java, "-Xmx2g", "-cp", classpath, "dev.parley.bench.mqtt.LoadGen",
+        "--scenario=idle", "--connections=" + n, "--port=" + b.port()).redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null && !line.startsWith("CONNECTED")) {
+      System.err.println("loadgen: " + line);
+    }
+    if (line == null) {
+      throw new IllegalStateException("idle load generator failed against " + b.name());
+    }
+    // Let the broker settle (timers armed, buffers returned) before reading its memory.
+    Thread.sleep(3000);
+    long rss = rssKiB(b.process().pid());
+    try (OutputStream in = p.getOutputStream()) {
+      in.write("done\n".getBytes(StandardCharsets.UTF_8));
+    }
+    p.waitFor(60, TimeUnit.SECONDS);
+    System.err.println(b.name() + " idle " + n + ": " + line + ", RSS " + rss + " KiB");
+    return rss;
+  }
+
+  static long rssKiB(long pid) throws IOException {
+    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (l.startsWith("VmRSS:")) {
+        return Long.parseLong(l.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IOException("no VmRSS for " + pid);
+  }
+
+  private static void drain(BufferedReader out, String name) {
+    Thread t = new Thread(() -> {
+      try {
+        String l;
+        while ((l = out.readLine()) != null) {
+          System.err.println(name + ": " + l);
+        }
+      } catch (IOException e) {
+        // Process ended.
+      }
+    }, name + "-output");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitPort(int port) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("nothing listens on " + port);
+  }
+}

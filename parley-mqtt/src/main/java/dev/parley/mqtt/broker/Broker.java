@@ -1,0 +1,260 @@
+package dev.parley.mqtt.broker;
+
+import dev.parley.mqtt.config.MqttSettings;
+import dev.parley.mqtt.session.Outgoing;
+import dev.parley.mqtt.session.Session;
+import dev.parley.mqtt.session.SessionHost;
+import dev.parley.mqtt.session.SessionStore;
+import dev.parley.mqtt.session.SubscriptionEntry;
+import dev.parley.mqtt.session.WillMessage;
+import dev.parley.mqtt.store.MqttStore;
+import dev.parley.mqtt.topic.RetainedTree;
+import dev.parley.mqtt.topic.SubscriptionTrie;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The broker's shared state: sessions by client id, the subscription trie, retained messages,
+ * and the store. Thread-safe; sessions do their own work on their event loops.
+ */
+public final class Broker implements SessionHost {
+  private final MqttSettings settings;
+  private final MqttStore store;
+  private final Clock clock;
+  private final SubscriptionTrie<SubscriptionEntry> trie = new SubscriptionTrie<>();
+  private final RetainedTree<AppMessage> retained = new RetainedTree<>();
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Router router;
+  private final Counter received;
+  private final Counter sent;
+  private final MeterRegistry metrics;
+  private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+
+  public Broker(MqttSettings settings, MqttStore store, Clock clock, MeterRegistry metrics) {
+    this.settings = settings;
+    this.store = store;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.router = new Router(trie, store);
+    this.received = Counter.builder("parley.mqtt.messages.received").description("PUBLISH packets received from clients")
+        .register(metrics);
+    this.sent = Counter.builder("parley.mqtt.messages.sent").description("PUBLISH packets sent to clients")
+        .register(metrics);
+    Gauge.builder("parley.mqtt.sessions", sessions, Map::size).description("Sessions, connected or not")
+        .register(metrics);
+    Gauge.builder("parley.mqtt.subscriptions", trie, SubscriptionTrie::size).description("Subscriptions")
+        .register(metrics);
+    Gauge.builder("parley.mqtt.retained", retained, RetainedTree::size).description("Retained messages")
+        .register(metrics);
+  }
+
+  /**
+   * What publishing did.
+   *
+   * @param matched sessions the message went to
+   * @param durable completes when everything stored for it is durable (null when nothing was)
+   * @param retainRefused the retained-message limit refused to keep it
+   */
+  public record Published(int matched, CompletableFuture<Void> durable, boolean retainRefused) {}
+
+  /** Publishes a message: keeps it if retained, then delivers it to every matching subscription. */
+  public Published publish(AppMessage m) {
+    CompletableFuture<Void> retainedWrite = null;
+    boolean refused = false;
+    if (m.retain() && settings.retainEnabled()) {
+      if (m.payload().length == 0) {
+        if (retained.put(m.topic(), null) != null) {
+          retainedWrite = store.saveRetained(m);
+        }
+      } else if (retained.size() >= settings.maxRetained() && retained.get(m.topic()) == null) {
+        refused = true;
+      } else {
+        retained.put(m.topic(), m);
+        retainedWrite = store.saveRetained(m);
+      }
+    }
+    Router.Result r = router.route(m);
+    CompletableFuture<Void> durable = r.durable();
+    if (retainedWrite != null) {
+      durable = durable == null ? retainedWrite : CompletableFuture.allOf(durable, retainedWrite);
+    }
+    return new Published(r.matched(), durable, refused);
+  }
+
+  /** Retained messages matching {@code filter}, skipping (and forgetting) expired ones. */
+  public void retainedFor(String filter, Consumer<AppMessage> sink) {
+    long now = nowMillis();
+    retained.match(filter, m -> {
+      if (m.expired(now)) {
+        if (retained.get(m.topic()) == m) {
+          retained.put(m.topic(), null);
+          store.saveRetained(new AppMessage(m.topic(), new byte[0], 0, true, m.props(), AppMessage.NEVER, null));
+        }
+      } else {
+        sink.accept(m);
+      }
+    });
+  }
+
+  /** A message to one session outside routing (retained messages at subscribe), stored if it must be. */
+  public Outgoing outgoingFor(Session s, AppMessage m, int qos, boolean retain, int[] subIds) {
+    long storeId = 0;
+    if (qos > 0 && s.persistent()) {
+      storeId = store.nextQueueId();
+      store.insertQueued(java.util.List.of(new MqttStore.QueuedRow(storeId, s.key(), m, qos, retain, subIds)));
+    }
+    return new Outgoing(m, qos, retain, subIds, storeId);
+  }
+
+  // --- sessions -----------------------------------------------------------------------------
+
+  /**
+   * Finds or creates the session of {@code clientId} for a new connection on {@code loop}, taking
+   * it over from the connection that holds it. {@code ready} runs on {@code loop} with the session
+   * and whether it was present; it is not called if {@code wanted} turns false (the new
+   * connection went away meanwhile).
+   */
+  public void open(String clientId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
+      BiConsumer<Session, Boolean> ready) {
+    Session existing = sessions.get(clientId);
+    if (existing == null) {
+      Session fresh = newSession(clientId, loop);
+      existing = sessions.putIfAbsent(clientId, fresh);
+      if (existing == null) {
+        ready.accept(fresh, false);
+        return;
+      }
+    }
+    Session old = existing;
+    old.execute(() -> takeover(old, clientId, cleanStart, loop, wanted, ready));
+  }
+
+  private void takeover(Session old, String clientId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
+      BiConsumer<Session, Boolean> ready) {
+    if (old.ended()) {
+      loop.execute(() -> open(clientId, cleanStart, loop, wanted, ready));
+      return;
+    }
+    if (!wanted.getAsBoolean()) {
+      return;
+    }
+    var previous = old.takeOver(cleanStart);
+    if (previous != null) {
+      previous.takenOver();
+    }
+    if (cleanStart) {
+      old.end();
+      loop.execute(() -> open(clientId, true, loop, wanted, ready));
+    } else {
+      old.moveTo(loop);
+      loop.execute(() -> {
+        if (wanted.getAsBoolean()) {
+          ready.accept(old, true);
+        } else {
+          // The new connection died in transit; the session stays, offline, on this loop.
+          old.detachedInTransit();
+        }
+      });
+    }
+  }
+
+  /** A session restored from the store at start. */
+  public Session restore(String clientId, long key, EventExecutor home) {
+    Session s = new Session(this, clientId, key, home);
+    sessions.put(clientId, s);
+    return s;
+  }
+
+  private Session newSession(String clientId, EventExecutor loop) {
+    return new Session(this, clientId, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), loop);
+  }
+
+  public Session session(String clientId) {
+    return sessions.get(clientId);
+  }
+
+  public Collection<Session> sessions() {
+    return sessions.values();
+  }
+
+  public SubscriptionTrie<SubscriptionEntry> subscriptions() {
+    return trie;
+  }
+
+  public RetainedTree<AppMessage> retained() {
+    return retained;
+  }
+
+  public MqttStore mqttStore() {
+    return store;
+  }
+
+  /** Counts a PUBLISH received from a client. */
+  public void received() {
+    received.increment();
+  }
+
+  // --- SessionHost -------------------------------------------------------------------------
+
+  @Override
+  public MqttSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public SessionStore store() {
+    return store;
+  }
+
+  @Override
+  public SubscriptionTrie<SubscriptionEntry> trie() {
+    return trie;
+  }
+
+  @Override
+  public void sessionEnded(Session session) {
+    sessions.remove(session.clientId(), session);
+  }
+
+  @Override
+  public void publishWill(Session session, WillMessage w) {
+    long expiry = w.props().messageExpirySeconds();
+    long now = nowMillis();
+    publish(new AppMessage(w.topic(), w.payload(), w.qos(), w.retain(), w.props(),
+        expiry < 0 ? AppMessage.NEVER : now + expiry * 1000, session.clientId()));
+  }
+
+  @Override
+  public void dropped(String reason) {
+    dropped.computeIfAbsent(reason, r -> Counter.builder("parley.mqtt.messages.dropped").tag("reason", r)
+        .description("Messages not delivered to a session (queue full, expired, slow consumer, offline QoS 0)")
+        .register(metrics)).increment();
+  }
+
+  /** Messages dropped so far for {@code reason}. */
+  public double droppedCount(String reason) {
+    Counter c = dropped.get(reason);
+    return c == null ? 0 : c.count();
+  }
+
+  @Override
+  public void sent() {
+    sent.increment();
+  }
+
+  @Override
+  public long nowMillis() {
+    return clock.millis();
+  }
+}

@@ -1,0 +1,2 @@
+/** Push for app users: IM messages for users with no online IM device go to their MQTT push topic. */
+package dev.parley.mqtt.push;

@@ -1,0 +1,27 @@
+package dev.parley.mqtt.session;
+
+import dev.parley.mqtt.config.MqttSettings;
+import dev.parley.mqtt.topic.SubscriptionTrie;
+
+/** What the broker gives its sessions. */
+public interface SessionHost {
+  MqttSettings settings();
+
+  SessionStore store();
+
+  SubscriptionTrie<SubscriptionEntry> trie();
+
+  /** The session ended (expired, clean start, or its connection closed with expiry 0): forget it. */
+  void sessionEnded(Session session);
+
+  /** Publishes a will message (or a delayed one whose time came). */
+  void publishWill(Session session, WillMessage will);
+
+  /** Counts a message not delivered, by reason (queue_full, expired, slow_consumer, too_large). */
+  void dropped(String reason);
+
+  /** Counts a PUBLISH sent to a client. */
+  void sent();
+
+  long nowMillis();
+}
