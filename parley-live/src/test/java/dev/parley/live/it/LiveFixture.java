@@ -49,6 +49,25 @@ final class LiveFixture {
       c.send(MessageType.VIDEO, ts, FakeEncoder.video(i, i % gop == 0, size));
       c.send(MessageType.AUDIO, ts + 5, FakeEncoder.audio(i));
     }
+    barrier(c);
+  }
+
+  /**
+   * Waits until the server has handled everything sent so far on {@code c}: it answers a command
+   * only after the media before it (one connection's messages are handled in order), so a player
+   * that joins next sees the frames in the GOP cache, however loaded the machine is.
+   */
+  static void barrier(RtmpClient c) {
+    if (!c.channel().isActive()) {
+      return;
+    }
+    try {
+      c.call("getStreamLength", 0, null, "barrier").get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // The connection went away or was refused; the test's own checks say what that means.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Records what a player receives. */
