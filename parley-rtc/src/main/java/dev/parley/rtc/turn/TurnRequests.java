@@ -91,6 +91,11 @@ final class TurnRequests {
       return;
     }
     Allocation a = link.allocation();
+    if (a != null && a.ready() && server.clock().millis() >= a.expiresAt) {
+      // Expired but not swept yet: it is gone for the client either way.
+      server.release(a);
+      a = null;
+    }
     if (m.method() == StunMethod.ALLOCATE) {
       allocate(link, m, auth, a);
       return;

@@ -224,9 +224,9 @@ public final class TurnServer {
     Bootstrap b = new Bootstrap().group(loop).channel(eventLoops.datagramChannel());
     if (eventLoops.isEpoll() && config.recvBatch() > 1) {
       b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, config.maxDatagram());
-      b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram() * config.recvBatch()));
+      b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram() * config.recvBatch()));
     } else {
-      b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram()));
+      b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram()));
     }
     return b;
   }

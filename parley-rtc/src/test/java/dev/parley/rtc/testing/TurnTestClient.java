@@ -70,6 +70,32 @@ public final class TurnTestClient implements AutoCloseable {
     }
   }
 
+  /** A client over TLS that trusts any certificate (the test server's is self-signed). */
+  public static TurnTestClient tls(int port) {
+    try {
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+          return new java.security.cert.X509Certificate[0];
+        }
+      }}, null);
+      javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ssl.getSocketFactory()
+          .createSocket(InetAddress.getLoopbackAddress(), port);
+      s.setSoTimeout(5000);
+      s.startHandshake();
+      return new TurnTestClient(null, s, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public TurnTestClient credentials(String username, String password) {
     this.username = username;
     this.password = password;
