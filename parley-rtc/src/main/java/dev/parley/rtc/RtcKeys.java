@@ -52,6 +52,9 @@ public final class RtcKeys {
       "Peer addresses one allocation may hold permissions for; bounds per-allocation memory.");
   public static final ConfigKey<Long> BANDWIDTH = ConfigKey.size("rtc.turn.allocation-bandwidth", 0, 0, 1L << 34,
       "Bytes per second one allocation may relay in each direction (0: no cap); packets over it are dropped.");
+  public static final ConfigKey<Boolean> RFC5766_CHANNELS = ConfigKey.bool("rtc.turn.rfc5766-channels", false,
+      "Also bind channel numbers 0x5000-0x7FFF, as RFC 5766 allowed (older clients such as coturn's turnutils_uclient "
+          + "pick from it). Off: RFC 8656's 0x4000-0x4FFF only; frames for higher numbers are dropped.");
   public static final ConfigKey<String> RELAY_IP = ConfigKey.string("rtc.turn.relay-ip", null,
       "IPv4 address relay sockets bind to. Unset: the UDP listener's address if it is a specific one, else 0.0.0.0.");
   public static final ConfigKey<String> EXTERNAL_IP = ConfigKey.string("rtc.turn.external-ip", null,
@@ -96,7 +99,7 @@ public final class RtcKeys {
     keys.addAll(TCP.all());
     keys.addAll(List.of(TLS_ENABLED, TLS_HOST, TLS_PORT, TLS_MAX_PER_IP, REALM, SECRET, NONCE_LIFETIME,
         DEFAULT_LIFETIME, MAX_LIFETIME, PERMISSION_LIFETIME, CHANNEL_LIFETIME, USER_QUOTA, TOTAL_QUOTA, MAX_PERMISSIONS,
-        BANDWIDTH, RELAY_IP, EXTERNAL_IP, RELAY_IP6, RELAY_PORTS, ALLOWED_PEERS, DENIED_PEERS, MAX_DATAGRAM, RECV_BATCH,
+        BANDWIDTH, RFC5766_CHANNELS, RELAY_IP, EXTERNAL_IP, RELAY_IP6, RELAY_PORTS, ALLOWED_PEERS, DENIED_PEERS, MAX_DATAGRAM, RECV_BATCH,
         SWEEP_INTERVAL, TCP_HANDSHAKE_TIMEOUT, TCP_IDLE_TIMEOUT, PUBLIC_HOST, CREDENTIAL_TTL, ICE_URLS, ICE_EXTRA_URLS));
     return keys;
   }

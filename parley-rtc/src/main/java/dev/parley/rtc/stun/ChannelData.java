@@ -4,7 +4,8 @@ package dev.parley.rtc.stun;
  * ChannelData framing (RFC 8656 section 12.4): a 16-bit channel number whose top two bits are 01
  * (0x4000-0x7FFF), a 16-bit length, then the application data; over TCP and TLS the frame is padded
  * to a multiple of 4 bytes. Channels can be bound only in 0x4000-0x4FFF; frames for 0x5000-0x7FFF
- * still parse (so a TCP stream stays in step) and are dropped because no such channel exists.
+ * still parse (so a TCP stream stays in step) and are dropped because no such channel exists, unless
+ * the server is configured to bind them as RFC 5766 allowed.
  */
 public final class ChannelData {
   private ChannelData() {}

@@ -39,8 +39,8 @@ public final class RtcMetrics {
     for (Drop d : Drop.values()) {
       drops.put(d, counter("parley.rtc.dropped.packets", "Packets not relayed", "reason", d.name().toLowerCase(Locale.ROOT)));
     }
-    Gauge.builder("parley.rtc.allocations", active::getAsInt).description("TURN allocations held now").register(registry);
-    FunctionCounter.builder("parley.rtc.allocations.created", created, LongAdder::sum)
+    Gauge.builder("parley.rtc.allocations.active", active::getAsInt).description("TURN allocations held now").register(registry);
+    FunctionCounter.builder("parley.rtc.allocations.opened", created, LongAdder::sum)
         .description("TURN allocations created").register(registry);
     FunctionCounter.builder("parley.rtc.peers.denied", deniedPeers, LongAdder::sum)
         .description("Requests refused because the peer address is denied").register(registry);

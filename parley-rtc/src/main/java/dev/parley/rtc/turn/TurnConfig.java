@@ -5,6 +5,7 @@ import dev.parley.core.config.ConfigException;
 import dev.parley.rtc.RtcKeys;
 import dev.parley.rtc.policy.Cidr;
 import dev.parley.rtc.policy.PeerAddressPolicy;
+import dev.parley.rtc.stun.ChannelData;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -37,11 +38,12 @@ import java.util.List;
  * @param maxDatagram largest datagram read
  * @param recvBatch datagrams per recvmmsg
  * @param sweepIntervalMillis how often expiry runs
+ * @param maxChannel highest channel number a ChannelBind may use (0x4FFF, or 0x7FFF with RFC 5766 channels)
  */
 public record TurnConfig(String realm, long nonceLifetimeMillis, long defaultLifetimeSeconds, long maxLifetimeSeconds,
     long permissionLifetimeMillis, long channelLifetimeMillis, int userQuota, int totalQuota, int maxPermissions,
     long bandwidth, InetAddress relayIp, InetAddress advertisedIp, InetAddress relayIp6, int portMin, int portMax,
-    PeerAddressPolicy policy, int maxDatagram, int recvBatch, long sweepIntervalMillis) {
+    PeerAddressPolicy policy, int maxDatagram, int recvBatch, long sweepIntervalMillis, int maxChannel) {
 
   /** Reads and checks the rtc.turn keys; every problem is reported at once. */
   public static TurnConfig from(Config c) {
@@ -94,7 +96,8 @@ public record TurnConfig(String realm, long nonceLifetimeMillis, long defaultLif
         c.get(RtcKeys.PERMISSION_LIFETIME).toMillis(), c.get(RtcKeys.CHANNEL_LIFETIME).toMillis(),
         c.get(RtcKeys.USER_QUOTA), c.get(RtcKeys.TOTAL_QUOTA), c.get(RtcKeys.MAX_PERMISSIONS), c.get(RtcKeys.BANDWIDTH),
         relayIp, advertised, relayIp6, ports[0], ports[1], new PeerAddressPolicy(allowed, denied),
-        Math.toIntExact(c.get(RtcKeys.MAX_DATAGRAM)), c.get(RtcKeys.RECV_BATCH), c.get(RtcKeys.SWEEP_INTERVAL).toMillis());
+        Math.toIntExact(c.get(RtcKeys.MAX_DATAGRAM)), c.get(RtcKeys.RECV_BATCH), c.get(RtcKeys.SWEEP_INTERVAL).toMillis(),
+        c.get(RtcKeys.RFC5766_CHANNELS) ? 0x7FFF : ChannelData.MAX_BINDABLE);
   }
 
   private static InetAddress ipv4(String s, String key) throws UnknownHostException {

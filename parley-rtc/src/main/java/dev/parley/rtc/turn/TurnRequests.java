@@ -143,13 +143,18 @@ final class TurnRequests {
     StunAttribute family = m.get(StunAttr.REQUESTED_ADDRESS_FAMILY);
     StunAttribute additional = m.get(StunAttr.ADDITIONAL_ADDRESS_FAMILY);
     StunAttribute evenPort = m.get(StunAttr.EVEN_PORT);
-    if (m.has(StunAttr.RESERVATION_TOKEN)) {
-      if (evenPort != null || family != null) {
-        error(link, m, auth, 400, "Bad Request: RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
-      } else {
-        error(link, m, auth, 508, "Insufficient Capacity: no such reservation");
-      }
+    StunAttribute token = m.get(StunAttr.RESERVATION_TOKEN);
+    if (token != null && (evenPort != null || family != null)) {
+      error(link, m, auth, 400, "Bad Request: RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
       return;
+    }
+    RelayPorts.Reservation reservation = null;
+    if (token != null) {
+      reservation = token.value().length == 8 ? server.ports().take(token.value(), server.clock().millis()) : null;
+      if (reservation == null) {
+        error(link, m, auth, 508, "Insufficient Capacity: no such reservation");
+        return;
+      }
     }
     if (family != null && additional != null) {
       error(link, m, auth, 400, "Bad Request: REQUESTED-ADDRESS-FAMILY with ADDITIONAL-ADDRESS-FAMILY");
@@ -159,7 +164,7 @@ final class TurnRequests {
       error(link, m, auth, 400, "Bad Request: ADDITIONAL-ADDRESS-FAMILY must ask for IPv6");
       return;
     }
-    boolean ipv6 = false;
+    boolean ipv6 = reservation != null && reservation.ipv6();
     if (family != null) {
       int f = family.value().length == 4 ? family.value()[0] : -1;
       if (f != TransportAddress.FAMILY_IPV4 && f != TransportAddress.FAMILY_IPV6) {
@@ -172,18 +177,12 @@ final class TurnRequests {
         return;
       }
     }
-    boolean even = false;
-    if (evenPort != null) {
-      if (evenPort.value().length != 1) {
-        error(link, m, auth, 400, "Bad Request: EVEN-PORT must be 1 byte");
-        return;
-      }
-      if ((evenPort.value()[0] & 0x80) != 0) {
-        error(link, m, auth, 508, "Insufficient Capacity: port reservations are not offered");
-        return;
-      }
-      even = true;
+    if (evenPort != null && evenPort.value().length != 1) {
+      error(link, m, auth, 400, "Bad Request: EVEN-PORT must be 1 byte");
+      return;
     }
+    boolean even = evenPort != null;
+    boolean reserveNext = even && (evenPort.value()[0] & 0x80) != 0;
     long lifetime = desiredLifetime(m);
     int refused = server.quotas().acquire(auth.userId());
     if (refused != 0) {
@@ -193,7 +192,9 @@ final class TurnRequests {
     }
     Allocation a = server.newAllocation(link, auth.username(), auth.userId(), m.transactionId());
     a.expiresAt = server.clock().millis() + Math.max(lifetime, 1) * 1000;
-    server.bindRelay(a, ipv6, even, ok -> {
+    boolean relayIpv6 = ipv6;
+    int fixedPort = reservation != null ? reservation.port() : -1;
+    server.bindRelay(a, ipv6, even, reserveNext, fixedPort, ok -> {
       if (a.closed) {
         return;
       }
@@ -209,6 +210,9 @@ final class TurnRequests {
           .address(StunAttr.XOR_MAPPED_ADDRESS, TransportAddress.of(link.remote()));
       if (additional != null) {
         b.add(StunAttr.ADDRESS_ERROR_CODE, new byte[] {TransportAddress.FAMILY_IPV6, 0, 4, 40});
+      }
+      if (reserveNext) {
+        b.add(StunAttr.RESERVATION_TOKEN, server.ports().reserve(a.relayed.port() + 1, relayIpv6, server.clock().millis()));
       }
       a.allocateResponse = sign(b, m, auth);
       link.sendControl(a.allocateResponse);
@@ -280,8 +284,8 @@ final class TurnRequests {
       return;
     }
     int channel = ((number.value()[0] & 0xFF) << 8) | (number.value()[1] & 0xFF);
-    if (!ChannelData.isBindable(channel)) {
-      error(link, m, auth, 400, "Bad Request: channel numbers are 0x4000-0x4FFF");
+    if (channel < ChannelData.MIN_BINDABLE || channel > config.maxChannel()) {
+      error(link, m, auth, 400, "Bad Request: channel numbers are 0x4000-0x" + Integer.toHexString(config.maxChannel()));
       return;
     }
     if (peer == null) {

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -46,6 +45,7 @@ public final class TurnServer {
   private final EventLoops eventLoops;
   private final Quotas quotas;
   private final TurnRequests requests;
+  private final RelayPorts ports;
   private final ConcurrentHashMap<InetSocketAddress, Allocation> udpAllocations = new ConcurrentHashMap<>();
   private final Map<EventExecutor, LoopState> loops = new IdentityHashMap<>();
   private final List<ScheduledFuture<?>> sweeps = new ArrayList<>();
@@ -64,6 +64,7 @@ public final class TurnServer {
     this.eventLoops = eventLoops;
     this.quotas = new Quotas(config.userQuota(), config.totalQuota());
     this.metrics = new RtcMetrics(registry, quotas::held);
+    this.ports = new RelayPorts(config.portMin(), config.portMax());
     this.requests = new TurnRequests(this);
     for (EventExecutor e : eventLoops.group()) {
       loops.put(e, new LoopState());
@@ -181,19 +182,22 @@ public final class TurnServer {
   }
 
   /**
-   * Binds a relay socket for {@code a} on its event loop at a random port of the configured range
-   * (an even one if asked), trying again on ports in use; {@code done} gets false when none was free.
+   * Binds a relay socket for {@code a} on its event loop: at {@code fixedPort} (a claimed
+   * reservation) or at a random free port of the range (an even one if asked, with the next port
+   * free for a reservation if {@code pair}), trying other ports when one is in use; {@code done}
+   * gets false when none could be bound.
    */
-  void bindRelay(Allocation a, boolean ipv6, boolean even, Consumer<Boolean> done) {
+  void bindRelay(Allocation a, boolean ipv6, boolean even, boolean pair, int fixedPort, Consumer<Boolean> done) {
     InetAddress ip = ipv6 ? config.relayIp6() : config.relayIp();
-    attemptBind(a, ip, even, 0, done);
+    attemptBind(a, ip, even, pair, fixedPort, 0, done);
   }
 
-  private void attemptBind(Allocation a, InetAddress ip, boolean even, int attempt, Consumer<Boolean> done) {
-    int span = config.portMax() - config.portMin() + 1;
-    int port = config.portMin() + ThreadLocalRandom.current().nextInt(span);
-    if (even && (port & 1) == 1) {
-      port = port - 1 >= config.portMin() ? port - 1 : port + 1;
+  private void attemptBind(Allocation a, InetAddress ip, boolean even, boolean pair, int fixedPort, int attempt,
+      Consumer<Boolean> done) {
+    int port = fixedPort > 0 ? fixedPort : ports.pick(even, pair, clock.millis());
+    if (port < 0) {
+      done.accept(false);
+      return;
     }
     Bootstrap b = datagramBootstrap(a.link.loop(), config).handler(new RelayHandler(a));
     b.bind(new InetSocketAddress(ip, port)).addListener((ChannelFuture f) -> {
@@ -204,19 +208,22 @@ public final class TurnServer {
           return;
         }
         a.relay = ch;
-        InetSocketAddress local = (InetSocketAddress) ch.localAddress();
         InetAddress shown = ip == config.relayIp6() ? ip : config.advertisedIp();
-        a.relayed = TransportAddress.of(new InetSocketAddress(shown, local.getPort()));
+        a.relayed = TransportAddress.of(new InetSocketAddress(shown, port));
         ch.closeFuture().addListener(c -> release(a));
         done.accept(true);
-      } else if (attempt + 1 < BIND_ATTEMPTS && !a.closed) {
-        attemptBind(a, ip, even, attempt + 1, done);
+      } else if (fixedPort <= 0 && attempt + 1 < BIND_ATTEMPTS && !a.closed) {
+        attemptBind(a, ip, even, pair, fixedPort, attempt + 1, done);
       } else {
-        log.warn("no free relay port in {}-{} after {} attempts: {}", config.portMin(), config.portMax(),
-            BIND_ATTEMPTS, f.cause().toString());
+        log.warn("no relay port bound in {}-{} after {} attempts: {}", config.portMin(), config.portMax(),
+            attempt + 1, f.cause().toString());
         done.accept(false);
       }
     });
+  }
+
+  RelayPorts ports() {
+    return ports;
   }
 
   /** A datagram bootstrap on {@code loop} with the read sizes of {@code config} (recvmmsg batches on epoll). */

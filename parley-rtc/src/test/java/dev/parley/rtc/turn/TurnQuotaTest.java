@@ -26,6 +26,7 @@ class TurnQuotaTest {
         .set("rtc.turn.user-quota", "2")
         .set("rtc.turn.total-quota", "3")
         .set("rtc.turn.allocation-bandwidth", "1000")
+        .set("rtc.turn.rfc5766-channels", "true")
         .start();
   }
 
@@ -56,6 +57,18 @@ class TurnQuotaTest {
       a2.expectSuccess(a2.refresh(0));
       a3.expectSuccess(a3.refresh(0));
       b1.expectSuccess(b1.refresh(0));
+    }
+  }
+
+  @Test
+  void rfc5766ChannelNumbersBindWhenEnabled() {
+    try (TurnTestClient c = RtcTestServers.udpClient(server, "erin", clock); Peer peer = new Peer()) {
+      c.allocate();
+      c.expectSuccess(c.channelBind(0x7FFE, TransportAddress.of(peer.address())));
+      c.channelData(0x7FFE, new byte[] {5});
+      assertThat(peer.receive(3000).getData()).containsExactly(5);
+      assertThat(TurnTestClient.errorCode(c.channelBind(0x8000, TransportAddress.of(peer.address())))).isEqualTo(400);
+      c.expectSuccess(c.refresh(0));
     }
   }
 

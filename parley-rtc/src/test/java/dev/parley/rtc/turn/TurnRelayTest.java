@@ -132,6 +132,29 @@ class TurnRelayTest {
   }
 
   @Test
+  void evenPortWithReservationHoldsTheNextPortForTheToken() throws Exception {
+    try (TurnTestClient rtp = client("udp", "ivan"); TurnTestClient rtcp = client("udp", "ivan");
+        TurnTestClient late = client("udp", "ivan")) {
+      StunMessage first = rtp.request(StunMethod.ALLOCATE, b -> b.add(StunAttr.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0})
+          .add(StunAttr.EVEN_PORT, new byte[] {(byte) 0x80}));
+      rtp.expectSuccess(first);
+      int port = first.address(StunAttr.XOR_RELAYED_ADDRESS).port();
+      assertThat(port % 2).isZero();
+      byte[] token = first.get(StunAttr.RESERVATION_TOKEN).value();
+      assertThat(token).hasSize(8);
+      StunMessage second = rtcp.request(StunMethod.ALLOCATE, b -> b
+          .add(StunAttr.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}).add(StunAttr.RESERVATION_TOKEN, token));
+      rtcp.expectSuccess(second);
+      assertThat(second.address(StunAttr.XOR_RELAYED_ADDRESS).port()).isEqualTo(port + 1);
+      StunMessage reused = late.request(StunMethod.ALLOCATE, b -> b
+          .add(StunAttr.REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0}).add(StunAttr.RESERVATION_TOKEN, token));
+      assertThat(TurnTestClient.errorCode(reused)).isEqualTo(508);
+      rtp.expectSuccess(rtp.refresh(0));
+      rtcp.expectSuccess(rtcp.refresh(0));
+    }
+  }
+
+  @Test
   void requestsWithoutAllocationGet437() {
     try (TurnTestClient c = client("udp", "erin")) {
       assertThat(TurnTestClient.errorCode(c.refresh(600))).isEqualTo(437);
