@@ -98,12 +98,6 @@ public final class TcpServerHandler extends ChannelInboundHandlerAdapter impleme
   }
 
   @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    flushQueue.flush();
-    ctx.fireChannelReadComplete();
-  }
-
-  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent && allocation == null) {
       log.debug("{} {}: idle without an allocation; closing", transport, remote());

@@ -58,7 +58,6 @@ final class UdpServerHandler extends SimpleChannelInboundHandler<DatagramPacket>
         a.link().loop().execute(() -> {
           try {
             a.fromClientChannelData(held);
-            a.readComplete();
           } finally {
             held.release();
           }
@@ -86,11 +85,6 @@ final class UdpServerHandler extends SimpleChannelInboundHandler<DatagramPacket>
       return;
     }
     server.handle(a != null ? a.link() : new UdpClientLink(ctx.channel(), sender, flushQueue, server.udpTable()), message);
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    flushQueue.flush();
   }
 
   @Override

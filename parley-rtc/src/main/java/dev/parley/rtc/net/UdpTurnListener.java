@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +48,9 @@ public final class UdpTurnListener {
     }
     port = wantedPort;
     try {
+      InetAddress ip = InetAddress.getByName(host);
       for (EventLoop loop : loops) {
-        Bootstrap b = server.datagramBootstrap(loop, server.config())
+        Bootstrap b = server.datagramBootstrap(loop, ip, true)
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 2 << 20))
@@ -56,7 +58,7 @@ public final class UdpTurnListener {
         if (eventLoops.isEpoll()) {
           b.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        Channel ch = b.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+        Channel ch = b.bind(new InetSocketAddress(ip, port)).syncUninterruptibly().channel();
         port = ((InetSocketAddress) ch.localAddress()).getPort();
         channels.add(ch);
       }

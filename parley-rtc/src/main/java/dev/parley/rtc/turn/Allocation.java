@@ -246,9 +246,4 @@ public final class Allocation {
       metrics.dropped(Drop.BACKPRESSURE);
     }
   }
-
-  /** Flushes what this read batch wrote; called when the relay socket's read batch ends. */
-  public void readComplete() {
-    flushQueue.flush();
-  }
 }

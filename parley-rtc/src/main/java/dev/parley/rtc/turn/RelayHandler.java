@@ -20,11 +20,6 @@ final class RelayHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   }
 
   @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    allocation.readComplete();
-  }
-
-  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // ICMP unreachable and the like surface as read errors on a UDP socket: not a reason to close.
   }

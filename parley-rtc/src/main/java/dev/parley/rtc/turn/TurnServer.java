@@ -11,9 +11,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -37,6 +41,11 @@ import org.slf4j.LoggerFactory;
 public final class TurnServer {
   private static final Logger log = LoggerFactory.getLogger(TurnServer.class);
   private static final int BIND_ATTEMPTS = 32;
+  /**
+   * Receive buffer of a relay socket: room for a few milliseconds of a video call's packets while
+   * its event loop is busy. A cap, not a reservation: the kernel charges only what is queued.
+   */
+  private static final int RELAY_SOCKET_BUFFER = 512 << 10;
 
   private final TurnConfig config;
   private final Authenticator authenticator;
@@ -52,8 +61,12 @@ public final class TurnServer {
 
   /** What one event loop holds. */
   private static final class LoopState {
-    final FlushQueue flushQueue = new FlushQueue();
+    final FlushQueue flushQueue;
     final Set<Allocation> allocations = new HashSet<>();
+
+    LoopState(EventLoop loop) {
+      flushQueue = new FlushQueue(loop);
+    }
   }
 
   public TurnServer(TurnConfig config, Authenticator authenticator, io.micrometer.core.instrument.MeterRegistry registry,
@@ -67,7 +80,7 @@ public final class TurnServer {
     this.ports = new RelayPorts(config.portMin(), config.portMax());
     this.requests = new TurnRequests(this);
     for (EventExecutor e : eventLoops.group()) {
-      loops.put(e, new LoopState());
+      loops.put(e, new LoopState((EventLoop) e));
     }
   }
 
@@ -199,7 +212,9 @@ public final class TurnServer {
       done.accept(false);
       return;
     }
-    Bootstrap b = datagramBootstrap(a.link.loop(), config).handler(new RelayHandler(a));
+    Bootstrap b = datagramBootstrap(a.link.loop(), ip, false)
+        .option(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER)
+        .handler(new RelayHandler(a));
     b.bind(new InetSocketAddress(ip, port)).addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
         Channel ch = f.channel();
@@ -226,10 +241,18 @@ public final class TurnServer {
     return ports;
   }
 
-  /** A datagram bootstrap on {@code loop} with the read sizes of {@code config} (recvmmsg batches on epoll). */
-  public Bootstrap datagramBootstrap(EventLoop loop, TurnConfig config) {
-    Bootstrap b = new Bootstrap().group(loop).channel(eventLoops.datagramChannel());
-    if (eventLoops.isEpoll() && config.recvBatch() > 1) {
+  /**
+   * A datagram bootstrap on {@code loop} for sockets of {@code ip}'s family (an IPv4 socket for IPv4:
+   * no mapped-address handling in the kernel). With {@code batch} on epoll, reads take up to
+   * recv-batch datagrams per recvmmsg (the shared listener sockets); without, one per recvmsg (relay
+   * sockets, which rarely have more than one datagram waiting).
+   */
+  public Bootstrap datagramBootstrap(EventLoop loop, InetAddress ip, boolean batch) {
+    SocketProtocolFamily family = ip instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+    boolean epoll = eventLoops.isEpoll();
+    Bootstrap b = new Bootstrap().group(loop)
+        .channelFactory(() -> epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family));
+    if (epoll && batch && config.recvBatch() > 1) {
       b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, config.maxDatagram());
       b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagram() * config.recvBatch()));
     } else {
