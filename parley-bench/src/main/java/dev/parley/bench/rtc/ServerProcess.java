@@ -70,7 +70,7 @@ final class ServerProcess implements AutoCloseable {
    * allowed, {@code relayThreads} relay threads (0: coturn's default, one per CPU).
    */
   static ServerProcess coturn(Path dir, String secret, int relayThreads) throws IOException {
-    int port = freeUdpPort();
+    int port = freePortPair();
     Path conf = dir.resolve("turnserver.conf");
     Files.writeString(conf, String.join("\n",
         "listening-ip=127.0.0.1",
@@ -115,6 +115,26 @@ final class ServerProcess implements AutoCloseable {
   String logTail() throws IOException {
     List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+  }
+
+  /** A port p where UDP and TCP p and p+1 are free: coturn listens on both, and on p+1 for RFC 5780. */
+  static int freePortPair() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int p = freeUdpPort();
+      if (p < 65535 && free(p) && free(p + 1)) {
+        return p;
+      }
+    }
+    throw new IOException("no free port pair found");
+  }
+
+  private static boolean free(int port) {
+    try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        ServerSocket t = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   static int freeUdpPort() throws IOException {

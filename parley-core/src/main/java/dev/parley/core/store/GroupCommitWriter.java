@@ -40,7 +40,22 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private final Timer commitTimer;
   private final DistributionSummary batchSize;
+  private final List<BatchListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
+
+  /**
+   * Sees every batch: {@link #beforeCommit} inside its transaction after all its ops (to write
+   * state the ops accumulated, once per batch), {@link #afterCommit} after every op's
+   * {@code committed()} (to hand the batch's results on in one go). Both run on the writer thread.
+   */
+  public interface BatchListener {
+    default void beforeCommit(Connection connection) throws SQLException {}
+
+    default void afterCommit() {}
+
+    /** The batch failed and was rolled back; drop what was accumulated for it. */
+    default void afterRollback() {}
+  }
 
   GroupCommitWriter(Connection connection, int maxBatch, int capacity, MeterRegistry metrics) {
     this.connection = connection;
@@ -97,6 +112,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     return future;
   }
 
+  public void addBatchListener(BatchListener listener) {
+    listeners.add(listener);
+  }
+
+  /** Whether the calling thread is the writer thread. */
+  public boolean inWriterThread() {
+    return Thread.currentThread() == thread;
+  }
+
   /** Operations waiting to be written. */
   public int queued() {
     return queue.size();
@@ -148,9 +172,15 @@ public final class GroupCommitWriter implements AutoCloseable {
       for (WriteOp op : batch) {
         op.apply(connection);
       }
+      for (BatchListener l : listeners) {
+        l.beforeCommit(connection);
+      }
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
+      for (BatchListener l : listeners) {
+        l.afterRollback();
+      }
       if (batch.size() == 1) {
         fail(batch.get(0), e);
         return;
@@ -169,6 +199,13 @@ public final class GroupCommitWriter implements AutoCloseable {
         op.committed();
       } catch (RuntimeException e) {
         log.error("commit callback failed", e);
+      }
+    }
+    for (BatchListener l : listeners) {
+      try {
+        l.afterCommit();
+      } catch (RuntimeException e) {
+        log.error("batch listener failed", e);
       }
     }
   }

@@ -1,0 +1,118 @@
+package dev.parley.im;
+
+import dev.parley.core.auth.TokenService;
+import dev.parley.im.delivery.DeliveryCursors;
+import dev.parley.im.delivery.Dispatcher;
+import dev.parley.im.handler.RequestHandler;
+import dev.parley.im.net.ImConnection;
+import dev.parley.im.net.Sweeper;
+import dev.parley.im.presence.PresenceHub;
+import dev.parley.im.session.Directory;
+import dev.parley.im.session.LoginLimiter;
+import dev.parley.im.session.Session;
+import dev.parley.im.store.ImStore;
+import dev.parley.protocol.im.KickReason;
+import java.util.List;
+
+/**
+ * The IM service's parts, for the connections and request handlers to reach. Built once by
+ * {@link ImModule}.
+ */
+public final class ImService {
+  private final ImSettings settings;
+  private final ImMetrics metrics;
+  private final TokenService tokens;
+  private final ImStore store;
+  private final Directory directory;
+  private final Dispatcher dispatcher;
+  private final PresenceHub presence;
+  private final DeliveryCursors deliveryCursors;
+  private final LoginLimiter loginLimiter;
+  private final Sweeper sweeper;
+  private RequestHandler requests;
+  private final Gateway gateway = new Gateway(this);
+
+  public ImService(ImSettings settings, ImMetrics metrics, TokenService tokens, ImStore store, Directory directory,
+      Dispatcher dispatcher, PresenceHub presence, DeliveryCursors deliveryCursors, LoginLimiter loginLimiter,
+      Sweeper sweeper) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.tokens = tokens;
+    this.store = store;
+    this.directory = directory;
+    this.dispatcher = dispatcher;
+    this.presence = presence;
+    this.deliveryCursors = deliveryCursors;
+    this.loginLimiter = loginLimiter;
+    this.sweeper = sweeper;
+  }
+
+  void requests(RequestHandler handler) {
+    this.requests = handler;
+  }
+
+  public ImSettings settings() {
+    return settings;
+  }
+
+  public ImMetrics metrics() {
+    return metrics;
+  }
+
+  public TokenService tokens() {
+    return tokens;
+  }
+
+  public ImStore store() {
+    return store;
+  }
+
+  public Directory directory() {
+    return directory;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public PresenceHub presence() {
+    return presence;
+  }
+
+  public DeliveryCursors deliveryCursors() {
+    return deliveryCursors;
+  }
+
+  public LoginLimiter loginLimiter() {
+    return loginLimiter;
+  }
+
+  public Sweeper sweeper() {
+    return sweeper;
+  }
+
+  public RequestHandler requests() {
+    return requests;
+  }
+
+  /** The seam for modules riding on IM sessions (call signaling). */
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /** Event loop of {@code c}: it logged in; older sessions are replaced per the kick policy. */
+  public void sessionOpened(ImConnection c) {
+    List<Session> kicked = directory.register(c, settings.kickPolicy(), settings.maxSessionsPerUser());
+    for (Session k : kicked) {
+      k.kick(KickReason.KICK_REASON_REPLACED, "logged in again on device " + c.deviceId());
+    }
+    gateway.opened(c);
+  }
+
+  /** Event loop of {@code c}: it closed. */
+  public void sessionClosed(ImConnection c) {
+    directory.unregister(c);
+    presence.closed(c);
+    gateway.closed(c);
+  }
+}

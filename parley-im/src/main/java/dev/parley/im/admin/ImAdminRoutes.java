@@ -1,0 +1,151 @@
+package dev.parley.im.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.core.admin.AdminAuth;
+import dev.parley.core.http.ApiException;
+import dev.parley.core.http.HttpExchange;
+import dev.parley.core.http.HttpRouter;
+import dev.parley.im.ImService;
+import dev.parley.im.store.ImException;
+import dev.parley.im.store.StoredMessage;
+import dev.parley.protocol.Ids;
+import dev.parley.protocol.im.ErrorCode;
+import dev.parley.protocol.im.KickReason;
+import dev.parley.protocol.im.Message;
+import dev.parley.protocol.im.MessageKind;
+import dev.parley.im.session.Session;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/v1} routes of IM, all behind the admin secret: list a user's sessions, kick one or
+ * all, send a system message to a user or a group.
+ */
+public final class ImAdminRoutes {
+  private final ImService im;
+
+  public ImAdminRoutes(ImService im) {
+    this.im = im;
+  }
+
+  public void register(HttpRouter http, AdminAuth admin) {
+    http.get("/api/v1/users/{userId}/sessions", admin.require(this::sessions))
+        .delete("/api/v1/users/{userId}/sessions", admin.require(this::kickAll))
+        .delete("/api/v1/users/{userId}/sessions/{sessionId}", admin.require(this::kickOne))
+        .post("/api/v1/messages/system", admin.require(this::systemMessage));
+  }
+
+  private String user(HttpExchange ex) {
+    String user = ex.pathParam("userId");
+    if (!Ids.isValidUser(user)) {
+      throw ApiException.badRequest("invalid user id");
+    }
+    return user;
+  }
+
+  private void sessions(HttpExchange ex) {
+    String user = user(ex);
+    List<Object> list = new ArrayList<>();
+    for (Session s : im.directory().sessions(user)) {
+      list.add(s.info());
+    }
+    ex.respondJson(HttpResponseStatus.OK, Map.of("userId", user, "sessions", list));
+  }
+
+  private void kickAll(HttpExchange ex) {
+    String user = user(ex);
+    Session[] sessions = im.directory().sessions(user);
+    for (Session s : sessions) {
+      s.kick(KickReason.KICK_REASON_ADMIN, "ended by an administrator");
+    }
+    ex.respondJson(HttpResponseStatus.OK, Map.of("kicked", sessions.length));
+  }
+
+  private void kickOne(HttpExchange ex) {
+    String user = user(ex);
+    String id = ex.pathParam("sessionId");
+    for (Session s : im.directory().sessions(user)) {
+      if (s.sessionId().equals(id)) {
+        s.kick(KickReason.KICK_REASON_ADMIN, "ended by an administrator");
+        ex.respondJson(HttpResponseStatus.OK, Map.of("kicked", 1));
+        return;
+      }
+    }
+    throw ApiException.notFound("no session " + id + " of " + user);
+  }
+
+  private void systemMessage(HttpExchange ex) {
+    JsonNode body = ex.json();
+    String toUser = body.path("toUser").asText("");
+    String toGroup = body.path("toGroup").asText("");
+    String text = body.path("text").asText("");
+    if (toUser.isEmpty() == toGroup.isEmpty()) {
+      throw ApiException.badRequest("give exactly one of toUser and toGroup");
+    }
+    if (text.isEmpty()) {
+      throw ApiException.badRequest("text is required");
+    }
+    if (text.length() > im.settings().maxMessageBytes()) {
+      throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "MESSAGE_TOO_LARGE", "text is too long");
+    }
+    Message.Builder draft = Message.newBuilder().setSender("").setKind(MessageKind.MESSAGE_KIND_SYSTEM).setText(text)
+        .setEvent(body.path("event").asText("announcement"));
+    String clientId = body.path("clientId").asText("");
+    if (clientId.length() > 64) {
+      throw ApiException.badRequest("clientId is at most 64 characters");
+    }
+    draft.setClientId(clientId);
+    for (Iterator<Map.Entry<String, JsonNode>> it = body.path("attributes").fields(); it.hasNext();) {
+      Map.Entry<String, JsonNode> e = it.next();
+      draft.putAttributes(e.getKey(), e.getValue().asText());
+    }
+    if (!toUser.isEmpty()) {
+      if (!Ids.isValidUser(toUser)) {
+        throw ApiException.badRequest("invalid toUser");
+      }
+      im.store().send(Ids.system(toUser), draft.build(), (sent, error) -> answerSent(ex, sent, error));
+    } else {
+      if (!Ids.isValidGroup(toGroup)) {
+        throw ApiException.badRequest("invalid toGroup");
+      }
+      im.store().announce(toGroup, draft.build(), (sent, error) -> answerSent(ex, sent, error));
+    }
+  }
+
+  /** Writer thread on success: push the new message (not a resend's) and answer. */
+  private void answerSent(HttpExchange ex, dev.parley.im.store.Outcomes.Sent sent, ImException error) {
+    if (error != null) {
+      answerError(ex, error);
+    } else if (sent.stored() == null) {
+      answer(ex, sent.ack().getConversation(), sent.ack().getSeq(), sent.ack().getTimestamp(), true);
+    } else {
+      delivered(ex, sent.stored());
+    }
+  }
+
+  /** Writer thread: the message is stored; push it and answer. */
+  private void delivered(HttpExchange ex, StoredMessage stored) {
+    im.dispatcher().deliver(stored, null);
+    Message m = stored.message();
+    answer(ex, m.getConversation(), m.getSeq(), m.getTimestamp(), false);
+  }
+
+  private static void answer(HttpExchange ex, String cid, long seq, long ts, boolean duplicate) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("conversation", cid);
+    out.put("seq", seq);
+    out.put("timestamp", ts);
+    out.put("duplicate", duplicate);
+    ex.respondJson(HttpResponseStatus.OK, out);
+  }
+
+  private static void answerError(HttpExchange ex, ImException e) {
+    HttpResponseStatus status = e.code() == ErrorCode.ERROR_CODE_NOT_FOUND ? HttpResponseStatus.NOT_FOUND
+        : HttpResponseStatus.SERVICE_UNAVAILABLE;
+    ex.respondError(new ApiException(status, e.code().name().substring("ERROR_CODE_".length()), e.getMessage()));
+  }
+}

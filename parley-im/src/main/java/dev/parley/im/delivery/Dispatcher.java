@@ -1,0 +1,169 @@
+package dev.parley.im.delivery;
+
+import dev.parley.core.store.GroupCommitWriter;
+import dev.parley.im.net.OutFrame;
+import dev.parley.im.session.Directory;
+import dev.parley.im.session.Session;
+import dev.parley.im.store.StoredMessage;
+import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.Message;
+import dev.parley.protocol.im.Push;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Hands each committed batch to the devices, in one go per event loop. Messages of one
+ * conversation in a batch travel in one Push frame, encoded once for all its recipients; the
+ * device that sent a message gets its SendAck instead of a push of it. Answers (SendAck, group
+ * info) written during the batch go out in the same pass, so everything is flushed once per
+ * connection per batch. Called on the writer thread only, after the commit.
+ */
+public final class Dispatcher implements GroupCommitWriter.BatchListener {
+  private record Item(StoredMessage stored, Session origin) {}
+
+  private record Reply(Session to, OutFrame frame) {}
+
+  private record PushTo(Session to, OutFrame frame, List<Message> messages) {}
+
+  private final Directory directory;
+  private final OfflineNotifier offline;
+  private final List<Item> items = new ArrayList<>();
+  private final List<Reply> replies = new ArrayList<>();
+
+  public Dispatcher(Directory directory, OfflineNotifier offline) {
+    this.directory = directory;
+    this.offline = offline;
+  }
+
+  /** Writer thread: delivers a committed message to every recipient device except {@code origin}. */
+  public void deliver(StoredMessage stored, Session origin) {
+    items.add(new Item(stored, origin));
+  }
+
+  /** Writer thread: sends {@code frame} to one session with this batch. */
+  public void reply(Session to, Frame frame) {
+    replies.add(new Reply(to, new OutFrame(frame)));
+  }
+
+  /** Writer thread: sends {@code frame} to every session of {@code users} with this batch. */
+  public void broadcast(Set<String> users, Frame frame) {
+    OutFrame out = new OutFrame(frame);
+    for (String u : users) {
+      for (Session s : directory.sessions(u)) {
+        replies.add(new Reply(s, out));
+      }
+    }
+  }
+
+  @Override
+  public void afterCommit() {
+    if (items.isEmpty() && replies.isEmpty()) {
+      return;
+    }
+    Map<EventLoop, List<Object>> perLoop = new IdentityHashMap<>();
+    for (Reply r : replies) {
+      perLoop.computeIfAbsent(r.to().eventLoop(), k -> new ArrayList<>()).add(r);
+    }
+    for (List<Item> run : runs()) {
+      route(run, perLoop);
+    }
+    items.clear();
+    replies.clear();
+    perLoop.forEach((loop, work) -> loop.execute(() -> write(work)));
+  }
+
+  @Override
+  public void afterRollback() {
+    items.clear();
+    replies.clear();
+  }
+
+  /** Groups the batch into runs: same conversation and same recipients, in commit order. */
+  private List<List<Item>> runs() {
+    Map<String, List<List<Item>>> byConversation = new LinkedHashMap<>();
+    for (Item it : items) {
+      List<List<Item>> runs = byConversation.computeIfAbsent(it.stored().message().getConversation(),
+          k -> new ArrayList<>());
+      List<Item> last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+      if (last != null && last.get(0).stored().recipients() == it.stored().recipients()) {
+        last.add(it);
+      } else {
+        List<Item> run = new ArrayList<>();
+        run.add(it);
+        runs.add(run);
+      }
+    }
+    List<List<Item>> out = new ArrayList<>();
+    byConversation.values().forEach(out::addAll);
+    return out;
+  }
+
+  private void route(List<Item> run, Map<EventLoop, List<Object>> perLoop) {
+    List<Message> all = new ArrayList<>(run.size());
+    Set<Session> origins = null;
+    for (Item it : run) {
+      all.add(it.stored().message());
+      if (it.origin() != null) {
+        if (origins == null) {
+          origins = new LinkedHashSet<>();
+        }
+        origins.add(it.origin());
+      }
+    }
+    OutFrame shared = push(all);
+    for (String user : run.get(0).stored().recipients()) {
+      Session[] sessions = directory.sessions(user);
+      if (sessions.length == 0) {
+        for (Message m : all) {
+          if (!m.getSender().equals(user)) {
+            offline.notify(user, m);
+          }
+        }
+        continue;
+      }
+      for (Session s : sessions) {
+        if (origins != null && origins.contains(s)) {
+          List<Message> others = new ArrayList<>();
+          for (Item it : run) {
+            if (it.origin() != s) {
+              others.add(it.stored().message());
+            }
+          }
+          if (!others.isEmpty()) {
+            perLoop.computeIfAbsent(s.eventLoop(), k -> new ArrayList<>()).add(new PushTo(s, push(others), others));
+          }
+        } else {
+          perLoop.computeIfAbsent(s.eventLoop(), k -> new ArrayList<>()).add(new PushTo(s, shared, all));
+        }
+      }
+    }
+  }
+
+  private static OutFrame push(List<Message> messages) {
+    return new OutFrame(Frame.newBuilder().setPush(Push.newBuilder().addAllMessages(messages)).build());
+  }
+
+  /** On one event loop: write everything for its sessions, then flush each once. */
+  private static void write(List<Object> work) {
+    Set<Session> touched = new LinkedHashSet<>();
+    for (Object o : work) {
+      if (o instanceof Reply r) {
+        r.to().write(r.frame());
+        touched.add(r.to());
+      } else {
+        PushTo p = (PushTo) o;
+        p.to().push(p.frame(), p.messages());
+        touched.add(p.to());
+      }
+    }
+    for (Session s : touched) {
+      s.flush();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.parley.im.handler;
+
+import dev.parley.im.ImService;
+import dev.parley.im.net.ImConnection;
+import dev.parley.im.store.Callback;
+import dev.parley.im.store.Outcomes;
+import dev.parley.im.store.StoredMessage;
+import dev.parley.protocol.Ids;
+import dev.parley.protocol.im.ErrorCode;
+import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.GroupAddMembers;
+import dev.parley.protocol.im.GroupCreate;
+import dev.parley.protocol.im.GroupGet;
+import dev.parley.protocol.im.GroupLeave;
+import dev.parley.protocol.im.GroupListResult;
+import dev.parley.protocol.im.GroupRemoveMembers;
+import dev.parley.protocol.im.GroupRename;
+import dev.parley.protocol.im.GroupSetRole;
+import dev.parley.protocol.im.Ok;
+import java.util.List;
+
+/** Group requests: create, rename, add, remove, leave, roles, get, list. */
+final class GroupRequests {
+  static final int MAX_NAME = 100;
+  static final int MAX_USERS_PER_REQUEST = 1000;
+
+  private final ImService im;
+
+  GroupRequests(ImService im) {
+    this.im = im;
+  }
+
+  void create(ImConnection c, int req, GroupCreate g) {
+    String name = g.getName().strip();
+    if (!validName(c, req, name) || !validUsers(c, req, g.getMembersList(), true)) {
+      return;
+    }
+    im.store().createGroup(c.user(), name, g.getMembersList(), changed(c, req, true));
+  }
+
+  void rename(ImConnection c, int req, GroupRename g) {
+    String name = g.getName().strip();
+    if (validGroup(c, req, g.getGroupId()) && validName(c, req, name)) {
+      im.store().renameGroup(c.user(), g.getGroupId(), name, changed(c, req, false));
+    }
+  }
+
+  void add(ImConnection c, int req, GroupAddMembers g) {
+    if (validGroup(c, req, g.getGroupId()) && validUsers(c, req, g.getUsersList(), false)) {
+      im.store().addMembers(c.user(), g.getGroupId(), g.getUsersList(), changed(c, req, false));
+    }
+  }
+
+  void remove(ImConnection c, int req, GroupRemoveMembers g) {
+    if (validGroup(c, req, g.getGroupId()) && validUsers(c, req, g.getUsersList(), false)) {
+      im.store().removeMembers(c.user(), g.getGroupId(), g.getUsersList(), changed(c, req, false));
+    }
+  }
+
+  void leave(ImConnection c, int req, GroupLeave g) {
+    if (validGroup(c, req, g.getGroupId())) {
+      im.store().leaveGroup(c.user(), g.getGroupId(), changed(c, req, false));
+    }
+  }
+
+  void setRole(ImConnection c, int req, GroupSetRole g) {
+    if (validGroup(c, req, g.getGroupId()) && validUsers(c, req, List.of(g.getUser()), false)) {
+      im.store().setRole(c.user(), g.getGroupId(), g.getUser(), g.getRole(), changed(c, req, false));
+    }
+  }
+
+  void get(ImConnection c, int req, GroupGet g) {
+    if (!validGroup(c, req, g.getGroupId())) {
+      return;
+    }
+    im.store().group(c.user(), g.getGroupId()).whenComplete((info, error) -> {
+      if (error != null) {
+        RequestHandler.refuse(c, req, error);
+      } else {
+        c.send(Frame.newBuilder().setReq(req).setGroupInfo(info).build());
+      }
+    });
+  }
+
+  void list(ImConnection c, int req) {
+    im.store().groupsOf(c.user()).whenComplete((groups, error) -> {
+      if (error != null) {
+        RequestHandler.refuse(c, req, error);
+      } else {
+        c.send(Frame.newBuilder().setReq(req).setGroupListResult(GroupListResult.newBuilder().addAllGroups(groups))
+            .build());
+      }
+    });
+  }
+
+  /** Writer thread on success: answer the caller, deliver the change's system messages to the members. */
+  private Callback<Outcomes.GroupChanged> changed(ImConnection c, int req, boolean answerInfo) {
+    return (outcome, error) -> {
+      if (error != null) {
+        RequestHandler.refuse(c, req, error);
+        return;
+      }
+      Frame.Builder answer = Frame.newBuilder().setReq(req);
+      if (answerInfo) {
+        answer.setGroupInfo(outcome.info());
+      } else {
+        answer.setOk(Ok.getDefaultInstance());
+      }
+      im.dispatcher().reply(c, answer.build());
+      for (StoredMessage m : outcome.messages()) {
+        im.dispatcher().deliver(m, null);
+      }
+    };
+  }
+
+  private static boolean validGroup(ImConnection c, int req, String groupId) {
+    if (!Ids.isValidGroup(groupId)) {
+      c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "invalid group id: " + groupId);
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean validName(ImConnection c, int req, String name) {
+    if (name.isEmpty() || name.length() > MAX_NAME) {
+      c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "a group name is 1-" + MAX_NAME + " characters");
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean validUsers(ImConnection c, int req, List<String> users, boolean emptyOk) {
+    if (users.isEmpty() && !emptyOk) {
+      c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "name at least one user");
+      return false;
+    }
+    if (users.size() > MAX_USERS_PER_REQUEST) {
+      c.refuse(req, ErrorCode.ERROR_CODE_LIMIT_EXCEEDED, "at most " + MAX_USERS_PER_REQUEST + " users per request");
+      return false;
+    }
+    for (String u : users) {
+      if (!Ids.isValidUser(u)) {
+        c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "invalid user id: " + u);
+        return false;
+      }
+    }
+    return true;
+  }
+}

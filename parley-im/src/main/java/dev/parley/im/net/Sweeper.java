@@ -1,0 +1,89 @@
+package dev.parley.im.net;
+
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Connection timers without a timer per connection: each event loop keeps a list of its
+ * connections and checks their deadlines (login, idle, token expiry) a few times a second. An idle
+ * connection then costs one list slot instead of scheduled tasks.
+ */
+public final class Sweeper {
+  /** What the sweeper checks on each connection. */
+  public interface Swept {
+    /** Event loop: check deadlines at {@code nowNanos} and close if one passed. */
+    void sweep(long nowNanos, long nowMillis);
+
+    int sweepIndex();
+
+    void sweepIndex(int index);
+  }
+
+  private final Map<EventLoop, LoopList> loops = new ConcurrentHashMap<>();
+  private final long periodNanos;
+
+  public Sweeper(Duration period) {
+    this.periodNanos = period.toNanos();
+  }
+
+  /** Event loop of {@code s}: starts watching it. */
+  public void add(EventLoop loop, Swept s) {
+    loops.computeIfAbsent(loop, l -> new LoopList(l)).add(s);
+  }
+
+  /** Event loop of {@code s}: stops watching it. */
+  public void remove(EventLoop loop, Swept s) {
+    LoopList list = loops.get(loop);
+    if (list != null) {
+      list.remove(s);
+    }
+  }
+
+  private final class LoopList implements Runnable {
+    private final ArrayList<Swept> items = new ArrayList<>();
+    private final EventLoop loop;
+    private boolean scheduled;
+
+    LoopList(EventLoop loop) {
+      this.loop = loop;
+    }
+
+    void add(Swept s) {
+      s.sweepIndex(items.size());
+      items.add(s);
+      if (!scheduled) {
+        scheduled = true;
+        loop.scheduleAtFixedRate(this, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    void remove(Swept s) {
+      int i = s.sweepIndex();
+      if (i < 0 || i >= items.size() || items.get(i) != s) {
+        return;
+      }
+      Swept last = items.remove(items.size() - 1);
+      if (last != s) {
+        items.set(i, last);
+        last.sweepIndex(i);
+      }
+      s.sweepIndex(-1);
+    }
+
+    @Override
+    public void run() {
+      long nanos = System.nanoTime();
+      long millis = System.currentTimeMillis();
+      // Iterate backwards: a sweep may close a connection, which removes it (swapping in the last).
+      for (int i = items.size() - 1; i >= 0; i--) {
+        if (i < items.size()) {
+          items.get(i).sweep(nanos, millis);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** IM transports: TCP framing, the WebSocket endpoint, wire formats and connection timers. */
+package dev.parley.im.net;

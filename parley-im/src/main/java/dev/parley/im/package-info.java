@@ -1,0 +1,2 @@
+/** The IM service: module wiring and settings. */
+package dev.parley.im;

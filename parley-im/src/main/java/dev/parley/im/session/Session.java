@@ -1,0 +1,34 @@
+package dev.parley.im.session;
+
+import dev.parley.core.spi.ImGateway;
+import dev.parley.im.net.OutFrame;
+import dev.parley.protocol.im.KickReason;
+import dev.parley.protocol.im.Message;
+import dev.parley.protocol.im.Platform;
+import io.netty.channel.EventLoop;
+import java.util.List;
+
+/**
+ * One logged-in device connection, as the rest of IM sees it. Methods marked "event loop" must be
+ * called on {@link #eventLoop()}; the others are safe from any thread.
+ */
+public interface Session extends ImGateway.ImSession {
+  Platform platform();
+
+  EventLoop eventLoop();
+
+  /** Event loop: writes pushed messages (tracked until acknowledged), without flushing. */
+  void push(OutFrame frame, List<Message> messages);
+
+  /** Event loop: writes a frame without flushing. */
+  void write(OutFrame frame);
+
+  /** Event loop: flushes what was written. */
+  void flush();
+
+  /** Any thread: tells the session why and closes it; it must not reconnect on its own. */
+  void kick(KickReason reason, String message);
+
+  /** Any thread: a description for the admin API. */
+  SessionInfo info();
+}

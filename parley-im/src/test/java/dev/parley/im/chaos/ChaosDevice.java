@@ -1,0 +1,308 @@
+package dev.parley.im.chaos;
+
+import dev.parley.protocol.FrameCodec;
+import dev.parley.protocol.FrameException;
+import dev.parley.protocol.FrameReader;
+import dev.parley.protocol.im.Ack;
+import dev.parley.protocol.im.Cursor;
+import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.Login;
+import dev.parley.protocol.im.Message;
+import dev.parley.protocol.im.MessageKind;
+import dev.parley.protocol.im.Send;
+import dev.parley.protocol.im.Sync;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A device that does what an SDK must: resend unacknowledged sends with the same client id after
+ * every reconnect, deliver messages to the app in seq order exactly once (buffering ahead of a
+ * gap, syncing to fill it), acknowledge cumulatively, and reconnect whenever the link drops.
+ * What it delivered is kept for the test to check.
+ */
+final class ChaosDevice {
+  record Sent(String clientId, String toUser, String text) {}
+
+  private final String user;
+  private final String deviceId;
+  private final IntSupplier port;
+  private final Supplier<String> token;
+  private final ScheduledExecutorService timer;
+  private final Object lock = new Object();
+
+  /** Per conversation: the messages delivered to the app, in order. */
+  private final Map<String, List<Message>> delivered = new HashMap<>();
+  private final Map<String, TreeMap<Long, Message>> ahead = new HashMap<>();
+  private final Map<String, Sent> outbox = new LinkedHashMap<>();
+  /** Client id to the (conversation, seq) of its SendAck. */
+  private final Map<String, String> acked = new HashMap<>();
+  private Socket socket;
+  private OutputStream out;
+  private boolean loggedIn;
+  private volatile boolean stopped;
+  private int reqs;
+  int connects;
+  int duplicatesDropped;
+  int gapSyncs;
+
+  ChaosDevice(String user, String deviceId, IntSupplier port, Supplier<String> token, ScheduledExecutorService timer) {
+    this.user = user;
+    this.deviceId = deviceId;
+    this.port = port;
+    this.token = token;
+    this.timer = timer;
+  }
+
+  String user() {
+    return user;
+  }
+
+  void start() {
+    timer.execute(this::connect);
+    timer.scheduleAtFixedRate(this::resendOverdue, 1, 1, TimeUnit.SECONDS);
+  }
+
+  void stop() {
+    stopped = true;
+    cut();
+  }
+
+  /** Queues a message; it is sent now if connected, else after the next login. */
+  void send(String toUser, String text) {
+    String clientId = user + "/" + deviceId + "/" + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+    Sent s = new Sent(clientId, toUser, text);
+    synchronized (lock) {
+      outbox.put(clientId, s);
+      if (loggedIn) {
+        write(sendFrame(s));
+      }
+    }
+  }
+
+  int outboxSize() {
+    synchronized (lock) {
+      return outbox.size();
+    }
+  }
+
+  Map<String, String> acked() {
+    synchronized (lock) {
+      return new HashMap<>(acked);
+    }
+  }
+
+  Map<String, List<Message>> delivered() {
+    synchronized (lock) {
+      Map<String, List<Message>> copy = new HashMap<>();
+      delivered.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+      return copy;
+    }
+  }
+
+  /** Drops the link abruptly, as a phone walking into a lift would. */
+  void cut() {
+    Socket s;
+    synchronized (lock) {
+      s = socket;
+      loggedIn = false;
+    }
+    if (s != null) {
+      try {
+        s.setSoLinger(true, 0);
+        s.close();
+      } catch (IOException e) {
+        // gone already
+      }
+    }
+  }
+
+  /** Asks for everything after what was delivered, in every conversation. */
+  void syncNow() {
+    synchronized (lock) {
+      if (loggedIn) {
+        write(syncFrame());
+      }
+    }
+  }
+
+  private void connect() {
+    if (stopped) {
+      return;
+    }
+    try {
+      Socket s = new Socket();
+      s.connect(new InetSocketAddress("127.0.0.1", port.getAsInt()), 2000);
+      s.setTcpNoDelay(true);
+      synchronized (lock) {
+        socket = s;
+        out = s.getOutputStream();
+        connects++;
+        write(Frame.newBuilder().setReq(++reqs).setLogin(Login.newBuilder().setProtocolVersion(1)
+            .setToken(token.get()).setDeviceId(deviceId)).build());
+      }
+      Thread reader = new Thread(() -> read(s), "chaos-" + user + "-" + deviceId);
+      reader.setDaemon(true);
+      reader.start();
+    } catch (IOException e) {
+      reconnectLater();
+    }
+  }
+
+  private void reconnectLater() {
+    if (!stopped) {
+      timer.schedule(this::connect, 50 + ThreadLocalRandom.current().nextInt(250), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void read(Socket s) {
+    FrameReader reader = new FrameReader(16 << 20);
+    byte[] buf = new byte[16384];
+    try (InputStream in = s.getInputStream()) {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        reader.feed(buf, 0, n, new FrameReader.Sink() {
+          @Override
+          public void onFrame(Frame f) {
+            handle(f);
+          }
+
+          @Override
+          public void onHeartbeat() {}
+        });
+      }
+    } catch (IOException | FrameException e) {
+      // the link is gone
+    } finally {
+      synchronized (lock) {
+        if (socket == s) {
+          loggedIn = false;
+          socket = null;
+        }
+      }
+      reconnectLater();
+    }
+  }
+
+  private void handle(Frame f) {
+    synchronized (lock) {
+      switch (f.getBodyCase()) {
+        case LOGIN_OK -> {
+          loggedIn = true;
+          write(syncFrame());
+          for (Sent s : outbox.values()) {
+            write(sendFrame(s));
+          }
+        }
+        case SEND_ACK -> {
+          Sent s = outbox.remove(f.getSendAck().getClientId());
+          if (s != null || !acked.containsKey(f.getSendAck().getClientId())) {
+            acked.put(f.getSendAck().getClientId(), f.getSendAck().getConversation() + "#" + f.getSendAck().getSeq());
+          }
+        }
+        case PUSH -> {
+          for (Message m : f.getPush().getMessagesList()) {
+            accept(m);
+          }
+          ackAll();
+        }
+        case SYNC_RESULT -> {
+          for (Message m : f.getSyncResult().getMessagesList()) {
+            accept(m);
+          }
+          ackAll();
+          if (f.getSyncResult().getMore()) {
+            write(syncFrame());
+          }
+        }
+        default -> {
+          // Errors (rate limits, overload) are retried by the resend timer; GoAway and the close
+          // that follows lead to a reconnect.
+        }
+      }
+    }
+  }
+
+  /** In seq order, once: deliver the next expected, hold what is ahead, drop what was seen. */
+  private void accept(Message m) {
+    String cid = m.getConversation();
+    List<Message> have = delivered.computeIfAbsent(cid, k -> new ArrayList<>());
+    long next = have.size() + 1L;
+    if (m.getSeq() < next) {
+      duplicatesDropped++;
+      return;
+    }
+    TreeMap<Long, Message> buffered = ahead.computeIfAbsent(cid, k -> new TreeMap<>());
+    if (m.getSeq() > next) {
+      if (buffered.putIfAbsent(m.getSeq(), m) == null && buffered.firstKey() == m.getSeq()) {
+        gapSyncs++;
+        write(syncFrame());
+      }
+      return;
+    }
+    have.add(m);
+    while (!buffered.isEmpty() && buffered.firstKey() <= have.size() + 1L) {
+      Message b = buffered.pollFirstEntry().getValue();
+      if (b.getSeq() == have.size() + 1L) {
+        have.add(b);
+      }
+    }
+  }
+
+  private void ackAll() {
+    Ack.Builder ack = Ack.newBuilder();
+    delivered.forEach((cid, list) -> {
+      if (!list.isEmpty()) {
+        ack.addCursors(Cursor.newBuilder().setConversation(cid).setSeq(list.size()));
+      }
+    });
+    write(Frame.newBuilder().setAck(ack).build());
+  }
+
+  private Frame syncFrame() {
+    Sync.Builder sync = Sync.newBuilder();
+    delivered.forEach((cid, list) -> sync.addCursors(Cursor.newBuilder().setConversation(cid).setSeq(list.size())));
+    return Frame.newBuilder().setReq(++reqs).setSync(sync).build();
+  }
+
+  private Frame sendFrame(Sent s) {
+    return Frame.newBuilder().setReq(++reqs).setSend(Send.newBuilder().setClientId(s.clientId()).setToUser(s.toUser())
+        .setKind(MessageKind.MESSAGE_KIND_TEXT).setText(s.text())).build();
+  }
+
+  private void resendOverdue() {
+    synchronized (lock) {
+      if (loggedIn) {
+        for (Sent s : outbox.values()) {
+          write(sendFrame(s));
+        }
+      }
+    }
+  }
+
+  /** Under the lock. A failed write just means the link is going; the reader reconnects. */
+  private void write(Frame f) {
+    if (out == null) {
+      return;
+    }
+    try {
+      out.write(FrameCodec.encode(f));
+      out.flush();
+    } catch (IOException e) {
+      loggedIn = false;
+    }
+  }
+}
