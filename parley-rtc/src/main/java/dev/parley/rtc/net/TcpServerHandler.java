@@ -149,19 +149,12 @@ public final class TcpServerHandler extends ChannelInboundHandlerAdapter impleme
     ByteBuf frame = channel.alloc().buffer(padded);
     frame.writeShort(number).writeShort(length).writeBytes(payload, payload.readerIndex(), length);
     frame.writeZero(padded - ChannelData.HEADER - length);
-    channel.write(frame, channel.voidPromise());
-    flushQueue.add(channel);
-    return true;
+    return flushQueue.writeIfWritable(channel, frame);
   }
 
   @Override
   public boolean sendIndication(byte[] message) {
-    if (!channel.isWritable()) {
-      return false;
-    }
-    channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
-    flushQueue.add(channel);
-    return true;
+    return flushQueue.writeIfWritable(channel, Unpooled.wrappedBuffer(message));
   }
 
   @Override

@@ -54,19 +54,12 @@ final class UdpClientLink implements ClientLink {
     int length = payload.readableBytes();
     ByteBuf frame = channel.alloc().directBuffer(4 + length);
     frame.writeShort(number).writeShort(length).writeBytes(payload, payload.readerIndex(), length);
-    channel.write(new DatagramPacket(frame, remote), channel.voidPromise());
-    flushQueue.add(channel);
-    return true;
+    return flushQueue.writeIfWritable(channel, new DatagramPacket(frame, remote));
   }
 
   @Override
   public boolean sendIndication(byte[] message) {
-    if (!channel.isWritable()) {
-      return false;
-    }
-    channel.write(new DatagramPacket(Unpooled.wrappedBuffer(message), remote), channel.voidPromise());
-    flushQueue.add(channel);
-    return true;
+    return flushQueue.writeIfWritable(channel, new DatagramPacket(Unpooled.wrappedBuffer(message), remote));
   }
 
   @Override

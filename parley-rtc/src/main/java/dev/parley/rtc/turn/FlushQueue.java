@@ -41,6 +41,20 @@ public final class FlushQueue {
     }
   }
 
+  /**
+   * Writes {@code msg} to {@code ch} for the flush at the end of the iteration, or releases it and
+   * returns false when the channel is over its write watermark (relayed data is dropped, not queued).
+   */
+  public boolean writeIfWritable(Channel ch, Object msg) {
+    if (!ch.isWritable()) {
+      io.netty.util.ReferenceCountUtil.release(msg);
+      return false;
+    }
+    ch.write(msg, ch.voidPromise());
+    add(ch);
+    return true;
+  }
+
   /** Flushes every channel written to since the last call. */
   public void flush() {
     scheduled = false;
