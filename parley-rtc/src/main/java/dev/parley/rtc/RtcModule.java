@@ -1,0 +1,147 @@
+package dev.parley.rtc;
+
+import dev.parley.core.auth.SecretFiles;
+import dev.parley.core.config.Config;
+import dev.parley.core.config.ConfigKey;
+import dev.parley.core.net.ListenerKeys;
+import dev.parley.core.net.TcpListener;
+import dev.parley.core.spi.ParleyModule;
+import dev.parley.core.spi.ServerContext;
+import dev.parley.core.spi.StatsContributor;
+import dev.parley.rtc.auth.Authenticator;
+import dev.parley.rtc.auth.NonceService;
+import dev.parley.rtc.auth.RestCredentials;
+import dev.parley.rtc.ice.IceServersRoute;
+import dev.parley.rtc.ice.IceServersService;
+import dev.parley.rtc.net.StunFrameDecoder;
+import dev.parley.rtc.net.TcpServerHandler;
+import dev.parley.rtc.net.UdpTurnListener;
+import dev.parley.rtc.turn.RtcMetrics.Direction;
+import dev.parley.rtc.turn.TurnConfig;
+import dev.parley.rtc.turn.TurnServer;
+import io.netty.channel.Channel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The calls system's STUN/TURN half: the STUN/TURN server on UDP, TCP and optionally TLS, the
+ * coturn-compatible credential secret, and the ICE server list ({@link IceServers} service and
+ * {@code GET /api/v1/rtc/ice-servers}).
+ */
+public final class RtcModule implements ParleyModule {
+  /** Listener names (for {@link ServerContext#boundPort}). */
+  public static final String TCP_LISTENER = "rtc-turn-tcp";
+  public static final String TLS_LISTENER = "rtc-turn-tls";
+  /** Largest TCP frame: a STUN message or ChannelData frame carries at most 65535 bytes after its header. */
+  private static final int MAX_TCP_FRAME = 0xFFFF + 20;
+
+  private TurnServer server;
+  private UdpTurnListener udp;
+  private ServerContext ctx;
+
+  @Override
+  public String name() {
+    return "rtc";
+  }
+
+  @Override
+  public int order() {
+    return 300;
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return RtcKeys.all();
+  }
+
+  @Override
+  public void start(ServerContext context) {
+    this.ctx = context;
+    Config config = context.config();
+    TurnConfig turn = TurnConfig.from(config);
+    String secret = config.get(RtcKeys.SECRET) != null ? config.get(RtcKeys.SECRET)
+        : SecretFiles.loadOrCreate(context.dataDir(), "turn.secret", "TURN REST credential secret");
+    RestCredentials credentials = new RestCredentials(secret);
+    Authenticator auth = new Authenticator(turn.realm(), credentials, new NonceService(turn.nonceLifetimeMillis()),
+        context.clock());
+    server = new TurnServer(turn, auth, context.metrics(), context.clock(), context.eventLoops());
+    server.start();
+    if (config.get(RtcKeys.UDP_ENABLED)) {
+      udp = new UdpTurnListener(server, context.eventLoops());
+      udp.bind(config.get(RtcKeys.UDP_HOST), config.get(RtcKeys.UDP_PORT));
+    }
+    long handshake = config.get(RtcKeys.TCP_HANDSHAKE_TIMEOUT).toMillis();
+    long idle = config.get(RtcKeys.TCP_IDLE_TIMEOUT).toMillis();
+    ListenerKeys.Settings tcp = RtcKeys.TCP.settings(config);
+    context.listen(new TcpListener(TCP_LISTENER, tcp, ch -> initConnection(ch, tcp.tls() ? "tls" : "tcp", handshake, idle)));
+    ListenerKeys.Settings tls = new ListenerKeys.Settings(config.get(RtcKeys.TLS_ENABLED), config.get(RtcKeys.TLS_HOST),
+        config.get(RtcKeys.TLS_PORT), true, config.get(RtcKeys.TLS_MAX_PER_IP));
+    context.listen(new TcpListener(TLS_LISTENER, tls, ch -> initConnection(ch, "tls", handshake, idle)));
+
+    IceServersService ice = new IceServersService(credentials, config.get(RtcKeys.CREDENTIAL_TTL), context.clock(),
+        config.get(RtcKeys.PUBLIC_HOST), turn.advertisedIp().getHostAddress(), config.get(RtcKeys.ICE_URLS),
+        config.get(RtcKeys.ICE_EXTRA_URLS), new IceServersService.Ports(this::udpPort,
+            () -> port(TCP_LISTENER, tcp.enabled()), () -> port(TLS_LISTENER, tls.enabled())));
+    context.services().register(IceServers.class, ice);
+    context.services().register(RtcModule.class, this);
+    context.services().register(StatsContributor.class, new StatsContributor() {
+      @Override
+      public String section() {
+        return "rtc";
+      }
+
+      @Override
+      public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("allocations", server.allocations());
+        m.put("relayedPacketsToPeer", server.metrics().relayedPackets(Direction.TO_PEER));
+        m.put("relayedPacketsToClient", server.metrics().relayedPackets(Direction.TO_CLIENT));
+        m.put("relayedBytesToPeer", server.metrics().relayedBytes(Direction.TO_PEER));
+        m.put("relayedBytesToClient", server.metrics().relayedBytes(Direction.TO_CLIENT));
+        return m;
+      }
+    });
+    new IceServersRoute(ice, context.tokens()).register(context.http());
+  }
+
+  private void initConnection(Channel ch, String transport, long handshakeMillis, long idleMillis) {
+    ch.pipeline()
+        .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+        .addLast("stun-frames", new StunFrameDecoder(MAX_TCP_FRAME))
+        .addLast("turn", new TcpServerHandler(server, transport, handshakeMillis));
+  }
+
+  private int port(String listener, boolean enabled) {
+    return enabled ? ctx.boundPort(listener) : -1;
+  }
+
+  /** The bound port of the UDP listener, or -1 when it is off. */
+  public int udpPort() {
+    return udp == null ? -1 : udp.port();
+  }
+
+  /** The TURN engine (allocations, metrics). */
+  public TurnServer turnServer() {
+    return server;
+  }
+
+  @Override
+  public void drain() {
+    if (udp != null) {
+      udp.close();
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (udp != null) {
+      udp.close();
+    }
+    if (server != null) {
+      server.stop();
+    }
+  }
+}
