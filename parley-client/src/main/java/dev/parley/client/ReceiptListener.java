@@ -1,0 +1,9 @@
+package dev.parley.client;
+
+import dev.parley.protocol.im.Receipt;
+
+/** Delivery and read receipts: a user's device holds (or the user read) every message up to a seq. */
+@FunctionalInterface
+public interface ReceiptListener {
+  void onReceipt(Receipt receipt);
+}
