@@ -59,6 +59,7 @@ final class Engine implements Link.LinkListener {
   private Cancellable heartbeatTimer = Cancellable.NONE;
   private Cancellable heartbeatTimeout = Cancellable.NONE;
   private long lastWriteAt;
+  private long lastReadAt;
   /** When the unanswered heartbeat went out, or -1. */
   private long heartbeatSentAt = -1;
   private long heartbeatIdle;
@@ -292,6 +293,7 @@ final class Engine implements Link.LinkListener {
       return;
     }
     connectTimer.cancel();
+    lastReadAt = now();
     Login login = Login.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT).setToken(pendingToken)
         .setDeviceId(cfg.deviceId).setPlatform(cfg.platform).setClientVersion(cfg.clientVersion).build();
     pendingToken = null;
@@ -386,12 +388,13 @@ final class Engine implements Link.LinkListener {
       return;
     }
     int gen = ++attempt;
-    setState(ConnectionState.WAITING, cause, delay, error);
+    state = ConnectionState.WAITING;
     retryTimer = schedule(delay, () -> {
       if (gen == attempt && state == ConnectionState.WAITING) {
         attemptNow(Cause.RETRY);
       }
     });
+    setState(ConnectionState.WAITING, cause, delay, error);
   }
 
   /** Forgets the current link (closing it) and everything that waited on it. */
@@ -479,20 +482,28 @@ final class Engine implements Link.LinkListener {
     return serverMaxHeartbeat > 0 ? Math.min(interval, serverMaxHeartbeat) : interval;
   }
 
+  /**
+   * A heartbeat is due once either direction has been silent for the interval: silence out, so
+   * the server's idle timer and the NAT mapping stay fed; silence in, so a link that swallows what
+   * is written (half-open, blackholed) is found out even while the app keeps sending.
+   */
+  private long heartbeatDueAt() {
+    return Math.min(lastWriteAt, lastReadAt) + heartbeatInterval();
+  }
+
   private void scheduleHeartbeat() {
     heartbeatTimer.cancel();
     if (!isOnline() || heartbeatSentAt >= 0) {
       return;
     }
-    long due = lastWriteAt + heartbeatInterval() - now();
-    heartbeatTimer = schedule(due, this::heartbeatDue);
+    heartbeatTimer = schedule(heartbeatDueAt() - now(), this::heartbeatDue);
   }
 
   private void heartbeatDue() {
     if (!isOnline() || heartbeatSentAt >= 0) {
       return;
     }
-    if (now() < lastWriteAt + heartbeatInterval()) {
+    if (now() < heartbeatDueAt()) {
       scheduleHeartbeat();
       return;
     }
@@ -502,10 +513,9 @@ final class Engine implements Link.LinkListener {
   private void sendHeartbeat() {
     heartbeatTimer.cancel();
     long now = now();
-    heartbeatIdle = now - lastWriteAt;
+    // What the NAT saw: no packet either way for this long.
+    heartbeatIdle = now - Math.max(lastWriteAt, lastReadAt);
     heartbeatSentAt = now;
-    link.sendHeartbeat();
-    wrote();
     Link l = link;
     heartbeatTimeout = schedule(cfg.heartbeatTimeout.toMillis(), () -> {
       if (l == link && heartbeatSentAt >= 0) {
@@ -515,10 +525,13 @@ final class Engine implements Link.LinkListener {
             + cfg.heartbeatTimeout.toMillis() + " ms (sent after " + idle + " ms of silence)"));
       }
     });
+    link.sendHeartbeat();
+    wrote();
   }
 
   /** Anything arrived: an outstanding heartbeat is answered. */
   private void answered() {
+    lastReadAt = now();
     if (heartbeatSentAt < 0) {
       return;
     }

@@ -106,8 +106,8 @@ final class SendQueue {
   private void transmit(Entry e) {
     e.resend.cancel();
     e.attempts++;
-    engine.send(e.frame(), e);
     e.resend = engine.schedule(engine.cfg.resendAfter.toMillis(), () -> overdue(e));
+    engine.send(e.frame(), e);
   }
 
   private void overdue(Entry e) {

@@ -139,6 +139,7 @@ class ScriptedProtocolTest {
       ScriptedServer.Conn c = online(server, p);
       PendingSend s = p.client().sendText("bob", "again");
       Frame first = c.take(Frame.BodyCase.SEND);
+      await().until(() -> time.pendingDelays().contains(10_000L));
       time.advance(Duration.ofSeconds(10));
       Frame second = c.take(Frame.BodyCase.SEND);
       assertThat(second.getSend().getClientId()).isEqualTo(first.getSend().getClientId());
