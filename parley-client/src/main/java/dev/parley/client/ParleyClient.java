@@ -147,6 +147,16 @@ public final class ParleyClient implements AutoCloseable {
     return onLoop(engine::logout);
   }
 
+  /** The user this client logged in as (from the server's answer), or null before the first login. */
+  public String userId() {
+    return call(engine::userId);
+  }
+
+  /** Messages handed to {@link #send} or {@link #recall} still waiting for the server's acknowledgement. */
+  public int pendingSends() {
+    return call(engine.sends::size);
+  }
+
   /** The state now (changes are told to {@link ConnectionListener}s). */
   public ConnectionState state() {
     return call(engine::state);
@@ -235,9 +245,9 @@ public final class ParleyClient implements AutoCloseable {
   // Presence
 
   /**
-   * Follows the presence of users, and of every member of groups. Answers the current states;
-   * changes then go to {@link PresenceListener}s, and after every reconnect the states are
-   * fetched and told again.
+   * Follows the presence of users, and of every member of groups. Answers the current states,
+   * which {@link PresenceListener}s hear too; changes then go to them, and after every reconnect
+   * the states are fetched and told again.
    */
   public CompletableFuture<List<Presence>> subscribePresence(Collection<String> users, Collection<String> groups) {
     return onLoop(() -> engine.presence.follow(List.copyOf(users), List.copyOf(groups)));

@@ -30,7 +30,11 @@ final class PresenceFollows {
     CompletableFuture<Frame> answer = new CompletableFuture<>();
     engine.calls.submit(Frame.newBuilder().setPresenceSubscribe(PresenceSubscribe.newBuilder().addAllUsers(u)
         .addAllGroups(g)), true, answer);
-    return answer.thenApply(f -> f.getPresenceList().getPresencesList());
+    return answer.thenApply(f -> {
+      // Listeners hear the states as followed too, so an app can keep presence in one place.
+      f.getPresenceList().getPresencesList().forEach(engine.listeners::presence);
+      return f.getPresenceList().getPresencesList();
+    });
   }
 
   CompletableFuture<Frame> unfollow(Collection<String> u) {
