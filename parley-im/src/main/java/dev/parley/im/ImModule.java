@@ -20,6 +20,7 @@ import dev.parley.im.session.LocalDirectory;
 import dev.parley.im.session.LoginLimiter;
 import dev.parley.im.store.ImMigrations;
 import dev.parley.im.store.ImStore;
+import dev.parley.im.store.SqlImStore;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -68,7 +69,7 @@ public final class ImModule implements ParleyModule {
     grace = ctx.config().get(dev.parley.core.kernel.CoreKeys.SHUTDOWN_GRACE);
     PresenceHub presence = new PresenceHub();
     LocalDirectory directory = new LocalDirectory(presence);
-    ImStore store = new ImStore(ctx.database(), ctx.clock(), settings.groupMaxMembers());
+    ImStore store = new SqlImStore(ctx.database(), ctx.clock(), settings.groupMaxMembers());
     OfflineNotifier[] holder = new OfflineNotifier[1];
     ImMetrics metrics = new ImMetrics(ctx.metrics(), directory::sessionCount, directory::onlineUsers,
         () -> holder[0] == null ? 0 : holder[0].queued());

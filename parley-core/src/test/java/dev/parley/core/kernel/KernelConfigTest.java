@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
-import java.io.InputStream;
+import dev.parley.core.testing.TestTls;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,21 +15,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KernelConfigTest {
   @TempDir
   Path dir;
-
-  static Path resource(String name) throws Exception {
-    return Path.of(KernelConfigTest.class.getResource("/tls/" + name).toURI());
-  }
 
   @Test
   void unreadableTlsFileStopsTheStartWithItsName() {
@@ -63,19 +55,10 @@ class KernelConfigTest {
   @Test
   void httpServesOverTls() throws Exception {
     try (TestKernel server = TestKernel.builder(List::of)
-        .set("tls.cert-file", resource("cert.pem").toString())
-        .set("tls.key-file", resource("key.pem").toString())
+        .set("tls.cert-file", TestTls.certFile().toString())
+        .set("tls.key-file", TestTls.keyFile().toString())
         .set("http.tls", "true").start()) {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      try (InputStream in = Files.newInputStream(resource("cert.pem"))) {
-        trust.setCertificateEntry("test", CertificateFactory.getInstance("X.509").generateCertificate(in));
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
-      HttpResponse<String> r = HttpClient.newBuilder().sslContext(ssl).build().send(
+      HttpResponse<String> r = HttpClient.newBuilder().sslContext(TestTls.clientContext()).build().send(
           HttpRequest.newBuilder(URI.create("https://localhost:" + server.httpPort() + "/healthz")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);

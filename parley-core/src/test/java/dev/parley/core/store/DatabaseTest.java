@@ -136,7 +136,8 @@ class DatabaseTest {
         }
       }
       gate.countDown();
-      assertThat(refused).isGreaterThanOrEqualTo(99);
+      // 100 fit in the queue; the writer may already have pulled up to a batch (10) out of it.
+      assertThat(refused).isGreaterThanOrEqualTo(200 - 100 - 10 - 1).isLessThan(200);
     }
   }
 

@@ -1,18 +1,11 @@
 package dev.parley.im.store;
 
-import dev.parley.core.store.Database;
-import dev.parley.core.store.SqlFunction;
-import dev.parley.core.store.StoreOverloadedException;
 import dev.parley.protocol.im.Conversation;
-import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.GroupInfo;
 import dev.parley.protocol.im.HistoryResult;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.Role;
 import dev.parley.protocol.im.SyncResult;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,147 +13,68 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The IM store over the server's database: every write goes through the group-commit writer (its
- * future completes on the writer thread after the commit), every read through the reader pool.
- * This is the seam where another database can slot in later.
+ * What the IM service needs from storage. The rest of IM uses only this interface:
+ * {@link SqlImStore} implements it on the embedded SQLite database; a PostgreSQL implementation
+ * can take its place when a deployment outgrows one machine.
+ *
+ * <p>Writes report through a {@link Callback}: a success arrives on the store's writer thread
+ * right after the commit (messages are durable by then and carry their sequence numbers, which the
+ * store assigns gap-free per conversation); a refusal ({@link ImException}) may arrive on any
+ * thread. Reads answer futures completed off the event loops.
  */
-public final class ImStore {
-  private final Database db;
-  private final WriterState state;
-  private final MessageWrites messages;
-  private final GroupWrites groups;
-  private final Memberships memberships = new Memberships();
+public interface ImStore {
+  /** Current members of groups, readable from any thread. */
+  Memberships memberships();
 
-  public ImStore(Database db, Clock clock, int maxGroupMembers) {
-    this.db = db;
-    this.state = new WriterState(100_000, memberships);
-    this.messages = new MessageWrites(state, clock);
-    this.groups = new GroupWrites(state, messages, clock, maxGroupMembers);
-    db.writer().addBatchListener(state);
-  }
+  /**
+   * Appends a message to a conversation (a direct or system conversation is created on first
+   * use). The draft carries sender, client id, kind and content; sender "" is the server. A client
+   * id the sender used before answers the first SendAck again and stores nothing.
+   */
+  void send(String cid, Message draft, Callback<Outcomes.Sent> done);
 
-  public Memberships memberships() {
-    return memberships;
-  }
+  /** Recalls one of {@code user}'s messages within {@code window}, writing a RECALL message. */
+  void recall(String user, String clientId, String cid, long seq, Duration window, Callback<Outcomes.Sent> done);
 
-  /** Stores a message from a user or the server (sender "" in the draft). */
-  /** Stores a message from a user or the server (sender "" in the draft). */
-  public void send(String cid, Message draft, Callback<Outcomes.Sent> done) {
-    write(c -> messages.append(c, cid, draft), done);
-  }
+  /** Moves {@code user}'s read cursor forward. */
+  void markRead(String user, String cid, long seq, int receiptLimit, Callback<Outcomes.ReadMoved> done);
 
-  public void recall(String user, String clientId, String cid, long seq, Duration window,
-      Callback<Outcomes.Sent> done) {
-    write(c -> messages.recall(c, user, clientId, cid, seq, window.toMillis()), done);
-  }
+  void createGroup(String owner, String name, List<String> members, Callback<Outcomes.GroupChanged> done);
 
-  public void markRead(String user, String cid, long seq, int receiptLimit, Callback<Outcomes.ReadMoved> done) {
-    write(c -> messages.markRead(c, user, cid, seq, receiptLimit), done);
-  }
+  void renameGroup(String actor, String groupId, String name, Callback<Outcomes.GroupChanged> done);
 
-  public void createGroup(String owner, String name, List<String> members, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.create(c, owner, name, members), done);
-  }
+  void addMembers(String actor, String groupId, List<String> users, Callback<Outcomes.GroupChanged> done);
 
-  public void renameGroup(String actor, String groupId, String name, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.rename(c, actor, groupId, name), done);
-  }
+  void removeMembers(String actor, String groupId, List<String> users, Callback<Outcomes.GroupChanged> done);
 
-  public void addMembers(String actor, String groupId, List<String> users, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.add(c, actor, groupId, users), done);
-  }
+  void leaveGroup(String actor, String groupId, Callback<Outcomes.GroupChanged> done);
 
-  public void removeMembers(String actor, String groupId, List<String> users, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.remove(c, actor, groupId, users), done);
-  }
-
-  public void leaveGroup(String actor, String groupId, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.leave(c, actor, groupId), done);
-  }
-
-  public void setRole(String actor, String groupId, String user, Role role, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.setRole(c, actor, groupId, user, role), done);
-  }
+  void setRole(String actor, String groupId, String user, Role role, Callback<Outcomes.GroupChanged> done);
 
   /** A server message into an existing group (idempotent by the draft's client id, if any). */
-  public void announce(String groupId, Message draft, Callback<Outcomes.Sent> done) {
-    write(c -> messages.append(c, dev.parley.protocol.Ids.group(groupId), draft), done);
-  }
+  void announce(String groupId, Message draft, Callback<Outcomes.Sent> done);
 
-  /** Raises delivered cursors: conversation → (user → seq). Best effort: a full queue drops it. */
-  public void markDelivered(Map<String, Map<String, Long>> cursors) {
-    write(c -> {
-      messages.markDelivered(c, cursors);
-      return null;
-    }, (r, e) -> { });
-  }
+  /** Raises delivered cursors: conversation to (user to seq). Best effort. */
+  void markDelivered(Map<String, Map<String, Long>> cursors);
 
-  /** Records last-seen times of users who went offline. Best effort. */
-  public void saveLastSeen(Map<String, Long> seen) {
-    write(c -> {
-      MessageWrites.lastSeen(c, seen);
-      return null;
-    }, (r, e) -> { });
-  }
+  /** Records when users went offline. Best effort. */
+  void saveLastSeen(Map<String, Long> seen);
 
-  public CompletableFuture<SyncResult> sync(String user, Map<String, Long> cursors, int limit, int recent) {
-    return read(c -> ImReads.sync(c, user, cursors, limit, recent));
-  }
+  /** What a device with these cursors is missing (see the Sync frame). */
+  CompletableFuture<SyncResult> sync(String user, Map<String, Long> cursors, int limit, int recent);
 
-  public CompletableFuture<HistoryResult> history(String user, String cid, long beforeSeq, int limit) {
-    return read(c -> ImReads.history(c, user, cid, beforeSeq, limit));
-  }
+  CompletableFuture<HistoryResult> history(String user, String cid, long beforeSeq, int limit);
 
-  public CompletableFuture<List<Conversation>> conversations(String user) {
-    return read(c -> ImReads.conversations(c, user));
-  }
+  CompletableFuture<List<Conversation>> conversations(String user);
 
-  public CompletableFuture<GroupInfo> group(String user, String groupId) {
-    return read(c -> ImReads.group(c, user, groupId));
-  }
+  /** A group with its members, for a member. */
+  CompletableFuture<GroupInfo> group(String user, String groupId);
 
-  public CompletableFuture<List<GroupInfo>> groupsOf(String user) {
-    return read(c -> ImReads.groupsOf(c, user));
-  }
+  CompletableFuture<List<GroupInfo>> groupsOf(String user);
 
-  /** Members of a group conversation: from memory when known, else read and remembered. */
-  public CompletableFuture<Set<String>> groupMembers(String cid) {
-    Set<String> known = memberships.get(cid);
-    if (known != null) {
-      return CompletableFuture.completedFuture(known);
-    }
-    return read(c -> {
-      Set<String> members = ImReads.groupMembers(c, cid);
-      memberships.fill(cid, members);
-      return memberships.get(cid);
-    });
-  }
+  /** Members of a group conversation. */
+  CompletableFuture<Set<String>> groupMembers(String cid);
 
-  public CompletableFuture<Map<String, Long>> lastSeen(Set<String> users) {
-    return read(c -> ImReads.lastSeen(c, users));
-  }
-
-  private <T> void write(SqlOp<T> op, Callback<T> done) {
-    ImOp<T> imOp = new ImOp<>(done) {
-      @Override
-      T run(Connection c) throws SQLException {
-        return op.run(c);
-      }
-    };
-    try {
-      db.writer().submit(imOp);
-    } catch (StoreOverloadedException | IllegalStateException e) {
-      done.done(null, new ImException(ErrorCode.ERROR_CODE_INTERNAL, "the server is busy; retry (with the same client id)"));
-    }
-  }
-
-  private <T> CompletableFuture<T> read(SqlFunction<T> f) {
-    return db.read(f);
-  }
-
-  /** Work on the writer connection. */
-  @FunctionalInterface
-  private interface SqlOp<T> {
-    T run(Connection c) throws SQLException;
-  }
+  /** When each of {@code users} was last online (absent: never). */
+  CompletableFuture<Map<String, Long>> lastSeen(Set<String> users);
 }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.parley.core.store.StatementCache;
 
 /**
  * Writes of messages, run on the writer thread: append (with client-id idempotency), recall,
@@ -25,6 +26,8 @@ final class MessageWrites {
 
   private final WriterState state;
   private final Clock clock;
+  /** The writer thread's hot statements. */
+  private final StatementCache sql = new StatementCache();
 
   MessageWrites(WriterState state, Clock clock) {
     this.state = state;
@@ -40,20 +43,29 @@ final class MessageWrites {
     long now = clock.millis();
     state.setNow(now);
     String sender = draft.getSender();
-    if (!draft.getClientId().isEmpty()) {
-      SendAck previous = findByClientId(c, sender, draft.getClientId());
-      if (previous != null) {
-        return new Outcomes.Sent(previous, null);
-      }
-    }
     ConvState s = state.find(c, cid);
     if (s == null) {
+      if (!draft.getClientId().isEmpty()) {
+        SendAck previous = findByClientId(c, sender, draft.getClientId());
+        if (previous != null) {
+          return new Outcomes.Sent(previous, null);
+        }
+      }
       s = createImplicit(c, cid, now);
     }
     if (!sender.equals(SERVER) && !s.isMember(sender)) {
+      SendAck previous = draft.getClientId().isEmpty() ? null : findByClientId(c, sender, draft.getClientId());
+      if (previous != null) {
+        return new Outcomes.Sent(previous, null);
+      }
       throw new ImException(ErrorCode.ERROR_CODE_NOT_MEMBER, "only members of " + cid + " may send to it");
     }
-    return new Outcomes.Sent(null, insert(c, s, draft, now));
+    StoredMessage stored = insert(c, s, draft, now);
+    if (stored == null) {
+      // The client id was stored before (a resend): answer what was answered then.
+      return new Outcomes.Sent(findByClientId(c, sender, draft.getClientId()), null);
+    }
+    return new Outcomes.Sent(null, stored);
   }
 
   private ConvState createImplicit(Connection c, String cid, long now) throws SQLException {
@@ -69,20 +81,25 @@ final class MessageWrites {
     throw new ImException(ErrorCode.ERROR_CODE_NOT_FOUND, "no such conversation: " + cid);
   }
 
-  /** Stores the next message of {@code s}; the caller has checked the sender may send. */
+  /**
+   * Stores the next message of {@code s}; the caller has checked the sender may send. Returns null,
+   * storing nothing, when the sender's client id is already stored (a resend).
+   */
   StoredMessage insert(Connection c, ConvState s, Message draft, long now) throws SQLException {
     long seq = s.seq + 1;
     Message m = draft.toBuilder().setConversation(s.cid).setSeq(seq).setTimestamp(now).build();
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind,"
-        + " body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, s.id);
-      ps.setLong(2, seq);
-      ps.setString(3, m.getSender());
-      ps.setString(4, m.getClientId().isEmpty() ? null : m.getClientId());
-      ps.setLong(5, now);
-      ps.setInt(6, m.getKindValue());
-      ps.setBytes(7, m.toByteArray());
-      ps.executeUpdate();
+    // The unique index on (sender, client_id) makes a resend a no-op; seq is not taken then.
+    PreparedStatement ps = sql.get(c, "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    ps.setLong(1, s.id);
+    ps.setLong(2, seq);
+    ps.setString(3, m.getSender());
+    ps.setString(4, m.getClientId().isEmpty() ? null : m.getClientId());
+    ps.setLong(5, now);
+    ps.setInt(6, m.getKindValue());
+    ps.setBytes(7, m.toByteArray());
+    if (ps.executeUpdate() == 0) {
+      return null;
     }
     s.seq = seq;
     state.touch(s);
@@ -93,20 +110,20 @@ final class MessageWrites {
     return s.members.keySet();
   }
 
-  private static SendAck findByClientId(Connection c, String sender, String clientId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT v.cid, m.seq, m.ts FROM im_messages m"
-        + " JOIN im_conversations v ON v.id = m.conv WHERE m.sender = ? AND m.client_id = ?")) {
-      ps.setString(1, sender);
-      ps.setString(2, clientId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        return SendAck.newBuilder().setClientId(clientId).setConversation(rs.getString(1)).setSeq(rs.getLong(2))
-            .setTimestamp(rs.getLong(3)).setDuplicate(true).build();
+  private SendAck findByClientId(Connection c, String sender, String clientId) throws SQLException {
+    PreparedStatement ps = sql.get(c, "SELECT v.cid, m.seq, m.ts FROM im_messages m"
+        + " JOIN im_conversations v ON v.id = m.conv WHERE m.sender = ? AND m.client_id = ?");
+    ps.setString(1, sender);
+    ps.setString(2, clientId);
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return null;
       }
+      return SendAck.newBuilder().setClientId(clientId).setConversation(rs.getString(1)).setSeq(rs.getLong(2))
+          .setTimestamp(rs.getLong(3)).setDuplicate(true).build();
     }
   }
+
 
   /**
    * Recalls {@code seq} of {@code cid}: the message keeps its place with its content gone, and a
@@ -149,7 +166,8 @@ final class MessageWrites {
     }
     Message draft = Message.newBuilder().setSender(user).setClientId(clientId)
         .setKind(MessageKind.MESSAGE_KIND_RECALL).setRecalledSeq(seq).build();
-    return new Outcomes.Sent(null, insert(c, s, draft, now));
+    StoredMessage stored = insert(c, s, draft, now);
+    return stored == null ? new Outcomes.Sent(findByClientId(c, user, clientId), null) : new Outcomes.Sent(null, stored);
   }
 
   static Message read(Connection c, long conv, long seq) throws SQLException {

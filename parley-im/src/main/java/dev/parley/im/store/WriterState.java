@@ -111,16 +111,15 @@ final class WriterState implements GroupCommitWriter.BatchListener {
   ConvState create(Connection c, String cid, List<ConvState.Member> members) throws SQLException {
     long id;
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO im_conversations (cid, type, last_seq, updated_at) VALUES (?, ?, 0, ?)",
-        Statement.RETURN_GENERATED_KEYS)) {
+        "INSERT INTO im_conversations (cid, type, last_seq, updated_at) VALUES (?, ?, 0, ?)")) {
       ps.setString(1, cid);
       ps.setInt(2, Ids.typeOf(cid).ordinal());
       ps.setLong(3, now);
       ps.executeUpdate();
-      try (ResultSet rs = ps.getGeneratedKeys()) {
-        rs.next();
-        id = rs.getLong(1);
-      }
+    }
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+      rs.next();
+      id = rs.getLong(1);
     }
     Map<String, ConvState.Member> map = new LinkedHashMap<>();
     for (ConvState.Member m : members) {

@@ -63,10 +63,15 @@ public final class ImTestClient implements AutoCloseable {
 
   /** Connects to the server's TCP port or HTTP port (WebSocket at /im). */
   public static ImTestClient connect(Transport transport, int tcpPort, int httpPort) {
+    return connect(transport, tcpPort, httpPort, null);
+  }
+
+  /** Connects over TLS (TCP) or wss (WebSocket) when {@code tls} is given. */
+  public static ImTestClient connect(Transport transport, int tcpPort, int httpPort, javax.net.ssl.SSLContext tls) {
     ImTestClient c = new ImTestClient(transport);
     try {
       if (transport == Transport.TCP) {
-        c.socket = new Socket();
+        c.socket = tls == null ? new Socket() : tls.getSocketFactory().createSocket();
         c.socket.connect(new InetSocketAddress("127.0.0.1", tcpPort), 5000);
         c.socket.setTcpNoDelay(true);
         c.out = c.socket.getOutputStream();
@@ -74,8 +79,9 @@ public final class ImTestClient implements AutoCloseable {
         t.setDaemon(true);
         t.start();
       } else {
-        c.ws = HttpClient.newHttpClient().newWebSocketBuilder()
-            .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/im"), c.new Listener())
+        HttpClient http = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
+        c.ws = http.newWebSocketBuilder()
+            .buildAsync(URI.create((tls == null ? "ws" : "wss") + "://localhost:" + httpPort + "/im"), c.new Listener())
             .get(10, TimeUnit.SECONDS);
       }
     } catch (Exception e) {

@@ -1,0 +1,59 @@
+package dev.parley.server.web;
+
+import dev.parley.core.config.ConfigKey;
+import dev.parley.core.http.HttpRouter;
+import dev.parley.core.spi.ParleyModule;
+import dev.parley.core.spi.ServerContext;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the web chat page at {@code /} and the JavaScript SDK at {@code /js/parley.js} from the
+ * class path. Only explicit paths are routed ({@code /}, {@code /index.html}, {@code /js/*.js},
+ * {@code /css/*.css}, {@code /chat/*.js}, {@code /chat/*.css}), so the other modules' paths
+ * ({@code /im}, {@code /api/**}, {@code /live}, {@code /{app}/{stream}.flv}, ...) stay theirs.
+ */
+public final class WebModule implements ParleyModule {
+  private static final Logger log = LoggerFactory.getLogger(WebModule.class);
+  /** Where the page and the SDK sit on the class path. */
+  static final String ROOT = "parley-web/";
+
+  public static final ConfigKey<Boolean> ENABLED = ConfigKey.bool("web.enabled", true,
+      "Serve the web chat page at / and the JavaScript SDK at /js/parley.js. Switch off when the server "
+          + "should expose only its APIs.");
+
+  @Override
+  public String name() {
+    return "web";
+  }
+
+  @Override
+  public int order() {
+    return 900;
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return List.of(ENABLED);
+  }
+
+  @Override
+  public void start(ServerContext ctx) {
+    if (!ctx.config().get(ENABLED)) {
+      return;
+    }
+    StaticResources files = new StaticResources(WebModule.class.getClassLoader(), ROOT, ctx.blocking());
+    HttpRouter http = ctx.http();
+    http.get("/", ex -> files.serve(ex, "index.html"));
+    http.get("/index.html", ex -> files.serve(ex, "index.html"));
+    // One pattern per folder and file type, never "/js/**": a live app may be called "js" or
+    // "chat", and its /{app}/{stream}.flv and .m3u8 must still reach the live module.
+    for (String[] route : new String[][] {{"js", "js"}, {"css", "css"}, {"chat", "js"}, {"chat", "css"}}) {
+      String dir = route[0];
+      String ext = "." + route[1];
+      http.get("/" + dir + "/{file}" + ext, ex -> files.serve(ex, dir + "/" + ex.pathParam("file") + ext));
+    }
+    log.info("web chat page at / and the JavaScript SDK at /js/parley.js on the HTTP listener");
+  }
+}
