@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.Clients.Pair;
+import dev.parley.core.testing.TestTls;
 import dev.parley.im.testing.ImServer;
-import java.io.InputStream;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.stream.IntStream;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,28 +20,10 @@ class TlsTest {
   private final Clients clients = new Clients();
 
   @BeforeAll
-  static void start() throws Exception {
-    server = ImServer.builder().set("tls.cert-file", resource("cert.pem")).set("tls.key-file", resource("key.pem"))
-        .set("im.tcp.tls", "true").set("http.tls", "true").start();
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    try (InputStream in = TlsTest.class.getResourceAsStream("/tls/cert.pem")) {
-      trust.setCertificateEntry("test", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    trusting = SSLContext.getInstance("TLS");
-    trusting.init(null, tmf.getTrustManagers(), null);
-  }
-
-  /** The test certificate and key ship in parley-core's test jar; the server wants files. */
-  private static String resource(String name) throws java.io.IOException {
-    Path file = java.nio.file.Files.createTempFile("parley-tls-", name);
-    file.toFile().deleteOnExit();
-    try (InputStream in = TlsTest.class.getResourceAsStream("/tls/" + name)) {
-      java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-    return file.toString();
+  static void start() {
+    server = ImServer.builder().set("tls.cert-file", TestTls.certFile().toString())
+        .set("tls.key-file", TestTls.keyFile().toString()).set("im.tcp.tls", "true").set("http.tls", "true").start();
+    trusting = TestTls.clientContext();
   }
 
   @AfterAll
