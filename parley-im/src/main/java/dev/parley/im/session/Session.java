@@ -19,6 +19,12 @@ public interface Session {
 
   Platform platform();
 
+  /**
+   * When the connection opened ({@link System#nanoTime()}): of two logins of one device, the one
+   * on the newer connection is the device's current one.
+   */
+  long openedNanos();
+
   /** Unique id of this session (as listed and kicked by the admin API). */
   String sessionId();
 
