@@ -100,22 +100,27 @@ public final class ClientConfig {
     this.runtime = b.runtime;
   }
 
+  /** A builder with every default set. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** The server URI. */
   public URI server() {
     return server;
   }
 
+  /** TCP or WebSocket, from the URI's scheme. */
   public Transport transport() {
     return transport;
   }
 
+  /** The device id sent at login. */
   public String deviceId() {
     return deviceId;
   }
 
+  /** The heartbeat policy (an adaptive one can be asked what it learned). */
   public HeartbeatPolicy heartbeat() {
     return heartbeat;
   }
@@ -152,6 +157,7 @@ public final class ClientConfig {
       return server(URI.create(uri));
     }
 
+    /** The server, as a URI (see {@link #server(String)}). */
     public Builder server(URI uri) {
       this.server = uri;
       return this;
@@ -184,6 +190,7 @@ public final class ClientConfig {
       return this;
     }
 
+    /** The platform told to the server (the same-platform kick policy goes by it). */
     public Builder platform(Platform p) {
       this.platform = Objects.requireNonNull(p);
       return this;
@@ -297,6 +304,7 @@ public final class ClientConfig {
       return this;
     }
 
+    /** Checks the settings and makes the configuration. */
     public ClientConfig build() {
       return new ClientConfig(this);
     }

@@ -57,6 +57,7 @@ public final class ClientRuntime implements AutoCloseable {
     return r;
   }
 
+  /** A builder for a runtime of one's own (its threads end with {@link #close()}). */
   public static Builder builder() {
     return new Builder();
   }
@@ -143,6 +144,7 @@ public final class ClientRuntime implements AutoCloseable {
       return this;
     }
 
+    /** Starts the runtime's threads. */
     public ClientRuntime build() {
       return new ClientRuntime(this);
     }

@@ -53,10 +53,12 @@ public final class ConnectionEvent {
     this.sessionId = sessionId;
   }
 
+  /** The new state. */
   public ConnectionState state() {
     return state;
   }
 
+  /** Why the state changed. */
   public Cause cause() {
     return cause;
   }

@@ -8,5 +8,6 @@ import dev.parley.protocol.im.Kicked;
  */
 @FunctionalInterface
 public interface KickedListener {
+  /** The reason and the server's message. */
   void onKicked(Kicked kicked);
 }

@@ -9,5 +9,6 @@ import dev.parley.protocol.im.Message;
  */
 @FunctionalInterface
 public interface MessageListener {
+  /** Called once per message, in seq order per conversation. */
   void onMessage(Message message);
 }

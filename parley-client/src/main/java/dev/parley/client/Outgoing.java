@@ -27,6 +27,7 @@ public final class Outgoing {
     this.custom = custom;
   }
 
+  /** A text message. */
   public static Outgoing text(String text) {
     return new Outgoing(MessageKind.MESSAGE_KIND_TEXT, Objects.requireNonNull(text), null);
   }

@@ -67,6 +67,7 @@ public final class ParleyClient implements AutoCloseable {
     return new ParleyClient(config);
   }
 
+  /** The configuration this client was made with. */
   public ClientConfig config() {
     return config;
   }
@@ -74,30 +75,37 @@ public final class ParleyClient implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Listeners
 
+  /** Adds a listener for received messages (see {@link MessageListener}). */
   public Registration onMessage(MessageListener l) {
     return Listeners.add(listeners.messages, l);
   }
 
+  /** Adds a listener for delivered and read receipts. */
   public Registration onReceipt(ReceiptListener l) {
     return Listeners.add(listeners.receipts, l);
   }
 
+  /** Adds a listener for the presence of followed users. */
   public Registration onPresence(PresenceListener l) {
     return Listeners.add(listeners.presence, l);
   }
 
+  /** Adds a listener for typing indicators. */
   public Registration onTyping(TypingListener l) {
     return Listeners.add(listeners.typing, l);
   }
 
+  /** Adds a listener told when the server ends the session. */
   public Registration onKicked(KickedListener l) {
     return Listeners.add(listeners.kicked, l);
   }
 
+  /** Adds a listener for connection state changes. */
   public Registration onConnection(ConnectionListener l) {
     return Listeners.add(listeners.connection, l);
   }
 
+  /** Adds a listener for the outcome of every message this client sends. */
   public Registration onSend(SendListener l) {
     return Listeners.add(listeners.sends, l);
   }
@@ -253,6 +261,7 @@ public final class ParleyClient implements AutoCloseable {
     return onLoop(() -> engine.presence.follow(List.copyOf(users), List.copyOf(groups)));
   }
 
+  /** Stops following users' presence (also after reconnects). */
   public CompletableFuture<Void> unsubscribePresence(Collection<String> users) {
     return onLoop(() -> engine.presence.unfollow(List.copyOf(users))).thenApply(f -> null);
   }
@@ -266,26 +275,31 @@ public final class ParleyClient implements AutoCloseable {
         false).thenApply(Frame::getGroupInfo);
   }
 
+  /** Renames a group (owner or admin). */
   public CompletableFuture<Void> renameGroup(String groupId, String name) {
     return request(Frame.newBuilder().setGroupRename(GroupRename.newBuilder().setGroupId(groupId).setName(name)),
         true).thenApply(f -> null);
   }
 
+  /** Adds members to a group (owner or admin). */
   public CompletableFuture<Void> addMembers(String groupId, Collection<String> users) {
     return request(Frame.newBuilder().setGroupAddMembers(GroupAddMembers.newBuilder().setGroupId(groupId)
         .addAllUsers(users)), true).thenApply(f -> null);
   }
 
+  /** Removes members from a group (owner; admins for ordinary members). */
   public CompletableFuture<Void> removeMembers(String groupId, Collection<String> users) {
     return request(Frame.newBuilder().setGroupRemoveMembers(GroupRemoveMembers.newBuilder().setGroupId(groupId)
         .addAllUsers(users)), true).thenApply(f -> null);
   }
 
+  /** Leaves a group. Not repeated after a lost connection. */
   public CompletableFuture<Void> leaveGroup(String groupId) {
     return request(Frame.newBuilder().setGroupLeave(GroupLeave.newBuilder().setGroupId(groupId)), false)
         .thenApply(f -> null);
   }
 
+  /** Sets a member's role (owner only; {@code ROLE_OWNER} hands the group over). */
   public CompletableFuture<Void> setRole(String groupId, String user, Role role) {
     return request(Frame.newBuilder().setGroupSetRole(GroupSetRole.newBuilder().setGroupId(groupId).setUser(user)
         .setRole(role)), true).thenApply(f -> null);

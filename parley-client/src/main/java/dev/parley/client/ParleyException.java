@@ -39,6 +39,7 @@ public final class ParleyException extends RuntimeException {
     return new ParleyException(kind, ErrorCode.ERROR_CODE_UNSPECIFIED, message, 0);
   }
 
+  /** What kind of failure this is. */
   public Kind kind() {
     return kind;
   }

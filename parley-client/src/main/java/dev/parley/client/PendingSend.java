@@ -16,6 +16,7 @@ public final class PendingSend {
     this.result = result;
   }
 
+  /** The client id the message is sent (and resent) with. */
   public String clientId() {
     return clientId;
   }

@@ -8,5 +8,6 @@ import dev.parley.protocol.im.Presence;
  */
 @FunctionalInterface
 public interface PresenceListener {
+  /** A followed user's state. */
   void onPresence(Presence presence);
 }

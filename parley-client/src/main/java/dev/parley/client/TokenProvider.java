@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface TokenProvider {
+  /** The token for the next login (a JWT naming the user). */
   CompletionStage<String> token();
 
   /** Always the same token. */

@@ -61,6 +61,7 @@ public final class AdaptiveHeartbeat implements HeartbeatPolicy {
     startOn(network);
   }
 
+  /** A builder with the defaults for phones. */
   public static Builder builder() {
     return new Builder();
   }
@@ -245,6 +246,7 @@ public final class AdaptiveHeartbeat implements HeartbeatPolicy {
       return this;
     }
 
+    /** Checks the settings and makes the policy. */
     public AdaptiveHeartbeat build() {
       if (min > max) {
         throw new IllegalArgumentException("minInterval is above maxInterval");

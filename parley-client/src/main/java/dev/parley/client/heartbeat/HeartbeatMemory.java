@@ -11,6 +11,7 @@ public interface HeartbeatMemory {
   /** The interval settled on for {@code networkId}, or null if none. */
   Long load(String networkId);
 
+  /** Keeps the interval settled on for {@code networkId}. */
   void save(String networkId, long intervalMillis);
 
   /** Memory that lasts as long as the process. */
