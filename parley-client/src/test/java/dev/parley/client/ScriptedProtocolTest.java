@@ -270,4 +270,27 @@ class ScriptedProtocolTest {
           .isEqualTo(ParleyException.Kind.TIMEOUT);
     }
   }
+
+  @Test
+  void comingToTheForegroundChecksTheLinkOrReconnectsAtOnce() throws Exception {
+    try (ScriptedServer server = new ScriptedServer()) {
+      Pair p = client(server, HeartbeatPolicy.fixed(Duration.ofMinutes(4)));
+      ScriptedServer.Conn c = online(server, p);
+      // Online: a heartbeat goes out at once instead of after four minutes.
+      p.client().setForeground(true);
+      await().until(() -> c.heartbeats() == 1);
+      c.sendHeartbeat();
+
+      // Waiting to reconnect: the wait is skipped.
+      int before = p.rec().events.size();
+      c.close();
+      server.next().close();
+      await().until(() -> p.rec().state() == ConnectionState.WAITING && p.rec().events.size() > before + 2);
+      assertThat(p.rec().last().retryInMillis()).isEqualTo(2000);
+      p.client().setForeground(false);
+      p.client().setForeground(true);
+      online(server, p);
+      assertThat(server.accepted()).isEqualTo(3);
+    }
+  }
 }
