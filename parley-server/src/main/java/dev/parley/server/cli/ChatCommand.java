@@ -46,8 +46,9 @@ final class ChatCommand implements Callable<Integer> {
   @Option(names = {"-u", "--user"}, description = "User id to log in as (dev login), or the user of --token.")
   String user;
 
-  @Option(names = "--server", defaultValue = "tcp://127.0.0.1:7900",
-      description = "IM server: tcp://host:7900, tls://host:7900, ws://host:8080/im or wss://... (default ${DEFAULT-VALUE}).")
+  @Option(names = "--server",
+      description = "IM server: tcp://host:7900, tls://host:7900, ws://host:8080/im or wss://... "
+          + "(default tcp://<host of --http>:7900).")
   URI server;
 
   @Option(names = "--http", defaultValue = "http://127.0.0.1:8080",
@@ -89,6 +90,9 @@ final class ChatCommand implements Callable<Integer> {
       return 2;
     }
     SDK_LOG.setLevel(java.util.logging.Level.WARNING);
+    if (server == null) {
+      server = URI.create("tcp://" + http.getHost() + ":7900");
+    }
     String jwt = token != null ? token : devLogin();
     if (jwt == null) {
       return 1;
