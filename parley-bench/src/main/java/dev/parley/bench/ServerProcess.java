@@ -72,6 +72,19 @@ public final class ServerProcess implements AutoCloseable {
     throw new IllegalStateException("server did not become healthy in 60 s");
   }
 
+  /** Kills the process at once (SIGKILL): no GoAway, no flush, sockets closed by the kernel. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Stops the process gracefully (SIGTERM: GoAway to every client, flush, exit) and waits for it. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   public long pid() {
     return process.pid();
   }

@@ -104,7 +104,9 @@ public final class ImService {
   public void sessionOpened(ImConnection c) {
     List<Session> kicked = directory.register(c, settings.kickPolicy(), settings.maxSessionsPerUser());
     for (Session k : kicked) {
-      k.kick(KickReason.KICK_REASON_REPLACED, "logged in again on device " + c.deviceId());
+      k.kick(KickReason.KICK_REASON_REPLACED, k == c
+          ? "a newer connection of device " + c.deviceId() + " is logged in"
+          : "logged in again on device " + c.deviceId());
     }
     gateway.opened(c);
   }

@@ -142,6 +142,30 @@ class SessionTest {
   }
 
   @Test
+  void aLateLoginOnAnOlderConnectionDoesNotReplaceTheDevicesNewerOne() {
+    // A client's login waits unanswered (a server under load); it gives up, connects again and
+    // logs in on the new connection; then the first login is read after all.
+    ImTestClient stale = server().connect(Transport.TCP);
+    stale.heartbeat();
+    await().atMost(Duration.ofSeconds(5)).until(() -> stale.heartbeatsReceived() == 1);
+    ImTestClient current = server().login(Transport.TCP, "late", "phone");
+    java.util.concurrent.CompletableFuture<Frame> answer = stale.request(Frame.newBuilder().setLogin(
+        dev.parley.protocol.im.Login.newBuilder().setProtocolVersion(1).setToken(server().token("late"))
+            .setDeviceId("phone")));
+    assertThat(stale.nextEvent(Duration.ofSeconds(5)).getKicked().getReason())
+        .isEqualTo(KickReason.KICK_REASON_REPLACED);
+    await().atMost(Duration.ofSeconds(5)).until(stale::isClosed);
+    assertThat(answer.handle((f, e) -> f != null && f.hasLoginOk()).getNow(false)).isFalse();
+    // The newer connection keeps its session.
+    current.heartbeat();
+    await().atMost(Duration.ofSeconds(5)).until(() -> current.heartbeatsReceived() == 1);
+    assertThat(current.drainEvents()).noneMatch(Frame::hasKicked);
+    assertThat(current.isClosed()).isFalse();
+    assertThat(server().im().directory().sessions("late")).hasSize(1);
+    assertThat(current.sendText("someone", "still here").hasSendAck()).isTrue();
+  }
+
+  @Test
   void samePlatformPolicyKicksTheOlderSessionOfThatPlatform() {
     try (ImServer s = ImServer.builder().set("im.kick-policy", "same-platform").start()) {
       ImTestClient a = s.connect(Transport.TCP);

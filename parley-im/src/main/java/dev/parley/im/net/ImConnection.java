@@ -318,6 +318,11 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
   }
 
   @Override
+  public long openedNanos() {
+    return openedNanos;
+  }
+
+  @Override
   public String sessionId() {
     return Long.toString(sessionId, 36);
   }

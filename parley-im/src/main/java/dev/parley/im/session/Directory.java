@@ -9,7 +9,11 @@ import java.util.function.Consumer;
  * place when Parley runs on several nodes.
  */
 public interface Directory {
-  /** Adds a logged-in session; returns the sessions it replaces under {@code policy}, to be kicked. */
+  /**
+   * Adds a logged-in session; returns the sessions it replaces under {@code policy}, to be kicked.
+   * A login that arrives late on a connection older than the one it would replace (the client
+   * gave up on it and reconnected) replaces nothing: it is not added and is itself in the list.
+   */
   List<Session> register(Session session, KickPolicy policy, int maxPerUser);
 
   /** Removes a session; returns true when it was the user's last one. */

@@ -30,6 +30,7 @@ public final class LocalDirectory implements Directory {
   public List<Session> register(Session s, KickPolicy policy, int maxPerUser) {
     List<Session> kicked = new ArrayList<>(1);
     users.compute(s.user(), (user, current) -> {
+      kicked.clear();
       List<Session> keep = new ArrayList<>();
       if (current != null) {
         for (Session other : current) {
@@ -38,6 +39,12 @@ public final class LocalDirectory implements Directory {
             case SAME_PLATFORM -> other.platform() == s.platform();
             case NONE -> false;
           };
+          if (replaced && other.openedNanos() - s.openedNanos() > 0) {
+            // The session to replace came on a newer connection: this login is the stale one.
+            kicked.clear();
+            kicked.add(s);
+            return current;
+          }
           if (replaced) {
             kicked.add(other);
           } else {

@@ -15,6 +15,12 @@ import java.util.List;
 public interface Session extends ImGateway.ImSession {
   Platform platform();
 
+  /**
+   * When the connection opened ({@link System#nanoTime()}): of two logins of one device, the one
+   * on the newer connection is the device's current one.
+   */
+  long openedNanos();
+
   EventLoop eventLoop();
 
   /** Event loop: writes pushed messages (tracked until acknowledged), without flushing. */

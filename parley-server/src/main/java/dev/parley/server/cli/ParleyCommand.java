@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** {@code parley}: the server's command line. */
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "One self-hosted server for real-time communication: IM, MQTT, live streaming, calls.",
-    subcommands = {StartCommand.class, ConfigCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StartCommand.class, ConfigCommand.class, TokenCommand.class, ChatCommand.class,
+        CommandLine.HelpCommand.class})
 public final class ParleyCommand implements Runnable {
   @Override
   public void run() {

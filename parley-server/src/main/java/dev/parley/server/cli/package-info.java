@@ -1,2 +1,2 @@
-/** The {@code parley} command line: start, config, token, version. */
+/** The {@code parley} command line: start, config, token, chat, version. */
 package dev.parley.server.cli;

@@ -1,0 +1,350 @@
+package dev.parley.client;
+
+import dev.parley.protocol.im.Conversation;
+import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.GroupAddMembers;
+import dev.parley.protocol.im.GroupCreate;
+import dev.parley.protocol.im.GroupGet;
+import dev.parley.protocol.im.GroupInfo;
+import dev.parley.protocol.im.GroupLeave;
+import dev.parley.protocol.im.GroupList;
+import dev.parley.protocol.im.GroupRemoveMembers;
+import dev.parley.protocol.im.GroupRename;
+import dev.parley.protocol.im.GroupSetRole;
+import dev.parley.protocol.im.History;
+import dev.parley.protocol.im.HistoryResult;
+import dev.parley.protocol.im.ListConversations;
+import dev.parley.protocol.im.MarkRead;
+import dev.parley.protocol.im.Message;
+import dev.parley.protocol.im.Presence;
+import dev.parley.protocol.im.Recall;
+import dev.parley.protocol.im.Role;
+import dev.parley.protocol.im.Typing;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A Parley IM client: one user on one device, connected over TCP or WebSocket.
+ *
+ * <p>Once {@link #connect()}ed, the client keeps the connection up by itself: it logs in, syncs
+ * what the device missed, sends heartbeats, notices a dead connection and reconnects (at once,
+ * then with exponential backoff and jitter), until {@link #logout()}, {@link #disconnect()}, a
+ * refused token or a {@code Kicked} from the server. Messages given to {@link #send} wait in a
+ * queue while offline and are sent again with the same client id until the server acknowledges
+ * them, so each is stored exactly once. Incoming messages reach the {@link MessageListener} once
+ * each, in order per conversation, whatever the connection went through.
+ *
+ * <pre>{@code
+ * ParleyClient client = ParleyClient.create(ClientConfig.builder()
+ *     .server("tcp://chat.example.com:7900").token(jwt).deviceId(installId).build());
+ * client.onMessage(m -> show(m));
+ * client.connect();
+ * client.send(Outgoing.text("hi").toUser("bob")).result().thenAccept(m -> markSent(m));
+ * }</pre>
+ *
+ * <p>Every method may be called from any thread and returns at once. Listeners and result futures
+ * are called on the runtime's callback executor, in order; they must not block it for long.
+ */
+public final class ParleyClient implements AutoCloseable {
+  private final ClientConfig config;
+  private final Listeners listeners;
+  private final Engine engine;
+
+  private ParleyClient(ClientConfig config) {
+    this.config = config;
+    ClientRuntime runtime = config.runtime != null ? config.runtime : ClientRuntime.shared();
+    this.listeners = new Listeners(runtime.callbacks());
+    this.engine = new Engine(config, runtime, listeners);
+  }
+
+  /** A client that does nothing until {@link #connect()}. */
+  public static ParleyClient create(ClientConfig config) {
+    return new ParleyClient(config);
+  }
+
+  /** The configuration this client was made with. */
+  public ClientConfig config() {
+    return config;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Listeners
+
+  /** Adds a listener for received messages (see {@link MessageListener}). */
+  public Registration onMessage(MessageListener l) {
+    return Listeners.add(listeners.messages, l);
+  }
+
+  /** Adds a listener for delivered and read receipts. */
+  public Registration onReceipt(ReceiptListener l) {
+    return Listeners.add(listeners.receipts, l);
+  }
+
+  /** Adds a listener for the presence of followed users. */
+  public Registration onPresence(PresenceListener l) {
+    return Listeners.add(listeners.presence, l);
+  }
+
+  /** Adds a listener for typing indicators. */
+  public Registration onTyping(TypingListener l) {
+    return Listeners.add(listeners.typing, l);
+  }
+
+  /** Adds a listener told when the server ends the session. */
+  public Registration onKicked(KickedListener l) {
+    return Listeners.add(listeners.kicked, l);
+  }
+
+  /** Adds a listener for connection state changes. */
+  public Registration onConnection(ConnectionListener l) {
+    return Listeners.add(listeners.connection, l);
+  }
+
+  /** Adds a listener for the outcome of every message this client sends. */
+  public Registration onSend(SendListener l) {
+    return Listeners.add(listeners.sends, l);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connection
+
+  /** Connects and logs in, and keeps doing so until told otherwise. Harmless when already connected. */
+  public void connect() {
+    engine.loop.execute(engine::connect);
+  }
+
+  /** When waiting to reconnect: try now instead of at the end of the backoff delay. */
+  public void reconnectNow() {
+    engine.loop.execute(engine::reconnectNow);
+  }
+
+  /**
+   * The device moved to another network (an id the app chooses, such as the Wi-Fi SSID or the
+   * carrier): the connection is renewed at once and the adaptive heartbeat uses what it learned
+   * on that network, or probes it afresh.
+   */
+  public void networkChanged(String networkId) {
+    engine.loop.execute(() -> engine.networkChanged(networkId));
+  }
+
+  /**
+   * The app came to the foreground ({@code true}) or went to the background. In the foreground
+   * a waiting reconnect is made at once and the link is checked; the heartbeat policy may use a
+   * different interval.
+   */
+  public void setForeground(boolean foreground) {
+    engine.loop.execute(() -> engine.foreground(foreground));
+  }
+
+  /** Closes the connection and stays offline until {@link #connect()}; queued messages stay queued. */
+  public void disconnect() {
+    engine.loop.execute(engine::disconnect);
+  }
+
+  /**
+   * Ends the session on the server and stays offline; queued messages and requests fail with
+   * {@code CLOSED}. The future completes when the server confirmed (or after 3 s) and the cursors
+   * are saved.
+   */
+  public CompletableFuture<Void> logout() {
+    return onLoop(engine::logout);
+  }
+
+  /** The user this client logged in as (from the server's answer), or null before the first login. */
+  public String userId() {
+    return call(engine::userId);
+  }
+
+  /** Messages handed to {@link #send} or {@link #recall} still waiting for the server's acknowledgement. */
+  public int pendingSends() {
+    return call(engine.sends::size);
+  }
+
+  /** The state now (changes are told to {@link ConnectionListener}s). */
+  public ConnectionState state() {
+    return call(engine::state);
+  }
+
+  /** Closes the connection for good, fails what is queued and saves the cursors. */
+  @Override
+  public void close() {
+    try {
+      onLoop(engine::close).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      java.util.logging.Logger.getLogger(ParleyClient.class.getName()).fine("close: " + e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Messages
+
+  /** Sends a text message to a user. */
+  public PendingSend sendText(String toUser, String text) {
+    return send(Outgoing.text(text).toUser(toUser));
+  }
+
+  /**
+   * Queues a message. It is sent now if online, else after the next login, and again with the
+   * same client id until acknowledged or its deadline passes.
+   */
+  public PendingSend send(Outgoing message) {
+    String clientId = message.clientIdOrNew();
+    var send = message.toSend(clientId);
+    long deadline = (message.deadline() != null ? message.deadline() : config.sendDeadline).toMillis();
+    CompletableFuture<Message> result = new CompletableFuture<>();
+    engine.loop.execute(() -> engine.sends.add(clientId, send, null, deadline, result));
+    return new PendingSend(clientId, result);
+  }
+
+  /**
+   * Recalls one of this user's messages (within the server's recall window). Queued and resent
+   * like a message; the result is the recall message (kind {@code MESSAGE_KIND_RECALL}).
+   */
+  public PendingSend recall(String conversation, long seq) {
+    String clientId = UUID.randomUUID().toString();
+    Recall recall = Recall.newBuilder().setClientId(clientId).setConversation(conversation).setSeq(seq).build();
+    CompletableFuture<Message> result = new CompletableFuture<>();
+    engine.loop.execute(() -> engine.sends.add(clientId, null, recall, config.sendDeadline.toMillis(), result));
+    return new PendingSend(clientId, result);
+  }
+
+  /** Tells the other members this user is (or stopped) typing; dropped when offline. */
+  public void typing(String conversation, boolean typing) {
+    engine.loop.execute(() -> {
+      if (engine.isOnline()) {
+        engine.write(Frame.newBuilder().setReq(engine.requests.next())
+            .setTyping(Typing.newBuilder().setConversation(conversation).setTyping(typing)).build());
+      }
+    });
+  }
+
+  /** Moves this user's read cursor to {@code seq}; the other members get a read receipt. */
+  public CompletableFuture<Void> markRead(String conversation, long seq) {
+    return request(Frame.newBuilder().setMarkRead(MarkRead.newBuilder().setConversation(conversation).setSeq(seq)),
+        true).thenApply(f -> null);
+  }
+
+  /** Up to {@code limit} (max 100) messages before {@code beforeSeq} (0: the newest), ascending. */
+  public CompletableFuture<HistoryResult> history(String conversation, long beforeSeq, int limit) {
+    return request(Frame.newBuilder().setHistory(History.newBuilder().setConversation(conversation)
+        .setBeforeSeq(beforeSeq).setLimit(limit)), true).thenApply(Frame::getHistoryResult);
+  }
+
+  /** The user's conversations, most recent first, with unread counts. */
+  public CompletableFuture<List<Conversation>> conversations() {
+    return request(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance()), true)
+        .thenApply(f -> f.getConversationList().getConversationsList());
+  }
+
+  /**
+   * This device's sync cursors: per conversation, the highest seq up to which it has every
+   * message. A snapshot.
+   */
+  public Map<String, Long> cursors() {
+    return call(engine.receiver::cursors);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Presence
+
+  /**
+   * Follows the presence of users, and of every member of groups. Answers the current states,
+   * which {@link PresenceListener}s hear too; changes then go to them, and after every reconnect
+   * the states are fetched and told again.
+   */
+  public CompletableFuture<List<Presence>> subscribePresence(Collection<String> users, Collection<String> groups) {
+    return onLoop(() -> engine.presence.follow(List.copyOf(users), List.copyOf(groups)));
+  }
+
+  /** Stops following users' presence (also after reconnects). */
+  public CompletableFuture<Void> unsubscribePresence(Collection<String> users) {
+    return onLoop(() -> engine.presence.unfollow(List.copyOf(users))).thenApply(f -> null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Groups
+
+  /** Creates a group with this user as owner. Not repeated after a lost connection (it could create two). */
+  public CompletableFuture<GroupInfo> createGroup(String name, Collection<String> members) {
+    return request(Frame.newBuilder().setGroupCreate(GroupCreate.newBuilder().setName(name).addAllMembers(members)),
+        false).thenApply(Frame::getGroupInfo);
+  }
+
+  /** Renames a group (owner or admin). */
+  public CompletableFuture<Void> renameGroup(String groupId, String name) {
+    return request(Frame.newBuilder().setGroupRename(GroupRename.newBuilder().setGroupId(groupId).setName(name)),
+        true).thenApply(f -> null);
+  }
+
+  /** Adds members to a group (owner or admin). */
+  public CompletableFuture<Void> addMembers(String groupId, Collection<String> users) {
+    return request(Frame.newBuilder().setGroupAddMembers(GroupAddMembers.newBuilder().setGroupId(groupId)
+        .addAllUsers(users)), true).thenApply(f -> null);
+  }
+
+  /** Removes members from a group (owner; admins for ordinary members). */
+  public CompletableFuture<Void> removeMembers(String groupId, Collection<String> users) {
+    return request(Frame.newBuilder().setGroupRemoveMembers(GroupRemoveMembers.newBuilder().setGroupId(groupId)
+        .addAllUsers(users)), true).thenApply(f -> null);
+  }
+
+  /** Leaves a group. Not repeated after a lost connection. */
+  public CompletableFuture<Void> leaveGroup(String groupId) {
+    return request(Frame.newBuilder().setGroupLeave(GroupLeave.newBuilder().setGroupId(groupId)), false)
+        .thenApply(f -> null);
+  }
+
+  /** Sets a member's role (owner only; {@code ROLE_OWNER} hands the group over). */
+  public CompletableFuture<Void> setRole(String groupId, String user, Role role) {
+    return request(Frame.newBuilder().setGroupSetRole(GroupSetRole.newBuilder().setGroupId(groupId).setUser(user)
+        .setRole(role)), true).thenApply(f -> null);
+  }
+
+  /** A group with its members (members only). */
+  public CompletableFuture<GroupInfo> group(String groupId) {
+    return request(Frame.newBuilder().setGroupGet(GroupGet.newBuilder().setGroupId(groupId)), true)
+        .thenApply(Frame::getGroupInfo);
+  }
+
+  /** This user's groups (without members). */
+  public CompletableFuture<List<GroupInfo>> groups() {
+    return request(Frame.newBuilder().setGroupList(GroupList.getDefaultInstance()), true)
+        .thenApply(f -> f.getGroupListResult().getGroupsList());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private CompletableFuture<Frame> request(Frame.Builder body, boolean repeatable) {
+    CompletableFuture<Frame> answer = new CompletableFuture<>();
+    engine.loop.execute(() -> engine.calls.submit(body, repeatable, answer));
+    return answer;
+  }
+
+  /** Runs {@code work} on the loop and passes its future on. */
+  private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    engine.loop.execute(() -> work.get().whenComplete((v, e) -> {
+      if (e != null) {
+        out.completeExceptionally(e);
+      } else {
+        out.complete(v);
+      }
+    }));
+    return out;
+  }
+
+  /** Reads loop state from any thread (waits for the loop). */
+  private <T> T call(Supplier<T> read) {
+    if (engine.loop.inLoop()) {
+      return read.get();
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    engine.loop.execute(() -> f.complete(read.get()));
+    return f.join();
+  }
+}
