@@ -44,13 +44,33 @@ public final class Database implements AutoCloseable {
   private final Synchronous synchronous;
   private final java.util.concurrent.ScheduledExecutorService checkpointer;
   private Connection checkpointConnection;
+  /** Set by the checkpointer when the WAL has grown past {@link #WAL_RESTART_FRAMES}. */
+  private volatile boolean walRestartWanted;
+  private volatile long walFrames;
+  private final int walRestartPages;
 
-  /** Settings of the embedded database. */
-  public record Settings(Path file, Synchronous synchronous, int readerThreads, int maxBatch, int queueCapacity) {}
+  /**
+   * WAL size (in pages) past which the writer itself restarts the WAL. Passive checkpoints beside
+   * a writer that never pauses copy the WAL into the database but never let it start over, so it
+   * would grow without end (gigabytes at full load) and every read and write slows with it.
+   */
+  static final int WAL_RESTART_FRAMES = 8192;
+
+  /**
+   * Settings of the embedded database. {@code walRestartPages}: WAL size past which the writer
+   * starts the WAL over (see {@link #WAL_RESTART_FRAMES}).
+   */
+  public record Settings(Path file, Synchronous synchronous, int readerThreads, int maxBatch, int queueCapacity,
+      int walRestartPages) {
+    public Settings(Path file, Synchronous synchronous, int readerThreads, int maxBatch, int queueCapacity) {
+      this(file, synchronous, readerThreads, maxBatch, queueCapacity, WAL_RESTART_FRAMES);
+    }
+  }
 
   public Database(Settings settings, MeterRegistry metrics) {
     this.file = settings.file();
     this.synchronous = settings.synchronous();
+    this.walRestartPages = settings.walRestartPages();
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -93,24 +113,68 @@ public final class Database implements AutoCloseable {
       return t;
     });
     checkpointer.scheduleWithFixedDelay(this::checkpoint, 500, 500, TimeUnit.MILLISECONDS);
+    writer.addBatchListener(new GroupCommitWriter.BatchListener() {
+      @Override
+      public void afterCommit() {
+        if (walRestartWanted && restartWal()) {
+          walRestartWanted = false; // only now may passive checkpoints run again
+        }
+      }
+    });
+    Gauge.builder("parley.store.wal.pages", this, d -> d.walFrames)
+        .description("Pages in the write-ahead log at the last checkpoint").register(metrics);
+  }
+
+  /**
+   * On the writer thread, between batches: checkpoints what the passive checkpoints left (little,
+   * as they run all the time) and starts the WAL over. Writes wait for it, briefly; readers do not.
+   */
+  private boolean restartWal() {
+    try {
+      writerConnection.setAutoCommit(true);
+      try (Statement st = writerConnection.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
+        // Busy: readers still in the log past the busy timeout; tried again after the next batch.
+        return rs.next() && rs.getInt(1) == 0;
+      } finally {
+        writerConnection.setAutoCommit(false);
+      }
+    } catch (SQLException e) {
+      log.warn("WAL restart failed: {}", e.getMessage());
+      return true;
+    }
   }
 
   /**
    * A passive checkpoint: copies what it can of the WAL into the database without blocking the
-   * writer or readers. Once the WAL is fully copied and no reader needs it, the writer starts it
-   * over from the beginning, so it stays small.
+   * writer or readers. When the WAL has grown large anyway, the writer is asked to start it over
+   * (see {@link #restartWal()}).
    */
   private void checkpoint() {
+    if (walRestartWanted) {
+      return; // the writer's restart checkpoints it all; two checkpoints at once would collide
+    }
     try {
       if (checkpointConnection == null) {
         checkpointConnection = open(false);
       }
-      try (Statement st = checkpointConnection.createStatement()) {
-        st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+      try (Statement st = checkpointConnection.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+        if (rs.next()) {
+          walFrames = rs.getLong(2);
+          if (walFrames >= walRestartPages) {
+            walRestartWanted = true;
+          }
+        }
       }
     } catch (SQLException | RuntimeException e) {
       log.warn("WAL checkpoint failed: {}", e.getMessage());
     }
+  }
+
+  /** Runs a checkpoint on the checkpoint thread now (tests). */
+  java.util.concurrent.Future<?> checkpointNow() {
+    return checkpointer.submit(this::checkpoint);
   }
 
   private Connection open(boolean readOnly) throws SQLException {
