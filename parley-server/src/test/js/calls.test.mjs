@@ -138,3 +138,30 @@ describe('perfect negotiation', () => {
     assert.equal(call.state.reason, 'hangup');
   });
 });
+
+describe('hanging up', () => {
+  it('ends on the server\'s ENDED state, or locally when the request fails', async () => {
+    const h = harness();
+    h.client.login('t');
+    const ws = await h.online();
+    const states = [];
+    const p = ParleyCall.start(h.client, 'bob', { RTCPeerConnection: FakePC });
+    ws.reply(ws.last('callInvite'), { callState: ringing });
+    const call = await p;
+    call.on('state', (s) => states.push(s.status));
+    const hung = call.hangup();
+    ws.reply(ws.last('callHangup'), { ok: {} });
+    ws.receive({ callState: { ...ringing, status: 'CALL_STATUS_ENDED', reason: 'CALL_END_REASON_CANCELLED' } });
+    await hung;
+    assert.deepEqual(states, ['ended']);
+    assert.equal(call.state.reason, 'cancelled');
+
+    const p2 = ParleyCall.start(h.client, 'bob', { RTCPeerConnection: FakePC });
+    ws.reply(ws.last('callInvite'), { callState: { ...ringing, callId: 'c2' } });
+    const call2 = await p2;
+    const h2 = call2.hangup();
+    ws.reply(ws.last('callHangup'), { error: { code: 'ERROR_CODE_CALL_NOT_FOUND', message: 'no call c2' } });
+    await h2;
+    assert.equal(call2.state.status, 'ended');
+  });
+});

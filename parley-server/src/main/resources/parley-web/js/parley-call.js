@@ -240,13 +240,18 @@ export class ParleyCall extends Emitter {
     this.#link?.setMuted(kind, muted);
   }
 
-  /** Hangs up (or cancels a ringing call). */
+  /**
+   * Hangs up (or cancels a ringing call). The server answers with the ENDED state, which ends the
+   * call here too; if the request fails (offline, the call is gone) the call ends locally.
+   */
   async hangup() {
     if (this.state?.status === 'ended') return;
     try {
       await this.#client.hangup(this.callId);
-    } finally {
-      this.#end();
+    } catch (e) {
+      if (this.state?.status !== 'ended') {
+        this.#onState({ ...this.state, status: 'ended', reason: 'hangup', endedBy: this.#client.userId || '' });
+      }
     }
   }
 

@@ -54,7 +54,9 @@ function follow(call) {
   call.on('remoteStream', (s) => {
     $('remote').srcObject = s;
   });
-  call.on('connection', (c) => status(`connection ${c}`));
+  call.on('connection', (c) => {
+    if (state.call === call) status(`connection ${c}`);
+  });
   call.on('error', (e) => status(`error: ${e.message || e}`));
   call.on('state', (st) => {
     if (st.status === 'active') status(st.resumed ? 'resumed' : 'in call');

@@ -20,7 +20,8 @@ public final class WebModule implements ParleyModule {
   static final String ROOT = "parley-web/";
 
   public static final ConfigKey<Boolean> ENABLED = ConfigKey.bool("web.enabled", true,
-      "Serve the web chat page at /, the call and room pages at /call and /room, and the JavaScript SDK at /js/. Switch off when the server "
+      "Serve the web chat page at /, the call and room pages at /call and /room, and the JavaScript SDK at "
+          + "/js/. Switch off when the server "
           + "should expose only its APIs.");
 
   @Override
