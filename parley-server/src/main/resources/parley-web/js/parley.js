@@ -249,6 +249,34 @@ const toReceipt = (r) => ({ conversation: r.conversation, user: r.user, type: en
 const toAck = (a) => ({ clientId: a.clientId, conversation: a.conversation, seq: num(a.seq), timestamp: num(a.timestamp), duplicate: !!a.duplicate });
 const errorOf = (e) => new ParleyError(String(e.code || 'ERROR_CODE_UNSPECIFIED').replace(/^ERROR_CODE_/, ''), e.message || '', num(e.retryAfterMs));
 const bodyOf = (frame) => Object.keys(frame).find((k) => k !== 'req');
+const toIceServer = (i) => {
+  const out = { urls: i.urls || [] };
+  if (i.username) Object.assign(out, { username: i.username, credential: i.credential || '' });
+  return out;
+};
+/** A call's state: status 'ringing' | 'active' | 'ended', with the end reason ('hangup', 'declined', ...). */
+export const toCallState = (c) => ({
+  callId: c.callId, status: enumName('CALL_STATUS_', c.status), caller: c.caller, callee: c.callee,
+  media: enumName('CALL_MEDIA_', c.media), callerSession: c.callerSession || '', calleeSession: c.calleeSession || '',
+  expiresAt: num(c.expiresAt), answeredAt: num(c.answeredAt), reason: c.reason ? enumName('CALL_END_REASON_', c.reason) : '',
+  endedBy: c.endedBy || '', durationMs: num(c.durationMs), polite: !!c.polite, resumed: !!c.resumed, restartIce: !!c.restartIce,
+});
+const toRing = (r) => ({
+  callId: r.callId, caller: r.caller, media: enumName('CALL_MEDIA_', r.media), expiresAt: num(r.expiresAt),
+  data: r.data || '', callerSession: r.callerSession || '',
+});
+const toParticipant = (p) => ({ user: p.user, deviceId: p.deviceId || '', sessionId: p.sessionId, joinedAt: num(p.joinedAt) });
+/** A relayed signal; payload is parsed JSON (null when empty). */
+const toSignal = (s) => {
+  let payload = null;
+  try {
+    payload = s.payload ? JSON.parse(s.payload) : null;
+  } catch {
+    payload = s.payload;
+  }
+  return { callId: s.callId || '', room: s.room || '', kind: enumName('SIGNAL_KIND_', s.kind), payload,
+    fromUser: s.fromUser || '', fromSession: s.fromSession || '', toSession: s.toSession || '' };
+};
 
 // ------------------------------------------------------------------------------------------------
 // Receiving: in order, once
@@ -429,7 +457,8 @@ export class ParleyClient {
 
   /**
    * Listens to an event: 'state', 'message', 'receipt', 'presence', 'typing', 'kicked', 'sent',
-   * 'failed', 'recall', 'synced', 'login', 'error'. Returns a function that removes the listener.
+   * 'failed', 'recall', 'synced', 'login', 'error', and for calls 'callRing', 'callState',
+   * 'callStopRinging', 'signal', 'roomEvent'. Returns a function that removes the listener.
    */
   on(event, listener) {
     if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
@@ -467,7 +496,10 @@ export class ParleyClient {
     return this.#o.deviceId;
   }
 
-  /** What the last LoginOk said: userId, sessionId, idleTimeoutMs, maxHeartbeatIntervalMs, serverTime, maxMessageBytes. */
+  /**
+   * What the last LoginOk said: userId, sessionId, idleTimeoutMs, maxHeartbeatIntervalMs, serverTime,
+   * maxMessageBytes, iceServers (for RTCPeerConnection) and iceExpiresAt.
+   */
   get session() {
     return this.#session;
   }
@@ -704,6 +736,24 @@ export class ParleyClient {
       case 'kicked':
         this.#onKicked(body);
         return;
+      case 'callRing':
+        this.#emit('callRing', toRing(body));
+        return;
+      case 'callStopRinging':
+        this.#emit('callStopRinging', { callId: body.callId, reason: enumName('CALL_END_REASON_', body.reason) });
+        return;
+      case 'signal':
+        this.#emit('signal', toSignal(body));
+        return;
+      case 'roomEvent':
+        this.#emit('roomEvent', { room: body.room, kind: enumName('ROOM_EVENT_KIND_', body.kind), participant: toParticipant(body.participant || {}) });
+        return;
+      case 'callState':
+        if (req === 0) {
+          this.#emit('callState', toCallState(body));
+          return;
+        }
+        break;
       case 'goAway': {
         const after = num(body.reconnectAfterMs);
         this.#goAwayDelay = after + Math.round(this.#o.random() * Math.max(after, 1_000));
@@ -746,6 +796,7 @@ export class ParleyClient {
       userId: body.userId, sessionId: body.sessionId || '', idleTimeoutMs: num(body.idleTimeoutMs),
       maxHeartbeatIntervalMs: num(body.maxHeartbeatIntervalMs), serverTime: num(body.serverTime),
       maxMessageBytes: num(body.maxMessageBytes),
+      iceServers: (body.iceServers || []).map(toIceServer), iceExpiresAt: num(body.iceExpiresAt),
     };
     this.#session = s;
     const gen = this.#gen;
@@ -1140,5 +1191,53 @@ export class ParleyClient {
   async groups() {
     const r = await this.#read('groupList', {});
     return (r.groups || []).map(toGroup);
+  }
+
+  // ---- calls and rooms (docs/CALLS.md)
+
+  /** Calls a user: resolves with the call's state (status 'ringing', callId) or rejects (BUSY, LIMIT_EXCEEDED, ...). */
+  async invite(user, { media = 'video', data = '' } = {}) {
+    return toCallState(await this.#request('callInvite', { toUser: user, media: enumValue('CALL_MEDIA_', media), data }));
+  }
+
+  /** Answers a ringing call on this device: resolves with its state ('active', polite: true); CALL_STATE if another device was first. */
+  async accept(callId) {
+    return toCallState(await this.#request('callAccept', { callId }));
+  }
+
+  async reject(callId, { busy = false } = {}) {
+    await this.#request('callReject', { callId, busy });
+  }
+
+  async cancel(callId) {
+    await this.#request('callCancel', { callId });
+  }
+
+  async hangup(callId) {
+    await this.#request('callHangup', { callId });
+  }
+
+  /**
+   * Relays an offer, answer, candidate or custom JSON to the other party of a call ({callId}) or to
+   * one participant of a room ({room, toSession}). Fire and forget, in order; false when offline
+   * (a reconnecting call renegotiates after it resumes).
+   */
+  signal({ callId = '', room = '', toSession = '', kind, payload = null }) {
+    if (!this.#ready) return false;
+    const body = { kind: enumValue('SIGNAL_KIND_', kind), payload: payload == null ? '' : JSON.stringify(payload) };
+    if (callId) body.callId = callId;
+    if (room) body.room = room;
+    if (toSession) body.toSession = toSession;
+    return this.#write({ signal: body });
+  }
+
+  /** Joins (or creates, with capacity) a room: resolves with {room, capacity, participants, sessionId}; ROOM_FULL when full. */
+  async joinRoom(room, { capacity = 0 } = {}) {
+    const r = await this.#request('roomJoin', { room, capacity });
+    return { room: r.room, capacity: num(r.capacity), participants: (r.participants || []).map(toParticipant), sessionId: r.sessionId };
+  }
+
+  async leaveRoom(room) {
+    await this.#request('roomLeave', { room });
   }
 }

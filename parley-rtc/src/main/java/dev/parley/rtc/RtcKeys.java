@@ -94,6 +94,31 @@ public final class RtcKeys {
   public static final ConfigKey<List<String>> ICE_EXTRA_URLS = ConfigKey.list("rtc.ice.extra-urls", List.of(),
       "STUN/TURN URLs added to Parley's own (a second region, a public STUN server); TURN ones get the same credentials.");
 
+  public static final ConfigKey<Duration> CALL_RING_TIMEOUT = ConfigKey.duration("rtc.call.ring-timeout",
+      Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofMinutes(10),
+      "How long an unanswered call rings before it ends as missed (TIMEOUT); bounds how long an invite holds state.");
+  public static final ConfigKey<Duration> CALL_RECONNECT_GRACE = ConfigKey.duration("rtc.call.reconnect-grace",
+      Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(5),
+      "How long a call waits for a party whose connection dropped to log in again on the same device; afterwards "
+          + "the call ends (CONNECTION_LOST). Covers a network switch without keeping dead calls open.");
+  public static final ConfigKey<Integer> CALL_MAX_INVITES = ConfigKey.integer("rtc.call.max-invites-per-user", 3, 1,
+      1000, "Unanswered invites one user may have ringing at once; more are refused (LIMIT_EXCEEDED), so one account "
+          + "cannot ring everyone.");
+  public static final ConfigKey<Long> SIGNAL_MAX_PAYLOAD = ConfigKey.size("rtc.signal.max-payload", 32 * 1024, 256,
+      1 << 20, "Largest Signal payload (and CallInvite data) relayed; an SDP is a few KiB. Bounds what one sender "
+          + "makes the server buffer towards a peer.");
+  public static final ConfigKey<Integer> ROOM_DEFAULT_CAPACITY = ConfigKey.integer("rtc.room.default-capacity", 8, 2,
+      1000, "Capacity of a room created without one. A mesh of n browsers holds n-1 peer connections each.");
+  public static final ConfigKey<Integer> ROOM_MAX_CAPACITY = ConfigKey.integer("rtc.room.max-capacity", 16, 2, 1000,
+      "Largest capacity a client may ask for; a mesh beyond a few participants overloads the clients' uplinks.");
+  public static final ConfigKey<Integer> ROOM_MAX_ROOMS = ConfigKey.integer("rtc.room.max-rooms", 10_000, 1,
+      10_000_000, "Rooms (empty ones included) the server holds at once; bounds memory.");
+  public static final ConfigKey<Integer> ROOM_MAX_PER_SESSION = ConfigKey.integer("rtc.room.max-per-session", 4, 1,
+      1000, "Rooms one connection may be in at once.");
+  public static final ConfigKey<Duration> ROOM_EMPTY_TTL = ConfigKey.duration("rtc.room.empty-ttl",
+      Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1),
+      "How long an empty room (and its capacity) is kept for someone to come back; then it is removed.");
+
   public static List<ConfigKey<?>> all() {
     List<ConfigKey<?>> keys = new ArrayList<>(List.of(UDP_ENABLED, UDP_HOST, UDP_PORT));
     keys.addAll(TCP.all());
@@ -101,6 +126,8 @@ public final class RtcKeys {
         DEFAULT_LIFETIME, MAX_LIFETIME, PERMISSION_LIFETIME, CHANNEL_LIFETIME, USER_QUOTA, TOTAL_QUOTA, MAX_PERMISSIONS,
         BANDWIDTH, RFC5766_CHANNELS, RELAY_IP, EXTERNAL_IP, RELAY_IP6, RELAY_PORTS, ALLOWED_PEERS, DENIED_PEERS, MAX_DATAGRAM, RECV_BATCH,
         SWEEP_INTERVAL, TCP_HANDSHAKE_TIMEOUT, TCP_IDLE_TIMEOUT, PUBLIC_HOST, CREDENTIAL_TTL, ICE_URLS, ICE_EXTRA_URLS));
+    keys.addAll(List.of(CALL_RING_TIMEOUT, CALL_RECONNECT_GRACE, CALL_MAX_INVITES, SIGNAL_MAX_PAYLOAD,
+        ROOM_DEFAULT_CAPACITY, ROOM_MAX_CAPACITY, ROOM_MAX_ROOMS, ROOM_MAX_PER_SESSION, ROOM_EMPTY_TTL));
     return keys;
   }
 }

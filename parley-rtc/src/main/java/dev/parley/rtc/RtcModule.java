@@ -5,6 +5,7 @@ import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;
 import dev.parley.core.net.TcpListener;
+import dev.parley.core.spi.ImGateway;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
@@ -16,6 +17,8 @@ import dev.parley.rtc.ice.IceServersService;
 import dev.parley.rtc.net.StunFrameDecoder;
 import dev.parley.rtc.net.TcpServerHandler;
 import dev.parley.rtc.net.UdpTurnListener;
+import dev.parley.rtc.signal.SignalConfig;
+import dev.parley.rtc.signal.Signaling;
 import dev.parley.rtc.turn.RtcMetrics.Direction;
 import dev.parley.rtc.turn.TurnConfig;
 import dev.parley.rtc.turn.TurnServer;
@@ -27,9 +30,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The calls system's STUN/TURN half: the STUN/TURN server on UDP, TCP and optionally TLS, the
- * coturn-compatible credential secret, and the ICE server list ({@link IceServers} service and
- * {@code GET /api/v1/rtc/ice-servers}).
+ * The calls system: the STUN/TURN server on UDP, TCP and optionally TLS, the coturn-compatible
+ * credential secret, the ICE server list ({@link IceServers} service, {@code GET
+ * /api/v1/rtc/ice-servers} and the IM login answer), and call and room signaling on IM sessions
+ * ({@link Signaling}).
  */
 public final class RtcModule implements ParleyModule {
   /** Listener names (for {@link ServerContext#boundPort}). */
@@ -41,6 +45,7 @@ public final class RtcModule implements ParleyModule {
   private TurnServer server;
   private UdpTurnListener udp;
   private ServerContext ctx;
+  private Signaling signaling;
 
   @Override
   public String name() {
@@ -105,6 +110,18 @@ public final class RtcModule implements ParleyModule {
       }
     });
     new IceServersRoute(ice, context.tokens()).register(context.http());
+
+    // Call and room signaling ride on IM sessions; without the IM module only STUN/TURN runs.
+    context.services().first(ImGateway.class).ifPresent(gateway -> {
+      signaling = new Signaling(gateway, SignalConfig.from(config), context.metrics(), context.clock());
+      Signaling.addIceServers(gateway, ice);
+      context.services().register(Signaling.class, signaling);
+    });
+  }
+
+  /** Call and room signaling, or null when the IM module is not running. */
+  public Signaling signaling() {
+    return signaling;
   }
 
   private void initConnection(Channel ch, String transport, long handshakeMillis, long idleMillis) {
@@ -130,6 +147,9 @@ public final class RtcModule implements ParleyModule {
 
   @Override
   public void drain() {
+    if (signaling != null) {
+      signaling.drain();
+    }
     if (udp != null) {
       udp.close();
     }
@@ -142,6 +162,9 @@ public final class RtcModule implements ParleyModule {
     }
     if (server != null) {
       server.stop();
+    }
+    if (signaling != null) {
+      signaling.close();
     }
   }
 }

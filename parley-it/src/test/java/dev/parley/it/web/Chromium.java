@@ -17,7 +17,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The system's headless Chromium (Debian packages chromium and chromium-driver), driven through
  * its own chromedriver: nothing is downloaded, and each browser gets a fresh profile.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
   static final String BROWSER = System.getProperty("parley.chromium", "/usr/bin/chromium");
   static final String DRIVER = System.getProperty("parley.chromedriver", "/usr/bin/chromedriver");
 
@@ -30,6 +30,11 @@ final class Chromium implements AutoCloseable {
   }
 
   static Chromium start() {
+    return start(new String[0]);
+  }
+
+  /** A fresh headless Chromium with {@code extraArgs} (such as fake media devices). */
+  public static Chromium start(String... extraArgs) {
     for (String f : new String[] {BROWSER, DRIVER}) {
       if (!new File(f).canExecute()) {
         throw new IllegalStateException(f + " is missing: the web e2e tests need the Debian packages chromium and "
@@ -47,6 +52,7 @@ final class Chromium implements AutoCloseable {
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
         "--window-size=1200,800", "--user-data-dir=" + profile);
+    options.addArguments(extraArgs);
     options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(DRIVER))
@@ -57,7 +63,7 @@ final class Chromium implements AutoCloseable {
     return new Chromium(profile, driver);
   }
 
-  ChromeDriver driver() {
+  public ChromeDriver driver() {
     return driver;
   }
 

@@ -20,7 +20,8 @@ public final class WebModule implements ParleyModule {
   static final String ROOT = "parley-web/";
 
   public static final ConfigKey<Boolean> ENABLED = ConfigKey.bool("web.enabled", true,
-      "Serve the web chat page at / and the JavaScript SDK at /js/parley.js. Switch off when the server "
+      "Serve the web chat page at /, the call and room pages at /call and /room, and the JavaScript SDK at "
+          + "/js/. Switch off when the server "
           + "should expose only its APIs.");
 
   @Override
@@ -47,13 +48,15 @@ public final class WebModule implements ParleyModule {
     HttpRouter http = ctx.http();
     http.get("/", ex -> files.serve(ex, "index.html"));
     http.get("/index.html", ex -> files.serve(ex, "index.html"));
+    http.get("/call", ex -> files.serve(ex, "call.html"));
+    http.get("/room", ex -> files.serve(ex, "room.html"));
     // One pattern per folder and file type, never "/js/**": a live app may be called "js" or
     // "chat", and its /{app}/{stream}.flv and .m3u8 must still reach the live module.
-    for (String[] route : new String[][] {{"js", "js"}, {"css", "css"}, {"chat", "js"}, {"chat", "css"}}) {
+    for (String[] route : new String[][] {{"js", "js"}, {"css", "css"}, {"chat", "js"}, {"chat", "css"}, {"rtc", "js"}}) {
       String dir = route[0];
       String ext = "." + route[1];
       http.get("/" + dir + "/{file}" + ext, ex -> files.serve(ex, dir + "/" + ex.pathParam("file") + ext));
     }
-    log.info("web chat page at / and the JavaScript SDK at /js/parley.js on the HTTP listener");
+    log.info("web chat page at /, call page at /call, room page at /room, JavaScript SDK at /js/parley.js");
   }
 }

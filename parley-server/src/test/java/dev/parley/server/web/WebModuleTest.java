@@ -72,6 +72,17 @@ class WebModuleTest {
   }
 
   @Test
+  void servesTheCallAndRoomPagesAndTheCallsModule() {
+    assertThat(http.get("/call", null).body()).contains("src=\"/rtc/call.js\"");
+    assertThat(http.get("/room", null).body()).contains("src=\"/rtc/room.js\"");
+    for (String js : List.of("/rtc/call.js", "/rtc/room.js", "/rtc/common.js")) {
+      assertThat(http.get(js, null).status()).as(js).isEqualTo(200);
+    }
+    assertThat(http.get("/js/parley-call.js", null).body()).contains("export class ParleyCall");
+    assertThat(http.get("/css/rtc.css", null).status()).isEqualTo(200);
+  }
+
+  @Test
   void answersNotModifiedToAMatchingEtag() throws Exception {
     String etag = http.get("/js/parley.js", null).raw().headers().firstValue("etag").orElseThrow();
     HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.httpBase() + "/js/parley.js"))

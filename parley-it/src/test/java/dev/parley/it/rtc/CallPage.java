@@ -1,0 +1,72 @@
+package dev.parley.it.rtc;
+
+import dev.parley.it.web.Chromium;
+import java.util.Map;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+
+/** The call page (/call) or room page (/room) in a headless Chromium with a fake camera and microphone. */
+final class CallPage implements AutoCloseable {
+  /** Chromium's fake devices: a generated video pattern and a beep, granted without a prompt. */
+  static final String[] FAKE_MEDIA = {"--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+      "--autoplay-policy=no-user-gesture-required"};
+
+  private final Chromium chromium;
+  private final WebDriver driver;
+  private final JavascriptExecutor js;
+
+  CallPage(String url) {
+    this.chromium = Chromium.start(FAKE_MEDIA);
+    this.driver = chromium.driver();
+    this.js = (JavascriptExecutor) driver;
+    driver.get(url);
+  }
+
+  void click(String css) {
+    driver.findElement(By.cssSelector(css)).click();
+  }
+
+  boolean visible(String id) {
+    return driver.findElement(By.id(id)).isDisplayed();
+  }
+
+  String text(String id) {
+    return driver.findElement(By.id(id)).getText();
+  }
+
+  Object eval(String script, Object... args) {
+    return js.executeScript(script, args);
+  }
+
+  /** Runs an async script (its callback is the last argument) with a 30 s limit. */
+  Object evalAsync(String script, Object... args) {
+    driver.manage().timeouts().scriptTimeout(java.time.Duration.ofSeconds(30));
+    return js.executeAsyncScript(script, args);
+  }
+
+  /**
+   * What getStats says about a peer connection ({@code pcExpr} evaluates to it): the selected pair's
+   * local candidate (type, address, port, url), and inbound video bytes.
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> stats(String pcExpr) {
+    return (Map<String, Object>) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "(async () => { const pc = " + pcExpr + "; if (!pc) return { none: true };"
+        + " const r = await pc.getStats(); const all = new Map(); r.forEach((s) => all.set(s.id, s));"
+        + " let pair = null; let bytes = 0;"
+        + " for (const s of all.values()) {"
+        + "  if (s.type === 'transport' && s.selectedCandidatePairId) pair = all.get(s.selectedCandidatePairId);"
+        + "  if (s.type === 'inbound-rtp' && s.kind === 'video') bytes += s.bytesReceived || 0; }"
+        + " if (!pair) for (const s of all.values()) if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s;"
+        + " const local = pair ? all.get(pair.localCandidateId) : null;"
+        + " return { connection: pc.connectionState, bytes, type: local?.candidateType || '', address: local?.address || local?.ip || '',"
+        + "  port: local?.port || 0, url: local?.url || '', relayProtocol: local?.relayProtocol || '' };"
+        + "})().then(done, (e) => done({ error: String(e) }));");
+  }
+
+  @Override
+  public void close() {
+    chromium.close();
+  }
+}

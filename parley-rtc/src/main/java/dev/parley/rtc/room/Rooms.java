@@ -1,0 +1,179 @@
+package dev.parley.rtc.room;
+
+import dev.parley.core.spi.ImGateway.ImSession;
+import dev.parley.protocol.im.ErrorCode;
+import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.RoomEvent;
+import dev.parley.protocol.im.RoomEventKind;
+import dev.parley.protocol.im.RoomJoin;
+import dev.parley.protocol.im.RoomJoined;
+import dev.parley.protocol.im.RoomLeave;
+import dev.parley.protocol.im.RoomParticipant;
+import dev.parley.protocol.im.Signal;
+import dev.parley.rtc.signal.Replies;
+import dev.parley.rtc.signal.SignalConfig;
+import dev.parley.rtc.signal.SignalMetrics;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Rooms for small mesh calls: join by name with a capacity, participant list, join and leave
+ * events, leave on disconnect, empty rooms expire, and the relay of Signal frames between
+ * participants. Runs on the signaling executor, which owns all room state.
+ */
+public final class Rooms {
+  private static final int MAX_NAME = 128;
+
+  private final EventExecutor loop;
+  private final SignalConfig config;
+  private final SignalMetrics metrics;
+  private final Clock clock;
+  private final Map<String, Room> rooms = new HashMap<>();
+  /** Rooms each session is in, by session id. */
+  private final Map<String, Set<String>> bySession = new HashMap<>();
+
+  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics metrics, Clock clock) {
+    this.loop = loop;
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public void join(ImSession s, int req, RoomJoin join) {
+    assert loop.inEventLoop();
+    String name = join.getRoom();
+    if (name.isEmpty() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
+      refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, "room_join.room must be 1-" + MAX_NAME + " printable characters");
+      return;
+    }
+    Room room = rooms.get(name);
+    if (room != null && room.members.containsKey(s.sessionId())) {
+      answerJoined(s, req, room);
+      return;
+    }
+    Set<String> mine = bySession.getOrDefault(s.sessionId(), Set.of());
+    if (mine.size() >= config.maxRoomsPerSession()) {
+      refuse(s, req, ErrorCode.ERROR_CODE_LIMIT_EXCEEDED, "at most " + config.maxRoomsPerSession()
+          + " rooms per connection");
+      return;
+    }
+    if (room == null) {
+      if (rooms.size() >= config.maxRooms()) {
+        refuse(s, req, ErrorCode.ERROR_CODE_LIMIT_EXCEEDED, "the server holds its maximum of " + config.maxRooms()
+            + " rooms");
+        return;
+      }
+      int capacity = join.getCapacity() == 0 ? config.roomDefaultCapacity()
+          : Math.max(2, Math.min(join.getCapacity(), config.roomMaxCapacity()));
+      room = new Room(name, capacity);
+      rooms.put(name, room);
+      metrics.rooms.incrementAndGet();
+    }
+    if (room.members.size() >= room.capacity) {
+      refuse(s, req, ErrorCode.ERROR_CODE_ROOM_FULL, "room " + name + " is full (" + room.capacity + " participants)");
+      return;
+    }
+    if (room.expiry != null) {
+      room.expiry.cancel(false);
+      room.expiry = null;
+    }
+    RoomParticipant me = RoomParticipant.newBuilder().setUser(s.user()).setDeviceId(s.deviceId())
+        .setSessionId(s.sessionId()).setJoinedAt(clock.millis()).build();
+    room.members.put(s.sessionId(), new Room.Member(s, me));
+    bySession.computeIfAbsent(s.sessionId(), k -> new LinkedHashSet<>()).add(name);
+    metrics.participants.incrementAndGet();
+    answerJoined(s, req, room);
+    tell(room, s, RoomEventKind.ROOM_EVENT_KIND_JOINED, me);
+  }
+
+  public void leave(ImSession s, int req, RoomLeave leave) {
+    leave(s, leave.getRoom());
+    Replies.ok(s, req);
+  }
+
+  /** A session closed: it leaves every room it was in. */
+  public void closed(ImSession s) {
+    Set<String> mine = bySession.get(s.sessionId());
+    if (mine != null) {
+      for (String name : List.copyOf(mine)) {
+        leave(s, name);
+      }
+    }
+  }
+
+  /** A Signal with a room name: relayed to one participant. */
+  public void signal(ImSession s, int req, Signal signal) {
+    Room room = rooms.get(signal.getRoom());
+    if (room == null || !room.members.containsKey(s.sessionId())) {
+      refuse(s, req, ErrorCode.ERROR_CODE_NOT_FOUND, "not in room " + signal.getRoom());
+      return;
+    }
+    Room.Member to = room.members.get(signal.getToSession());
+    if (to == null || to.session().sessionId().equals(s.sessionId())) {
+      refuse(s, req, ErrorCode.ERROR_CODE_NOT_FOUND, "no other participant " + signal.getToSession() + " in room "
+          + room.name);
+      return;
+    }
+    to.session().send(Frame.newBuilder().setSignal(signal.toBuilder().setFromUser(s.user())
+        .setFromSession(s.sessionId())).build());
+    metrics.relayed();
+    if (req != 0) {
+      Replies.ok(s, req);
+    }
+  }
+
+  /** Rooms held now (empty ones waiting to expire included). */
+  public int count() {
+    return rooms.size();
+  }
+
+  private void leave(ImSession s, String name) {
+    Room room = rooms.get(name);
+    Room.Member m = room == null ? null : room.members.remove(s.sessionId());
+    if (m == null) {
+      return;
+    }
+    metrics.participants.decrementAndGet();
+    Set<String> mine = bySession.get(s.sessionId());
+    if (mine != null && mine.remove(name) && mine.isEmpty()) {
+      bySession.remove(s.sessionId());
+    }
+    tell(room, s, RoomEventKind.ROOM_EVENT_KIND_LEFT, m.info());
+    if (room.members.isEmpty()) {
+      room.expiry = loop.schedule(() -> {
+        if (room.members.isEmpty() && rooms.get(name) == room) {
+          rooms.remove(name);
+          metrics.rooms.decrementAndGet();
+        }
+      }, config.roomEmptyTtl().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void answerJoined(ImSession s, int req, Room room) {
+    RoomJoined.Builder joined = RoomJoined.newBuilder().setRoom(room.name).setCapacity(room.capacity)
+        .setSessionId(s.sessionId());
+    room.members.values().forEach(m -> joined.addParticipants(m.info()));
+    Replies.answer(s, req, Frame.newBuilder().setRoomJoined(joined));
+  }
+
+  private static void tell(Room room, ImSession except, RoomEventKind kind, RoomParticipant who) {
+    Frame event = Frame.newBuilder().setRoomEvent(RoomEvent.newBuilder().setRoom(room.name).setKind(kind)
+        .setParticipant(who)).build();
+    for (Room.Member m : room.members.values()) {
+      if (!m.session().sessionId().equals(except.sessionId())) {
+        m.session().send(event);
+      }
+    }
+  }
+
+  private void refuse(ImSession s, int req, ErrorCode code, String message) {
+    metrics.refused();
+    Replies.refuse(s, req, code, message);
+  }
+}
