@@ -32,11 +32,13 @@ public final class ImBench {
 
   private ImBench() {}
 
+  static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 15);
+
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "throughput";
     switch (mode) {
       case "idle" -> idle(arg(args, 1, 19_000));
-      case "throughput" -> throughput(arg(args, 1, 200), arg(args, 2, 64), arg(args, 3, 20));
+      case "throughput" -> throughput(arg(args, 1, 200), arg(args, 2, 64), arg(args, 3, 20), arg(args, 4, 0));
       case "fanout" -> fanout(arg(args, 1, 1000), arg(args, 2, 8), arg(args, 3, 20));
       default -> throw new IllegalArgumentException("mode: idle | throughput | fanout");
     }
@@ -118,12 +120,22 @@ public final class ImBench {
 
   // -----------------------------------------------------------------------------------------------
 
-  /** Durable 1:1 throughput (SendAck after commit) and latency at half that rate. */
-  static void throughput(int pairs, int window, int seconds) throws Exception {
+  /**
+   * Durable 1:1 throughput (SendAck after commit), then latency at half that rate on a fresh
+   * server (so the second run does not start with the first run's data); with {@code rate} &gt; 0,
+   * only latency at that rate.
+   */
+  static void throughput(int pairs, int window, int seconds, int rate) throws Exception {
+    double offered = rate;
+    if (rate <= 0) {
+      int tcp = ServerProcess.freePort();
+      try (ServerProcess server = ServerProcess.start(jvm("-Xmx2g"), ServerProcess.freePort(), serverFlags(tcp))) {
+        offered = pairsRun(server, tcp, pairs, window, seconds, 0, "full load") / 2;
+      }
+    }
     int tcp = ServerProcess.freePort();
     try (ServerProcess server = ServerProcess.start(jvm("-Xmx2g"), ServerProcess.freePort(), serverFlags(tcp))) {
-      double max = pairsRun(server, tcp, pairs, window, seconds, 0, "full load");
-      pairsRun(server, tcp, pairs, window, seconds, max / 2, "half load");
+      pairsRun(server, tcp, pairs, window, seconds, offered, rate <= 0 ? "half load" : "fixed rate");
     }
   }
 
@@ -203,20 +215,24 @@ public final class ImBench {
           }, i % 5, 5, TimeUnit.MILLISECONDS);
         }
       }
-      Thread.sleep(5_000);
+      // Warm-up: the fresh server compiles its hot paths in the first seconds (JIT), using CPU the
+      // load needs; an offered rate measured through that measures the warm-up.
+      Thread.sleep(WARMUP_SECONDS * 1000L);
       long cpu0 = server.cpuMillis();
+      long ownCpu0 = ownCpuNanos();
       measuring[0] = true;
       long t0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
       measuring[0] = false;
       double elapsed = (System.nanoTime() - t0) / 1e9;
       long cpu1 = server.cpuMillis();
+      long ownCpu1 = ownCpuNanos();
       running[0] = false;
       double perSecond = acked.get() / elapsed;
       System.out.printf("%s: %d pairs, %s: %.0f messages/s stored and acknowledged (SendAck after commit), "
-              + "%.0f deliveries/s; server CPU %.0f%% (of 200%%)%n", label, pairs,
+              + "%.0f deliveries/s; server CPU %.0f%%, load generator CPU %.0f%% (of 200%%)%n", label, pairs,
           rate == 0 ? "window " + window : String.format("offered %.0f/s", rate), perSecond, delivered.get() / elapsed,
-          (cpu1 - cpu0) / 10.0 / elapsed);
+          (cpu1 - cpu0) / 10.0 / elapsed, (ownCpu1 - ownCpu0) / 1e7 / elapsed);
       System.out.printf("%s: end-to-end latency (send to push) p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
               + "SendAck latency p50 %.1f ms, p99 %.1f ms%n", label, e2e.getValueAtPercentile(50) / 1e6,
           e2e.getValueAtPercentile(99) / 1e6, e2e.getMaxValue() / 1e6, ackLatency.getValueAtPercentile(50) / 1e6,
@@ -225,6 +241,11 @@ public final class ImBench {
       Thread.sleep(2000);
       return perSecond;
     }
+  }
+
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** The store's group-commit figures from /metrics: batch size and commit time. */
@@ -236,8 +257,9 @@ public final class ImBench {
     double ops = metric(text, "parley_store_batch_size_sum");
     double commitSeconds = metric(text, "parley_store_commit_seconds_sum");
     return String.format("store: %.0f batches, %.1f writes per batch on average, %.2f ms per commit on average, "
-        + "commit p99 %.1f ms", batches, ops / batches, commitSeconds * 1000 / batches,
-        metric(text, "parley_store_commit_seconds{quantile=\"0.99\"}") * 1000);
+        + "commit p99 %.1f ms, max %.1f ms (last minute)", batches, ops / batches, commitSeconds * 1000 / batches,
+        metric(text, "parley_store_commit_seconds{quantile=\"0.99\"}") * 1000,
+        metric(text, "parley_store_commit_seconds_max") * 1000);
   }
 
   private static double metric(String text, String name) {

@@ -130,12 +130,16 @@ public final class Database implements AutoCloseable {
    * as they run all the time) and starts the WAL over. Writes wait for it, briefly; readers do not.
    */
   private boolean restartWal() {
+    long start = System.nanoTime();
     try {
       writerConnection.setAutoCommit(true);
       try (Statement st = writerConnection.createStatement();
           ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
         // Busy: readers still in the log past the busy timeout; tried again after the next batch.
-        return rs.next() && rs.getInt(1) == 0;
+        boolean done = rs.next() && rs.getInt(1) == 0;
+        log.debug("WAL restart: {} pages in the log, {} copied now, {} ms", walFrames, rs.getInt(3),
+            (System.nanoTime() - start) / 1_000_000);
+        return done;
       } finally {
         writerConnection.setAutoCommit(false);
       }
