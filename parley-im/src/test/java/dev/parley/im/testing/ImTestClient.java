@@ -103,15 +103,16 @@ public final class ImTestClient implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Sending
 
-  /** Sends a frame as is. */
-  public void send(Frame frame) {
+  /**
+   * Sends a frame as is. Synchronised: acks go out from the reading thread while the test sends,
+   * and the JDK WebSocket refuses a send while another is pending.
+   */
+  public synchronized void send(Frame frame) {
     try {
       switch (transport) {
         case TCP -> {
-          synchronized (this) {
-            out.write(FrameCodec.encode(frame));
-            out.flush();
-          }
+          out.write(FrameCodec.encode(frame));
+          out.flush();
         }
         case WS_BINARY -> ws.sendBinary(ByteBuffer.wrap(frame.toByteArray()), true).get(10, TimeUnit.SECONDS);
         default -> ws.sendText(JsonFrames.toJson(frame), true).get(10, TimeUnit.SECONDS);
@@ -122,13 +123,11 @@ public final class ImTestClient implements AutoCloseable {
   }
 
   /** Sends raw bytes (TCP) or a raw binary message (WebSocket). */
-  public void sendRaw(byte[] bytes) {
+  public synchronized void sendRaw(byte[] bytes) {
     try {
       if (transport == Transport.TCP) {
-        synchronized (this) {
-          out.write(bytes);
-          out.flush();
-        }
+        out.write(bytes);
+        out.flush();
       } else {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
       }
@@ -138,7 +137,7 @@ public final class ImTestClient implements AutoCloseable {
   }
 
   /** Sends raw text (WebSocket only). */
-  public void sendText(String text) {
+  public synchronized void sendText(String text) {
     try {
       ws.sendText(text, true).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
