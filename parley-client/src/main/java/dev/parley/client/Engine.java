@@ -51,6 +51,7 @@ final class Engine implements Link.LinkListener {
   private int failures;
   private long goAwayDelay = -1;
   private String userId;
+  private java.util.List<dev.parley.protocol.im.IceServer> iceServers = java.util.List.of();
   private String sessionId;
   private long serverMaxHeartbeat;
   private Cancellable connectTimer = Cancellable.NONE;
@@ -90,6 +91,10 @@ final class Engine implements Link.LinkListener {
 
   String userId() {
     return userId;
+  }
+
+  java.util.List<dev.parley.protocol.im.IceServer> iceServers() {
+    return iceServers;
   }
 
   ConnectionState state() {
@@ -328,6 +333,7 @@ final class Engine implements Link.LinkListener {
     logins++;
     userId = ok.getUserId();
     sessionId = ok.getSessionId();
+    iceServers = ok.getIceServersList();
     serverMaxHeartbeat = ok.getMaxHeartbeatIntervalMs();
     heartbeat.onLogin(serverMaxHeartbeat);
     heartbeatSentAt = -1;
@@ -453,6 +459,7 @@ final class Engine implements Link.LinkListener {
       case RECEIPT -> listeners.receipt(f.getReceipt());
       case PRESENCE -> presence.changed(f.getPresence());
       case TYPING -> listeners.typing(f.getTyping());
+      case CALL_RING, CALL_STATE, CALL_STOP_RINGING, SIGNAL, ROOM_EVENT -> listeners.signaling(f);
       case KICKED -> {
         log.info(() -> "kicked: " + f.getKicked().getReason() + " " + f.getKicked().getMessage());
         stopAndGoOffline(Cause.KICKED, null);

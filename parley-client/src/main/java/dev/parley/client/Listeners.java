@@ -24,6 +24,7 @@ final class Listeners {
   final List<KickedListener> kicked = new CopyOnWriteArrayList<>();
   final List<ConnectionListener> connection = new CopyOnWriteArrayList<>();
   final List<SendListener> sends = new CopyOnWriteArrayList<>();
+  final List<CallListener> calls = new CopyOnWriteArrayList<>();
   private final Executor executor;
 
   Listeners(Executor executor) {
@@ -53,6 +54,18 @@ final class Listeners {
 
   void kicked(Kicked k) {
     each(kicked, l -> l.onKicked(k));
+  }
+
+  /** A call or room event frame (ring, state, stop ringing, signal, room event). */
+  void signaling(dev.parley.protocol.im.Frame f) {
+    switch (f.getBodyCase()) {
+      case CALL_RING -> each(calls, l -> l.onRing(f.getCallRing()));
+      case CALL_STATE -> each(calls, l -> l.onState(f.getCallState()));
+      case CALL_STOP_RINGING -> each(calls, l -> l.onStopRinging(f.getCallStopRinging()));
+      case SIGNAL -> each(calls, l -> l.onSignal(f.getSignal()));
+      case ROOM_EVENT -> each(calls, l -> l.onRoomEvent(f.getRoomEvent()));
+      default -> throw new IllegalArgumentException("not a signaling event: " + f.getBodyCase());
+    }
   }
 
   void connection(ConnectionEvent e) {

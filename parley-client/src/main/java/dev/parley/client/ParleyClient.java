@@ -1,5 +1,12 @@
 package dev.parley.client;
 
+import dev.parley.protocol.im.CallAccept;
+import dev.parley.protocol.im.CallCancel;
+import dev.parley.protocol.im.CallHangup;
+import dev.parley.protocol.im.CallInvite;
+import dev.parley.protocol.im.CallMedia;
+import dev.parley.protocol.im.CallReject;
+import dev.parley.protocol.im.CallState;
 import dev.parley.protocol.im.Conversation;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.GroupAddMembers;
@@ -13,12 +20,17 @@ import dev.parley.protocol.im.GroupRename;
 import dev.parley.protocol.im.GroupSetRole;
 import dev.parley.protocol.im.History;
 import dev.parley.protocol.im.HistoryResult;
+import dev.parley.protocol.im.IceServer;
 import dev.parley.protocol.im.ListConversations;
 import dev.parley.protocol.im.MarkRead;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.Presence;
 import dev.parley.protocol.im.Recall;
 import dev.parley.protocol.im.Role;
+import dev.parley.protocol.im.RoomJoin;
+import dev.parley.protocol.im.RoomJoined;
+import dev.parley.protocol.im.RoomLeave;
+import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.Typing;
 import java.util.Collection;
 import java.util.List;
@@ -315,6 +327,74 @@ public final class ParleyClient implements AutoCloseable {
   public CompletableFuture<List<GroupInfo>> groups() {
     return request(Frame.newBuilder().setGroupList(GroupList.getDefaultInstance()), true)
         .thenApply(f -> f.getGroupListResult().getGroupsList());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Calls and rooms (signaling only: the app runs its WebRTC stack; see docs/CALLS.md)
+
+  /** Hears rings, call states, stop-ringing, relayed signals and room events. */
+  public Registration onCall(CallListener l) {
+    return Listeners.add(listeners.calls, l);
+  }
+
+  /** The STUN/TURN servers with fresh credentials from the last login answer (empty before it). */
+  public List<IceServer> iceServers() {
+    return call(engine::iceServers);
+  }
+
+  /**
+   * Calls {@code user}: every online device of theirs rings. Answers the call's state (ringing,
+   * with its id); later states reach {@link CallListener#onState}. Not repeated after a lost
+   * connection (it would ring twice).
+   */
+  public CompletableFuture<CallState> invite(String user, CallMedia media, String data) {
+    return request(Frame.newBuilder().setCallInvite(CallInvite.newBuilder().setToUser(user).setMedia(media)
+        .setData(data == null ? "" : data)), false).thenApply(Frame::getCallState);
+  }
+
+  /** Answers a ringing call on this device; the first device to accept wins. */
+  public CompletableFuture<CallState> accept(String callId) {
+    return request(Frame.newBuilder().setCallAccept(CallAccept.newBuilder().setCallId(callId)), false)
+        .thenApply(Frame::getCallState);
+  }
+
+  /** Declines a ringing call, as busy if {@code busy}. */
+  public CompletableFuture<Void> reject(String callId, boolean busy) {
+    return request(Frame.newBuilder().setCallReject(CallReject.newBuilder().setCallId(callId).setBusy(busy)), true)
+        .thenApply(f -> null);
+  }
+
+  /** The caller withdraws an invite that has not been answered. */
+  public CompletableFuture<Void> cancel(String callId) {
+    return request(Frame.newBuilder().setCallCancel(CallCancel.newBuilder().setCallId(callId)), true)
+        .thenApply(f -> null);
+  }
+
+  /** Ends an answered call for both parties. */
+  public CompletableFuture<Void> hangup(String callId) {
+    return request(Frame.newBuilder().setCallHangup(CallHangup.newBuilder().setCallId(callId)), true)
+        .thenApply(f -> null);
+  }
+
+  /**
+   * Relays an offer, answer, candidate or custom payload to the other party of a call (set
+   * {@code call_id}) or to a room participant (set {@code room} and {@code to_session}). Signals
+   * of one client reach the peer in the order sent. Not repeated after a lost connection: a call
+   * that resumes renegotiates instead (its state says {@code restart_ice}).
+   */
+  public CompletableFuture<Void> signal(Signal signal) {
+    return request(Frame.newBuilder().setSignal(signal), false).thenApply(f -> null);
+  }
+
+  /** Joins a room ({@code capacity} 0: the server's default); answers the participants. */
+  public CompletableFuture<RoomJoined> joinRoom(String room, int capacity) {
+    return request(Frame.newBuilder().setRoomJoin(RoomJoin.newBuilder().setRoom(room).setCapacity(capacity)), true)
+        .thenApply(Frame::getRoomJoined);
+  }
+
+  /** Leaves a room (leaving happens by itself when the connection closes). */
+  public CompletableFuture<Void> leaveRoom(String room) {
+    return request(Frame.newBuilder().setRoomLeave(RoomLeave.newBuilder().setRoom(room)), true).thenApply(f -> null);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.parley.client.testing;
 
+import dev.parley.client.CallListener;
 import dev.parley.client.ConnectionEvent;
 import dev.parley.client.ConnectionListener;
 import dev.parley.client.ConnectionState;
@@ -11,10 +12,15 @@ import dev.parley.client.PresenceListener;
 import dev.parley.client.ReceiptListener;
 import dev.parley.client.SendListener;
 import dev.parley.client.TypingListener;
+import dev.parley.protocol.im.CallRing;
+import dev.parley.protocol.im.CallState;
+import dev.parley.protocol.im.CallStopRinging;
 import dev.parley.protocol.im.Kicked;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.Presence;
 import dev.parley.protocol.im.Receipt;
+import dev.parley.protocol.im.RoomEvent;
+import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.Typing;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Listens to everything a client reports and keeps it for the test to check. */
 public final class Recorder implements MessageListener, ReceiptListener, PresenceListener, TypingListener,
-    KickedListener, ConnectionListener, SendListener {
+    KickedListener, ConnectionListener, SendListener, CallListener {
   public final List<Message> messages = new CopyOnWriteArrayList<>();
   public final List<Message> sent = new CopyOnWriteArrayList<>();
   public final Map<String, ParleyException> failed = new ConcurrentHashMap<>();
@@ -32,6 +38,11 @@ public final class Recorder implements MessageListener, ReceiptListener, Presenc
   public final List<Typing> typing = new CopyOnWriteArrayList<>();
   public final List<Kicked> kicked = new CopyOnWriteArrayList<>();
   public final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
+  public final List<CallRing> rings = new CopyOnWriteArrayList<>();
+  public final List<CallState> callStates = new CopyOnWriteArrayList<>();
+  public final List<CallStopRinging> stops = new CopyOnWriteArrayList<>();
+  public final List<Signal> signals = new CopyOnWriteArrayList<>();
+  public final List<RoomEvent> roomEvents = new CopyOnWriteArrayList<>();
 
   /** A recorder listening to everything {@code client} reports. */
   public static Recorder on(ParleyClient client) {
@@ -43,6 +54,7 @@ public final class Recorder implements MessageListener, ReceiptListener, Presenc
     client.onKicked(r);
     client.onConnection(r);
     client.onSend(r);
+    client.onCall(r);
     return r;
   }
 
@@ -84,6 +96,31 @@ public final class Recorder implements MessageListener, ReceiptListener, Presenc
   @Override
   public void onFailed(String clientId, ParleyException error) {
     failed.put(clientId, error);
+  }
+
+  @Override
+  public void onRing(CallRing ring) {
+    rings.add(ring);
+  }
+
+  @Override
+  public void onState(CallState state) {
+    callStates.add(state);
+  }
+
+  @Override
+  public void onStopRinging(CallStopRinging stop) {
+    stops.add(stop);
+  }
+
+  @Override
+  public void onSignal(Signal signal) {
+    signals.add(signal);
+  }
+
+  @Override
+  public void onRoomEvent(RoomEvent event) {
+    roomEvents.add(event);
   }
 
   /** How many times the client logged in. */
