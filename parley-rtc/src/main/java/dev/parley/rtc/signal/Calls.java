@@ -134,12 +134,8 @@ final class Calls {
   }
 
   void reject(ImSession s, int req, CallReject reject) {
-    Call call = find(s, req, reject.getCallId(), false);
+    Call call = findRinging(s, req, reject.getCallId(), false);
     if (call == null) {
-      return;
-    }
-    if (!call.ringing()) {
-      refuse(s, req, ErrorCode.ERROR_CODE_CALL_STATE, "the call is already answered; hang up instead");
       return;
     }
     Replies.ok(s, req);
@@ -148,12 +144,8 @@ final class Calls {
   }
 
   void cancel(ImSession s, int req, CallCancel cancel) {
-    Call call = find(s, req, cancel.getCallId(), true);
+    Call call = findRinging(s, req, cancel.getCallId(), true);
     if (call == null) {
-      return;
-    }
-    if (!call.ringing()) {
-      refuse(s, req, ErrorCode.ERROR_CODE_CALL_STATE, "the call is already answered; hang up instead");
       return;
     }
     Replies.ok(s, req);
@@ -340,6 +332,16 @@ final class Calls {
     Call call = calls.get(id);
     if (call == null || !(asCaller ? call.caller : call.callee).equals(s.user())) {
       refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + id + (asCaller ? " from " : " to ") + s.user());
+      return null;
+    }
+    return call;
+  }
+
+  /** Like {@link #find}, for a call that must still ring (reject, cancel); refuses an answered one. */
+  private Call findRinging(ImSession s, int req, String id, boolean asCaller) {
+    Call call = find(s, req, id, asCaller);
+    if (call != null && !call.ringing()) {
+      refuse(s, req, ErrorCode.ERROR_CODE_CALL_STATE, "the call is already answered; hang up instead");
       return null;
     }
     return call;
