@@ -459,7 +459,11 @@ final class Engine implements Link.LinkListener {
       case RECEIPT -> listeners.receipt(f.getReceipt());
       case PRESENCE -> presence.changed(f.getPresence());
       case TYPING -> listeners.typing(f.getTyping());
-      case CALL_RING, CALL_STATE, CALL_STOP_RINGING, SIGNAL, ROOM_EVENT -> listeners.signaling(f);
+      case CALL_RING -> listeners.ring(f.getCallRing());
+      case CALL_STATE -> listeners.callState(f.getCallState());
+      case CALL_STOP_RINGING -> listeners.stopRinging(f.getCallStopRinging());
+      case SIGNAL -> listeners.signal(f.getSignal());
+      case ROOM_EVENT -> listeners.roomEvent(f.getRoomEvent());
       case KICKED -> {
         log.info(() -> "kicked: " + f.getKicked().getReason() + " " + f.getKicked().getMessage());
         stopAndGoOffline(Cause.KICKED, null);

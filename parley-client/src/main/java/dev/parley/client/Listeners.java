@@ -1,9 +1,14 @@
 package dev.parley.client;
 
+import dev.parley.protocol.im.CallRing;
+import dev.parley.protocol.im.CallState;
+import dev.parley.protocol.im.CallStopRinging;
 import dev.parley.protocol.im.Kicked;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.Presence;
 import dev.parley.protocol.im.Receipt;
+import dev.parley.protocol.im.RoomEvent;
+import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.Typing;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,16 +61,24 @@ final class Listeners {
     each(kicked, l -> l.onKicked(k));
   }
 
-  /** A call or room event frame (ring, state, stop ringing, signal, room event). */
-  void signaling(dev.parley.protocol.im.Frame f) {
-    switch (f.getBodyCase()) {
-      case CALL_RING -> each(calls, l -> l.onRing(f.getCallRing()));
-      case CALL_STATE -> each(calls, l -> l.onState(f.getCallState()));
-      case CALL_STOP_RINGING -> each(calls, l -> l.onStopRinging(f.getCallStopRinging()));
-      case SIGNAL -> each(calls, l -> l.onSignal(f.getSignal()));
-      case ROOM_EVENT -> each(calls, l -> l.onRoomEvent(f.getRoomEvent()));
-      default -> throw new IllegalArgumentException("not a signaling event: " + f.getBodyCase());
-    }
+  void ring(CallRing r) {
+    each(calls, l -> l.onRing(r));
+  }
+
+  void callState(CallState st) {
+    each(calls, l -> l.onState(st));
+  }
+
+  void stopRinging(CallStopRinging stop) {
+    each(calls, l -> l.onStopRinging(stop));
+  }
+
+  void signal(Signal signal) {
+    each(calls, l -> l.onSignal(signal));
+  }
+
+  void roomEvent(RoomEvent e) {
+    each(calls, l -> l.onRoomEvent(e));
   }
 
   void connection(ConnectionEvent e) {
