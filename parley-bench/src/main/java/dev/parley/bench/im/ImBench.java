@@ -217,22 +217,14 @@ public final class ImBench {
       }
       // Warm-up: the fresh server compiles its hot paths in the first seconds (JIT), using CPU the
       // load needs; an offered rate measured through that measures the warm-up.
-      Thread.sleep(WARMUP_SECONDS * 1000L);
-      long cpu0 = server.cpuMillis();
-      long ownCpu0 = ownCpuNanos();
-      measuring[0] = true;
-      long t0 = System.nanoTime();
-      Thread.sleep(seconds * 1000L);
-      measuring[0] = false;
-      double elapsed = (System.nanoTime() - t0) / 1e9;
-      long cpu1 = server.cpuMillis();
-      long ownCpu1 = ownCpuNanos();
+      Window w = Window.measure(server, WARMUP_SECONDS, seconds, measuring);
       running[0] = false;
+      double elapsed = w.seconds();
       double perSecond = acked.get() / elapsed;
       System.out.printf("%s: %d pairs, %s: %.0f messages/s stored and acknowledged (SendAck after commit), "
               + "%.0f deliveries/s; server CPU %.0f%%, load generator CPU %.0f%% (of 200%%)%n", label, pairs,
           rate == 0 ? "window " + window : String.format("offered %.0f/s", rate), perSecond, delivered.get() / elapsed,
-          (cpu1 - cpu0) / 10.0 / elapsed, (ownCpu1 - ownCpu0) / 1e7 / elapsed);
+          w.serverPercent(), w.ownPercent());
       System.out.printf("%s: end-to-end latency (send to push) p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
               + "SendAck latency p50 %.1f ms, p99 %.1f ms%n", label, e2e.getValueAtPercentile(50) / 1e6,
           e2e.getValueAtPercentile(99) / 1e6, e2e.getMaxValue() / 1e6, ackLatency.getValueAtPercentile(50) / 1e6,
@@ -243,9 +235,26 @@ public final class ImBench {
     }
   }
 
-  private static long ownCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+  /** A measured window: its length, and the CPU of the server and of this process in it (% of a core). */
+  record Window(double seconds, double serverPercent, double ownPercent) {
+    /** Waits {@code warmup} s, then measures {@code seconds} s with {@code measuring[0]} set. */
+    static Window measure(ServerProcess server, int warmup, int seconds, boolean[] measuring) throws Exception {
+      Thread.sleep(warmup * 1000L);
+      long cpu0 = server.cpuMillis();
+      long own0 = ownCpuNanos();
+      measuring[0] = true;
+      long t0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      measuring[0] = false;
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      return new Window(elapsed, (server.cpuMillis() - cpu0) / 10.0 / elapsed,
+          (ownCpuNanos() - own0) / 1e7 / elapsed);
+    }
+
+    private static long ownCpuNanos() {
+      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
   }
 
   /** The store's group-commit figures from /metrics: batch size and commit time. */
@@ -345,18 +354,12 @@ public final class ImBench {
           }
           owner.channel.flush();
         });
-        Thread.sleep(5_000);
-        long cpu0 = server.cpuMillis();
-        measuring[0] = true;
-        long t0 = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        measuring[0] = false;
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        long cpu1 = server.cpuMillis();
+        Window w = Window.measure(server, 5, seconds, measuring);
         running[0] = false;
+        double elapsed = w.seconds();
         System.out.printf("fanout: group of %d (+ sender), window %d: %.0f messages/s sent, %.0f deliveries/s; "
                 + "server CPU %.0f%% (of 200%%); end-to-end p50 %.1f ms, p99 %.1f ms%n", members, window,
-            sent.get() / elapsed, delivered.get() / elapsed, (cpu1 - cpu0) / 10.0 / elapsed,
+            sent.get() / elapsed, delivered.get() / elapsed, w.serverPercent(),
             e2e.getValueAtPercentile(50) / 1e6, e2e.getValueAtPercentile(99) / 1e6);
       }
     }
