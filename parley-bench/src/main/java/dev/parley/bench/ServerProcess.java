@@ -95,20 +95,13 @@ public final class ServerProcess implements AutoCloseable {
 
   /** CPU time (user + system) the process has used, in milliseconds. */
   public long cpuMillis() throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    return ticks * 10;
+    return Procs.cpuMillis(pid());
   }
 
   /** Resident set size in bytes. */
   public long rssBytes() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    return -1;
+    long kib = Procs.rssKiB(pid());
+    return kib < 0 ? -1 : kib * 1024;
   }
 
   /** Heap in use right after a full GC, in bytes (via jcmd). */

@@ -1,8 +1,6 @@
 package dev.parley.bench.client;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,9 +54,7 @@ final class CpuSampler {
   /** CPU time of {@code pid} in ms, or 0 when it is gone. */
   static long cpuMillis(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+      return dev.parley.bench.Procs.cpuMillis(pid);
     } catch (IOException | RuntimeException e) {
       return 0;
     }

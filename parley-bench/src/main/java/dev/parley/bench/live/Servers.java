@@ -2,7 +2,6 @@ package dev.parley.bench.live;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,7 @@ final class Servers {
   private Servers() {}
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.parley.bench.ServerProcess.freePort();
   }
 
   static void awaitPort(int port, Process p) throws Exception {
@@ -87,9 +84,7 @@ final class Servers {
 
   private static long ticks(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+      return dev.parley.bench.Procs.cpuTicks(pid);
     } catch (IOException | RuntimeException e) {
       return 0;
     }

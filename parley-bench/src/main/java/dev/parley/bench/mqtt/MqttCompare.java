@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -202,12 +201,11 @@ public final class MqttCompare {
   }
 
   static long rssKiB(long pid) throws IOException {
-    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (l.startsWith("VmRSS:")) {
-        return Long.parseLong(l.replaceAll("[^0-9]", ""));
-      }
+    long kib = dev.parley.bench.Procs.rssKiB(pid);
+    if (kib < 0) {
+      throw new IOException("no VmRSS for " + pid);
     }
-    throw new IOException("no VmRSS for " + pid);
+    return kib;
   }
 
   private static void drain(BufferedReader out, String name) {
@@ -226,9 +224,7 @@ public final class MqttCompare {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.parley.bench.ServerProcess.freePort();
   }
 
   private static void awaitPort(int port) throws InterruptedException {

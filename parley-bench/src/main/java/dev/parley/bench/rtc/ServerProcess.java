@@ -102,10 +102,7 @@ final class ServerProcess implements AutoCloseable {
 
   /** CPU time the process has used, in seconds (user + system, all threads). */
   double cpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    // Fields 14 and 15 of /proc/pid/stat (utime, stime) are at 11 and 12 after the command name.
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    return dev.parley.bench.Procs.cpuTicks(process.pid()) / 100.0;
   }
 
   boolean alive() {
@@ -144,9 +141,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static int freeTcpPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return dev.parley.bench.ServerProcess.freePort();
   }
 
   @Override
