@@ -1,9 +1,12 @@
 package dev.parley.it.rtc;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.parley.it.web.Chromium;
 import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 
 /** The call page (/call) or room page (/room) in a headless Chromium with a fake camera and microphone. */
@@ -23,8 +26,15 @@ final class CallPage implements AutoCloseable {
     driver.get(url);
   }
 
+  /**
+   * Clicks the first element matching {@code css}. Lists such as the contacts are redrawn when presence
+   * changes, so an element found just before a redraw is found again instead of failing the test.
+   */
   void click(String css) {
-    driver.findElement(By.cssSelector(css)).click();
+    await().ignoreException(StaleElementReferenceException.class).until(() -> {
+      driver.findElement(By.cssSelector(css)).click();
+      return true;
+    });
   }
 
   boolean visible(String id) {

@@ -84,9 +84,13 @@ final class ChatPage {
         .collect(Collectors.toMap(r -> (String) r.get(0), r -> ((Number) r.get(1)).intValue(), (a, b) -> a));
   }
 
-  /** The conversation list's titles, top first. */
+  /**
+   * The conversation list's titles, top first. Read in one step in the page: the list is redrawn whenever
+   * something arrives, so elements found first and read afterwards may already be gone.
+   */
   List<String> titles() {
-    return driver.findElements(By.cssSelector("#conversations .title")).stream().map(WebElement::getText).toList();
+    List<?> titles = (List<?>) js("return [...document.querySelectorAll('#conversations .title')].map(t => t.textContent)");
+    return titles.stream().map(String.class::cast).toList();
   }
 
   /** The open conversation's message bubbles, in order. */
