@@ -31,6 +31,9 @@ final class ImReads {
   static final int SYNC_CONVERSATION_LIMIT = 200;
   static final int HISTORY_LIMIT = 100;
   static final int UNREAD_CAP = 999;
+  /** A user's place in conversations; the caller adds the condition. */
+  private static final String MEMBERSHIP = "SELECT m.conv, v.cid, v.last_seq, m.joined_seq, m.left_seq,"
+      + " m.read_seq FROM im_members m JOIN im_conversations v ON v.id = m.conv WHERE ";
 
   /** One conversation of a user, with the range of it the user may see. */
   record Membership(long conv, String cid, long lastSeq, long joinedSeq, Long leftSeq, long readSeq) {
@@ -40,31 +43,53 @@ final class ImReads {
     }
   }
 
+  /** Sets a query's parameters. */
+  @FunctionalInterface
+  private interface Params {
+    void set(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Turns the current row into a value. */
+  @FunctionalInterface
+  private interface Row<T> {
+    T of(ResultSet rs) throws SQLException;
+  }
+
   private ImReads() {}
 
-  static List<Membership> memberships(Connection c, String user) throws SQLException {
-    List<Membership> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT m.conv, v.cid, v.last_seq, m.joined_seq, m.left_seq,"
-        + " m.read_seq FROM im_members m JOIN im_conversations v ON v.id = m.conv WHERE m.user = ?")) {
-      ps.setString(1, user);
+  /** Every row of {@code sql}, in the order the query gives them. */
+  private static <T> List<T> list(Connection c, String sql, Params params, Row<T> row) throws SQLException {
+    List<T> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      params.set(ps);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(membershipOf(rs));
+          out.add(row.of(rs));
         }
       }
     }
     return out;
   }
 
-  static Membership membership(Connection c, String user, String cid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT m.conv, v.cid, v.last_seq, m.joined_seq, m.left_seq,"
-        + " m.read_seq FROM im_members m JOIN im_conversations v ON v.id = m.conv WHERE v.cid = ? AND m.user = ?")) {
-      ps.setString(1, cid);
-      ps.setString(2, user);
+  /** The first row of {@code sql}, or {@code none} when there is no row. */
+  private static <T> T first(Connection c, String sql, Params params, Row<T> row, T none) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      params.set(ps);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? membershipOf(rs) : null;
+        return rs.next() ? row.of(rs) : none;
       }
     }
+  }
+
+  static List<Membership> memberships(Connection c, String user) throws SQLException {
+    return list(c, MEMBERSHIP + "m.user = ?", ps -> ps.setString(1, user), ImReads::membershipOf);
+  }
+
+  static Membership membership(Connection c, String user, String cid) throws SQLException {
+    return first(c, MEMBERSHIP + "v.cid = ? AND m.user = ?", ps -> {
+      ps.setString(1, cid);
+      ps.setString(2, user);
+    }, ImReads::membershipOf, null);
   }
 
   private static Membership membershipOf(ResultSet rs) throws SQLException {
@@ -75,20 +100,19 @@ final class ImReads {
 
   /** Messages of {@code conv} with from &lt; seq &le; to, ascending, at most {@code limit}. */
   static List<Message> range(Connection c, long conv, String cid, long from, long to, int limit) throws SQLException {
-    List<Message> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT seq, ts, body FROM im_messages WHERE conv = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
-      ps.setLong(1, conv);
-      ps.setLong(2, from);
-      ps.setLong(3, to);
-      ps.setInt(4, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(message(cid, rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
-        }
-      }
-    }
-    return out;
+    return messages(c, cid, "ORDER BY seq LIMIT ?", conv, from, to, limit);
+  }
+
+  /** Messages of {@code conv} with from &lt; seq &le; to, in the order and number {@code orderAndLimit} says. */
+  private static List<Message> messages(Connection c, String cid, String orderAndLimit, long conv, long from, long to,
+      int limit) throws SQLException {
+    return list(c, "SELECT seq, ts, body FROM im_messages WHERE conv = ? AND seq > ? AND seq <= ? " + orderAndLimit,
+        ps -> {
+          ps.setLong(1, conv);
+          ps.setLong(2, from);
+          ps.setLong(3, to);
+          ps.setInt(4, limit);
+        }, rs -> message(cid, rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
   }
 
   /** A stored row as devices see it: the body holds the content, the columns the place. */
@@ -142,19 +166,7 @@ final class ImReads {
     }
     int n = limit <= 0 ? 50 : Math.min(limit, HISTORY_LIMIT);
     long top = beforeSeq > 0 ? Math.min(beforeSeq - 1, m.visibleEnd()) : m.visibleEnd();
-    List<Message> page = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT seq, ts, body FROM im_messages WHERE conv = ? AND seq > ? AND seq <= ? ORDER BY seq DESC LIMIT ?")) {
-      ps.setLong(1, m.conv());
-      ps.setLong(2, m.joinedSeq());
-      ps.setLong(3, top);
-      ps.setInt(4, n + 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          page.add(message(cid, rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
-        }
-      }
-    }
+    List<Message> page = messages(c, cid, "ORDER BY seq DESC LIMIT ?", m.conv(), m.joinedSeq(), top, n + 1);
     boolean more = page.size() > n;
     if (more) {
       page.remove(page.size() - 1);
@@ -203,44 +215,31 @@ final class ImReads {
     if (to <= from) {
       return 0;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM im_messages"
-        + " WHERE conv = ? AND seq > ? AND seq <= ? AND sender <> ? LIMIT " + UNREAD_CAP + ")")) {
-      ps.setLong(1, conv);
-      ps.setLong(2, from);
-      ps.setLong(3, to);
-      ps.setString(4, user);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    }
+    return first(c, "SELECT COUNT(*) FROM (SELECT 1 FROM im_messages"
+        + " WHERE conv = ? AND seq > ? AND seq <= ? AND sender <> ? LIMIT " + UNREAD_CAP + ")", ps -> {
+          ps.setLong(1, conv);
+          ps.setLong(2, from);
+          ps.setLong(3, to);
+          ps.setString(4, user);
+        }, rs -> rs.getInt(1), 0);
   }
 
   private static String groupName(Connection c, long conv) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT name FROM im_groups WHERE conv = ?")) {
-      ps.setLong(1, conv);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : "";
-      }
-    }
+    return first(c, "SELECT name FROM im_groups WHERE conv = ?", ps -> ps.setLong(1, conv), rs -> rs.getString(1), "");
   }
 
   /** A group with its members, for a member asking; null when it does not exist. */
   static GroupInfo group(Connection c, String user, String groupId) throws SQLException {
-    GroupInfo.Builder b;
-    long conv;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT conv, name, owner, created_at FROM im_groups WHERE group_id = ?")) {
-      ps.setString(1, groupId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new ImException(ErrorCode.ERROR_CODE_NOT_FOUND, "no group " + groupId);
-        }
-        conv = rs.getLong(1);
-        b = GroupInfo.newBuilder().setGroupId(groupId).setConversation(Ids.group(groupId)).setName(rs.getString(2))
-            .setOwner(rs.getString(3)).setCreatedAt(rs.getLong(4));
-      }
+    record Found(long conv, GroupInfo.Builder info) {}
+    Found found = first(c, "SELECT conv, name, owner, created_at FROM im_groups WHERE group_id = ?",
+        ps -> ps.setString(1, groupId), rs -> new Found(rs.getLong(1), GroupInfo.newBuilder().setGroupId(groupId)
+            .setConversation(Ids.group(groupId)).setName(rs.getString(2)).setOwner(rs.getString(3))
+            .setCreatedAt(rs.getLong(4))), null);
+    if (found == null) {
+      throw new ImException(ErrorCode.ERROR_CODE_NOT_FOUND, "no group " + groupId);
     }
-    List<Member> members = members(c, conv);
+    GroupInfo.Builder b = found.info();
+    List<Member> members = members(c, found.conv());
     if (members.stream().noneMatch(m -> m.getUser().equals(user))) {
       throw new ImException(ErrorCode.ERROR_CODE_NOT_MEMBER, "not a member of group " + groupId);
     }
@@ -248,52 +247,27 @@ final class ImReads {
   }
 
   static List<Member> members(Connection c, long conv) throws SQLException {
-    List<Member> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT user, role, joined_at FROM im_members"
-        + " WHERE conv = ? AND left_seq IS NULL ORDER BY role DESC, joined_at, user")) {
-      ps.setLong(1, conv);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(Member.newBuilder().setUser(rs.getString(1)).setRole(Role.forNumber(rs.getInt(2)))
-              .setJoinedAt(rs.getLong(3)).build());
-        }
-      }
-    }
-    return out;
+    return list(c, "SELECT user, role, joined_at FROM im_members"
+        + " WHERE conv = ? AND left_seq IS NULL ORDER BY role DESC, joined_at, user", ps -> ps.setLong(1, conv),
+        rs -> Member.newBuilder().setUser(rs.getString(1)).setRole(Role.forNumber(rs.getInt(2)))
+            .setJoinedAt(rs.getLong(3)).build());
   }
 
   /** Current members of a group conversation, by its conversation id. */
   static Set<String> groupMembers(Connection c, String cid) throws SQLException {
-    Set<String> out = new LinkedHashSet<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT m.user FROM im_members m JOIN im_conversations v"
-        + " ON v.id = m.conv WHERE v.cid = ? AND m.left_seq IS NULL")) {
-      ps.setString(1, cid);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
+    return new LinkedHashSet<>(list(c, "SELECT m.user FROM im_members m JOIN im_conversations v"
+        + " ON v.id = m.conv WHERE v.cid = ? AND m.left_seq IS NULL", ps -> ps.setString(1, cid), rs -> rs.getString(1)));
   }
 
   /** The caller's groups, without member lists. */
   static List<GroupInfo> groupsOf(Connection c, String user) throws SQLException {
-    List<GroupInfo> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT g.group_id, g.name, g.owner, g.created_at,"
+    return list(c, "SELECT g.group_id, g.name, g.owner, g.created_at,"
         + " (SELECT COUNT(*) FROM im_members x WHERE x.conv = g.conv AND x.left_seq IS NULL)"
         + " FROM im_members m JOIN im_groups g ON g.conv = m.conv WHERE m.user = ? AND m.left_seq IS NULL"
-        + " ORDER BY g.created_at")) {
-      ps.setString(1, user);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(GroupInfo.newBuilder().setGroupId(rs.getString(1)).setConversation(Ids.group(rs.getString(1)))
-              .setName(rs.getString(2)).setOwner(rs.getString(3)).setCreatedAt(rs.getLong(4))
-              .setMemberCount(rs.getInt(5)).build());
-        }
-      }
-    }
-    return out;
+        + " ORDER BY g.created_at", ps -> ps.setString(1, user),
+        rs -> GroupInfo.newBuilder().setGroupId(rs.getString(1)).setConversation(Ids.group(rs.getString(1)))
+            .setName(rs.getString(2)).setOwner(rs.getString(3)).setCreatedAt(rs.getLong(4))
+            .setMemberCount(rs.getInt(5)).build());
   }
 
   static Map<String, Long> lastSeen(Connection c, Set<String> users) throws SQLException {
