@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Hands each committed batch to the devices, in one go per event loop. Messages of one
@@ -48,6 +49,11 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
   /** Writer thread: sends {@code frame} to one session with this batch. */
   public void reply(Session to, Frame frame) {
     replies.add(new Reply(to, new OutFrame(frame)));
+  }
+
+  /** Writer thread: sends the frame {@code build} makes, built by the session's event loop, with this batch. */
+  public void reply(Session to, Supplier<Frame> build) {
+    replies.add(new Reply(to, new OutFrame(build)));
   }
 
   /** Writer thread: sends {@code frame} to every session of {@code users} with this batch. */

@@ -116,23 +116,26 @@ final class MessageRequests {
     return cid;
   }
 
-  /** Writer thread on success: SendAck to the sender's device, the message to everyone else's. */
+  /**
+   * Writer thread on success: SendAck to the sender's device, the message to everyone else's. The
+   * SendAck is built by the event loop that writes it: the single writer thread only hands it on.
+   */
   private void answerSent(ImConnection c, int req, Outcomes.Sent sent, Throwable error) {
     if (error != null) {
       RequestHandler.refuse(c, req, error);
       return;
     }
-    SendAck ack;
-    if (sent.stored() == null) {
-      ack = sent.ack();
-    } else {
-      StoredMessage m = sent.stored();
-      ack = SendAck.newBuilder().setClientId(m.clientId()).setConversation(m.conversation()).setSeq(m.seq())
-          .setTimestamp(m.timestamp()).build();
-      im.metrics().messagesIn.increment();
-      im.dispatcher().deliver(sent.stored(), c);
+    StoredMessage m = sent.stored();
+    if (m == null) {
+      SendAck previous = sent.ack();
+      im.dispatcher().reply(c, () -> Frame.newBuilder().setReq(req).setSendAck(previous).build());
+      return;
     }
-    im.dispatcher().reply(c, Frame.newBuilder().setReq(req).setSendAck(ack).build());
+    im.metrics().messagesIn.increment();
+    im.dispatcher().deliver(m, c);
+    im.dispatcher().reply(c, () -> Frame.newBuilder().setReq(req).setSendAck(SendAck.newBuilder()
+        .setClientId(m.clientId()).setConversation(m.conversation()).setSeq(m.seq()).setTimestamp(m.timestamp()))
+        .build());
   }
 
   void recall(ImConnection c, int req, Recall recall) {
