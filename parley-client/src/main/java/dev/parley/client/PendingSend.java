@@ -23,7 +23,8 @@ public final class PendingSend {
 
   /**
    * Completes with the message as stored once the server acknowledged it, or exceptionally with a
-   * {@link ParleyException} ({@code REFUSED} or {@code DEADLINE_PASSED}, or {@code CLOSED}).
+   * {@link ParleyException} ({@code REFUSED} or {@code DEADLINE_PASSED}, or {@code CLOSED}). It
+   * completes after the {@link SendListener}s have been told of the same outcome.
    */
   public CompletableFuture<Message> result() {
     return result;

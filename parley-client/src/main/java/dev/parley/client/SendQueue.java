@@ -126,8 +126,9 @@ final class SendQueue {
     if (tellReceiver) {
       engine.receiver.own(m);
     }
-    engine.listeners.complete(e.future, m);
+    // Listeners first: once result() completes, onSent has been called (the callback executor keeps order).
     engine.listeners.sent(m);
+    engine.listeners.complete(e.future, m);
   }
 
   private void refused(Entry e, dev.parley.protocol.im.Error err) {
@@ -145,8 +146,8 @@ final class SendQueue {
     }
     finish(e);
     ParleyException ex = ParleyException.refused(err);
-    engine.listeners.fail(e.future, ex);
     engine.listeners.failed(e.clientId, ex);
+    engine.listeners.fail(e.future, ex);
   }
 
   private void expire(Entry e, long deadlineMillis) {
@@ -157,8 +158,8 @@ final class SendQueue {
     recent.remove(e.clientId);
     ParleyException ex = ParleyException.of(ParleyException.Kind.DEADLINE_PASSED, "not acknowledged within "
         + deadlineMillis + " ms (" + e.attempts + " sends); it may still have been stored");
-    engine.listeners.fail(e.future, ex);
     engine.listeners.failed(e.clientId, ex);
+    engine.listeners.fail(e.future, ex);
   }
 
   private void finish(Entry e) {
@@ -189,8 +190,8 @@ final class SendQueue {
   void failAll(ParleyException ex) {
     for (Entry e : new ArrayList<>(pending.values())) {
       finish(e);
-      engine.listeners.fail(e.future, ex);
       engine.listeners.failed(e.clientId, ex);
+      engine.listeners.fail(e.future, ex);
     }
   }
 

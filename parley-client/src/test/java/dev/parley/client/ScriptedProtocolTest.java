@@ -21,6 +21,8 @@ import dev.parley.protocol.im.Push;
 import dev.parley.protocol.im.SendAck;
 import dev.parley.protocol.im.SyncResult;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +150,30 @@ class ScriptedProtocolTest {
       c.send(Frame.newBuilder().setReq(second.getReq()).setSendAck(SendAck.newBuilder().setClientId(s.clientId())
           .setConversation(CONV).setSeq(1)).build());
       assertThat(s.result().get().getSeq()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void resultCompletesOnlyAfterTheSendListenersWereTold() throws Exception {
+    try (ScriptedServer server = new ScriptedServer()) {
+      Pair p = client(server, HeartbeatPolicy.fixed(Duration.ofMinutes(10)));
+      ScriptedServer.Conn c = online(server, p);
+      PendingSend stored = p.client().sendText("bob", "stored");
+      PendingSend refused = p.client().sendText("bob", "refused");
+      // Code run as a result completes (on the callbacks thread, one task at a time) must find the
+      // listeners already told, so an app may read what its listener recorded.
+      CompletableFuture<Boolean> sentToldFirst = stored.result()
+          .thenApply(m -> p.rec().sent.stream().anyMatch(x -> x.getClientId().equals(stored.clientId())));
+      CompletableFuture<Boolean> failedToldFirst = refused.result()
+          .handle((m, e) -> p.rec().failed.containsKey(refused.clientId()));
+      Frame first = c.take(Frame.BodyCase.SEND);
+      Frame second = c.take(Frame.BodyCase.SEND);
+      c.send(Frame.newBuilder().setReq(first.getReq()).setSendAck(SendAck.newBuilder().setClientId(stored.clientId())
+          .setConversation(CONV).setSeq(1)).build());
+      c.send(Frame.newBuilder().setReq(second.getReq()).setError(Error.newBuilder()
+          .setCode(ErrorCode.ERROR_CODE_NOT_MEMBER).setMessage("not a member")).build());
+      assertThat(sentToldFirst.get(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(failedToldFirst.get(10, TimeUnit.SECONDS)).isTrue();
     }
   }
 
