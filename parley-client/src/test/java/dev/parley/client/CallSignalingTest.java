@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.testing.Recorder;
-import dev.parley.im.testing.ImServer;
+import dev.parley.im.testing.ImServerExtension;
 import dev.parley.protocol.im.CallEndReason;
 import dev.parley.protocol.im.CallMedia;
 import dev.parley.protocol.im.CallState;
@@ -17,26 +17,17 @@ import dev.parley.protocol.im.SignalKind;
 import dev.parley.rtc.RtcModule;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The SDK's call and room API against a real server with call signaling. */
 class CallSignalingTest {
-  static ImServer server;
+  @RegisterExtension
+  static final ImServerExtension SERVER = new ImServerExtension(b -> b.with(RtcModule::new)
+      .set("rtc.turn.secret", "call-test-secret-call-test-secret").set("rtc.room.default-capacity", 2));
+
   private final Clients clients = new Clients();
-
-  @BeforeAll
-  static void start() {
-    server = ImServer.builder().with(RtcModule::new).set("rtc.turn.secret", "call-test-secret-call-test-secret")
-        .set("rtc.room.default-capacity", 2).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @AfterEach
   void close() {
@@ -50,9 +41,9 @@ class CallSignalingTest {
 
   @Test
   void bothDevicesRingTheFirstAcceptWinsSignalsKeepOrderAndHangupEndsTheCall() {
-    Clients.Pair a = clients.tcp(server, "alice");
-    Clients.Pair bt = clients.tcp(server, "bob");
-    Clients.Pair bw = clients.ws(server, "bob");
+    Clients.Pair a = clients.tcp(SERVER.server(), "alice");
+    Clients.Pair bt = clients.tcp(SERVER.server(), "bob");
+    Clients.Pair bw = clients.ws(SERVER.server(), "bob");
     Recorder aliceHeard = online(a);
     Recorder bobTcpHeard = online(bt);
     Recorder bobWsHeard = online(bw);
@@ -99,8 +90,8 @@ class CallSignalingTest {
 
   @Test
   void rejectAndCancelEndTheCallWithTheirReasons() {
-    Clients.Pair c = clients.tcp(server, "carol");
-    Clients.Pair d = clients.tcp(server, "dave");
+    Clients.Pair c = clients.tcp(SERVER.server(), "carol");
+    Clients.Pair d = clients.tcp(SERVER.server(), "dave");
     Recorder carolHeard = online(c);
     Recorder daveHeard = online(d);
     ParleyClient carol = c.client();
@@ -121,9 +112,9 @@ class CallSignalingTest {
 
   @Test
   void roomsTellJoinsAndLeavesAndRefuseWhenFull() {
-    Clients.Pair e = clients.tcp(server, "erin");
-    Clients.Pair f = clients.ws(server, "frank");
-    Clients.Pair g = clients.tcp(server, "grace");
+    Clients.Pair e = clients.tcp(SERVER.server(), "erin");
+    Clients.Pair f = clients.ws(SERVER.server(), "frank");
+    Clients.Pair g = clients.tcp(SERVER.server(), "grace");
     Recorder erinHeard = online(e);
     online(f);
     online(g);
