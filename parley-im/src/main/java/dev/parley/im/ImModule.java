@@ -83,7 +83,7 @@ public final class ImModule implements ParleyModule {
         : settings.idleTimeout();
     Duration period = clamp(shortest.dividedBy(5), Duration.ofMillis(20), Duration.ofSeconds(1));
     im = new ImService(settings, metrics, ctx.tokens(), store, directory, dispatcher, presence, cursors,
-        new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst()), new Sweeper(period));
+        new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst()), new Sweeper(period, ctx.time()));
     im.requests(new RequestHandler(im));
 
     ctx.listen(new TcpListener("im-tcp", ImKeys.TCP.settings(ctx.config()), ch -> ImTransports.initTcp(ch, im),

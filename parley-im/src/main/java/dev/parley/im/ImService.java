@@ -1,6 +1,7 @@
 package dev.parley.im;
 
 import dev.parley.core.auth.TokenService;
+import dev.parley.core.time.TimeSource;
 import dev.parley.im.delivery.DeliveryCursors;
 import dev.parley.im.delivery.Dispatcher;
 import dev.parley.im.handler.RequestHandler;
@@ -49,6 +50,11 @@ public final class ImService {
 
   void requests(RequestHandler handler) {
     this.requests = handler;
+  }
+
+  /** The server's time: every IM deadline and timestamp reads it. */
+  public TimeSource time() {
+    return sweeper.time();
   }
 
   public ImSettings settings() {

@@ -3,10 +3,10 @@ package dev.parley.im;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.testing.ManualTime;
 import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
-import dev.parley.im.testing.MutableClock;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 
 /** Recall within the window, with a clock the test moves. */
 class RecallTest {
-  static final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
+  static final ManualTime clock = new ManualTime(Instant.parse("2026-06-01T12:00:00Z"));
   static ImServer server;
 
   @BeforeAll
   static void start() {
-    server = ImServer.builder().clock(clock).set("im.recall-window", "2m").start();
+    server = ImServer.builder().time(clock).set("im.recall-window", "2m").start();
   }
 
   @AfterAll

@@ -22,6 +22,7 @@ import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.ServiceRegistry;
 import dev.parley.core.store.Database;
 import dev.parley.core.store.Migration;
+import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -34,7 +35,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,7 +59,7 @@ public final class Kernel implements AutoCloseable {
 
   private final Config config;
   private final List<ParleyModule> modules;
-  private final Clock clock;
+  private final TimeSource time;
   private final Metrics metrics = new Metrics();
   private final ServiceRegistry services = new ServiceRegistry();
   private final HttpRouter router = new HttpRouter();
@@ -76,11 +76,11 @@ public final class Kernel implements AutoCloseable {
   private volatile boolean stopped;
   private final Context context = new Context();
 
-  private Kernel(Config config, List<ParleyModule> modules, Clock clock) {
+  private Kernel(Config config, List<ParleyModule> modules, TimeSource time) {
     this.config = config;
     this.modules = new ArrayList<>(modules);
     this.modules.sort(Comparator.comparingInt(ParleyModule::order));
-    this.clock = clock;
+    this.time = time;
   }
 
   /** The schema of a server made of these modules: the core's keys and each module's. */
@@ -94,11 +94,12 @@ public final class Kernel implements AutoCloseable {
 
   /** Starts a server; on failure everything already started is stopped again. */
   public static Kernel start(Config config, List<ParleyModule> modules) {
-    return start(config, modules, Clock.systemUTC());
+    return start(config, modules, TimeSource.system());
   }
 
-  public static Kernel start(Config config, List<ParleyModule> modules, Clock clock) {
-    Kernel k = new Kernel(config, modules, clock);
+  /** Starts a server whose every clock and timer is {@code time} (tests pass a hand-moved one). */
+  public static Kernel start(Config config, List<ParleyModule> modules, TimeSource time) {
+    Kernel k = new Kernel(config, modules, time);
     try {
       k.boot();
       return k;
@@ -123,7 +124,7 @@ public final class Kernel implements AutoCloseable {
         : SecretFiles.loadOrCreate(dataDir, "jwt.secret", "token signing secret");
     try {
       tokens = new TokenService(jwtSecret, PublicKeys.load(config.get(CoreKeys.JWT_PUBLIC_KEYS)),
-          config.get(CoreKeys.JWT_ISSUER), config.get(CoreKeys.JWT_CLOCK_SKEW), clock);
+          config.get(CoreKeys.JWT_ISSUER), config.get(CoreKeys.JWT_CLOCK_SKEW), time.clock());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("auth.jwt.secret: " + e.getMessage());
     }
@@ -380,8 +381,8 @@ public final class Kernel implements AutoCloseable {
     }
 
     @Override
-    public Clock clock() {
-      return clock;
+    public TimeSource time() {
+      return time;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.parley.core.http.HttpRouter;
 import dev.parley.core.net.EventLoops;
 import dev.parley.core.net.TcpListener;
 import dev.parley.core.store.Database;
+import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
@@ -46,7 +47,13 @@ public interface ServerContext {
   /** The data directory ({@code data.dir}). */
   Path dataDir();
 
-  Clock clock();
+  /** Every clock and timer of the server: read the time and set deadlines only through this. */
+  TimeSource time();
+
+  /** The wall clock of {@link #time()}. */
+  default Clock clock() {
+    return time().clock();
+  }
 
   /** A bounded pool for short blocking work that is not storage (HTTP callbacks, file I/O). */
   ExecutorService blocking();

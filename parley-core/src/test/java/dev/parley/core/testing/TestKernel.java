@@ -5,11 +5,11 @@ import dev.parley.core.config.ConfigKey;
 import dev.parley.core.config.ConfigSchema;
 import dev.parley.core.kernel.Kernel;
 import dev.parley.core.spi.ParleyModule;
+import dev.parley.core.time.TimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,17 +30,17 @@ public final class TestKernel implements AutoCloseable {
   private final java.util.Set<String> unset;
   private final Path dataDir;
   private final boolean ownDataDir;
-  private final Clock clock;
+  private final TimeSource time;
   private Kernel kernel;
 
   private TestKernel(Supplier<List<ParleyModule>> modules, Map<String, Object> overrides, java.util.Set<String> unset,
-      Path dataDir, boolean ownDataDir, Clock clock) {
+      Path dataDir, boolean ownDataDir, TimeSource time) {
     this.modules = modules;
     this.overrides = overrides;
     this.unset = unset;
     this.dataDir = dataDir;
     this.ownDataDir = ownDataDir;
-    this.clock = clock;
+    this.time = time;
   }
 
   /** A builder for a server made of the modules {@code modules} supplies (fresh instances per start). */
@@ -79,7 +79,7 @@ public final class TestKernel implements AutoCloseable {
 
   private TestKernel start() {
     List<ParleyModule> ms = modules.get();
-    kernel = Kernel.start(config(ms), ms, clock);
+    kernel = Kernel.start(config(ms), ms, time);
     return this;
   }
 
@@ -97,6 +97,11 @@ public final class TestKernel implements AutoCloseable {
 
   public String httpBase() {
     return "http://127.0.0.1:" + httpPort();
+  }
+
+  /** The time the server runs on. */
+  public TimeSource time() {
+    return time;
   }
 
   public Path dataDir() {
@@ -144,7 +149,7 @@ public final class TestKernel implements AutoCloseable {
     private final Map<String, Object> overrides = new LinkedHashMap<>();
     private final java.util.Set<String> unset = new java.util.HashSet<>();
     private Path dataDir;
-    private Clock clock = Clock.systemUTC();
+    private TimeSource time = TimeSource.system();
 
     private Builder(Supplier<List<ParleyModule>> modules) {
       this.modules = modules;
@@ -167,8 +172,9 @@ public final class TestKernel implements AutoCloseable {
       return this;
     }
 
-    public Builder clock(Clock clock) {
-      this.clock = clock;
+    /** The server's time: a {@link ManualTime} makes every timeout and expiry happen on {@code advance}. */
+    public Builder time(TimeSource time) {
+      this.time = time;
       return this;
     }
 
@@ -182,7 +188,7 @@ public final class TestKernel implements AutoCloseable {
           throw new UncheckedIOException(e);
         }
       }
-      return new TestKernel(modules, overrides, unset, dir, own, clock).start();
+      return new TestKernel(modules, overrides, unset, dir, own, time).start();
     }
   }
 }

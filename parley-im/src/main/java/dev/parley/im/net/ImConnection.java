@@ -91,9 +91,9 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     if (openedNanos != 0) {
       return;
     }
-    openedNanos = System.nanoTime();
+    openedNanos = im.time().nanoTime();
     lastReadNanos = openedNanos;
-    connectedAt = System.currentTimeMillis();
+    connectedAt = im.time().millis();
     im.metrics().connections(format).incrementAndGet();
     im.sweeper().add(channel.eventLoop(), this);
   }
@@ -116,7 +116,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    lastReadNanos = System.nanoTime();
+    lastReadNanos = im.time().nanoTime();
     if (state == CLOSING) {
       io.netty.util.ReferenceCountUtil.release(msg);
       return;
@@ -188,14 +188,14 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     tokenExpiresAt = token.expiresAt().toEpochMilli();
     sessionId = SESSION_IDS.incrementAndGet();
     state = LIVE;
-    rateTat = System.nanoTime();
+    rateTat = im.time().nanoTime();
     im.metrics().loginsOk.increment();
     LoginOk.Builder ok = LoginOk.newBuilder()
         .setUserId(user)
         .setSessionId(sessionId())
         .setIdleTimeoutMs((int) im.settings().idleTimeout().toMillis())
         .setMaxHeartbeatIntervalMs((int) im.settings().heartbeatMax().toMillis())
-        .setServerTime(System.currentTimeMillis())
+        .setServerTime(im.time().millis())
         .setMaxMessageBytes(im.settings().maxMessageBytes());
     im.gateway().decorate(user, ok);
     // Registered before LoginOk is sent: whatever commits after the client hears LoginOk is pushed.
@@ -212,7 +212,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
    * the connection is over its rate.
    */
   public boolean admit(int req) {
-    long now = System.nanoTime();
+    long now = im.time().nanoTime();
     long interval = 1_000_000_000L / im.settings().ratePerSecond();
     long tolerance = interval * im.settings().rateBurst();
     long tat = Math.max(rateTat, now);

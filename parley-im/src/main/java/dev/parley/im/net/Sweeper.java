@@ -1,11 +1,11 @@
 package dev.parley.im.net;
 
+import dev.parley.core.time.TimeSource;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Connection timers without a timer per connection: each event loop keeps a list of its
@@ -24,10 +24,17 @@ public final class Sweeper {
   }
 
   private final Map<EventLoop, LoopList> loops = new ConcurrentHashMap<>();
-  private final long periodNanos;
+  private final Duration period;
+  private final TimeSource time;
 
-  public Sweeper(Duration period) {
-    this.periodNanos = period.toNanos();
+  public Sweeper(Duration period, TimeSource time) {
+    this.period = period;
+    this.time = time;
+  }
+
+  /** The time every connection deadline is measured in. */
+  public TimeSource time() {
+    return time;
   }
 
   /** Event loop of {@code s}: starts watching it. */
@@ -57,7 +64,7 @@ public final class Sweeper {
       items.add(s);
       if (!scheduled) {
         scheduled = true;
-        loop.scheduleAtFixedRate(this, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        time.every(loop, this, period);
       }
     }
 
@@ -76,8 +83,8 @@ public final class Sweeper {
 
     @Override
     public void run() {
-      long nanos = System.nanoTime();
-      long millis = System.currentTimeMillis();
+      long nanos = time.nanoTime();
+      long millis = time.millis();
       // Iterate backwards: a sweep may close a connection, which removes it (swapping in the last).
       for (int i = items.size() - 1; i >= 0; i--) {
         if (i < items.size()) {

@@ -3,9 +3,9 @@ package dev.parley.im.testing;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.time.TimeSource;
 import dev.parley.im.ImModule;
 import dev.parley.im.ImService;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +105,7 @@ public final class ImServer implements AutoCloseable {
   /** Builds an {@link ImServer}. */
   public static final class Builder {
     private final Map<String, Object> config = new LinkedHashMap<>();
-    private Clock clock = Clock.systemUTC();
+    private TimeSource time = TimeSource.system();
     private java.nio.file.Path dataDir;
     private final List<java.util.function.Supplier<ParleyModule>> extra = new ArrayList<>();
 
@@ -114,8 +114,9 @@ public final class ImServer implements AutoCloseable {
       return this;
     }
 
-    public Builder clock(Clock clock) {
-      this.clock = clock;
+    /** The server's time (a {@code ManualTime} to move timeouts by hand). */
+    public Builder time(TimeSource time) {
+      this.time = time;
       return this;
     }
 
@@ -136,7 +137,7 @@ public final class ImServer implements AutoCloseable {
         ms.add(new ImModule());
         extra.forEach(s -> ms.add(s.get()));
         return ms;
-      }).clock(clock);
+      }).time(time);
       if (dataDir != null) {
         b.dataDir(dataDir);
       }

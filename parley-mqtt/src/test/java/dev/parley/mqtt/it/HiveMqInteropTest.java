@@ -14,6 +14,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.mqtt.MqttModule;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +30,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HiveMQ MQTT client (MQTT 5) against the broker, over TCP and over WebSocket. */
 class HiveMqInteropTest {
-  final MutableClock clock = new MutableClock();
+  final ManualTime clock = new ManualTime(java.time.Instant.now());
   TestKernel server;
   final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    server = TestKernel.builder(() -> List.of(new MqttModule())).clock(clock)
+    server = TestKernel.builder(() -> List.of(new MqttModule())).time(clock)
         .set("mqtt.keep-alive.max", "120s").set("mqtt.auth.devices", List.of("meter-7:s3cret")).start();
   }
 

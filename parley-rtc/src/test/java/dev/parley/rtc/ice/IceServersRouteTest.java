@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.IceServers;
 import dev.parley.rtc.RtcModule;
 import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -27,7 +27,7 @@ class IceServersRouteTest {
 
   @Test
   void answersUrlsAndCoturnRestCredentialsThatTheTurnServerAccepts() throws Exception {
-    try (TestKernel server = RtcTestServers.builder(Clock.systemUTC()).set("rtc.ice.extra-urls",
+    try (TestKernel server = RtcTestServers.builder(TimeSource.system()).set("rtc.ice.extra-urls",
         "stun:stun.example.org:3478").start()) {
       HttpTestClient http = new HttpTestClient(server.httpBase());
       assertThat(http.get("/api/v1/rtc/ice-servers", null).status()).isEqualTo(401);
@@ -61,7 +61,7 @@ class IceServersRouteTest {
 
   @Test
   void configuredUrlsReplaceOwnOnesForAnExternalCoturn() {
-    try (TestKernel server = RtcTestServers.builder(Clock.systemUTC())
+    try (TestKernel server = RtcTestServers.builder(TimeSource.system())
         .set("rtc.ice.urls", "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349?transport=tcp")
         .set("rtc.ice.credential-ttl", "1h").start()) {
       IceServers ice = server.kernel().context().services().first(IceServers.class).orElseThrow();
@@ -75,7 +75,7 @@ class IceServersRouteTest {
 
   @Test
   void publicHostAndRequestHostGoIntoTheUrls() {
-    try (TestKernel server = RtcTestServers.builder(Clock.systemUTC()).set("rtc.ice.public-host", "turn.example.net").start()) {
+    try (TestKernel server = RtcTestServers.builder(TimeSource.system()).set("rtc.ice.public-host", "turn.example.net").start()) {
       IceServers ice = server.kernel().context().services().first(IceServers.class).orElseThrow();
       assertThat(ice.forUser("carol", "other.example").uris().get(0)).startsWith("stun:turn.example.net:");
     }

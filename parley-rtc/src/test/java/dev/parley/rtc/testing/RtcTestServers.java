@@ -1,6 +1,7 @@
 package dev.parley.rtc.testing;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.RtcModule;
 import dev.parley.rtc.auth.RestCredentials;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -22,9 +22,9 @@ public final class RtcTestServers {
   private RtcTestServers() {}
 
   /** A server with the rtc module whose relays may reach loopback peers (the allow list). */
-  public static TestKernel.Builder builder(Clock clock) {
+  public static TestKernel.Builder builder(TimeSource time) {
     return TestKernel.builder(() -> List.of(new RtcModule()))
-        .clock(clock)
+        .time(time)
         .set("rtc.turn.secret", SECRET)
         .set("rtc.turn.allowed-peers", "127.0.0.0/8")
         .set("rtc.turn.sweep-interval", "20ms");
@@ -35,16 +35,16 @@ public final class RtcTestServers {
   }
 
   /** A UDP client with REST credentials for {@code userId}, valid for an hour from the clock. */
-  public static TurnTestClient udpClient(TestKernel k, String userId, Clock clock) {
-    return withCredentials(TurnTestClient.udp(module(k).udpPort()), userId, clock);
+  public static TurnTestClient udpClient(TestKernel k, String userId, TimeSource time) {
+    return withCredentials(TurnTestClient.udp(module(k).udpPort()), userId, time);
   }
 
-  public static TurnTestClient tcpClient(TestKernel k, String userId, Clock clock) {
-    return withCredentials(TurnTestClient.tcp(k.port(RtcModule.TCP_LISTENER)), userId, clock);
+  public static TurnTestClient tcpClient(TestKernel k, String userId, TimeSource time) {
+    return withCredentials(TurnTestClient.tcp(k.port(RtcModule.TCP_LISTENER)), userId, time);
   }
 
-  public static TurnTestClient withCredentials(TurnTestClient c, String userId, Clock clock) {
-    RestCredentials.Credentials cred = new RestCredentials(SECRET).mint(userId, Duration.ofHours(1), clock.instant());
+  public static TurnTestClient withCredentials(TurnTestClient c, String userId, TimeSource time) {
+    RestCredentials.Credentials cred = new RestCredentials(SECRET).mint(userId, Duration.ofHours(1), time.now());
     return c.credentials(cred.username(), cred.password());
   }
 

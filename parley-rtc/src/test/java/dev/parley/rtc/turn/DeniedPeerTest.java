@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.stun.StunMessage;
 import dev.parley.rtc.stun.TransportAddress;
 import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;
 import java.net.InetAddress;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** With the default policy, a real server refuses every denied address form with 403, in each request that names a peer. */
 class DeniedPeerTest {
-  static final Clock CLOCK = Clock.systemUTC();
+  static final TimeSource CLOCK = TimeSource.system();
   static TestKernel server;
 
   @BeforeAll

@@ -4,20 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.stun.StunAttr;
 import dev.parley.rtc.stun.StunMessage;
 import dev.parley.rtc.stun.StunMessageBuilder;
 import dev.parley.rtc.stun.StunMethod;
 import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The long-term credential mechanism with REST usernames. */
 class TurnAuthTest {
-  static final Clock CLOCK = Clock.systemUTC();
+  static final TimeSource CLOCK = TimeSource.system();
   static TestKernel server;
 
   @BeforeAll

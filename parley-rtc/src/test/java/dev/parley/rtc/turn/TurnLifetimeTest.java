@@ -3,14 +3,14 @@ package dev.parley.rtc.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.rtc.stun.StunAttr;
 import dev.parley.rtc.stun.StunMessage;
 import dev.parley.rtc.stun.StunMethod;
 import dev.parley.rtc.stun.TransportAddress;
-import dev.parley.rtc.testing.MutableClock;
-import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.RtcTestServers.Peer;
+import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /** Lifetimes of allocations, permissions, channels, nonces and credentials, driven by a settable clock. */
 class TurnLifetimeTest {
-  MutableClock clock;
+  ManualTime clock;
   TestKernel server;
   TurnServer turn;
 
   @BeforeEach
   void start() {
-    clock = MutableClock.now();
+    clock = new ManualTime(java.time.Instant.now());
     server = RtcTestServers.builder(clock).start();
     turn = RtcTestServers.module(server).turnServer();
   }

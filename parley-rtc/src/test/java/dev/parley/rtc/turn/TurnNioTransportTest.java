@@ -3,18 +3,18 @@ package dev.parley.rtc.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.stun.TransportAddress;
-import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.RtcTestServers.Peer;
+import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;
-import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 /** The relay on the NIO transport (servers without epoll): one listener socket, plain reads. */
 class TurnNioTransportTest {
   @Test
   void relaysChannelDataBothWaysOnNio() {
-    Clock clock = Clock.systemUTC();
+    TimeSource clock = TimeSource.system();
     try (TestKernel server = RtcTestServers.builder(clock).set("server.native-transport", "false").start();
         TurnTestClient c = RtcTestServers.udpClient(server, "nio", clock); Peer peer = new Peer()) {
       TransportAddress relayed = c.allocate();

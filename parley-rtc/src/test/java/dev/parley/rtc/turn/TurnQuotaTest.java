@@ -3,12 +3,12 @@ package dev.parley.rtc.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.HttpTestClient;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.rtc.stun.StunMessage;
 import dev.parley.rtc.stun.TransportAddress;
-import dev.parley.rtc.testing.MutableClock;
-import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.RtcTestServers.Peer;
+import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Per-user and total allocation quotas, and the per-allocation bandwidth cap (with the clock held still). */
 class TurnQuotaTest {
-  static MutableClock clock = MutableClock.now();
+  static ManualTime clock = new ManualTime(java.time.Instant.now());
   static TestKernel server;
 
   @BeforeAll

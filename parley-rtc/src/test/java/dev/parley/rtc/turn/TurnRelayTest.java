@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.stun.StunAttr;
 import dev.parley.rtc.stun.StunMessage;
 import dev.parley.rtc.stun.StunMethod;
 import dev.parley.rtc.stun.TransportAddress;
-import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.RtcTestServers.Peer;
+import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The relay over UDP and TCP with a raw client: allocate, permissions, indications, channels. */
 class TurnRelayTest {
   static TestKernel server;
-  static final Clock CLOCK = Clock.systemUTC();
+  static final TimeSource CLOCK = TimeSource.system();
 
   @BeforeAll
   static void start() {

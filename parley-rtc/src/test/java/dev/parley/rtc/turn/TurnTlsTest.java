@@ -3,16 +3,16 @@ package dev.parley.rtc.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.RtcModule;
 import dev.parley.rtc.stun.TransportAddress;
-import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.RtcTestServers.Peer;
+import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +31,7 @@ class TurnTlsTest {
 
   @Test
   void allocatesAndRelaysChannelDataOverTls() throws Exception {
-    Clock clock = Clock.systemUTC();
+    TimeSource clock = TimeSource.system();
     try (TestKernel server = RtcTestServers.builder(clock)
         .set("rtc.turn.tls.enabled", "true")
         .set("tls.cert-file", resource("cert.pem").toString())
