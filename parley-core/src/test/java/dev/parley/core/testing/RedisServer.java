@@ -1,0 +1,51 @@
+package dev.parley.core.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** A real {@code redis-server} (Debian's redis-server package) on an ephemeral loopback port, no persistence. */
+public final class RedisServer extends ExternalServer {
+  public RedisServer() {
+    super("redis");
+  }
+
+  /** Starts one; close it after. */
+  public static RedisServer started() {
+    RedisServer r = new RedisServer();
+    r.start();
+    return r;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  @Override
+  protected List<String> command() {
+    return List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--protected-mode", "no");
+  }
+
+  @Override
+  protected boolean ready() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      s.setSoTimeout(1000);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[7];
+      int n = in.readNBytes(buf, 0, 7);
+      return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
