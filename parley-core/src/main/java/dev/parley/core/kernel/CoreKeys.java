@@ -88,6 +88,14 @@ public final class CoreKeys {
   public static final ConfigKey<Integer> BLOCKING_THREADS = ConfigKey.integer("server.blocking-threads", 8, 1, 256,
       "Threads for blocking work other than storage (HTTP callbacks, file writes).");
 
+  /** The file in {@code data.dir} that holds a secret generated because {@code key} is unset, or null. */
+  public static String generatedSecretFile(ConfigKey<?> key) {
+    if (key == ADMIN_SECRET) {
+      return "admin.secret";
+    }
+    return key == JWT_SECRET ? "jwt.secret" : null;
+  }
+
   /** Every core key. */
   public static List<ConfigKey<?>> all() {
     List<ConfigKey<?>> keys = new ArrayList<>(List.of(DATA_DIR, LOG_LEVEL, IO_THREADS, NATIVE_TRANSPORT,

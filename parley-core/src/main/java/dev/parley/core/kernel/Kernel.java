@@ -121,10 +121,10 @@ public final class Kernel implements AutoCloseable {
       throw new ConfigException("data.dir: cannot create " + dataDir + ": " + e.getMessage());
     }
     String adminSecret = config.get(CoreKeys.ADMIN_SECRET) != null ? config.get(CoreKeys.ADMIN_SECRET)
-        : SecretFiles.loadOrCreate(dataDir, "admin.secret", "admin API secret");
+        : SecretFiles.loadOrCreate(dataDir, CoreKeys.generatedSecretFile(CoreKeys.ADMIN_SECRET), "admin API secret");
     adminAuth = new AdminAuth(adminSecret);
     String jwtSecret = config.get(CoreKeys.JWT_SECRET) != null ? config.get(CoreKeys.JWT_SECRET)
-        : SecretFiles.loadOrCreate(dataDir, "jwt.secret", "token signing secret");
+        : SecretFiles.loadOrCreate(dataDir, CoreKeys.generatedSecretFile(CoreKeys.JWT_SECRET), "token signing secret");
     try {
       tokens = new TokenService(jwtSecret, PublicKeys.load(config.get(CoreKeys.JWT_PUBLIC_KEYS)),
           config.get(CoreKeys.JWT_ISSUER), config.get(CoreKeys.JWT_CLOCK_SKEW), time.clock());
