@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code http.allowed-origins}. A request without {@code Origin} (and without the browser's
  * {@code Sec-Fetch-Site}) does not come from a browser page: curl, SDKs and backends send none.
  *
- * <p>The server's own origin is the scheme, host and port of the request's {@code Host} header,
+ * <p>The server's own origin is the host and port of the request's {@code Host} header,
  * but only when that host is an IP address or {@code localhost}: a page under any other name may
  * have pointed that name at this machine (DNS rebinding) and would then look same-origin while
  * reaching the loopback-only dev conveniences. A server reached by name lists its origin.
@@ -44,23 +44,33 @@ public final class OriginPolicy {
   private static final int WARNED_MAX = 64;
 
   private final Set<String> allowed;
+  private final boolean local;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  private OriginPolicy(Set<String> allowed) {
+  private OriginPolicy(Set<String> allowed, boolean local) {
     this.allowed = allowed;
+    this.local = local;
   }
 
   /** Only the server's own pages. */
   public static OriginPolicy ownOnly() {
-    return new OriginPolicy(Set.of());
+    return new OriginPolicy(Set.of(), false);
+  }
+
+  /** A policy allowing {@code origins} besides the server's own; see {@link #of(List, boolean)}. */
+  public static OriginPolicy of(List<String> origins) {
+    return of(origins, false);
   }
 
   /**
    * A policy allowing {@code origins} besides the server's own; each is {@code scheme://host[:port]}.
+   * With {@code local}, pages served from the browser's own machine ({@code http://localhost:3000},
+   * {@code http://127.0.0.1:5500}, any port) are allowed too: no other site can serve a page under
+   * those names, only a program on that machine.
    *
    * @throws IllegalArgumentException naming the first entry that is not an origin
    */
-  public static OriginPolicy of(List<String> origins) {
+  public static OriginPolicy of(List<String> origins, boolean local) {
     Set<String> set = new LinkedHashSet<>();
     for (String o : origins) {
       if (o.equals("*")) {
@@ -73,7 +83,7 @@ public final class OriginPolicy {
       }
       set.add(n);
     }
-    return new OriginPolicy(Set.copyOf(set));
+    return new OriginPolicy(Set.copyOf(set), local);
   }
 
   /** Judges a request from its headers; the dispatcher does it once per request. */
@@ -91,7 +101,7 @@ public final class OriginPolicy {
     if (n == null) {
       return Verdict.REFUSED;
     }
-    if (allowed.contains(n)) {
+    if (allowed.contains(n) || local && isLocal(n)) {
       return Verdict.ALLOWED;
     }
     return isOwn(n, headers.get(HttpHeaderNames.HOST)) ? Verdict.OWN : Verdict.REFUSED;
@@ -139,6 +149,12 @@ public final class OriginPolicy {
     // A Host without a port is the default port of whichever scheme the page used.
     int hostPort = h.getPort() >= 0 ? h.getPort() : originPort == 80 || originPort == 443 ? originPort : -1;
     return bare(h.getHost()).equalsIgnoreCase(bare(origin.getHost())) && hostPort == originPort;
+  }
+
+  private static boolean isLocal(String origin) {
+    String h = bare(URI.create(origin).getHost()).toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1")
+        || NetUtil.isValidIpV4Address(h) && h.startsWith("127.");
   }
 
   private static boolean unrebindable(String host) {

@@ -42,6 +42,10 @@ public final class CoreKeys {
           + "that origin (a page under any other name may have pointed it at this machine). No '*': pages of "
           + "other origins get no CORS header, and their WebSockets, dev logins and non-GET requests are refused "
           + "(403). Clients that are not browsers send no Origin and are not affected.");
+  public static final ConfigKey<Boolean> HTTP_ALLOW_LOCAL_ORIGINS = ConfigKey.bool("http.allow-local-origins", true,
+      "Also allow pages served from the browser's own machine (http://localhost:<any port>, 127.0.0.1, [::1]), "
+          + "as if listed in http.allowed-origins: a page under those names comes from a program on that machine, "
+          + "never from another site. Pages opened as files (Origin: null) are never allowed.");
 
   public static final ConfigKey<java.nio.file.Path> TLS_CERT = ConfigKey.path("tls.cert-file", null,
       "PEM certificate chain for every listener with tls enabled.");
@@ -101,9 +105,10 @@ public final class CoreKeys {
     List<ConfigKey<?>> keys = new ArrayList<>(List.of(DATA_DIR, LOG_LEVEL, IO_THREADS, NATIVE_TRANSPORT,
         SHUTDOWN_GRACE, WRITE_BUFFER_HIGH, WRITE_BUFFER_LOW, BLOCKING_THREADS));
     keys.addAll(HTTP.all());
-    keys.addAll(List.of(HTTP_MAX_REQUEST, HTTP_IDLE_TIMEOUT, HTTP_ALLOWED_ORIGINS, TLS_CERT, TLS_KEY, TLS_KEY_PASSWORD,
-        ADMIN_SECRET, DEV_LOGIN, DEV_LOGIN_LOOPBACK_ONLY, DEV_LOGIN_PER_MINUTE, JWT_SECRET, JWT_PUBLIC_KEYS, JWT_ISSUER, JWT_CLOCK_SKEW,
-        TOKEN_DEFAULT_TTL, TOKEN_MAX_TTL, STORE_SYNCHRONOUS, STORE_MAX_BATCH, STORE_QUEUE, STORE_READERS));
+    keys.addAll(List.of(HTTP_MAX_REQUEST, HTTP_IDLE_TIMEOUT, HTTP_ALLOWED_ORIGINS, HTTP_ALLOW_LOCAL_ORIGINS, TLS_CERT,
+        TLS_KEY, TLS_KEY_PASSWORD, ADMIN_SECRET, DEV_LOGIN, DEV_LOGIN_LOOPBACK_ONLY, DEV_LOGIN_PER_MINUTE, JWT_SECRET,
+        JWT_PUBLIC_KEYS, JWT_ISSUER, JWT_CLOCK_SKEW, TOKEN_DEFAULT_TTL, TOKEN_MAX_TTL, STORE_SYNCHRONOUS, STORE_MAX_BATCH,
+        STORE_QUEUE, STORE_READERS));
     return keys;
   }
 }

@@ -193,7 +193,7 @@ public final class Kernel implements AutoCloseable {
       problems.add("auth.token.default-ttl must not exceed auth.token.max-ttl");
     }
     try {
-      origins = OriginPolicy.of(config.get(CoreKeys.HTTP_ALLOWED_ORIGINS));
+      origins = OriginPolicy.of(config.get(CoreKeys.HTTP_ALLOWED_ORIGINS), config.get(CoreKeys.HTTP_ALLOW_LOCAL_ORIGINS));
     } catch (IllegalArgumentException e) {
       problems.add("http.allowed-origins: " + e.getMessage());
     }

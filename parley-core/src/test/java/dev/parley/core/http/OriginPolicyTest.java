@@ -68,6 +68,20 @@ class OriginPolicyTest {
   }
 
   @Test
+  void pagesServedFromTheBrowsersOwnMachineAreAllowedWhenLocalOriginsAre() {
+    OriginPolicy local = OriginPolicy.of(List.of(), true);
+    HttpHeaders h = new DefaultHttpHeaders().set("Host", "parley.example.com");
+    for (String o : List.of("http://localhost:5500", "http://127.0.0.1:3000", "http://127.8.9.1", "http://[::1]:8000",
+        "https://app.localhost")) {
+      assertThat(local.judge(h.set("Origin", o))).as(o).isEqualTo(Verdict.ALLOWED);
+      assertThat(policy.judge(h.set("Origin", o))).as(o).isEqualTo(Verdict.REFUSED);
+    }
+    for (String o : List.of("null", "http://localhost.evil.example", "http://128.0.0.1", "http://192.168.1.2:3000")) {
+      assertThat(local.judge(h.set("Origin", o))).as(o).isEqualTo(Verdict.REFUSED);
+    }
+  }
+
+  @Test
   void hiddenOrGarbledOriginsAreRefused() {
     assertThat(judge("127.0.0.1:8080", "null")).isEqualTo(Verdict.REFUSED);
     assertThat(judge("127.0.0.1:8080", "file://")).isEqualTo(Verdict.REFUSED);

@@ -79,11 +79,16 @@ class BrowserOriginTest {
   record Answer(int status, Map<String, String> headers, String body) {}
 
   static Answer send(String method, String path, Map<String, String> headers, String body) throws IOException {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.httpPort())) {
+    return sendTo(server.httpPort(), method, path, headers, body);
+  }
+
+  static Answer sendTo(int port, String method, String path, Map<String, String> headers, String body)
+      throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(10_000);
       StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
       Map<String, String> h = new LinkedHashMap<>();
-      h.put("Host", "127.0.0.1:" + server.httpPort());
+      h.put("Host", "127.0.0.1:" + port);
       h.putAll(headers);
       h.put("Connection", "close");
       byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -169,6 +174,26 @@ class BrowserOriginTest {
     // curl -d sends application/x-www-form-urlencoded, and no Origin: not a page, so accepted.
     assertThat(devLogin(Map.of("Content-Type", "application/x-www-form-urlencoded")).status()).isEqualTo(200);
     assertThat(devLogin(Map.of()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void pagesServedFromThisMachineAreAllowedUnlessSwitchedOff() throws IOException {
+    Answer local = devLogin(Map.of("Origin", "http://localhost:5500", "Content-Type", "application/json"));
+    assertThat(local.status()).isEqualTo(200);
+    assertThat(local.headers()).containsEntry("access-control-allow-origin", "http://localhost:5500");
+    assertThat(devLogin(Map.of("Origin", "null", "Content-Type", "application/json")).status()).isEqualTo(403);
+
+    TestKernel strict = TestKernel.builder(List::of).set("http.allow-local-origins", "false").start();
+    try {
+      Answer refused = sendTo(strict.httpPort(), "POST", "/api/v1/dev/login",
+          Map.of("Origin", "http://localhost:5500", "Content-Type", "application/json"), "{\"userId\":\"bob\"}");
+      assertThat(refused.status()).isEqualTo(403);
+      // Its own pages still are.
+      assertThat(sendTo(strict.httpPort(), "POST", "/api/v1/dev/login", Map.of("Origin", "http://127.0.0.1:"
+          + strict.httpPort(), "Content-Type", "application/json"), "{\"userId\":\"bob\"}").status()).isEqualTo(200);
+    } finally {
+      strict.close();
+    }
   }
 
   @Test
