@@ -37,17 +37,22 @@ class ServerProcessIT {
     }
   }
 
+  /** Starts the jar on {@code http} and {@code tcp}; every other listener on a free port, so no run clashes with another. */
   private Process start(int http, int tcp, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toString(), "start",
-        "--http.port=" + http, "--im.tcp.port=" + tcp, "--data.dir=" + dir.resolve("data")));
+        "--http.port=" + http, "--im.tcp.port=" + tcp, "--data.dir=" + dir.resolve("data"),
+        "--mqtt.port=0", "--live.rtmp.port=0", "--rtc.turn.udp.port=0", "--rtc.turn.tcp.port=0"));
     cmd.addAll(List.of(extra));
+    int n = processes.size();
     // stdout and stderr apart: the server's logs belong on stdout.
     Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-        .redirectError(dir.resolve("server-" + processes.size() + ".err").toFile())
-        .redirectOutput(dir.resolve("server-" + processes.size() + ".log").toFile()).start();
+        .redirectError(dir.resolve("server-" + n + ".err").toFile())
+        .redirectOutput(dir.resolve("server-" + n + ".log").toFile()).start();
     processes.add(p);
     HttpTestClient http0 = new HttpTestClient("http://127.0.0.1:" + http);
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http0.get("/healthz", null).status() == 200);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> !p.isAlive() || http0.get("/healthz", null).status() == 200);
+    assertThat(p.isAlive()).as("the server exited: %s", Files.readString(dir.resolve("server-" + n + ".err"))).isTrue();
     return p;
   }
 
@@ -153,7 +158,7 @@ class ServerProcessIT {
   @Test
   void aPageOfAnotherSiteGetsNoTokenFromTheDevLogin() throws Exception {
     int http = freePort();
-    start(http, freePort(), "--mqtt.port=0", "--live.rtmp.port=0", "--rtc.turn.udp.port=0", "--rtc.turn.tcp.port=0");
+    start(http, freePort());
     // The report's reproduction, as curl sends it.
     java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http + "/api/v1/dev/login"))
