@@ -134,6 +134,12 @@ class ChatCommandTest {
     bob.type("#team welcome carol");
     carol.sees("] #team bob: welcome carol");
     assertThat(carol.screen()).doesNotContain("#" + group);
+    // A rename is told to every member, and the new name is used from then on.
+    bob.type("/group rename team crew");
+    bob.sees("-- renamed");
+    bob.type("#crew still here");
+    carol.sees("] #crew bob: still here");
+    alice.sees("] #crew bob: still here");
     carol.type("/quit");
     assertThat(carol.exit.get()).isZero();
 
