@@ -63,7 +63,7 @@ class ChatCommandTest {
 
     void sees(String text) {
       try {
-        await().atMost(Duration.ofSeconds(15)).until(() -> screen().contains(text));
+        await().atMost(Duration.ofSeconds(30)).until(() -> screen().contains(text));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError("'" + text + "' never shown; the screen was:\n" + screen(), e);
       }
