@@ -1,11 +1,15 @@
 package dev.parley.core.admin;
 
 import dev.parley.core.http.ApiException;
+import dev.parley.core.http.BrowserGuard;
 import dev.parley.core.http.HttpHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
-/** Admin API authorisation: {@code Authorization: Bearer <admin secret>}. */
+/**
+ * Admin API authorisation: {@code Authorization: Bearer <admin secret>}, and from a browser only
+ * pages of the server's own or an allowed origin, sending JSON ({@link BrowserGuard}).
+ */
 public final class AdminAuth {
   private final byte[] secret;
 
@@ -16,6 +20,7 @@ public final class AdminAuth {
   /** Wraps {@code handler} so it runs only for requests carrying the admin secret. */
   public HttpHandler require(HttpHandler handler) {
     return exchange -> {
+      BrowserGuard.check(exchange);
       String presented = exchange.bearerToken();
       if (presented == null) {
         throw ApiException.unauthorized("the admin API needs 'Authorization: Bearer <admin secret>'");

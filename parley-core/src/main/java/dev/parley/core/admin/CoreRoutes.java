@@ -2,12 +2,19 @@ package dev.parley.core.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.core.http.ApiException;
+import dev.parley.core.http.BrowserGuard;
 import dev.parley.core.http.HttpExchange;
+import dev.parley.core.http.Json;
 import dev.parley.core.kernel.CoreKeys;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
 import dev.parley.protocol.Ids;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +27,13 @@ public final class CoreRoutes {
   private final ServerContext ctx;
   private final Supplier<String> scrape;
   private final Instant started;
+  private final DevLoginLimiter devLogins;
 
   public CoreRoutes(ServerContext ctx, Supplier<String> scrape) {
     this.ctx = ctx;
     this.scrape = scrape;
     this.started = ctx.clock().instant();
+    this.devLogins = new DevLoginLimiter(ctx.time(), ctx.config().get(CoreKeys.DEV_LOGIN_PER_MINUTE));
   }
 
   public void register() {
@@ -34,7 +43,7 @@ public final class CoreRoutes {
         .get("/metrics", ex -> ex.respondText(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
             scrape.get()))
         .post("/api/v1/tokens", admin.require(this::mintToken))
-        .post("/api/v1/dev/login", this::devLogin)
+        .post("/api/v1/dev/login", BrowserGuard.require(this::devLogin))
         .get("/api/v1/stats", admin.require(this::stats));
   }
 
@@ -68,6 +77,15 @@ public final class CoreRoutes {
     }
     if (ctx.config().get(CoreKeys.DEV_LOGIN_LOOPBACK_ONLY) && !ex.isLoopback()) {
       throw ApiException.forbidden("dev login is accepted from this machine only");
+    }
+    long wait = devLogins.acquire(ex.remoteAddress().getAddress());
+    if (wait > 0) {
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.TOO_MANY_REQUESTS,
+          Unpooled.wrappedBuffer(Json.bytes(Map.of("code", "RATE_LIMITED", "message", "too many dev logins from "
+              + "this address (admin.dev-login.max-per-minute); retry in " + wait + " s"))));
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.RETRY_AFTER, wait);
+      ex.respond(r);
+      return;
     }
     String userId = ex.json().path("userId").asText("");
     if (!Ids.isValidUser(userId)) {

@@ -1,5 +1,7 @@
 package dev.parley.core.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -9,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The effective configuration: each key's default, overridden by the config file, then by
@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
  * every problem is reported at once by {@link ConfigException}.
  */
 public final class Config {
-  private static final Logger log = LoggerFactory.getLogger(Config.class);
-
   /** Where a value came from, for {@code ./parley config}. */
   public enum Source { DEFAULT, FILE, ENV, FLAG, CODE }
 
@@ -80,7 +78,8 @@ public final class Config {
 
   /**
    * Loads file, environment and flags. {@code file} may be null (no file). Unknown keys in the
-   * file or flags are errors; unknown {@code PARLEY_*} environment variables are logged.
+   * file or flags and unknown {@code PARLEY_*} environment variables are errors (the launcher's
+   * own variables, {@link #LAUNCHER_ENV}, are not config keys and are skipped).
    */
   public static Config load(ConfigSchema schema, Path file, Map<String, String> env, Map<String, String> flags) {
     Builder b = new Builder(schema);
@@ -88,12 +87,14 @@ public final class Config {
       b.file(file);
     }
     env.forEach((name, value) -> {
-      if (!name.startsWith("PARLEY_") || Launcher.ENV.contains(name)) {
+      if (!name.startsWith("PARLEY_") || LAUNCHER_ENV.contains(name)) {
         return;
       }
       ConfigKey<?> key = schema.keyForEnv(name);
       if (key == null) {
-        log.warn("ignoring environment variable {}: no config key {}", name, suggestion(schema, name));
+        String hint = suggestion(schema, name);
+        b.problems.add("environment: " + name + " is not a config key " + (hint.isEmpty()
+            ? "(a PARLEY_* variable sets one, like PARLEY_HTTP_PORT for http.port; unset it or fix its name)" : hint));
       } else {
         b.set(key.name(), value, Source.ENV);
       }
@@ -135,13 +136,9 @@ public final class Config {
     return prev[b.length()];
   }
 
-  /** Environment variables the launcher script reads itself; they are not config keys. */
-  static final class Launcher {
-    static final java.util.Set<String> ENV = java.util.Set.of("PARLEY_HOME", "PARLEY_CONFIG", "PARLEY_JAVA_OPTS",
-        "PARLEY_JAR", "PARLEY_JAVA");
-
-    private Launcher() {}
-  }
+  /** Environment variables the launcher script ({@code ./parley}) reads itself; they are not config keys. */
+  public static final java.util.Set<String> LAUNCHER_ENV = java.util.Set.of("PARLEY_CONFIG", "PARLEY_JAVA_OPTS",
+      "PARLEY_JAR", "PARLEY_JAVA");
 
   /** Collects raw values, then parses and validates them all in {@link #build()}. */
   public static final class Builder {
@@ -163,7 +160,7 @@ public final class Config {
 
     Builder set(String name, Object value, Source source) {
       if (schema.key(name) == null) {
-        problems.add(describe(source) + "unknown key '" + name + "' " + suggestion(schema, name));
+        problems.add((describe(source) + "unknown key '" + name + "' " + suggestion(schema, name)).strip());
         return this;
       }
       raw.put(name, value);
@@ -185,12 +182,24 @@ public final class Config {
         @SuppressWarnings("unchecked")
         Map<String, Object> parsed = new ObjectMapper(new YAMLFactory()).readValue(text, Map.class);
         tree = parsed == null ? Map.of() : parsed;
+      } catch (JsonProcessingException e) {
+        problems.add("config file " + file + where(e.getLocation()) + " is not valid YAML: "
+            + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
+        return this;
       } catch (IOException | ClassCastException e) {
-        problems.add("config file " + file + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        problems.add("config file " + file + " is not a YAML mapping of keys: " + String.valueOf(e.getMessage())
+            .lines().findFirst().orElse(""));
         return this;
       }
       flatten("", tree, Source.FILE);
       return this;
+    }
+
+    private static String where(JsonLocation at) {
+      if (at == null || at.getLineNr() <= 0) {
+        return "";
+      }
+      return ", line " + at.getLineNr() + (at.getColumnNr() > 0 ? ", column " + at.getColumnNr() : "");
     }
 
     private void flatten(String prefix, Map<?, ?> tree, Source source) {

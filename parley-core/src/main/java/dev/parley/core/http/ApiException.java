@@ -38,6 +38,19 @@ public final class ApiException extends RuntimeException {
     return new ApiException(HttpResponseStatus.FORBIDDEN, "FORBIDDEN", message);
   }
 
+  /** A page of another origin: 403 {@code ORIGIN_NOT_ALLOWED}. */
+  public static ApiException originRefused(String origin) {
+    return new ApiException(HttpResponseStatus.FORBIDDEN, "ORIGIN_NOT_ALLOWED", origin == null
+        ? "requests from pages of other sites are refused"
+        : "pages of " + origin + " may not use this server (it is not in http.allowed-origins)");
+  }
+
+  /** A browser sent a body that is not JSON: 415 {@code UNSUPPORTED_MEDIA_TYPE}. */
+  public static ApiException notJson() {
+    return new ApiException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
+        "the body must be sent as Content-Type: application/json");
+  }
+
   public static ApiException tooManyRequests(String message) {
     return new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", message);
   }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -30,45 +31,62 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
   public static final String WS_CONTROL = "ws-control";
 
   private final HttpRouter router;
+  private final OriginPolicy origins;
 
-  HttpDispatcher(HttpRouter router) {
+  HttpDispatcher(HttpRouter router, OriginPolicy origins) {
     this.router = router;
+    this.origins = origins;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (!req.decoderResult().isSuccess()) {
-      plain(ctx, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST", "malformed HTTP request");
+      plain(ctx, req, OriginPolicy.Verdict.NOT_BROWSER, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST",
+          "malformed HTTP request");
       return;
     }
     String path = new QueryStringDecoder(req.uri()).path();
+    OriginPolicy.Verdict verdict = origins.judge(req.headers());
+    if (!verdict.permitted()) {
+      noteRefused(req, path);
+    }
     if (HttpMethod.OPTIONS.equals(req.method())) {
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-      r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-          .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE, OPTIONS")
-          .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type")
-          .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
-          .set(HttpHeaderNames.CONTENT_LENGTH, 0);
-      ctx.writeAndFlush(r);
+      if (verdict.permitted()) {
+        ctx.writeAndFlush(Cors.preflight(req.headers(), verdict))
+            .addListener(HttpUtil.isKeepAlive(req) ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+      } else {
+        refuseOrigin(ctx, req, verdict);
+      }
       return;
     }
     WebSocketEndpoint ws = router.webSocketAt(path);
     if (ws != null) {
-      upgrade(ctx, req, ws);
+      // Native clients send no Origin; a browser page of another origin may not open the socket.
+      if (verdict.permitted()) {
+        upgrade(ctx, req, ws, verdict);
+      } else {
+        refuseOrigin(ctx, req, verdict);
+      }
       return;
     }
     boolean[] methodMismatch = new boolean[1];
     HttpRouter.Match match = router.match(req.method(), path, methodMismatch);
     if (match == null) {
       if (methodMismatch[0]) {
-        plain(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", req.method() + " is not allowed on " + path);
+        plain(ctx, req, verdict, HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
+            req.method() + " is not allowed on " + path);
       } else {
-        plain(ctx, HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "no such path: " + path);
+        plain(ctx, req, verdict, HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "no such path: " + path);
       }
       return;
     }
+    if (!verdict.permitted() && !HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
+      // Another site's page cannot read our answer, but the request alone could change something.
+      refuseOrigin(ctx, req, verdict);
+      return;
+    }
     byte[] body = ByteBufUtil.getBytes(req.content());
-    HttpExchange ex = new HttpExchange(ctx.channel(), req, body, match.params(), () -> stream(ctx));
+    HttpExchange ex = new HttpExchange(ctx.channel(), req, body, match.params(), verdict, () -> stream(ctx));
     try {
       match.handler().handle(ex);
     } catch (ApiException e) {
@@ -81,6 +99,19 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
     }
   }
 
+  private void refuseOrigin(ChannelHandlerContext ctx, FullHttpRequest req, OriginPolicy.Verdict verdict) {
+    plain(ctx, req, verdict, HttpResponseStatus.FORBIDDEN, "ORIGIN_NOT_ALLOWED", ApiException.originRefused(
+        req.headers().get(HttpHeaderNames.ORIGIN)).getMessage());
+  }
+
+  private void noteRefused(FullHttpRequest req, String path) {
+    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+    if (origin != null && OriginPolicy.namesTheHost(req.headers()) && origins.firstRefusal(origin)) {
+      log.warn("refused a page of {} ({} {}): this server was reached by that name, which counts as its own "
+          + "origin only when listed in http.allowed-origins", origin, req.method(), path);
+    }
+  }
+
   private void stream(ChannelHandlerContext ctx) {
     ChannelPipeline p = ctx.pipeline();
     if (p.get(HttpPipeline.IDLE) != null) {
@@ -88,11 +119,12 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
     }
   }
 
-  private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketEndpoint endpoint) {
+  private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketEndpoint endpoint,
+      OriginPolicy.Verdict verdict) {
     if (!HttpMethod.GET.equals(req.method())
         || !req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
         || !req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-      plain(ctx, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST", "this path takes WebSocket connections only");
+      plain(ctx, req, verdict, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST", "this path takes WebSocket connections only");
       return;
     }
     String subprotocols = endpoint.subprotocols().isEmpty() ? null : String.join(",", endpoint.subprotocols());
@@ -118,7 +150,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         }
       }
       if (!ok) {
-        plain(ctx, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST",
+        plain(ctx, req, verdict, HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST",
             "WebSocket subprotocol must be one of " + endpoint.subprotocols());
         return;
       }
@@ -139,13 +171,14 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
     done.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
-  private static void plain(ChannelHandlerContext ctx, HttpResponseStatus status, String code, String message) {
+  private static void plain(ChannelHandlerContext ctx, FullHttpRequest req, OriginPolicy.Verdict verdict,
+      HttpResponseStatus status, String code, String message) {
     byte[] body = Json.bytes(Map.of("code", code, "message", message));
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-    ctx.writeAndFlush(r).addListener(status.code() >= 400 && status.code() != 404 && status.code() != 405
-        ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    Cors.answer(req.headers(), verdict, r.headers());
+    boolean keep = HttpUtil.isKeepAlive(req) && (status.code() == 404 || status.code() == 405);
+    ctx.writeAndFlush(r).addListener(keep ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
   }
 }

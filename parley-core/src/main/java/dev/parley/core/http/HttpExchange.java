@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -35,10 +36,12 @@ public final class HttpExchange {
   private final boolean keepAlive;
   private final AtomicBoolean answered = new AtomicBoolean();
   private final Runnable onStreaming;
+  private final OriginPolicy.Verdict origin;
 
   HttpExchange(Channel channel, HttpRequest request, byte[] body, Map<String, String> pathParams,
-      Runnable onStreaming) {
+      OriginPolicy.Verdict origin, Runnable onStreaming) {
     this.channel = channel;
+    this.origin = origin;
     this.request = request;
     this.body = body;
     this.query = new QueryStringDecoder(request.uri());
@@ -97,6 +100,16 @@ public final class HttpExchange {
     return a != null && a.isLoopbackAddress();
   }
 
+  /** How the request's origin was judged (whether a browser page sent it, and whose). */
+  public OriginPolicy.Verdict origin() {
+    return origin;
+  }
+
+  /** Whether a browser sent the request (it carries Origin or Sec-Fetch-Site). */
+  public boolean fromBrowser() {
+    return OriginPolicy.fromBrowser(request.headers());
+  }
+
   /** The bearer token of the Authorization header, or null. */
   public String bearerToken() {
     String auth = header(HttpHeaderNames.AUTHORIZATION);
@@ -132,7 +145,7 @@ public final class HttpExchange {
       throw new IllegalStateException("request answered twice: " + request.uri());
     }
     HttpUtil.setContentLength(response, response.content().readableBytes());
-    response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    corsHeaders(response.headers());
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       channel.writeAndFlush(response);
@@ -140,6 +153,14 @@ public final class HttpExchange {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /**
+   * Adds what lets a page of an allowed origin read the answer ({@code Access-Control-Allow-Origin}
+   * naming that origin); other origins get none. Streamed responses call it on their head.
+   */
+  public void corsHeaders(HttpHeaders headers) {
+    Cors.answer(request.headers(), origin, headers);
   }
 
   /**

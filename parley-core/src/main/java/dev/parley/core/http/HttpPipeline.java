@@ -25,11 +25,18 @@ public final class HttpPipeline implements Consumer<Channel> {
   private final HttpRouter router;
   private final int maxRequestBytes;
   private final Duration idleTimeout;
+  private final OriginPolicy origins;
 
+  /** A pipeline that answers only the server's own pages (no other origin allowed). */
   public HttpPipeline(HttpRouter router, int maxRequestBytes, Duration idleTimeout) {
+    this(router, maxRequestBytes, idleTimeout, OriginPolicy.ownOnly());
+  }
+
+  public HttpPipeline(HttpRouter router, int maxRequestBytes, Duration idleTimeout, OriginPolicy origins) {
     this.router = router;
     this.maxRequestBytes = maxRequestBytes;
     this.idleTimeout = idleTimeout;
+    this.origins = origins;
   }
 
   @Override
@@ -41,7 +48,7 @@ public final class HttpPipeline implements Consumer<Channel> {
     p.addLast(IDLE, new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
     p.addLast(IDLE_CLOSER, IdleCloser.INSTANCE);
     p.addLast(CHUNKED, new ChunkedWriteHandler());
-    p.addLast(DISPATCHER, new HttpDispatcher(router));
+    p.addLast(DISPATCHER, new HttpDispatcher(router, origins));
   }
 
   /** Closes HTTP connections that sat idle for the idle timeout (kept-alive connections between requests). */

@@ -35,6 +35,18 @@ public final class CoreKeys {
       Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1),
       "Plain HTTP connections with no traffic for this long are closed (WebSocket endpoints have their own).");
 
+  public static final ConfigKey<List<String>> HTTP_ALLOWED_ORIGINS = ConfigKey.list("http.allowed-origins", List.of(),
+      "Origins (https://app.example.com, http://localhost:3000) whose browser pages may use this server: CORS "
+          + "answers name them, and they may open /im and /mqtt, use the dev login and the admin API. The server's "
+          + "own pages are always allowed when it is reached by IP address or localhost; reached by a name, list "
+          + "that origin (a page under any other name may have pointed it at this machine). No '*': pages of "
+          + "other origins get no CORS header, and their WebSockets, dev logins and non-GET requests are refused "
+          + "(403). Clients that are not browsers send no Origin and are not affected.");
+  public static final ConfigKey<Boolean> HTTP_ALLOW_LOCAL_ORIGINS = ConfigKey.bool("http.allow-local-origins", true,
+      "Also allow pages served from the browser's own machine (http://localhost:<any port>, 127.0.0.1, [::1]), "
+          + "as if listed in http.allowed-origins: a page under those names comes from a program on that machine, "
+          + "never from another site. Pages opened as files (Origin: null) are never allowed.");
+
   public static final ConfigKey<java.nio.file.Path> TLS_CERT = ConfigKey.path("tls.cert-file", null,
       "PEM certificate chain for every listener with tls enabled.");
   public static final ConfigKey<java.nio.file.Path> TLS_KEY = ConfigKey.path("tls.key-file", null,
@@ -45,9 +57,14 @@ public final class CoreKeys {
   public static final ConfigKey<String> ADMIN_SECRET = ConfigKey.secret("admin.secret",
       "Bearer secret of the admin API. Unset: generated on first start into <data.dir>/admin.secret.");
   public static final ConfigKey<Boolean> DEV_LOGIN = ConfigKey.bool("admin.dev-login.enabled", true,
-      "POST /api/v1/dev/login mints a token for any user id without a secret. Switch off in production.");
+      "POST /api/v1/dev/login mints a token for any user id without a secret. Switch off in production. Pages of "
+          + "other origins (see http.allowed-origins) are refused, and a browser must send the body as "
+          + "application/json.");
   public static final ConfigKey<Boolean> DEV_LOGIN_LOOPBACK_ONLY = ConfigKey.bool("admin.dev-login.loopback-only",
       true, "Dev login answers clients on this machine only.");
+  public static final ConfigKey<Integer> DEV_LOGIN_PER_MINUTE = ConfigKey.integer("admin.dev-login.max-per-minute", 60,
+      0, 1_000_000, "Dev logins one client address may make in a minute (a burst of this many, refilled over the "
+          + "minute); more are answered 429. 0: no limit.");
 
   public static final ConfigKey<String> JWT_SECRET = ConfigKey.secret("auth.jwt.secret",
       "HS256 secret (32+ bytes) that signs and verifies tokens. Unset: generated into <data.dir>/jwt.secret.");
@@ -75,14 +92,23 @@ public final class CoreKeys {
   public static final ConfigKey<Integer> BLOCKING_THREADS = ConfigKey.integer("server.blocking-threads", 8, 1, 256,
       "Threads for blocking work other than storage (HTTP callbacks, file writes).");
 
+  /** The file in {@code data.dir} that holds a secret generated because {@code key} is unset, or null. */
+  public static String generatedSecretFile(ConfigKey<?> key) {
+    if (key == ADMIN_SECRET) {
+      return "admin.secret";
+    }
+    return key == JWT_SECRET ? "jwt.secret" : null;
+  }
+
   /** Every core key. */
   public static List<ConfigKey<?>> all() {
     List<ConfigKey<?>> keys = new ArrayList<>(List.of(DATA_DIR, LOG_LEVEL, IO_THREADS, NATIVE_TRANSPORT,
         SHUTDOWN_GRACE, WRITE_BUFFER_HIGH, WRITE_BUFFER_LOW, BLOCKING_THREADS));
     keys.addAll(HTTP.all());
-    keys.addAll(List.of(HTTP_MAX_REQUEST, HTTP_IDLE_TIMEOUT, TLS_CERT, TLS_KEY, TLS_KEY_PASSWORD, ADMIN_SECRET,
-        DEV_LOGIN, DEV_LOGIN_LOOPBACK_ONLY, JWT_SECRET, JWT_PUBLIC_KEYS, JWT_ISSUER, JWT_CLOCK_SKEW,
-        TOKEN_DEFAULT_TTL, TOKEN_MAX_TTL, STORE_SYNCHRONOUS, STORE_MAX_BATCH, STORE_QUEUE, STORE_READERS));
+    keys.addAll(List.of(HTTP_MAX_REQUEST, HTTP_IDLE_TIMEOUT, HTTP_ALLOWED_ORIGINS, HTTP_ALLOW_LOCAL_ORIGINS, TLS_CERT,
+        TLS_KEY, TLS_KEY_PASSWORD, ADMIN_SECRET, DEV_LOGIN, DEV_LOGIN_LOOPBACK_ONLY, DEV_LOGIN_PER_MINUTE, JWT_SECRET,
+        JWT_PUBLIC_KEYS, JWT_ISSUER, JWT_CLOCK_SKEW, TOKEN_DEFAULT_TTL, TOKEN_MAX_TTL, STORE_SYNCHRONOUS, STORE_MAX_BATCH,
+        STORE_QUEUE, STORE_READERS));
     return keys;
   }
 }

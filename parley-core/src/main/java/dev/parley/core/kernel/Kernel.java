@@ -10,9 +10,11 @@ import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigSchema;
 import dev.parley.core.http.HttpPipeline;
 import dev.parley.core.http.HttpRouter;
+import dev.parley.core.http.OriginPolicy;
 import dev.parley.core.metrics.Metrics;
 import dev.parley.core.net.EventLoops;
 import dev.parley.core.net.IpConnectionLimiter;
+import dev.parley.core.net.ListenerBindException;
 import dev.parley.core.net.ListenerKeys;
 import dev.parley.core.net.QuietExceptionHandler;
 import dev.parley.core.net.TcpListener;
@@ -72,6 +74,7 @@ public final class Kernel implements AutoCloseable {
   private TokenService tokens;
   private AdminAuth adminAuth;
   private SslContext tls;
+  private OriginPolicy origins;
   private volatile boolean draining;
   private volatile boolean stopped;
   private final Context context = new Context();
@@ -118,10 +121,10 @@ public final class Kernel implements AutoCloseable {
       throw new ConfigException("data.dir: cannot create " + dataDir + ": " + e.getMessage());
     }
     String adminSecret = config.get(CoreKeys.ADMIN_SECRET) != null ? config.get(CoreKeys.ADMIN_SECRET)
-        : SecretFiles.loadOrCreate(dataDir, "admin.secret", "admin API secret");
+        : SecretFiles.loadOrCreate(dataDir, CoreKeys.generatedSecretFile(CoreKeys.ADMIN_SECRET), "admin API secret");
     adminAuth = new AdminAuth(adminSecret);
     String jwtSecret = config.get(CoreKeys.JWT_SECRET) != null ? config.get(CoreKeys.JWT_SECRET)
-        : SecretFiles.loadOrCreate(dataDir, "jwt.secret", "token signing secret");
+        : SecretFiles.loadOrCreate(dataDir, CoreKeys.generatedSecretFile(CoreKeys.JWT_SECRET), "token signing secret");
     try {
       tokens = new TokenService(jwtSecret, PublicKeys.load(config.get(CoreKeys.JWT_PUBLIC_KEYS)),
           config.get(CoreKeys.JWT_ISSUER), config.get(CoreKeys.JWT_CLOCK_SKEW), time.clock());
@@ -151,13 +154,13 @@ public final class Kernel implements AutoCloseable {
     ListenerKeys.Settings http = CoreKeys.HTTP.settings(config);
     if (http.enabled()) {
       listeners.add(new TcpListener("http", http, new HttpPipeline(router,
-          Math.toIntExact(config.get(CoreKeys.HTTP_MAX_REQUEST)), config.get(CoreKeys.HTTP_IDLE_TIMEOUT))));
+          Math.toIntExact(config.get(CoreKeys.HTTP_MAX_REQUEST)), config.get(CoreKeys.HTTP_IDLE_TIMEOUT), origins)));
     }
 
     for (ParleyModule m : modules) {
       try {
         m.start(context);
-      } catch (ConfigException e) {
+      } catch (ConfigException | ListenerBindException e) {
         throw e;
       } catch (Exception e) {
         throw new IllegalStateException("module " + m.name() + " failed to start: " + e.getMessage(), e);
@@ -177,6 +180,7 @@ public final class Kernel implements AutoCloseable {
     log.info("{}; data in {}", ready, dataDir.toAbsolutePath().normalize());
   }
 
+  /** Everything that can be checked before anything starts, so a bad config binds nothing. */
   private void validate() {
     List<String> problems = new ArrayList<>();
     if (config.get(CoreKeys.WRITE_BUFFER_LOW) >= config.get(CoreKeys.WRITE_BUFFER_HIGH)) {
@@ -188,15 +192,24 @@ public final class Kernel implements AutoCloseable {
     if (config.get(CoreKeys.TOKEN_DEFAULT_TTL).compareTo(config.get(CoreKeys.TOKEN_MAX_TTL)) > 0) {
       problems.add("auth.token.default-ttl must not exceed auth.token.max-ttl");
     }
-    if ((config.get(CoreKeys.TLS_CERT) == null) != (config.get(CoreKeys.TLS_KEY) == null)) {
-      problems.add("tls.cert-file and tls.key-file must be set together");
+    try {
+      origins = OriginPolicy.of(config.get(CoreKeys.HTTP_ALLOWED_ORIGINS), config.get(CoreKeys.HTTP_ALLOW_LOCAL_ORIGINS));
+    } catch (IllegalArgumentException e) {
+      problems.add("http.allowed-origins: " + e.getMessage());
     }
-    if (config.get(CoreKeys.TLS_CERT) != null) {
-      for (Path p : new Path[] {config.get(CoreKeys.TLS_CERT), config.get(CoreKeys.TLS_KEY)}) {
-        if (!Files.isReadable(p)) {
-          problems.add("TLS file " + p + " cannot be read");
-        }
+    Path cert = config.get(CoreKeys.TLS_CERT);
+    Path key = config.get(CoreKeys.TLS_KEY);
+    if ((cert == null) != (key == null)) {
+      problems.add("tls.cert-file and tls.key-file must be set together");
+    } else if (cert != null) {
+      // Loaded now, not when the first TLS listener binds: modules (and their UDP sockets) start in between.
+      try {
+        tls = TlsSupport.serverContext(cert, key, config.get(CoreKeys.TLS_KEY_PASSWORD));
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
       }
+    } else if (config.get(CoreKeys.HTTP.tls)) {
+      problems.add("http.tls is on but tls.cert-file and tls.key-file are not set");
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -234,7 +247,7 @@ public final class Kernel implements AutoCloseable {
       Channel ch = b.bind(new InetSocketAddress(s.host(), s.port())).syncUninterruptibly().channel();
       bound.put(l.name(), ch);
     } catch (Exception e) {
-      throw new ConfigException(l.name() + " listener cannot bind " + s.host() + ":" + s.port() + ": " + e.getMessage());
+      throw ListenerBindException.of(l.name(), s.host(), s.port(), e);
     }
   }
 
@@ -332,6 +345,9 @@ public final class Kernel implements AutoCloseable {
         }
       }
       if (listener.settings().enabled()) {
+        if (listener.settings().tls() && tls == null) {
+          throw new ConfigException(listener.name() + " has TLS on but tls.cert-file and tls.key-file are not set");
+        }
         listeners.add(listener);
       }
     }

@@ -77,6 +77,33 @@ class ConfigTest {
   }
 
   @Test
+  void yamlSyntaxErrorsNameTheLineAndColumn() throws Exception {
+    Path file = dir.resolve("parley.yml");
+    Files.writeString(file, "http:\n  port: 8080\n im:\n    tcp: {port: 1\n");
+    assertThatThrownBy(() -> Config.load(schema, file, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("parley.yml, line 3, column 2 is not valid YAML");
+  }
+
+  @Test
+  void unknownParleyEnvironmentVariableStopsTheLoadNamingIt() {
+    assertThatThrownBy(() -> Config.load(schema, null, Map.of("PARLEY_HTTP_PROT", "9000"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("environment: PARLEY_HTTP_PROT is not a config key")
+        .hasMessageContaining("did you mean PARLEY_HTTP_PORT?");
+    assertThatThrownBy(() -> Config.load(schema, null, Map.of("PARLEY_NONSENSE_WHATEVER_ELSE", "1"), Map.of()))
+        .hasMessageContaining("PARLEY_NONSENSE_WHATEVER_ELSE is not a config key");
+  }
+
+  @Test
+  void theLaunchersOwnVariablesAndOtherPrefixesAreNotConfigKeys() {
+    Map<String, String> env = Map.of("PARLEY_JAVA_OPTS", "-Xmx1g", "PARLEY_JAVA", "/usr/bin/java",
+        "PARLEY_CONFIG", "other.yml", "PARLEY_JAR", "parley.jar", "HOME", "/root", "PARLEYX", "1");
+    Config c = Config.load(schema, null, env, Map.of());
+    assertThat(c.get(CoreKeys.HTTP.port)).isEqualTo(8080);
+  }
+
+  @Test
   void secretsAreMaskedWhenPrinted() {
     Config c = Config.load(schema, null, Map.of("PARLEY_ADMIN_SECRET", "hunter2-hunter2"), Map.of());
     assertThat(c.get(CoreKeys.ADMIN_SECRET)).isEqualTo("hunter2-hunter2");

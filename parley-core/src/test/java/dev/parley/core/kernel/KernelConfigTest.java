@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.core.config.ConfigException;
+import dev.parley.core.net.ListenerBindException;
+import dev.parley.core.spi.ParleyModule;
+import dev.parley.core.spi.ServerContext;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.core.testing.TestTls;
@@ -12,10 +15,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,19 +44,78 @@ class KernelConfigTest {
   void tlsFilesThatAreNotPemAreNamed() throws Exception {
     Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate");
     assertThatThrownBy(() -> TestKernel.builder(List::of)
-        .set("tls.cert-file", junk.toString()).set("tls.key-file", junk.toString())
+        .set("tls.cert-file", TestTls.certFile().toString()).set("tls.key-file", junk.toString())
         .set("http.tls", "true").start())
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("junk.pem");
+        .hasMessageContaining("tls.key-file " + junk + " is not a PEM (PKCS#8) private key");
   }
 
   @Test
-  void portInUseIsAClearError() throws Exception {
+  void portInUseIsAClearErrorThatIsNotAConfigError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> TestKernel.builder(List::of).set("http.port", taken.getLocalPort()).start())
-          .isInstanceOf(ConfigException.class)
-          .hasMessageContaining("http listener cannot bind 127.0.0.1:" + taken.getLocalPort());
+          .isInstanceOfSatisfying(ListenerBindException.class, e -> {
+            assertThat(e.inUse()).isTrue();
+            assertThat(e.port()).isEqualTo(taken.getLocalPort());
+          })
+          .hasMessageStartingWith("port " + taken.getLocalPort() + " (http) is already in use")
+          .hasMessageNotContaining("invalid configuration");
     }
+  }
+
+  @Test
+  void aBadTlsFileStopsTheStartBeforeAnyModuleStarts() throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate");
+    AtomicBoolean started = new AtomicBoolean();
+    ParleyModule module = new ParleyModule() {
+      @Override
+      public String name() {
+        return "watcher";
+      }
+
+      @Override
+      public void start(ServerContext ctx) {
+        started.set(true);
+      }
+    };
+    // No listener uses TLS here: the files are checked because they are configured.
+    assertThatThrownBy(() -> TestKernel.builder(() -> List.of(module))
+        .set("tls.cert-file", junk.toString()).set("tls.key-file", TestTls.keyFile().toString()).start())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls.cert-file " + junk + " is not a PEM certificate chain");
+    assertThat(started).isFalse();
+  }
+
+  @Test
+  void aKeyThatDoesNotBelongToTheCertificateIsNamed() throws Exception {
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+    gen.initialize(2048);
+    String pem = "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(
+            gen.generateKeyPair().getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+    Path otherKey = Files.writeString(dir.resolve("other-key.pem"), pem);
+    assertThatThrownBy(() -> TestKernel.builder(List::of)
+        .set("tls.cert-file", TestTls.certFile().toString()).set("tls.key-file", otherKey.toString()).start())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls.key-file " + otherKey + " is not the private key of the certificate");
+  }
+
+  @Test
+  void tlsOnWithoutFilesIsAConfigError() {
+    assertThatThrownBy(() -> TestKernel.builder(List::of).set("http.tls", "true").start())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.tls is on but tls.cert-file and tls.key-file are not set");
+  }
+
+  @Test
+  void theAllowedOriginsMustBeOrigins() {
+    assertThatThrownBy(() -> TestKernel.builder(List::of).set("http.allowed-origins", "*").start())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.allowed-origins: '*' is not accepted");
+    assertThatThrownBy(() -> TestKernel.builder(List::of).set("http.allowed-origins", "https://ok.example,app.example")
+        .start())
+        .hasMessageContaining("'app.example' is not an origin");
   }
 
   @Test

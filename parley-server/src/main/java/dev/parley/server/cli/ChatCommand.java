@@ -1,7 +1,6 @@
 package dev.parley.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.client.ClientConfig;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.store.FileCursorStore;
@@ -39,55 +38,72 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
     description = {"Chat from the terminal as a user (dev login by default).",
-        "Type /help inside for the commands; lines without a slash go to the current conversation."})
+        "Type /help inside for the commands; lines without a slash go",
+        "to the current conversation."})
 final class ChatCommand implements Callable<Integer> {
   /** Held so the level sticks: the SDK's log lines would only clutter the chat. */
   private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("dev.parley.client");
-  @Option(names = {"-u", "--user"}, description = "User id to log in as (dev login), or the user of --token.")
+  @Option(names = {"-u", "--user"}, paramLabel = "USER",
+      description = {"User id to log in as (dev login),", "or the user of --token."})
   String user;
 
-  @Option(names = "--server",
-      description = "IM server: tcp://host:7900, tls://host:7900, ws://host:8080/im or wss://... "
-          + "(default tcp://<host of --http>:7900).")
+  @Option(names = "--server", paramLabel = "URI", description = {"IM server, one of:", "  tcp://host:7900",
+      "  tls://host:7900", "  ws://host:8080/im", "  wss://host/im", "Default: tcp://<host of --http>:7900."})
   URI server;
 
-  @Option(names = "--http", defaultValue = "http://127.0.0.1:8080",
-      description = "HTTP base of the server, for the dev login (default ${DEFAULT-VALUE}).")
+  @Option(names = "--http", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
+      description = {"HTTP base of the server, for the dev login.", "Default: ${DEFAULT-VALUE}"})
   URI http;
 
-  @Option(names = "--token", description = "A token to log in with instead of the dev login (./parley token --user alice).")
+  @Option(names = "--token", paramLabel = "JWT", description = {"A token to log in with instead of the dev",
+      "login; make one with:", "  ./parley token --user alice"})
   String token;
 
-  @Option(names = "--device", description = "Device id (default: one per user kept in the state directory).")
+  @Option(names = "--device", paramLabel = "ID",
+      description = {"Device id. Default: one per user, kept in", "the state directory."})
   String device;
 
-  @Option(names = "--state-dir", description = "Where sync cursors and the device id are kept (default ~/.parley/chat).")
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = {"Where sync cursors and the device id are", "kept. Default: ~/.parley/chat"})
   Path stateDir;
 
   @Option(names = "--no-auto-read", negatable = true, defaultValue = "true",
-      description = "Mark messages read as they are shown, so senders see read receipts (default on).")
+      description = {"Mark messages read as they are shown, so", "senders see read receipts (default on)."})
   boolean autoRead;
 
   private final InputStream in;
   private final PrintStream out;
+  private final PrintStream err;
   private final boolean allowTerminal;
 
   ChatCommand() {
-    this(System.in, System.out, true);
+    this(System.in, System.out, System.err, true);
   }
 
-  /** For tests: lines from {@code in}, output to {@code out}, never a terminal. */
-  ChatCommand(InputStream in, PrintStream out, boolean allowTerminal) {
+  /** For tests: lines from {@code in}, the chat on {@code out}, why it cannot run on {@code err}; never a terminal. */
+  ChatCommand(InputStream in, PrintStream out, PrintStream err, boolean allowTerminal) {
     this.in = in;
     this.out = out;
+    this.err = err;
     this.allowTerminal = allowTerminal;
   }
 
   @Override
   public Integer call() throws Exception {
     if (token == null && user == null) {
-      out.println("parley chat: give --user (dev login) or --token");
-      return 2;
+      err.println("parley chat: give --user (dev login) or --token");
+      return ParleyCommand.CONFIG_ERROR;
+    }
+    if (token != null) {
+      String problem = Jwts.problem(token);
+      if (problem != null) {
+        err.println("parley chat: --token " + problem + "; ./parley token --user " + (user != null ? user : "<user>")
+            + " prints one");
+        return ParleyCommand.CONFIG_ERROR;
+      }
+      if (user == null) {
+        user = Jwts.subject(token);
+      }
     }
     SDK_LOG.setLevel(java.util.logging.Level.WARNING);
     if (server == null) {
@@ -95,12 +111,11 @@ final class ChatCommand implements Callable<Integer> {
     }
     String jwt = token != null ? token : devLogin();
     if (jwt == null) {
-      return 1;
+      return ParleyCommand.FAILED;
     }
     Path dir = (stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".parley", "chat"))
         .resolve(server.getHost() + "_" + Math.max(server.getPort(), 0));
-    String who = user != null ? user : "token";
-    String deviceId = device != null ? device : deviceId(dir, who);
+    String deviceId = device != null ? device : deviceId(dir, user);
     ClientConfig config = ClientConfig.builder().server(server).token(jwt).deviceId(deviceId)
         .platform(Platform.PLATFORM_TERMINAL).clientVersion("parley-chat/0.1")
         .cursorStore(new FileCursorStore(dir)).initialSyncRecent(10).build();
@@ -120,28 +135,56 @@ final class ChatCommand implements Callable<Integer> {
         console.close();
       }
     }
-    return 0;
+    return ParleyCommand.OK;
   }
 
-  private String devLogin() throws IOException, InterruptedException {
+  private String devLogin() throws InterruptedException {
     URI uri = http.resolve("/api/v1/dev/login");
-    String body = new ObjectMapper().createObjectNode().put("userId", user).toString();
+    String body = Jwts.JSON.createObjectNode().put("userId", user).toString();
     HttpResponse<String> r;
     try {
       r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(HttpRequest.newBuilder(uri)
+          .timeout(Duration.ofSeconds(10))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      out.println("parley chat: no server at " + http + " (" + e.getMessage() + "); is it running? ./parley start");
+      err.println("parley chat: no server at " + http + " (" + why(e) + "); is it running? ./parley start");
       return null;
     }
-    JsonNode json = r.body().isEmpty() ? null : new ObjectMapper().readTree(r.body());
-    if (r.statusCode() != 200 || json == null || !json.hasNonNull("token")) {
-      out.println("parley chat: dev login refused (" + r.statusCode() + " " + r.body()
-          + "); pass --token from ./parley token --user " + user);
-      return null;
+    JsonNode json = null;
+    try {
+      json = r.body().isBlank() ? null : Jwts.JSON.readTree(r.body());
+    } catch (IOException notJson) {
+      json = null;
     }
-    return json.get("token").asText();
+    if (r.statusCode() == 200 && json != null && json.hasNonNull("token")) {
+      return json.get("token").asText();
+    }
+    String reason = json != null && json.hasNonNull("message") ? json.get("message").asText()
+        : "HTTP " + r.statusCode() + (json == null ? ", not a Parley server?" : "");
+    err.println("parley chat: dev login refused (" + reason + "); pass --token from ./parley token --user " + user);
+    return null;
+  }
+
+  /** What went wrong with a connection, in words (the JDK's exceptions often carry no message). */
+  private static String why(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return "connection refused";
+      }
+      if (t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+        return "no answer in time";
+      }
+      if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+        return "unknown host";
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        return t.getMessage();
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 
   /** A device id per user and state directory, made once, so reruns are the same device. */

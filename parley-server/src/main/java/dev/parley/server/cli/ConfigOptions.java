@@ -15,10 +15,10 @@ import picocli.CommandLine.Parameters;
 /** Where the configuration comes from: a file, PARLEY_* variables, and {@code --key=value} flags. */
 final class ConfigOptions {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Config file (YAML). Default: $PARLEY_CONFIG, else ./parley.yml if it exists.")
+      description = {"Config file (YAML). Default: $PARLEY_CONFIG,", "else ./parley.yml if it exists."})
   Path file;
 
-  @Parameters(paramLabel = "--KEY=VALUE", description = "Any config key as a flag, e.g. --http.port=8081.")
+  @Parameters(paramLabel = "--KEY=VALUE", description = {"Any config key as a flag:", "  --http.port=8081"})
   List<String> overrides = new ArrayList<>();
 
   Path effectiveFile() {

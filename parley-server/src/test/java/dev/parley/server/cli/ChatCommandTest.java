@@ -47,7 +47,7 @@ class ChatCommandTest {
     Chat(String... args) throws IOException {
       PipedInputStream in = new PipedInputStream(keys, 1 << 16);
       PrintStream out = new PrintStream(syncOut(printed), true, StandardCharsets.UTF_8);
-      exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ChatCommand(in, out, false)).execute(args));
+      exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ChatCommand(in, out, out, false)).execute(args));
     }
 
     void type(String line) throws IOException {
@@ -63,7 +63,7 @@ class ChatCommandTest {
 
     void sees(String text) {
       try {
-        await().atMost(Duration.ofSeconds(15)).until(() -> screen().contains(text));
+        await().atMost(Duration.ofSeconds(30)).until(() -> screen().contains(text));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError("'" + text + "' never shown; the screen was:\n" + screen(), e);
       }
@@ -112,14 +112,36 @@ class ChatCommandTest {
     alice.sees("bob: hi alice  #2");
 
     bob.type("/group create team alice");
-    bob.sees("created; /to #");
-    Matcher m = Pattern.compile("group #(\\S+) 'team' created").matcher(bob.screen());
+    bob.sees("-- group #team created (id ");
+    Matcher m = Pattern.compile("group #team created \\(id (\\S+)\\)").matcher(bob.screen());
     assertThat(m.find()).isTrue();
     String group = m.group(1);
-    bob.type("#" + group + " hi team");
-    alice.sees("#" + group + " bob: hi team");
+    // Groups are named by their names, typed and shown; the id is for when names clash.
+    bob.type("#team hi team");
+    alice.sees("] #team bob: hi team");
+    bob.sees("] me -> #team: hi team");
     alice.type("/list");
     alice.sees("  bob: ");
+    alice.sees("  #team: ");
+    assertThat(alice.screen()).doesNotContain("#" + group);
+
+    // Someone added later learns the name from the server before the line is shown.
+    Chat carol = chat("carol");
+    carol.sees("-- online as carol");
+    bob.type("/group add team carol");
+    bob.sees("-- added");
+    carol.sees("] #team * bob added carol");
+    bob.type("#team welcome carol");
+    carol.sees("] #team bob: welcome carol");
+    assertThat(carol.screen()).doesNotContain("#" + group);
+    // A rename is told to every member, and the new name is used from then on.
+    bob.type("/group rename team crew");
+    bob.sees("-- renamed");
+    bob.type("#crew still here");
+    carol.sees("] #crew bob: still here");
+    alice.sees("] #crew bob: still here");
+    carol.type("/quit");
+    assertThat(carol.exit.get()).isZero();
 
     alice.type("/quit");
     assertThat(alice.exit.get()).isZero();
@@ -148,6 +170,18 @@ class ChatCommandTest {
   void withoutAServerItSaysWhatIsWrong() throws Exception {
     Chat lost = new Chat("--user", "erin", "--http", "http://127.0.0.1:1", "--state-dir", state.toString());
     assertThat(lost.exit.get()).isEqualTo(1);
-    assertThat(lost.screen()).contains("no server at http://127.0.0.1:1");
+    assertThat(lost.screen()).contains("no server at http://127.0.0.1:1 (connection refused)");
+  }
+
+  @Test
+  void aKickedSessionSaysOnceThatItIsOffline() throws Exception {
+    Chat frank = chat("frank");
+    frank.sees("-- online as frank");
+    assertThat(server.http().admin("DELETE", "/api/v1/users/frank/sessions", null).status()).isLessThan(300);
+    frank.sees("-- kicked by the server");
+    frank.sees("-- offline (kicked)");
+    assertThat(frank.screen()).doesNotContain("offline (offline");
+    frank.type("/quit");
+    assertThat(frank.exit.get()).isZero();
   }
 }

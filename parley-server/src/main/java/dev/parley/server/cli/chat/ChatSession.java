@@ -10,6 +10,7 @@ import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Conversation;
 import dev.parley.protocol.im.GroupInfo;
 import dev.parley.protocol.im.Message;
+import dev.parley.protocol.im.MessageKind;
 import dev.parley.protocol.im.Presence;
 import dev.parley.protocol.im.Typing;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import java.util.function.Function;
 public final class ChatSession implements MessageListener, SendListener {
   private static final String HELP = String.join("\n",
       "  <text>                   send to the current conversation",
-      "  @bob <text>              send to bob;  #<group-id> <text>  send to a group",
+      "  @bob <text>              send to bob;  #<group> <text>  send to a group (name or id)",
       "  /to bob | /to #<group>   make it the current conversation",
       "  /list                    conversations with unread counts",
       "  /history [n]             the last n messages here (default 20)",
@@ -53,6 +54,10 @@ public final class ChatSession implements MessageListener, SendListener {
   private final Map<String, java.util.NavigableSet<Long>> mine = new ConcurrentHashMap<>();
   private final Map<String, Long> receiptShown = new ConcurrentHashMap<>();
   private final AtomicBoolean greeted = new AtomicBoolean();
+  private final GroupNames groups = new GroupNames();
+  private final ChatFormat format = new ChatFormat(groups);
+  /** Lines of groups whose name is being looked up, printed in order once it is known. */
+  private final Map<String, List<Message>> waitingForName = new java.util.HashMap<>();
   private volatile String me;
   private volatile String target;
   private volatile long lastTypingSent;
@@ -81,7 +86,7 @@ public final class ChatSession implements MessageListener, SendListener {
   /** The prompt for the next line: who the current conversation is with. */
   public String prompt() {
     String t = target;
-    return (me == null ? "" : me) + (t == null ? "" : " -> " + ChatFormat.where(t, me)) + "> ";
+    return (me == null ? "" : me) + (t == null ? "" : " -> " + format.where(t, me)) + "> ";
   }
 
   /** Handles one line of input; false when the user asked to quit. */
@@ -143,11 +148,11 @@ public final class ChatSession implements MessageListener, SendListener {
     client.send(o);
   }
 
-  /** {@code bob}, {@code @bob}, {@code #team}, {@code g:team} or {@code u:a:b} as a conversation id. */
+  /** {@code bob}, {@code @bob}, {@code #team} (a group's name or id), {@code g:id} or {@code u:a:b} as a conversation id. */
   private String conversationOf(String name) {
     String n = name.startsWith("@") ? name.substring(1) : name;
     if (n.startsWith("#")) {
-      n = Ids.group(n.substring(1));
+      n = Ids.group(groups.resolve(n.substring(1)));
     }
     if (Ids.typeOf(n) != null) {
       return n;
@@ -173,8 +178,9 @@ public final class ChatSession implements MessageListener, SendListener {
       case "/help" -> out.line(HELP);
       case "/to" -> {
         need(w, 2, "/to bob");
-        target = conversationOf(w[1]);
-        out.line("-- talking to " + ChatFormat.where(target, me));
+        // A group's name may hold spaces: /to #my team
+        target = conversationOf(line.substring(line.indexOf(' ') + 1).strip());
+        out.line("-- talking to " + format.where(target, me));
       }
       case "/list" -> show(client.conversations(), list -> {
         if (list.isEmpty()) {
@@ -182,7 +188,7 @@ public final class ChatSession implements MessageListener, SendListener {
         }
         List<String> lines = new ArrayList<>();
         for (Conversation c : list) {
-          lines.add(ChatFormat.conversation(c, me));
+          lines.add(format.conversation(c, me));
         }
         return String.join("\n", lines);
       });
@@ -192,7 +198,8 @@ public final class ChatSession implements MessageListener, SendListener {
         show(client.history(t, 0, n), h -> {
           List<String> lines = new ArrayList<>();
           for (Message m : h.getMessagesList()) {
-            lines.add(m.getSender().equals(me) ? ChatFormat.sent(m, me) : ChatFormat.incoming(m, me));
+            lines.add(m.getSender().equals(me) && m.getKind() != MessageKind.MESSAGE_KIND_CALL
+                ? format.sent(m, me) : format.incoming(m, me));
           }
           return lines.isEmpty() ? "-- no messages" : String.join("\n", lines);
         });
@@ -211,9 +218,11 @@ public final class ChatSession implements MessageListener, SendListener {
         client.recall(current(), Long.parseLong(w[1]));
       }
       case "/who" -> who(Arrays.asList(w).subList(1, w.length));
-      case "/groups" -> show(client.groups(), gs -> gs.isEmpty() ? "-- no groups" : String.join("\n",
-          gs.stream().map(g -> "  #" + g.getGroupId() + " " + g.getName() + " (" + g.getMemberCount() + " members)")
-              .toList()));
+      case "/groups" -> show(client.groups(), gs -> {
+        gs.forEach(g -> groups.put(g.getGroupId(), g.getName()));
+        return gs.isEmpty() ? "-- no groups" : String.join("\n", gs.stream().map(g -> "  #" + groups.label(g.getGroupId())
+            + "  (id " + g.getGroupId() + ", " + g.getMemberCount() + " members)").toList());
+      });
       case "/group" -> group(w);
       case "/status" -> out.line("-- " + client.state().name().toLowerCase(java.util.Locale.ROOT) + " as " + me
           + " on " + client.config().server() + "; " + client.pendingSends() + " message(s) waiting");
@@ -227,13 +236,16 @@ public final class ChatSession implements MessageListener, SendListener {
   }
 
   private void group(String[] w) {
-    need(w, 3, "/group create <name> <user,...> | /group info <id>");
-    String id = w[2];
+    need(w, 3, "/group create <name> <user,...> | /group info <group>");
+    String id = w[1].equals("create") ? w[2] : groups.resolve(w[2].startsWith("#") ? w[2].substring(1) : w[2]);
     switch (w[1]) {
       case "create" -> {
         List<String> members = w.length > 3 ? Arrays.asList(w[3].split(",")) : List.of();
-        show(client.createGroup(id, members), g -> "-- group #" + g.getGroupId() + " '" + g.getName()
-            + "' created; /to #" + g.getGroupId() + " to talk there");
+        show(client.createGroup(id, members), g -> {
+          groups.put(g.getGroupId(), g.getName());
+          return "-- group #" + groups.label(g.getGroupId()) + " created (id " + g.getGroupId() + "); /to #"
+              + groups.label(g.getGroupId()) + " to talk there";
+        });
       }
       case "add" -> {
         need(w, 4, "/group add <id> <user,...>");
@@ -247,14 +259,18 @@ public final class ChatSession implements MessageListener, SendListener {
         need(w, 4, "/group rename <id> <name>");
         show(client.renameGroup(id, String.join(" ", Arrays.asList(w).subList(3, w.length))), v -> "-- renamed");
       }
-      case "leave" -> show(client.leaveGroup(id), v -> "-- left #" + id);
-      case "info" -> show(client.group(id), this::groupInfo);
+      case "leave" -> show(client.leaveGroup(id), v -> "-- left #" + groups.label(id));
+      case "info" -> show(client.group(id), g -> {
+        groups.put(g.getGroupId(), g.getName());
+        return groupInfo(g);
+      });
       default -> out.line("! /group create|add|remove|rename|leave|info");
     }
   }
 
   private String groupInfo(GroupInfo g) {
-    StringBuilder b = new StringBuilder("  #" + g.getGroupId() + " " + g.getName() + ", owner " + g.getOwner());
+    StringBuilder b = new StringBuilder("  #" + groups.label(g.getGroupId()) + " (id " + g.getGroupId() + "), owner "
+        + g.getOwner());
     g.getMembersList().forEach(m -> b.append("\n    ").append(m.getUser()).append(" (")
         .append(m.getRole().name().substring("ROLE_".length()).toLowerCase(java.util.Locale.ROOT)).append(')'));
     return b.toString();
@@ -301,7 +317,8 @@ public final class ChatSession implements MessageListener, SendListener {
   @Override
   public void onMessage(Message m) {
     lastSeq.merge(m.getConversation(), m.getSeq(), Math::max);
-    out.line(ChatFormat.incoming(m, me));
+    learnGroupName(m);
+    show(m);
     typingShown.remove(m.getSender());
     if (autoRead && !m.getSender().equals(me)) {
       // The terminal shows it at once: tell the sender it was read.
@@ -313,7 +330,45 @@ public final class ChatSession implements MessageListener, SendListener {
   public void onSent(Message m) {
     lastSeq.merge(m.getConversation(), m.getSeq(), Math::max);
     mine.computeIfAbsent(m.getConversation(), k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(m.getSeq());
-    out.line(ChatFormat.sent(m, me));
+    out.line(format.sent(m, me));
+  }
+
+  /** group.created and group.renamed carry the group's name. */
+  private void learnGroupName(Message m) {
+    if (m.getKind() == MessageKind.MESSAGE_KIND_SYSTEM && Ids.typeOf(m.getConversation()) == Ids.Type.GROUP
+        && (m.getEvent().equals("group.created") || m.getEvent().equals("group.renamed"))) {
+      groups.put(Ids.groupIdOf(m.getConversation()), m.getAttributesOrDefault("name", null));
+    }
+  }
+
+  /** Prints a message; one of a group not known yet waits (with the group's later ones) for its name. */
+  private void show(Message m) {
+    if (Ids.typeOf(m.getConversation()) != Ids.Type.GROUP) {
+      out.line(format.incoming(m, me));
+      return;
+    }
+    String groupId = Ids.groupIdOf(m.getConversation());
+    synchronized (waitingForName) {
+      List<Message> waiting = waitingForName.get(groupId);
+      if (waiting != null) {
+        waiting.add(m);
+        return;
+      }
+      if (groups.knows(groupId)) {
+        out.line(format.incoming(m, me));
+        return;
+      }
+      waitingForName.put(groupId, new ArrayList<>(List.of(m)));
+    }
+    client.group(groupId).whenComplete((g, e) -> {
+      if (g != null) {
+        groups.put(groupId, g.getName());
+      }
+      synchronized (waitingForName) {
+        // Without a name (the lookup failed) the id is shown: the lines are not held back.
+        waitingForName.remove(groupId).forEach(w -> out.line(format.incoming(w, me)));
+      }
+    });
   }
 
   @Override
@@ -333,33 +388,46 @@ public final class ChatSession implements MessageListener, SendListener {
           greet();
         }
       }
-      case WAITING -> out.line("-- connection lost (" + e + "); retrying in "
+      case WAITING -> out.line("-- connection lost (" + why(e) + "); retrying in "
           + Math.max(1, Math.round(e.retryInMillis() / 1000.0)) + " s");
-      case OFFLINE -> out.line("-- offline (" + e + ")");
+      case OFFLINE -> out.line("-- offline (" + why(e) + ")" + (e.cause() == ConnectionEvent.Cause.AUTH_FAILED
+          ? "; get a new token (./parley token --user " + (me == null ? "<user>" : me) + ") and start again" : ""));
       default -> {
         // connecting: the next line says how it went
       }
     }
   }
 
+  /** Why the connection changed, in words: {@code link lost: Connection reset}. */
+  private static String why(ConnectionEvent e) {
+    String cause = e.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    Throwable t = e.error();
+    if (t == null) {
+      return cause;
+    }
+    return cause + ": " + (t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+  }
+
   /** After the first login: where the user has conversations, and the presence of those people. */
   private void greet() {
+    client.groups().thenAccept(gs -> gs.forEach(g -> groups.put(g.getGroupId(), g.getName())));
     client.conversations().thenAccept(list -> {
       List<String> peers = new ArrayList<>();
-      List<String> groups = new ArrayList<>();
+      List<String> groupIds = new ArrayList<>();
       for (Conversation c : list) {
         Ids.Type type = Ids.typeOf(c.getConversation());
         if (type == Ids.Type.DIRECT) {
           peers.add(Ids.peerOf(c.getConversation(), me));
         } else if (type == Ids.Type.GROUP) {
-          groups.add(Ids.groupIdOf(c.getConversation()));
+          groupIds.add(Ids.groupIdOf(c.getConversation()));
+          groups.put(Ids.groupIdOf(c.getConversation()), c.getTitle());
         }
         if (c.getUnread() > 0) {
-          out.line(ChatFormat.conversation(c, me));
+          out.line(format.conversation(c, me));
         }
       }
-      if (!peers.isEmpty() || !groups.isEmpty()) {
-        client.subscribePresence(peers, groups);
+      if (!peers.isEmpty() || !groupIds.isEmpty()) {
+        client.subscribePresence(peers, groupIds);
       }
     });
   }
@@ -375,7 +443,7 @@ public final class ChatSession implements MessageListener, SendListener {
     Long next = own.higher(shown);
     if (next != null && next <= r.getSeq()) {
       receiptShown.put(key, r.getSeq());
-      out.line(ChatFormat.receipt(r, me));
+      out.line(format.receipt(r, me));
     }
   }
 
@@ -394,8 +462,8 @@ public final class ChatSession implements MessageListener, SendListener {
     Long shown = typingShown.get(t.getUser());
     if (t.getTyping() && (shown == null || now - shown > 5000)) {
       typingShown.put(t.getUser(), now);
-      out.line("* " + t.getUser() + " is typing" + (ChatFormat.where(t.getConversation(), me).startsWith("#")
-          ? " in " + ChatFormat.where(t.getConversation(), me) : "") + "...");
+      String where = format.where(t.getConversation(), me);
+      out.line("* " + t.getUser() + " is typing" + (where.startsWith("#") ? " in " + where : "") + "...");
     }
   }
 }
