@@ -6,6 +6,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -22,8 +26,11 @@ import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,6 +73,41 @@ final class IndependentDecoder implements AutoCloseable {
     return all.get(0);
   }
 
+  /**
+   * Decodes one direction of a recorded connection into packets. With {@code webSocket} the bytes
+   * are the HTTP upgrade and then WebSocket frames (masked when {@code fromClient}); the MQTT
+   * bytes are the frames' payloads joined.
+   */
+  static List<MqttPacket> decodeRecorded(byte[] raw, int level, boolean webSocket, boolean fromClient)
+      throws IOException {
+    try (IndependentDecoder d = new IndependentDecoder(level)) {
+      return d.decodeAll(webSocket ? webSocketPayload(raw, fromClient) : raw);
+    }
+  }
+
+  private static byte[] webSocketPayload(byte[] raw, boolean masked) throws IOException {
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) {
+      throw new IOException("no HTTP upgrade in the recording");
+    }
+    EmbeddedChannel ws = new EmbeddedChannel(new WebSocket08FrameDecoder(masked, false, 16 * 1024 * 1024));
+    ws.writeInbound(Unpooled.wrappedBuffer(raw, end + 4, raw.length - end - 4));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WebSocketFrame f;
+    while ((f = ws.readInbound()) != null) {
+      try {
+        if (f instanceof BinaryWebSocketFrame || f instanceof ContinuationWebSocketFrame) {
+          out.write(ByteBufUtil.getBytes(f.content()));
+        }
+      } finally {
+        f.release();
+      }
+    }
+    ws.finishAndReleaseAll();
+    return out.toByteArray();
+  }
+
   private static MqttPacket convert(MqttMessage m) throws IOException {
     try {
       if (m.decoderResult().isFailure()) {
@@ -73,11 +115,13 @@ final class IndependentDecoder implements AutoCloseable {
             m.decoderResult().cause());
       }
       return switch (m.fixedHeader().messageType()) {
+        case CONNECT -> connect((MqttConnectMessage) m);
         case CONNACK -> connAck((MqttConnAckMessage) m);
         case PUBLISH -> publish((MqttPublishMessage) m);
         case PUBACK, PUBREC, PUBREL, PUBCOMP -> pubReply(m);
         case SUBSCRIBE -> subscribe((MqttSubscribeMessage) m);
         case SUBACK -> subAck((MqttSubAckMessage) m);
+        case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) m);
         case UNSUBACK -> unsubAck((MqttUnsubAckMessage) m);
         case PINGREQ -> MqttPacket.PingReq.INSTANCE;
         case PINGRESP -> MqttPacket.PingResp.INSTANCE;
@@ -87,6 +131,25 @@ final class IndependentDecoder implements AutoCloseable {
     } finally {
       io.netty.util.ReferenceCountUtil.release(m);
     }
+  }
+
+  private static MqttPacket connect(MqttConnectMessage m) {
+    var h = m.variableHeader();
+    var p = m.payload();
+    MqttPacket.Will will = null;
+    if (h.isWillFlag()) {
+      Properties wp = properties(p.willProperties());
+      will = new MqttPacket.Will(p.willTopic(), p.willMessageInBytes(), h.willQos(), h.isWillRetain(),
+          wp.messageProps(), wp.willDelayInterval == null ? 0 : wp.willDelayInterval);
+    }
+    return new MqttPacket.Connect(h.version(), h.isCleanSession(), h.keepAliveTimeSeconds(),
+        properties(h.properties()), p.clientIdentifier(), will, h.hasUserName() ? p.userName() : null,
+        h.hasPassword() ? p.passwordInBytes() : null);
+  }
+
+  private static MqttPacket unsubscribe(MqttUnsubscribeMessage m) {
+    return new MqttPacket.Unsubscribe(m.variableHeader().messageId(), m.payload().topics(),
+        properties(m.idAndPropertiesVariableHeader().properties()));
   }
 
   private static MqttPacket connAck(MqttConnAckMessage m) {
@@ -171,6 +234,9 @@ final class IndependentDecoder implements AutoCloseable {
         case Properties.SERVER_KEEP_ALIVE -> p.serverKeepAlive = (Integer) v;
         case Properties.AUTHENTICATION_METHOD -> p.authenticationMethod = (String) v;
         case Properties.AUTHENTICATION_DATA -> p.authenticationData = (byte[]) v;
+        case Properties.REQUEST_PROBLEM_INFORMATION -> p.requestProblemInformation = (Integer) v;
+        case Properties.WILL_DELAY_INTERVAL -> p.willDelayInterval = unsigned((Integer) v);
+        case Properties.REQUEST_RESPONSE_INFORMATION -> p.requestResponseInformation = (Integer) v;
         case Properties.RESPONSE_INFORMATION -> p.responseInformation = (String) v;
         case Properties.SERVER_REFERENCE -> p.serverReference = (String) v;
         case Properties.REASON_STRING -> p.reasonString = (String) v;
@@ -189,7 +255,7 @@ final class IndependentDecoder implements AutoCloseable {
         case Properties.SUBSCRIPTION_IDENTIFIER_AVAILABLE -> p.subscriptionIdentifierAvailable = (Integer) v;
         case Properties.SHARED_SUBSCRIPTION_AVAILABLE -> p.sharedSubscriptionAvailable = (Integer) v;
         default -> throw new IllegalArgumentException("property 0x" + Integer.toHexString(prop.propertyId())
-            + " in a packet from the server");
+            + " that our packets have no field for");
       }
     }
     return p;
