@@ -191,6 +191,11 @@ class CodecTest {
     assertThat(reason(subscribeWithOptions(5, 0x43))).isEqualTo(ReasonCode.MALFORMED_PACKET);
     MqttPacket.Subscription all = ((MqttPacket.Subscribe) subscribeWithOptions(5, 0x2E)).subscriptions().get(0);
     assertThat(all).isEqualTo(new MqttPacket.Subscription("a", 2, true, true, 2));
+    MqttPacket.Subscription none = ((MqttPacket.Subscribe) subscribeWithOptions(5, 0x01)).subscriptions().get(0);
+    assertThat(none).isEqualTo(new MqttPacket.Subscription("a", 1, false, false, 0));
+    // The fixed header of SUBSCRIBE must carry flags 0010.
+    assertThat(reason(decode(5, 0x80, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, 'a', 0x01)))
+        .isEqualTo(ReasonCode.MALFORMED_PACKET);
     // MQTT 3.1.1, 3.8.3.1: QoS 3 or any of bits 2-7 is malformed.
     assertThat(reason(subscribeWithOptions(4, 0x03))).isEqualTo(ReasonCode.MALFORMED_PACKET);
     for (int bit = 2; bit < 8; bit++) {

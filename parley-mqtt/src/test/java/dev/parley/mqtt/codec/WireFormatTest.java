@@ -55,6 +55,8 @@ class WireFormatTest {
 
   static byte[] encode(MqttPacket p, int level) {
     ByteBuf b = MqttEncoder.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, p, level);
+    // Sized first, so each packet is written into one buffer of exactly its length.
+    assertThat(b.capacity()).as("buffer of " + p).isEqualTo(b.readableBytes());
     byte[] out = new byte[b.readableBytes()];
     b.readBytes(out);
     b.release();
@@ -198,6 +200,7 @@ class WireFormatTest {
     byte[] will = concat(bytes(0x18, 0x00, 0x00, 0x00, 0x1E), message);
     Properties w = readProps(will, PropertiesCodec.WILL, true);
     assertThat(w.willDelayInterval).isEqualTo(30L);
+    assertThat(writeProps(w)).hasSize(will.length).startsWith(message).endsWith(0x18, 0x00, 0x00, 0x00, 0x1E);
     assertThat(w.messageProps().contentType()).isEqualTo("text/plain");
     assertThat(failure(will, PropertiesCodec.PUBLISH, true)).isEqualTo(ReasonCode.MALFORMED_PACKET);
   }
@@ -291,6 +294,10 @@ class WireFormatTest {
         .isEqualTo(ReasonCode.PROTOCOL_ERROR);
     assertThat(failure(concat(bytes(0x08), str("a/#")), PropertiesCodec.PUBLISH, true))
         .isEqualTo(ReasonCode.PROTOCOL_ERROR);
+    assertThat(failure(concat(bytes(0x08), str("+/a")), PropertiesCodec.PUBLISH, true))
+        .isEqualTo(ReasonCode.PROTOCOL_ERROR);
+    assertThat(failure(concat(bytes(0x08), str("#")), PropertiesCodec.PUBLISH, true))
+        .isEqualTo(ReasonCode.PROTOCOL_ERROR);
     // A length longer than the packet, a value cut short.
     ByteBuf b = Unpooled.wrappedBuffer(bytes(0x05, 0x01, 0x01));
     assertThatThrownBy(() -> PropertiesCodec.read(b, PropertiesCodec.PUBLISH, true))
@@ -346,6 +353,10 @@ class WireFormatTest {
     assertThat(back.correlationData()).containsExactly(1);
     assertThat(back.userProperties()).containsExactly(new UserProperty("a", "b"));
     assertThat(StoredProps.encode(MessageProps.NONE)).isNull();
+    // An expiry of 0 is an expiry (the message is already due), not "none".
+    MessageProps zero = MessageProps.NONE.withExpiry(0);
+    assertThat(StoredProps.encode(zero)).containsExactly(0x05, 0x02, 0x00, 0x00, 0x00, 0x00);
+    assertThat(StoredProps.decode(StoredProps.encode(zero)).messageExpirySeconds()).isZero();
     assertThat(StoredProps.decode(null)).isSameAs(MessageProps.NONE);
     assertThat(StoredProps.decode(new byte[0])).isSameAs(MessageProps.NONE);
     assertThatThrownBy(() -> StoredProps.decode(bytes(0x02, 0x11, 0x00))).isInstanceOf(IllegalStateException.class);

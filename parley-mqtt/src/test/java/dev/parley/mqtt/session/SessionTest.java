@@ -69,10 +69,22 @@ class SessionTest {
     s.detach(link, true);
     host.time.advance(Duration.ofSeconds(10).minusMillis(1));
     assertThat(host.wills).isEmpty();
-    s.attach(new Link5(MqttVersion.V5), Identity.ANONYMOUS, 60, null);
+    // The new connection has a will of its own: the old timer must not send it while connected.
+    s.attach(new Link5(MqttVersion.V5), Identity.ANONYMOUS, 60, WILL);
     host.time.advance(Duration.ofSeconds(100));
     assertThat(host.wills).isEmpty();
     assertThat(s.ended()).isFalse();
+  }
+
+  @Test
+  void aWillStillPendingWhenTheSessionExpiresGoesOutThen() {
+    long now = host.nowMillis();
+    // A row stored with a will due after the session's end: the expiry sends it.
+    s.restoreOffline(MqttVersion.V5, 10, null, now, delayed(60), now + 60_000);
+    host.time.advance(Duration.ofSeconds(10));
+    assertThat(host.wills).hasSize(1);
+    assertThat(s.ended()).isTrue();
+    assertThat(host.time.pending()).isZero();
   }
 
   @Test
@@ -274,6 +286,9 @@ class SessionTest {
     s.restoreSubscription(entry("c", 1));
     assertThat(host.trie.size()).isEqualTo(2);
     assertThat(s.multiSubscribed()).isTrue();
+    Session restored = new Session(host, "c2", 43, ImmediateEventExecutor.INSTANCE);
+    restored.restoreSubscription(new SubscriptionEntry(restored, "d", "d", null, 1, false, false, 0, 0));
+    assertThat(restored.multiSubscribed()).isFalse();
   }
 
   @Test
@@ -307,22 +322,27 @@ class SessionTest {
     s.deliver(new Outgoing(message("m1"), 1, false, new int[] {7}, 0));
     s.deliver(new Outgoing(message("m2"), 1, false, new int[] {7}, 0));
     s.deliver(new Outgoing(message("m3"), 1, false, new int[] {7}, 0));
+    s.deliver(new Outgoing(message("m3b"), 1, false, new int[] {7}, 0));
     assertThat(payloads()).containsExactly("m1", "m2");
     assertThat(s.inflightCount()).isEqualTo(2);
-    assertThat(s.queued()).isEqualTo(1);
+    assertThat(s.queued()).isEqualTo(2);
     MqttPacket.Publish first = (MqttPacket.Publish) link.sent.get(0);
     assertThat(first.packetId()).isEqualTo(1);
     assertThat(first.qos()).isEqualTo(1);
     assertThat(first.dup()).isFalse();
     assertThat(first.subscriptionIds()).containsExactly(7);
     s.onPubAck(1);
+    // One acknowledgement makes room for exactly one more.
     assertThat(payloads()).containsExactly("m1", "m2", "m3");
     assertThat(lastPublish().packetId()).isEqualTo(3);
     // A second PUBACK for the same id, or one for a QoS 2 id, changes nothing.
     s.onPubAck(1);
     assertThat(s.inflightCount()).isEqualTo(2);
-    // Not writable: new messages queue even with room in the window.
     s.onPubAck(2);
+    s.onPubAck(3);
+    assertThat(payloads()).containsExactly("m1", "m2", "m3", "m3b");
+    // Not writable: new messages queue even with room in the window.
+    s.onPubAck(4);
     link.writable = false;
     s.deliver(new Outgoing(message("m4"), 1, false, new int[0], 0));
     assertThat(s.queued()).isEqualTo(1);
@@ -429,6 +449,15 @@ class SessionTest {
   }
 
   @Test
+  void anAcknowledgedStoredMessageLeavesTheStore() {
+    s.attach(link, Identity.ANONYMOUS, 60, null);
+    s.deliver(out("q1", 1, 20));
+    assertThat(host.log).doesNotContain("deleteQueued 20");
+    s.onPubAck(1);
+    assertThat(host.log).contains("deleteQueued 20");
+  }
+
+  @Test
   void qos2OutboundGoesThroughPubrecPubrelPubcomp() {
     s.attach(link, Identity.ANONYMOUS, 60, null);
     s.deliver(out("q2", 2, 21));
@@ -463,10 +492,15 @@ class SessionTest {
     s.attach(link, Identity.ANONYMOUS, 60, null);
     s.deliver(out("refused", 2, 31));
     s.deliver(out("next", 2, 32));
+    s.deliver(out("third", 2, 33));
     s.onPubRec(1, ReasonCode.QUOTA_EXCEEDED);
     assertThat(host.log).contains("deleteQueued 31").doesNotContain("markReleased 31");
     assertThat(payloads()).containsExactly("refused", "next");
     assertThat(link.sent).noneMatch(p -> p.type() == PacketType.PUBREL);
+    // PUBCOMP frees the window too.
+    s.onPubRec(2, ReasonCode.SUCCESS);
+    s.onPubComp(2);
+    assertThat(payloads()).containsExactly("refused", "next", "third");
     // A QoS 1 id answered with PUBREC is treated as unknown.
     Session q1 = new Session(host, "c2", 43, ImmediateEventExecutor.INSTANCE);
     Link5 l = new Link5(MqttVersion.V5);
@@ -495,6 +529,9 @@ class SessionTest {
     s.restoreOutgoing(Outgoing.restored(message("top"), 1, false, new int[0], 3, 65_535, false));
     s.deliver(out("after", 1, 0));
     assertThat(lastPublish().packetId()).isEqualTo(2);
+    Outgoing plain = Outgoing.restored(message("x"), 1, false, new int[0], 0, 0, false);
+    assertThat(plain.retain()).isFalse();
+    assertThat(plain.released()).isFalse();
     Outgoing o = Outgoing.restored(message("x"), 2, true, new int[] {4}, 8, 9, true);
     assertThat(o.qos()).isEqualTo(2);
     assertThat(o.retain()).isTrue();
@@ -536,14 +573,20 @@ class SessionTest {
 
   @Test
   void anEndedSessionForgetsEverythingAndTakesNoMore() {
-    s.attach(link, Identity.ANONYMOUS, 60, null);
+    s.attach(link, Identity.ANONYMOUS, 60, delayed(30));
     s.subscribe(entry("a/#", 1));
+    s.deliver(out("in flight", 1, 50));
     link.writable = false;
     s.deliver(out("queued", 1, 51));
+    s.detach(link, true);
+    assertThat(host.time.pending()).isEqualTo(2);
     s.end();
     s.end();
+    // Its timers are called off, not left to fire into an ended session.
+    assertThat(host.time.pending()).isZero();
     assertThat(host.endedSessions).containsExactly(s);
     assertThat(s.queued()).isZero();
+    assertThat(s.inflightCount()).isZero();
     assertThat(s.subscriptions()).isEmpty();
     assertThat(host.log).containsOnlyOnce("deleteSession 42");
     s.deliver(out("late", 1, 52));
