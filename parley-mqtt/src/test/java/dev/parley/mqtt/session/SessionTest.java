@@ -71,6 +71,9 @@ class SessionTest {
     assertThat(host.wills).isEmpty();
     // The new connection has a will of its own: the old timer must not send it while connected.
     s.attach(new Link5(MqttVersion.V5), Identity.ANONYMOUS, 60, WILL);
+    // Stored as connected again, with the new will.
+    assertThat(host.lastRow().disconnectedAt()).isZero();
+    assertThat(WillCodec.decode(host.lastRow().will()).payload()).containsExactly('b', 'y', 'e');
     host.time.advance(Duration.ofSeconds(100));
     assertThat(host.wills).isEmpty();
     assertThat(s.ended()).isFalse();
