@@ -69,7 +69,7 @@ public final class MqttModule implements ParleyModule {
     Authenticator auth = new Authenticator(ctx.tokens(), config.get(MqttKeys.DEVICES),
         config.get(MqttKeys.ANONYMOUS_LOOPBACK), config.get(MqttKeys.ANONYMOUS));
     MqttStore store = new MqttStore(ctx.database());
-    broker = new Broker(settings, store, ctx.clock(), ctx.metrics());
+    broker = new Broker(settings, store, ctx.time(), ctx.metrics());
     int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore();
 
     loops = ctx.eventLoops().group();
@@ -77,7 +77,7 @@ public final class MqttModule implements ParleyModule {
     AtomicInteger connected = new AtomicInteger();
     Gauge.builder("parley.mqtt.connections", connected, AtomicInteger::get).description("Open MQTT connections")
         .register(ctx.metrics());
-    BrokerServices services = new BrokerServices(broker, settings, auth, acl, channels, connected);
+    BrokerServices services = new BrokerServices(broker, settings, auth, acl, channels, connected, ctx.time());
     MqttPipeline pipeline = new MqttPipeline(services);
 
     ctx.listen(new TcpListener("mqtt", MqttKeys.TCP.settings(config), pipeline, pipeline::reject));

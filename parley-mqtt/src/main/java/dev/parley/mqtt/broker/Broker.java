@@ -1,5 +1,6 @@
 package dev.parley.mqtt.broker;
 
+import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.session.Outgoing;
 import dev.parley.mqtt.session.Session;
@@ -14,7 +15,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
-import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 public final class Broker implements SessionHost {
   private final MqttSettings settings;
   private final MqttStore store;
-  private final Clock clock;
+  private final TimeSource time;
   private final SubscriptionTrie<SubscriptionEntry> trie = new SubscriptionTrie<>();
   private final RetainedTree<AppMessage> retained = new RetainedTree<>();
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -41,10 +41,11 @@ public final class Broker implements SessionHost {
   private final MeterRegistry metrics;
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
 
-  public Broker(MqttSettings settings, MqttStore store, Clock clock, MeterRegistry metrics) {
+  /** @param time every clock and timer of the broker: wills, session expiry, message expiry */
+  public Broker(MqttSettings settings, MqttStore store, TimeSource time, MeterRegistry metrics) {
     this.settings = settings;
     this.store = store;
-    this.clock = clock;
+    this.time = time;
     this.metrics = metrics;
     this.router = new Router(trie, store);
     this.received = Counter.builder("parley.mqtt.messages.received").description("PUBLISH packets received from clients")
@@ -254,7 +255,12 @@ public final class Broker implements SessionHost {
   }
 
   @Override
+  public TimeSource time() {
+    return time;
+  }
+
+  @Override
   public long nowMillis() {
-    return clock.millis();
+    return time.millis();
   }
 }

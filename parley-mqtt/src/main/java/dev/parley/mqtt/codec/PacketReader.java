@@ -253,12 +253,14 @@ public final class PacketReader {
       String filter = Wire.readString(in);
       int options = Wire.readByte(in);
       int qos = options & 0x03;
-      if (qos == 3) {
-        throw malformed("subscription QoS 3");
-      }
       if (v5) {
+        // MQTT 5, 3.8.3.1: reserved bits 6-7 make the packet malformed [MQTT-3.8.3-5]; QoS 3 and
+        // retain handling 3 are protocol errors.
         if ((options & 0xC0) != 0) {
           throw malformed("subscription options reserved bits set");
+        }
+        if (qos == 3) {
+          throw protocol("subscription QoS 3");
         }
         int rh = (options >> 4) & 0x03;
         if (rh == 3) {
@@ -266,8 +268,9 @@ public final class PacketReader {
         }
         subs.add(new Subscription(filter, qos, (options & 0x04) != 0, (options & 0x08) != 0, rh));
       } else {
-        if ((options & 0xFC) != 0) {
-          throw malformed("subscription options reserved bits set");
+        // MQTT 3.1.1, 3.8.3.1: non-zero reserved bits 2-7 or QoS 3 are malformed [MQTT-3-8.3-4].
+        if ((options & 0xFC) != 0 || qos == 3) {
+          throw malformed("subscription options reserved bits set or QoS 3");
         }
         subs.add(new Subscription(filter, qos));
       }

@@ -123,10 +123,11 @@ public final class Wire {
   }
 
   public static void writeString(ByteBuf out, String s) {
-    int lenIndex = out.writerIndex();
-    out.writeShort(0);
-    int n = ByteBufUtil.writeUtf8(out, s);
-    out.setShort(lenIndex, n);
+    // Reserve exactly the encoded length: writeUtf8 would reserve three bytes a char and make the
+    // encoder's exactly sized buffer grow (a reallocation and copy per packet).
+    int n = ByteBufUtil.utf8Bytes(s);
+    out.writeShort(n);
+    ByteBufUtil.reserveAndWriteUtf8(out, s, n);
   }
 
   public static void writeBinary(ByteBuf out, byte[] b) {

@@ -8,7 +8,9 @@ import dev.parley.mqtt.codec.PacketType;
 import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.config.QueueFullPolicy;
+import dev.parley.core.time.Cancellable;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The state of one client id: subscriptions, QoS 1/2 messages in flight (by packet id) and
@@ -53,8 +53,8 @@ public final class Session {
   private int nextPacketId = 1;
   private WillMessage will;
   private long willDueAt;
-  private ScheduledFuture<?> willTimer;
-  private ScheduledFuture<?> expiryTimer;
+  private Cancellable willTimer = Cancellable.NONE;
+  private Cancellable expiryTimer = Cancellable.NONE;
   private long disconnectedAt;
 
   public Session(SessionHost host, String clientId, long key, EventExecutor home) {
@@ -200,7 +200,7 @@ public final class Session {
       } else {
         will = w;
         willDueAt = disconnectedAt + delay * 1000;
-        willTimer = home.schedule(this::willDue, delay, TimeUnit.SECONDS);
+        willTimer = host.time().schedule(home, this::willDue, Duration.ofSeconds(delay));
       }
     }
     save();
@@ -250,7 +250,7 @@ public final class Session {
     if (will != null) {
       this.will = will;
       this.willDueAt = willDueAt;
-      willTimer = home.schedule(this::willDue, Math.max(0, willDueAt - now), TimeUnit.MILLISECONDS);
+      willTimer = host.time().schedule(home, this::willDue, Duration.ofMillis(Math.max(0, willDueAt - now)));
     }
     scheduleExpiry(Math.max(0, disconnectedAt + expirySeconds * 1000 - now));
   }
@@ -259,11 +259,11 @@ public final class Session {
     if (expirySeconds >= 0xFFFFFFFFL) {
       return;
     }
-    expiryTimer = home.schedule(this::expire, millis, TimeUnit.MILLISECONDS);
+    expiryTimer = host.time().schedule(home, this::expire, Duration.ofMillis(millis));
   }
 
   private void willDue() {
-    willTimer = null;
+    willTimer = Cancellable.NONE;
     WillMessage w = will;
     will = null;
     if (w != null && !ended) {
@@ -273,7 +273,7 @@ public final class Session {
   }
 
   private void expire() {
-    expiryTimer = null;
+    expiryTimer = Cancellable.NONE;
     if (link == null && !ended) {
       if (will != null) {
         WillMessage w = will;
@@ -285,14 +285,10 @@ public final class Session {
   }
 
   private void cancelTimers() {
-    if (willTimer != null) {
-      willTimer.cancel(false);
-      willTimer = null;
-    }
-    if (expiryTimer != null) {
-      expiryTimer.cancel(false);
-      expiryTimer = null;
-    }
+    willTimer.cancel();
+    willTimer = Cancellable.NONE;
+    expiryTimer.cancel();
+    expiryTimer = Cancellable.NONE;
   }
 
   /** Ends the session: subscriptions leave the trie, the store forgets it, queued messages are gone. */

@@ -1,5 +1,6 @@
 package dev.parley.mqtt.session;
 
+import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.topic.SubscriptionTrie;
 
@@ -23,5 +24,9 @@ public interface SessionHost {
   /** Counts a PUBLISH sent to a client. */
   void sent();
 
+  /** Where the session reads the time and sets its will and expiry timers. */
+  TimeSource time();
+
+  /** Wall-clock now in epoch milliseconds (stored timestamps, message expiry). */
   long nowMillis();
 }

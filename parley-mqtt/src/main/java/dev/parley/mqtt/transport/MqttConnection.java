@@ -1,5 +1,6 @@
 package dev.parley.mqtt.transport;
 
+import dev.parley.core.time.Cancellable;
 import dev.parley.mqtt.auth.Identity;
 import dev.parley.mqtt.codec.DecodeFailure;
 import dev.parley.mqtt.codec.MqttDecoder;
@@ -15,15 +16,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
   /** Handler names in the pipeline. */
   public static final String DECODER = "mqtt-decoder";
   public static final String ENCODER = "mqtt-encoder";
-  public static final String IDLE = "mqtt-idle";
   public static final String HANDLER = "mqtt-connection";
 
   private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSING }
@@ -51,7 +48,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
   private final MqttEncoder.Handler encoder;
   Channel channel;
   private State state = State.AWAIT_CONNECT;
-  private ScheduledFuture<?> connectTimer;
+  private Cancellable connectTimer = Cancellable.NONE;
+  private KeepAlive keepAlive;
   private List<Object> earlyPackets;
   private boolean flushScheduled;
   private final Runnable flushTask = this::flushNow;
@@ -103,18 +101,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     active = true;
     services.channels().add(channel);
     services.connected().incrementAndGet();
-    connectTimer = ctx.executor().schedule(() -> {
+    connectTimer = services.time().schedule(ctx.executor(), () -> {
       if (state == State.AWAIT_CONNECT) {
         log.debug("{} sent no CONNECT in time; closing", channel);
         channel.close();
       }
-    }, services.settings().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }, services.settings().connectTimeout());
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (connectTimer != null) {
-      connectTimer.cancel(false);
+    connectTimer.cancel();
+    if (keepAlive != null) {
+      keepAlive.stop();
     }
     if (active) {
       services.connected().decrementAndGet();
@@ -141,6 +140,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
       io.netty.util.ReferenceCountUtil.release(msg);
       return;
     }
+    if (keepAlive != null) {
+      keepAlive.packet();
+    }
     if (state == State.CONNECTING) {
       if (p instanceof MqttPacket.Connect) {
         fail(ReasonCode.PROTOCOL_ERROR, "second CONNECT");
@@ -160,7 +162,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     if (state == State.AWAIT_CONNECT) {
       if (p instanceof MqttPacket.Connect c) {
         state = State.CONNECTING;
-        connectTimer.cancel(false);
+        connectTimer.cancel();
         ConnectFlow.connect(this, c);
       } else {
         fail(ReasonCode.PROTOCOL_ERROR, "the first packet must be CONNECT");
@@ -239,8 +241,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     state = State.CONNECTED;
     decoder.level(level);
     if (keepAliveSeconds > 0) {
-      long readerIdleMillis = keepAliveSeconds * 1500L;
-      channel.pipeline().addBefore(HANDLER, IDLE, new IdleStateHandler(readerIdleMillis, 0, 0, TimeUnit.MILLISECONDS));
+      keepAlive = new KeepAlive(services.time(), channel.eventLoop(), Duration.ofMillis(keepAliveSeconds * 1500L),
+          () -> fail(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keepalive"));
+      keepAlive.start();
     }
     session.resume();
     List<Object> early = earlyPackets;
@@ -302,15 +305,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
       session.drain();
     }
     ctx.fireChannelWritabilityChanged();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      fail(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keepalive");
-      return;
-    }
-    ctx.fireUserEventTriggered(evt);
   }
 
   // --- Link ------------------------------------------------------------------------------

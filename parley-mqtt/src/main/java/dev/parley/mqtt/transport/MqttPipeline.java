@@ -36,8 +36,6 @@ public final class MqttPipeline implements Consumer<Channel> {
   /** What a connection over the per-IP cap gets: its CONNECT is refused, or it is closed soon. */
   public void reject(Channel ch) {
     ch.attr(MqttConnection.REJECTED).set(true);
-    ch.eventLoop().schedule(() -> {
-      ch.close();
-    }, services.settings().connectTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    services.time().schedule(ch.eventLoop(), ch::close, services.settings().connectTimeout());
   }
 }

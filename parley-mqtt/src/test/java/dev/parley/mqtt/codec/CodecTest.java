@@ -162,10 +162,8 @@ class CodecTest {
     assertThat(reason(decode(4, 0x30, 0x05, 0x00, 0x03, 0xED, 0xA0, 0x80))).isEqualTo(ReasonCode.MALFORMED_PACKET);
     // SUBSCRIBE without a filter.
     assertThat(reason(decode(4, 0x82, 0x02, 0x00, 0x01))).isEqualTo(ReasonCode.PROTOCOL_ERROR);
-    // V5 SUBSCRIBE with retain handling 3.
+    // V5 SUBSCRIBE whose filter has no options byte.
     assertThat(reason(decode(5, 0x82, 0x06, 0x00, 0x01, 0x00, 0x00, 0x01, 'a'))).isEqualTo(ReasonCode.MALFORMED_PACKET);
-    assertThat(reason(decode(5, 0x82, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, 'a', 0x30)))
-        .isEqualTo(ReasonCode.PROTOCOL_ERROR);
     // V5 PUBLISH with a subscription identifier from a client.
     assertThat(reason(decode(5, 0x30, 0x06, 0x00, 0x01, 'a', 0x02, 0x0B, 0x01))).isEqualTo(ReasonCode.PROTOCOL_ERROR);
     // V5 PUBACK with an invalid reason code.
@@ -175,6 +173,36 @@ class CodecTest {
     // Receive maximum 0.
     assertThat(reason(decode(0, 0x10, 0x10, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3C, 0x03, 0x21,
         0x00, 0x00, 0x00, 0x00))).isEqualTo(ReasonCode.PROTOCOL_ERROR);
+  }
+
+  /** SUBSCRIBE packet id 1, (v5: no properties,) filter "a", then the options byte under test. */
+  private static Object subscribeWithOptions(int level, int options) {
+    return level == 5 ? decode(5, 0x82, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, 'a', options)
+        : decode(4, 0x82, 0x06, 0x00, 0x01, 0x00, 0x01, 'a', options);
+  }
+
+  @Test
+  void subscriptionOptionsAreCheckedAsEachLevelSays() {
+    // MQTT 5, 3.8.3.1: QoS 3 and retain handling 3 are protocol errors, reserved bits 6-7 malformed.
+    assertThat(reason(subscribeWithOptions(5, 0x03))).isEqualTo(ReasonCode.PROTOCOL_ERROR);
+    assertThat(reason(subscribeWithOptions(5, 0x30))).isEqualTo(ReasonCode.PROTOCOL_ERROR);
+    assertThat(reason(subscribeWithOptions(5, 0x40))).isEqualTo(ReasonCode.MALFORMED_PACKET);
+    assertThat(reason(subscribeWithOptions(5, 0x80))).isEqualTo(ReasonCode.MALFORMED_PACKET);
+    assertThat(reason(subscribeWithOptions(5, 0x43))).isEqualTo(ReasonCode.MALFORMED_PACKET);
+    MqttPacket.Subscription all = ((MqttPacket.Subscribe) subscribeWithOptions(5, 0x2E)).subscriptions().get(0);
+    assertThat(all).isEqualTo(new MqttPacket.Subscription("a", 2, true, true, 2));
+    MqttPacket.Subscription none = ((MqttPacket.Subscribe) subscribeWithOptions(5, 0x01)).subscriptions().get(0);
+    assertThat(none).isEqualTo(new MqttPacket.Subscription("a", 1, false, false, 0));
+    // The fixed header of SUBSCRIBE must carry flags 0010.
+    assertThat(reason(decode(5, 0x80, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, 'a', 0x01)))
+        .isEqualTo(ReasonCode.MALFORMED_PACKET);
+    // MQTT 3.1.1, 3.8.3.1: QoS 3 or any of bits 2-7 is malformed.
+    assertThat(reason(subscribeWithOptions(4, 0x03))).isEqualTo(ReasonCode.MALFORMED_PACKET);
+    for (int bit = 2; bit < 8; bit++) {
+      assertThat(reason(subscribeWithOptions(4, 1 << bit))).as("bit %d", bit).isEqualTo(ReasonCode.MALFORMED_PACKET);
+    }
+    assertThat(((MqttPacket.Subscribe) subscribeWithOptions(4, 0x02)).subscriptions())
+        .containsExactly(new MqttPacket.Subscription("a", 2));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.parley.mqtt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.MqttVersion;
@@ -11,6 +12,7 @@ import dev.parley.mqtt.codec.ReasonCode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,7 @@ class MalformedInputTest extends SharedServer {
 
   private RawClient v5() throws IOException {
     RawClient c = new RawClient(server.port("mqtt"), MqttVersion.V5);
-    assertThat(c.connect("bad-" + System.nanoTime()).reasonCode()).isZero();
+    assertThat(c.connect("bad-" + (++seq)).reasonCode()).isZero();
     return c;
   }
 
@@ -104,6 +106,23 @@ class MalformedInputTest extends SharedServer {
     try (RawClient c = v5()) {
       // SUBSCRIBE must have flags 0010; here 0000.
       c.sendBytes(0x80, 0x08, 0x00, 0x01, 0x00, 0x00, 0x02, 'a', 'b', 0x00);
+      assertDisconnect(c, ReasonCode.MALFORMED_PACKET);
+    }
+  }
+
+  @Test
+  void subscribeWithQos3IsAProtocolErrorInMqtt5() throws IOException {
+    try (RawClient c = v5()) {
+      // SUBSCRIBE id 1, no properties, filter "ab", options 0x03 (QoS 3): MQTT 5, 3.8.3.1.
+      c.sendBytes(0x82, 0x08, 0x00, 0x01, 0x00, 0x00, 0x02, 'a', 'b', 0x03);
+      assertDisconnect(c, ReasonCode.PROTOCOL_ERROR);
+    }
+  }
+
+  @Test
+  void subscribeWithReservedOptionBitsIsMalformed() throws IOException {
+    try (RawClient c = v5()) {
+      c.sendBytes(0x82, 0x08, 0x00, 0x01, 0x00, 0x00, 0x02, 'a', 'b', 0x41);
       assertDisconnect(c, ReasonCode.MALFORMED_PACKET);
     }
   }
@@ -198,9 +217,21 @@ class MalformedInputTest extends SharedServer {
 
   @Test
   void silentConnectionIsClosedAfterTheConnectTimeout() throws IOException {
-    try (TestKernel k = MqttServer.start(java.util.Map.of("mqtt.connect-timeout", "300ms"));
-        RawClient c = new RawClient(k.port("mqtt"), MqttVersion.V5)) {
-      assertThat(c.readOrNull(Duration.ofSeconds(5))).isNull();
+    ManualTime t = new ManualTime();
+    try (TestKernel k = MqttServer.start(t, java.util.Map.of("mqtt.connect-timeout", "10s"));
+        RawClient late = new RawClient(k.port("mqtt"), MqttVersion.V5);
+        RawClient silent = new RawClient(k.port("mqtt"), MqttVersion.V5)) {
+      // Both accepted (their CONNECT timers set) at the same instant.
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> connections(k) == 2);
+      t.advance(Duration.ofSeconds(10).minusMillis(1));
+      assertThat(late.connect("late").reasonCode()).isZero();
+      t.advance(Duration.ofMillis(1));
+      assertThat(silent.readOrNull(Duration.ofSeconds(5))).isNull();
+      late.assertNothingMoreBeforePing();
     }
+  }
+
+  private static double connections(TestKernel k) {
+    return k.kernel().context().metrics().get("parley.mqtt.connections").gauge().value();
   }
 }

@@ -2,9 +2,17 @@ package dev.parley.mqtt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static java.util.stream.Collectors.counting;
+import static java.util.stream.Collectors.groupingBy;
+
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -22,13 +30,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Eclipse Paho's MQTT 5 client against the broker, over TCP and over WebSocket. */
+/**
+ * Eclipse Paho's MQTT 5 client against the broker, over TCP and over WebSocket. The server's
+ * timers run on {@link #time}; Paho's own keepalive (600 s) never falls due in a test.
+ */
 class PahoV5InteropTest {
+  final ManualTime time = new ManualTime();
   TestKernel server;
 
   @BeforeEach
   void start() {
-    server = MqttServer.start();
+    server = MqttServer.start(time, Map.of());
   }
 
   @AfterEach
@@ -46,6 +58,8 @@ class PahoV5InteropTest {
     o.setSessionExpiryInterval(expiry);
     o.setAutomaticReconnect(false);
     o.setConnectionTimeout(5);
+    // The broker counts keepalive on the test's time: 600 s leave room for every advance below.
+    o.setKeepAliveInterval(600);
     return o;
   }
 
@@ -99,7 +113,8 @@ class PahoV5InteropTest {
       assertThat(rp.getCorrelationData()).containsExactly(1, 2, 3);
       assertThat(rp.getUserProperties()).extracting(UserProperty::getKey, UserProperty::getValue)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("k", "v"), org.assertj.core.groups.Tuple.tuple("k", "w"));
-      assertThat(rp.getMessageExpiryInterval()).isBetween(3590L, 3600L);
+      // No time passed on the server's clock: all of the interval is left.
+      assertThat(rp.getMessageExpiryInterval()).isEqualTo(3600L);
       assertThat(rp.getPayloadFormat()).isTrue();
     } finally {
       close(sub);
@@ -132,35 +147,41 @@ class PahoV5InteropTest {
     }
   }
 
+  static Map<String, Long> countByText(List<MqttMessage> messages) {
+    return messages.stream().collect(groupingBy(PahoV5InteropTest::text, counting()));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "ws"})
   void noLocalRetainAsPublishedAndRetainHandling(String transport) throws Exception {
     MqttClient pub = connected(transport, "p5-rpub", options(true, 0), null);
     pub.publish("public/opts/r", "old".getBytes(), 1, true);
+    pub.publish("public/opts/only-plus", "kept".getBytes(), 1, true);
     Collector got = new Collector();
     MqttClient c = connected(transport, "p5-opts", options(true, 0), got);
     try {
-      MqttSubscription noLocal = new MqttSubscription("public/opts/self", 1);
+      // public/nl/# is the only subscription that matches public/nl/...: no-local alone decides there.
+      MqttSubscription noLocal = new MqttSubscription("public/nl/#", 1);
       noLocal.setNoLocal(true);
       MqttSubscription rap = new MqttSubscription("public/opts/r", 1);
       rap.setRetainAsPublished(true);
       MqttSubscription never = new MqttSubscription("public/opts/+", 1);
       never.setRetainHandling(2);
       c.subscribe(new MqttSubscription[] {noLocal, rap, never});
-      // Retain handling 0 on public/opts/r: the retained message arrives once with retain set.
-      MqttMessage first = got.messages.await(1).get(0);
-      assertThat(text(first)).isEqualTo("old");
-      assertThat(first.isRetained()).isTrue();
-      c.publish("public/opts/self", "mine".getBytes(), 1, false);
+      c.publish("public/nl/x", "mine".getBytes(), 1, false);
+      pub.publish("public/nl/x", "other".getBytes(), 1, false);
       pub.publish("public/opts/r", "new".getBytes(), 1, true);
-      MqttMessage live = got.messages.awaitMatch(m -> text(m).equals("new"));
-      // Retain as published keeps the flag on live delivery for that subscription.
-      assertThat(live.isRetained()).isTrue();
-      pub.publish("public/opts/self", "other".getBytes(), 1, false);
-      got.messages.awaitMatch(m -> text(m).equals("other"));
-      // public/opts/+ also matches public/opts/self: overlapping subscriptions give one copy,
-      // and 'mine' came back only through the subscription without no-local.
-      assertThat(got.messages.all().stream().filter(m -> text(m).equals("other")).count()).isEqualTo(1);
+      // The marker comes last, from the same publisher: whatever was owed before it has arrived.
+      pub.publish("public/nl/end", "end".getBytes(), 1, false);
+      got.messages.awaitMatch(m -> text(m).equals("end"));
+      // "old": retain handling 0 of public/opts/r sends it, retain handling 2 of public/opts/+ does not
+      // (nor "kept", which only public/opts/+ matches); "mine": no-local; "new" matches two
+      // subscriptions and comes once.
+      assertThat(countByText(got.messages.all())).isEqualTo(Map.of("old", 1L, "other", 1L, "new", 1L, "end", 1L));
+      assertThat(got.messages.all()).filteredOn(m -> text(m).equals("old")).allMatch(MqttMessage::isRetained);
+      // Retain as published keeps the flag on live delivery; without it the flag is cleared.
+      assertThat(got.messages.all()).filteredOn(m -> text(m).equals("new")).allMatch(MqttMessage::isRetained);
+      assertThat(got.messages.all()).filteredOn(m -> text(m).equals("other")).noneMatch(MqttMessage::isRetained);
     } finally {
       close(c);
       close(pub);
@@ -178,14 +199,23 @@ class PahoV5InteropTest {
     try {
       ca.subscribe("$share/workers/public/jobs", 1);
       cb.subscribe("$share/workers/public/jobs", 1);
+      ca.subscribe("public/jobs-done", 1);
+      cb.subscribe("public/jobs-done", 1);
       for (int i = 0; i < 20; i++) {
         pub.publish("public/jobs", ("j" + i).getBytes(), 1, false);
       }
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-          .until(() -> a.messages.size() + b.messages.size() >= 20);
-      assertThat(a.messages.size() + b.messages.size()).isEqualTo(20);
-      assertThat(a.messages.size()).isPositive();
-      assertThat(b.messages.size()).isPositive();
+      // Published after the jobs to both members: a late copy of any job would come before it.
+      pub.publish("public/jobs-done", "done".getBytes(), 1, false);
+      a.messages.awaitMatch(m -> text(m).equals("done"));
+      b.messages.awaitMatch(m -> text(m).equals("done"));
+      List<String> jobsA = a.messages.all().stream().map(PahoV5InteropTest::text).filter(t -> !t.equals("done")).toList();
+      List<String> jobsB = b.messages.all().stream().map(PahoV5InteropTest::text).filter(t -> !t.equals("done")).toList();
+      Set<String> all = new HashSet<>(jobsA);
+      all.addAll(jobsB);
+      assertThat(jobsA.size() + jobsB.size()).as("every job exactly once").isEqualTo(20);
+      assertThat(all).hasSize(20);
+      assertThat(jobsA).isNotEmpty();
+      assertThat(jobsB).isNotEmpty();
     } finally {
       close(ca);
       close(cb);
@@ -241,32 +271,67 @@ class PahoV5InteropTest {
     }
   }
 
+  static MqttConnectionOptions withDelayedWill(long delaySeconds) {
+    MqttConnectionOptions o = options(true, 120);
+    o.setWill("public/wills/delayed", new MqttMessage("late".getBytes(), 1, false, null));
+    MqttProperties wp = new MqttProperties();
+    wp.setWillDelayInterval(delaySeconds);
+    o.setWillMessageProperties(wp);
+    return o;
+  }
+
+  /** Publishes a marker the watcher gets after anything published before it; returns what it got by then. */
+  List<String> afterMarker(MqttClient marker, Collector watch, String text) throws MqttException {
+    marker.publish("public/wills/marker", text.getBytes(), 1, false);
+    watch.messages.awaitMatch(m -> text(m).equals(text));
+    return watch.messages.all().stream().map(PahoV5InteropTest::text).toList();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "ws"})
   void delayedWillIsCancelledByReconnectingInTime(String transport) throws Exception {
     Collector watch = new Collector();
     MqttClient watcher = connected(transport, "p5-watch", options(true, 0), watch);
     watcher.subscribe("public/wills/#", 1);
+    MqttClient marker = connected(transport, "p5-marker", options(true, 0), null);
     try {
-      MqttConnectionOptions o = options(true, 60);
-      o.setWill("public/wills/delayed", new MqttMessage("late".getBytes(), 1, false, null));
-      MqttProperties wp = new MqttProperties();
-      wp.setWillDelayInterval(30L);
-      o.setWillMessageProperties(wp);
-      MqttClient c = connected(transport, "p5-willer", o, null);
+      MqttClient c = connected(transport, "p5-willer", withDelayedWill(30), null);
       c.disconnectForcibly(0, 100, false);
       c.close(true);
-      MqttClient again = connected(transport, "p5-willer", options(false, 60), null);
+      // The server saw the drop: the will waits for its 30 s.
+      MqttServer.awaitOffline(server, "p5-willer");
+      time.advance(Duration.ofSeconds(29));
+      MqttClient again = connected(transport, "p5-willer", options(false, 120), null);
       close(again);
-
-      MqttConnectionOptions now = options(true, 0);
-      now.setWill("public/wills/now", new MqttMessage("bye".getBytes(), 1, false, null));
-      MqttClient d = connected(transport, "p5-willer-now", now, null);
-      d.disconnectForcibly(0, 100, false);
-      d.close(true);
-      watch.messages.awaitMatch(m -> text(m).equals("bye"));
-      assertThat(watch.messages.all()).noneMatch(m -> text(m).equals("late"));
+      MqttServer.awaitOffline(server, "p5-willer");
+      // Far past the will's due time, and the session still exists (120 s expiry).
+      time.advance(Duration.ofSeconds(60));
+      assertThat(MqttServer.broker(server).session("p5-willer")).isNotNull();
+      assertThat(afterMarker(marker, watch, "marker")).containsExactly("marker");
     } finally {
+      close(marker);
+      close(watcher);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "ws"})
+  void delayedWillGoesOutWhenItsDelayPassesWithoutAReconnect(String transport) throws Exception {
+    Collector watch = new Collector();
+    MqttClient watcher = connected(transport, "p5-watch", options(true, 0), watch);
+    watcher.subscribe("public/wills/#", 1);
+    MqttClient marker = connected(transport, "p5-marker", options(true, 0), null);
+    try {
+      MqttClient c = connected(transport, "p5-willer", withDelayedWill(30), null);
+      c.disconnectForcibly(0, 100, false);
+      c.close(true);
+      MqttServer.awaitOffline(server, "p5-willer");
+      time.advance(Duration.ofSeconds(29));
+      assertThat(afterMarker(marker, watch, "before")).containsExactly("before");
+      time.advance(Duration.ofSeconds(1));
+      assertThat(afterMarker(marker, watch, "after")).containsExactly("before", "late", "after");
+    } finally {
+      close(marker);
       close(watcher);
     }
   }
