@@ -139,21 +139,26 @@ class CallPageIT {
     for (String user : List.of("ann", "ben", "cat")) {
       pages.add(page(base + "/room?user=" + user + "&room=standup&capacity=3&relay=1"));
     }
+    // Three browsers encoding and decoding video each way share two cores here: give the mesh time.
+    Duration mesh = Duration.ofSeconds(90);
     for (CallPage p : pages) {
-      await().until(() -> ((Number) p.eval("return window.parleyRoom.peers.size")).intValue() == 2);
-      await().until(() -> (Boolean) p.eval("return [...window.parleyRoom.mesh.links.values()]"
+      await().atMost(mesh).until(() -> ((Number) p.eval("return window.parleyRoom.peers.size")).intValue() == 2);
+      await().atMost(mesh).until(() -> (Boolean) p.eval("return [...window.parleyRoom.mesh.links.values()]"
           + ".every((l) => l.pc.connectionState === 'connected')"));
     }
     CallPage fourth = page(base + "/room?user=dan&room=standup&relay=1");
-    await().until(() -> "the room is full".equals(fourth.text("status")));
+    await().atMost(mesh).untilAsserted(() -> assertThat(fourth.text("status")).isEqualTo("the room is full"));
+    // Four browsers with cameras are a lot for a small machine: the fourth has said what it must.
+    closeLater.remove(fourth);
+    fourth.close();
 
     CallPage cat = pages.get(2);
     assertThat(cat.present("local")).isTrue();
-    cat.click("#camera");
+    cat.press("camera");
     await().until(() -> cat.visible("camera-off"));
-    cat.click("#leave");
+    cat.press("leave");
     for (CallPage p : pages.subList(0, 2)) {
-      await().until(() -> ((Number) p.eval("return window.parleyRoom.peers.size")).intValue() == 1);
+      await().atMost(mesh).until(() -> ((Number) p.eval("return window.parleyRoom.peers.size")).intValue() == 1);
     }
     // The page that left shows neither its own video nor the buttons of a call it is no longer in.
     await().until(() -> cat.text("status").startsWith("you left"));

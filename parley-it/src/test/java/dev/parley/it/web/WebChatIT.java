@@ -220,7 +220,8 @@ class WebChatIT {
     String look = null;
     for (String path : List.of("/", "/call", "/room", "/live")) {
       c.driver().get(base + path);
-      List<Object> links = (List<Object>) p.js("return [...document.querySelectorAll('nav.site-nav a')].map((a) => new URL(a.href).pathname)");
+      List<Object> links = (List<Object>) p.js("return [...document.querySelectorAll('nav.site-nav a')]"
+          + ".map((a) => new URL(a.href).pathname)");
       assertThat(links).as(path).contains("/", "/call", "/room", "/live");
       assertThat(p.js("return new URL(document.querySelector('nav.site-nav a[aria-current=page]').href).pathname"))
           .as(path).isEqualTo(path);
