@@ -5,8 +5,8 @@ import {
 import {
   $, el, showConnection, conversationItem, messageItem, lastSeen,
 } from './view.js';
+import { USER_ID, USER_ID_RULE, checkUserIdInputs } from '/js/site.js';
 
-const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
 const TYPING_SEND_EVERY_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 const TYPING_SHOWN_MS = 6_000;
@@ -197,6 +197,7 @@ function report(e) {
 async function open(id) {
   current = id;
   sessionStorage.setItem('parley:open', id);
+  $('app').dataset.view = 'chat';
   const c = entry(id);
   renderList();
   renderChat(true);
@@ -244,6 +245,18 @@ async function loadGroup(c) {
   }
   renderList();
   if (c.conversation === current) renderHeader();
+}
+
+/** Back to the list (the only way there at a phone's width, where one pane shows at a time). */
+function closeChat() {
+  stopTyping();
+  current = null;
+  sessionStorage.removeItem('parley:open');
+  $('app').dataset.view = 'list';
+  for (const id of ['chat-header', 'messages-box', 'composer']) $(id).hidden = true;
+  $('typing').textContent = '';
+  $('empty').hidden = false;
+  renderList();
 }
 
 function renderList() {
@@ -364,11 +377,12 @@ function bindForms() {
   $('composer-text').addEventListener('input', typed);
   $('composer-text').addEventListener('blur', stopTyping);
   $('older').addEventListener('click', () => loadOlder(entry(current)));
+  $('back').addEventListener('click', closeChat);
   $('new-chat').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const user = $('new-chat-user').value.trim();
     if (!USER_ID.test(user) || user === me) {
-      report(new Error(user === me ? 'pick another user than yourself' : 'user ids are 1-64 letters, digits and _ . @ -'));
+      report(new Error(user === me ? 'pick another user than yourself' : USER_ID_RULE));
       return;
     }
     $('new-chat-user').value = '';
@@ -462,13 +476,15 @@ async function signIn(user, token) {
 }
 
 function start() {
+  checkUserIdInputs();
+  $('app').dataset.view = 'list';
   bindForms();
   $('signin-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const token = $('signin-token').value.trim();
     const user = $('signin-user').value.trim();
     if (!token && !USER_ID.test(user)) {
-      $('signin-error').textContent = 'User ids are 1-64 letters, digits and _ . @ -';
+      $('signin-error').textContent = USER_ID_RULE;
       return;
     }
     signIn(user, token || null);

@@ -3,7 +3,9 @@
 import { ParleyCall } from '/js/parley-call.js';
 import { $, signIn, rtcOptions, localMedia, mediaButtons } from './common.js';
 
-const state = { client: null, me: null, call: null, ring: null, stream: null, contacts: new Map(), log: [] };
+const state = {
+  client: null, me: null, call: null, peer: null, ring: null, stream: null, buttons: null, contacts: new Map(), log: [],
+};
 window.parleyCall = state;
 
 function status(text) {
@@ -48,8 +50,10 @@ function showStage(on) {
   renderContacts();
 }
 
-function follow(call) {
+function follow(call, peer) {
   state.call = call;
+  state.peer = peer;
+  $('peer-name').textContent = peer;
   showStage(true);
   call.on('remoteStream', (s) => {
     $('remote').srcObject = s;
@@ -59,7 +63,7 @@ function follow(call) {
   });
   call.on('error', (e) => status(`error: ${e.message || e}`));
   call.on('state', (st) => {
-    if (st.status === 'active') status(st.resumed ? 'resumed' : 'in call');
+    if (st.status === 'active') status(st.resumed ? `resumed with ${peer}` : `in call with ${peer}`);
     if (st.status === 'ended') ended(st);
   });
 }
@@ -67,7 +71,9 @@ function follow(call) {
 function ended(st) {
   status(`call ended (${st.reason || 'hangup'})`);
   state.call = null;
+  state.peer = null;
   $('remote').srcObject = null;
+  $('peer-name').textContent = '';
   showStage(false);
 }
 
@@ -75,8 +81,9 @@ async function call(user) {
   if (state.call) return;
   status(`calling ${user}…`);
   state.stream = state.stream || await localMedia();
+  state.buttons.sync();
   try {
-    follow(await ParleyCall.start(state.client, user, { localStream: state.stream, ...rtcOptions() }));
+    follow(await ParleyCall.start(state.client, user, { localStream: state.stream, ...rtcOptions() }), user);
     status(`ringing ${user}…`);
   } catch (e) {
     state.call = null;
@@ -91,8 +98,9 @@ async function accept() {
   state.ring = null;
   $('incoming').hidden = true;
   state.stream = state.stream || await localMedia();
+  state.buttons.sync();
   try {
-    follow(await ParleyCall.answer(state.client, ring, { localStream: state.stream, ...rtcOptions() }));
+    follow(await ParleyCall.answer(state.client, ring, { localStream: state.stream, ...rtcOptions() }), ring.caller);
   } catch (e) {
     state.call = null;
     showStage(false);
@@ -139,7 +147,7 @@ async function start(client, me) {
     status('declined');
   };
   $('hangup').onclick = () => state.call?.hangup().catch(() => {});
-  mediaButtons(() => state.call || { setMuted() {} });
+  state.buttons = mediaButtons(() => state.stream);
   $('add-contact').addEventListener('submit', (ev) => {
     ev.preventDefault();
     addContact($('add-contact-user').value.trim());

@@ -1,5 +1,6 @@
 // Shared by the call and room pages: sign-in with dev login, options from the query string, media.
 import { ParleyClient, devLogin, storedDeviceId } from '/js/parley.js';
+import { checkUserIdInputs } from '/js/site.js';
 
 export const $ = (id) => document.getElementById(id);
 export const params = new URLSearchParams(location.search);
@@ -15,6 +16,7 @@ export function rtcOptions() {
  * of one browser are two devices.
  */
 export function signIn(start) {
+  checkUserIdInputs();
   const go = async (user) => {
     $('signin-error').textContent = '';
     try {
@@ -48,18 +50,33 @@ export async function localMedia(video = true) {
   return stream;
 }
 
-/** Mute and camera toggles over a setMuted(kind, muted) target. */
-export function mediaButtons(target) {
+/**
+ * Mute and camera toggles over the local stream: a track switched off sends silence or black to
+ * every peer connection that carries it. While the camera is off, #camera-off covers one's own
+ * video. stream() gives the local MediaStream (null before there is one).
+ */
+export function mediaButtons(stream) {
   let mic = false;
   let cam = false;
+  const apply = (kind, off) => stream()?.getTracks().filter((t) => t.kind === kind).forEach((t) => { t.enabled = !off; });
   $('mute').onclick = () => {
     mic = !mic;
-    target().setMuted('audio', mic);
+    apply('audio', mic);
     $('mute').textContent = mic ? 'Unmute' : 'Mute';
+    $('mute').setAttribute('aria-pressed', String(mic));
   };
   $('camera').onclick = () => {
     cam = !cam;
-    target().setMuted('video', cam);
+    apply('video', cam);
     $('camera').textContent = cam ? 'Camera on' : 'Camera off';
+    $('camera').setAttribute('aria-pressed', String(cam));
+    $('camera-off').hidden = !cam;
+  };
+  return {
+    /** Applies the buttons' state to a new stream. */
+    sync() {
+      apply('audio', mic);
+      apply('video', cam);
+    },
   };
 }

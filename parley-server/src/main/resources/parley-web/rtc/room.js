@@ -22,6 +22,19 @@ function tile(sessionId, user, stream) {
   fig.querySelector('video').srcObject = stream;
 }
 
+/** After Leave: no own tile, no buttons, the camera released; a link joins again. */
+function left(room, stream) {
+  stream.getTracks().forEach((t) => t.stop());
+  $('self')?.remove();
+  $('room-controls').hidden = true;
+  const again = new URLSearchParams(params);
+  again.set('room', room);
+  again.set('user', $('me').textContent);
+  $('rejoin').href = `/room?${again}`;
+  $('rejoin').hidden = false;
+  $('status').textContent = `you left ${room}`;
+}
+
 async function start(client) {
   state.client = client;
   const room = params.get('room') || $('signin-room').value.trim();
@@ -39,10 +52,11 @@ async function start(client) {
     document.getElementById(`peer-${sessionId}`)?.remove();
     $('status').textContent = `${state.peers.size + 1} in the room`;
   });
-  mediaButtons(() => mesh);
+  mediaButtons(() => stream);
   $('leave').onclick = async () => {
-    await mesh.leave();
-    $('status').textContent = 'left';
+    $('leave').disabled = true;
+    await mesh.leave().catch(() => {});
+    left(room, stream);
   };
   try {
     const joined = await mesh.join({ capacity: Number(params.get('capacity') || 0) });

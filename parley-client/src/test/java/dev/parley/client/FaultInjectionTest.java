@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.client.Clients.Pair;
 import dev.parley.client.heartbeat.HeartbeatPolicy;
 import dev.parley.client.testing.FaultProxy;
+import dev.parley.client.time.ManualScheduler;
 import dev.parley.im.testing.ImServer;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Message;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -20,16 +22,33 @@ import org.junit.jupiter.api.Test;
 /**
  * Clients talk through a proxy that drops, delays, half-opens and blackholes their connections
  * while they send: afterwards every message has been delivered once, in order, and stored once.
+ *
+ * <p>The clients' timers and the proxy's delays run on one {@link ManualScheduler}: each fault
+ * lasts exactly 975 ms of that time (39 sends, 25 ms apart), which is more than two heartbeat
+ * timeouts, so a blackholed or half-open link is found dead by its heartbeat however fast or slow
+ * the machine is. Between faults the test moves time on in small steps until every client is
+ * back online.
  */
 class FaultInjectionTest {
   private static final int PER_SENDER = 200;
+  private final ManualScheduler time = new ManualScheduler();
+
+  /** Moves the clients' time on in steps of 20 ms until {@code done}; real sockets do the rest. */
+  private boolean drive(BooleanSupplier done) {
+    if (done.getAsBoolean()) {
+      return true;
+    }
+    time.advanceMillis(20);
+    return false;
+  }
 
   @Test
   void noLossNoDuplicatesOrderKeptThroughDropsDelaysHalfOpenAndBlackholes() throws Exception {
     try (ImServer server = ImServer.start();
-        FaultProxy proxy = FaultProxy.start(server::tcpPort);
+        FaultProxy proxy = FaultProxy.start(server::tcpPort, time);
         Clients clients = new Clients()) {
-      UnaryOperator<ClientConfig.Builder> flaky = b -> b
+      ClientRuntime rt = clients.runtime(ClientRuntime.builder().scheduler(time));
+      UnaryOperator<ClientConfig.Builder> flaky = b -> b.runtime(rt)
           .heartbeat(HeartbeatPolicy.fixed(Duration.ofMillis(200)))
           .heartbeatTimeout(Duration.ofMillis(400))
           .loginTimeout(Duration.ofSeconds(2))
@@ -38,7 +57,8 @@ class FaultInjectionTest {
       Pair alice = clients.tcp(server, proxy.port(), "alice", flaky);
       Pair bob = clients.tcp(server, proxy.port(), "bob", flaky);
       Pair carol = clients.tcp(server, proxy.port(), "carol", flaky);
-      await().until(() -> List.of(alice, bob, carol).stream().allMatch(p -> p.rec().state() == ConnectionState.ONLINE));
+      List<Pair> all = List.of(alice, bob, carol);
+      await().until(() -> all.stream().allMatch(p -> p.rec().state() == ConnectionState.ONLINE));
       String group = alice.client().createGroup("team", List.of("bob", "carol")).join().getConversation();
 
       Random random = new Random(42);
@@ -48,21 +68,26 @@ class FaultInjectionTest {
         alice.client().sendText("bob", "a" + i);
         bob.client().sendText("alice", "b" + i);
         alice.client().send(Outgoing.text("g" + i).toConversation(group));
+        if (i % 40 == 4 && i > 5) {
+          // The fault before ends: everyone gets back online before the next one.
+          heal(proxy);
+          await().atMost(Duration.ofSeconds(60))
+              .until(() -> drive(() -> all.stream().allMatch(p -> p.rec().state() == ConnectionState.ONLINE)));
+        }
         if (i % 40 == 5) {
           faults.add(inject(proxy, kind[0]++ % 4, random));
         }
-        // Paced, so each fault lasts about a second: long enough for a heartbeat to go unanswered.
-        java.util.concurrent.locks.LockSupport.parkNanos(25_000_000L);
+        // Each send 25 ms of client time after the last: a fault lasts 39 of them.
+        time.advanceMillis(25);
+        all.forEach(p -> p.client().state());
       }
-      proxy.blackhole(false);
-      proxy.delay(Duration.ZERO);
+      heal(proxy);
 
-      await().atMost(Duration.ofSeconds(60)).until(() -> alice.rec().sent.size() == 2 * PER_SENDER
-          && bob.rec().sent.size() == PER_SENDER);
       String direct = Ids.direct("alice", "bob");
-      await().atMost(Duration.ofSeconds(30)).until(() -> bob.rec().texts(direct).size() == PER_SENDER
-          && alice.rec().texts(direct).size() == PER_SENDER
-          && bob.rec().texts(group).size() >= PER_SENDER && carol.rec().texts(group).size() >= PER_SENDER);
+      await().atMost(Duration.ofSeconds(60)).until(() -> drive(() -> alice.rec().sent.size() == 2 * PER_SENDER
+          && bob.rec().sent.size() == PER_SENDER
+          && bob.rec().texts(direct).size() == PER_SENDER && alice.rec().texts(direct).size() == PER_SENDER
+          && bob.rec().texts(group).size() >= PER_SENDER && carol.rec().texts(group).size() >= PER_SENDER));
 
       // Each client saw each message once, in seq order; a sender's own messages in its order.
       for (Pair p : List.of(alice, bob, carol)) {
@@ -87,8 +112,14 @@ class FaultInjectionTest {
           .filter(e -> e.cause() == ConnectionEvent.Cause.HEARTBEAT_TIMEOUT).count();
       System.out.printf("fault injection: %s; %d reconnects (%d dead links found by heartbeat), %d connections "
           + "through the proxy%n", faults, reconnects, deadLinks, proxy.accepted());
-      assertThat(deadLinks).isPositive();
-      assertThat(reconnects).isPositive();
+      // Every half-open and blackholed link was found dead by its heartbeat (each fault hits all three).
+      long silentFaults = faults.stream().filter(f -> f.equals("half-open") || f.equals("blackhole")).count();
+      assertThat(silentFaults).isEqualTo(2);
+      assertThat(deadLinks).isGreaterThanOrEqualTo(3 * silentFaults);
+      // And every fault but a delay cost each of the three its link.
+      long cutting = faults.stream().filter(f -> !f.equals("delay")).count();
+      assertThat(cutting).isEqualTo(4);
+      assertThat(reconnects).isGreaterThanOrEqualTo(3 * cutting);
     }
   }
 
@@ -96,9 +127,13 @@ class FaultInjectionTest {
     return IntStream.range(0, PER_SENDER).mapToObj(i -> prefix + i).toList();
   }
 
-  private static String inject(FaultProxy proxy, int kind, Random random) {
+  private static void heal(FaultProxy proxy) {
     proxy.blackhole(false);
     proxy.delay(Duration.ZERO);
+  }
+
+  private static String inject(FaultProxy proxy, int kind, Random random) {
+    heal(proxy);
     switch (kind) {
       case 0 -> {
         proxy.dropAll();

@@ -41,6 +41,21 @@ class ReconnectBackoffTest {
     }
   }
 
+  /**
+   * Moves time to one millisecond before {@code delay} and checks that nothing happened: no timer
+   * ran, the only one waiting is the retry, due in exactly 1 ms, and the client (asked on its own
+   * thread, so whatever a timer had handed it would have run first) is still WAITING with no new
+   * event.
+   */
+  private void nothingHappensBefore(Pair p, long delay) {
+    int events = p.rec().events.size();
+    assertThat(time.pendingDelays()).as("only the retry waits").containsExactly(delay);
+    assertThat(time.advanceMillis(delay - 1)).as("timers run before the delay").isZero();
+    assertThat(time.pendingDelays()).containsExactly(1L);
+    assertThat(p.client().state()).isEqualTo(ConnectionState.WAITING);
+    assertThat(p.rec().events).hasSize(events);
+  }
+
   /** Waits for the client to report WAITING again and returns its delay. */
   private static long nextWait(Pair p, int before) {
     await().until(() -> p.rec().events.stream().skip(before).anyMatch(e -> e.state() == ConnectionState.WAITING));
@@ -58,9 +73,8 @@ class ReconnectBackoffTest {
       delays.add(delay);
       int events = p.rec().events.size();
       // One millisecond early nothing happens; on time the next attempt starts.
-      time.advanceMillis(delay - 1);
-      assertThat(p.rec().events).hasSize(events);
-      assertThat(time.advanceMillis(1)).isGreaterThanOrEqualTo(1);
+      nothingHappensBefore(p, delay);
+      assertThat(time.advanceMillis(1)).isEqualTo(1);
       await().until(() -> p.rec().events.size() > events);
       assertThat(p.rec().events.get(events).state()).isEqualTo(ConnectionState.CONNECTING);
       assertThat(p.rec().events.get(events).cause()).isEqualTo(Cause.RETRY);
@@ -79,7 +93,8 @@ class ReconnectBackoffTest {
       long delay = nextWait(p, from);
       delays.add(delay);
       int events = p.rec().events.size();
-      time.advanceMillis(delay);
+      nothingHappensBefore(p, delay);
+      time.advanceMillis(1);
       await().until(() -> p.rec().events.size() > events);
       from = events;
     }
@@ -101,7 +116,8 @@ class ReconnectBackoffTest {
         server.next().close();
         assertThat(nextWait(p, from)).isEqualTo(expected);
         from = p.rec().events.size();
-        time.advanceMillis(expected);
+        nothingHappensBefore(p, expected);
+        time.advanceMillis(1);
       }
       ScriptedServer.Conn c = server.next();
       c.acceptLogin("alice", 240_000);
@@ -133,7 +149,9 @@ class ReconnectBackoffTest {
     await().until(() -> p.rec().events.size() > events);
     assertThat(p.rec().events.get(events).state()).isEqualTo(ConnectionState.CONNECTING);
     assertThat(p.rec().events.get(events).cause()).isEqualTo(Cause.REQUESTED);
-    // It failed again: the backoff went on growing.
-    assertThat(nextWait(p, events)).isEqualTo(4000L);
+    // It failed again: the backoff went on growing, and the new wait is the whole of it.
+    long next = nextWait(p, events);
+    assertThat(next).isEqualTo(4000L);
+    nothingHappensBefore(p, next);
   }
 }

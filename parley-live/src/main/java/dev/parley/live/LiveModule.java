@@ -107,7 +107,7 @@ public final class LiveModule implements ParleyModule {
     StreamsApi api = new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL));
     api.register(ctx.http(), ctx.adminAuth(), c.get(LiveKeys.PAGE));
     if (c.get(LiveKeys.PAGE)) {
-      new LivePage().register(ctx.http());
+      new LivePage(() -> ctx.boundPort("rtmp")).register(ctx.http());
     }
     metrics(ctx.metrics());
     ctx.services().register(StatsContributor.class, new StatsContributor() {

@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
+import dev.parley.client.time.Scheduler;
+import dev.parley.client.time.SystemScheduler;
 
 /**
  * A TCP proxy on an ephemeral loopback port that forwards to a server and injects the faults of
@@ -34,31 +35,48 @@ import java.util.function.IntSupplier;
  *
  * The upstream port is asked for each new connection, so the server behind may restart on a new
  * port while clients keep the proxy's.
+ *
+ * <p>Delays and idle times are measured on a {@link Scheduler}: give the clients' {@code
+ * ManualScheduler} and a delayed chunk passes when the test moves that time past its due time, a
+ * NAT forgets a connection when that time says it was idle long enough; nothing here reads the
+ * system clock.
  */
 public final class FaultProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final IntSupplier upstream;
+  private final Scheduler clock;
+  /** The proxy's own real-time clock when none was given, closed with it. */
+  private final SystemScheduler ownClock;
   private final List<Pipe> pipes = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger idleDropped = new AtomicInteger();
-  private volatile long delayNanos;
-  private volatile long idleNanos;
+  /** Writers wait on it for a chunk's due time, the end of a blackhole, or the pipe's end. */
+  private final Object gate = new Object();
+  private volatile long delayMillis;
+  private volatile long idleMillis;
   private volatile boolean blackhole;
   private volatile boolean refuse;
   private volatile boolean closed;
 
-  private FaultProxy(IntSupplier upstream) throws IOException {
+  private FaultProxy(IntSupplier upstream, Scheduler clock) throws IOException {
     this.upstream = upstream;
+    this.ownClock = clock == null ? new SystemScheduler() : null;
+    this.clock = clock == null ? ownClock : clock;
     listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::acceptLoop, "fault-proxy-accept");
     t.setDaemon(true);
     t.start();
   }
 
-  /** A proxy to {@code 127.0.0.1:upstreamPort} (asked anew for each connection). */
+  /** A proxy to {@code 127.0.0.1:upstreamPort} (asked anew for each connection), on real time. */
   public static FaultProxy start(IntSupplier upstreamPort) {
+    return start(upstreamPort, null);
+  }
+
+  /** A proxy whose delays and idle timeout run on {@code clock} (such as the clients' manual one). */
+  public static FaultProxy start(IntSupplier upstreamPort, Scheduler clock) {
     try {
-      return new FaultProxy(upstreamPort);
+      return new FaultProxy(upstreamPort, clock);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -84,11 +102,18 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   public void delay(Duration d) {
-    delayNanos = d.toNanos();
+    delayMillis = d.toMillis();
   }
 
   public void blackhole(boolean on) {
     blackhole = on;
+    wake();
+  }
+
+  private void wake() {
+    synchronized (gate) {
+      gate.notifyAll();
+    }
   }
 
   public void refuse(boolean on) {
@@ -97,7 +122,7 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Forget connections idle this long (null or zero: never). */
   public void idleTimeout(Duration d) {
-    idleNanos = d == null ? 0 : d.toNanos();
+    idleMillis = d == null ? 0 : d.toMillis();
   }
 
   /** Resets every open connection, both sides. */
@@ -144,6 +169,9 @@ public final class FaultProxy implements AutoCloseable {
       // closing
     }
     dropAll();
+    if (ownClock != null) {
+      ownClock.close();
+    }
   }
 
   private static void abort(Socket s) {
@@ -162,7 +190,7 @@ public final class FaultProxy implements AutoCloseable {
     volatile boolean dead;
     /** Silenced: the route is gone (idle timeout or half-open) and nothing passes any more. */
     volatile boolean silenced;
-    volatile long lastActivity = System.nanoTime();
+    volatile long lastActivity = clock.nowMillis();
 
     Pipe(Socket client) {
       this.client = client;
@@ -196,8 +224,8 @@ public final class FaultProxy implements AutoCloseable {
         try {
           int n;
           while ((n = in.read(buf)) >= 0) {
-            long now = System.nanoTime();
-            long idle = idleNanos;
+            long now = clock.nowMillis();
+            long idle = idleMillis;
             if (!silenced && idle > 0 && now - lastActivity > idle) {
               silenced = true;
               idleDropped.incrementAndGet();
@@ -206,7 +234,11 @@ public final class FaultProxy implements AutoCloseable {
               continue;
             }
             lastActivity = now;
-            queue.add(new Chunk(now + delayNanos, java.util.Arrays.copyOf(buf, n)));
+            long delay = delayMillis;
+            queue.add(new Chunk(now + delay, java.util.Arrays.copyOf(buf, n)));
+            if (delay > 0) {
+              clock.schedule(FaultProxy.this::wake, delay);
+            }
           }
         } catch (IOException e) {
           // closed
@@ -225,13 +257,15 @@ public final class FaultProxy implements AutoCloseable {
             if (c == null) {
               continue;
             }
-            // A blackhole holds everything (as a dead route does: TCP retransmits until it is back).
-            while (blackhole && !dead) {
-              LockSupport.parkNanos(10_000_000L);
-            }
-            long wait = c.due - System.nanoTime();
-            if (wait > 0) {
-              LockSupport.parkNanos(wait);
+            // A blackhole holds everything (as a dead route does: TCP retransmits until it is back);
+            // a delayed chunk waits for its due time on the proxy's clock.
+            synchronized (gate) {
+              while (!dead && (blackhole || clock.nowMillis() < c.due)) {
+                // On its own real-time clock the proxy waits out the delay; on a given clock the
+                // wake-up it scheduled for the due time ends the wait.
+                long left = c.due - clock.nowMillis();
+                gate.wait(ownClock != null && !blackhole && left > 0 ? left : 0);
+              }
             }
             if (c == Chunk.EOF) {
               if (fromClient || !silenced) {
@@ -261,6 +295,7 @@ public final class FaultProxy implements AutoCloseable {
         return;
       }
       dead = true;
+      wake();
       pipes.remove(this);
       abort(client);
       Socket s = server;

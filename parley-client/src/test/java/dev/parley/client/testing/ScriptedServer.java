@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on demand.
  */
 public final class ScriptedServer implements AutoCloseable {
+  /** Session ids only need to differ: a count, not a clock. */
+  private static final AtomicInteger SESSIONS = new AtomicInteger();
   private final ServerSocket listener;
   private final BlockingQueue<Conn> conns = new LinkedBlockingQueue<>();
   private final AtomicInteger accepted = new AtomicInteger();
@@ -140,7 +142,7 @@ public final class ScriptedServer implements AutoCloseable {
     public Frame acceptLogin(String user, int maxHeartbeatMs) throws InterruptedException {
       Frame login = take(Frame.BodyCase.LOGIN);
       send(Frame.newBuilder().setReq(login.getReq()).setLoginOk(LoginOk.newBuilder().setUserId(user)
-          .setSessionId("s" + System.nanoTime()).setMaxHeartbeatIntervalMs(maxHeartbeatMs)
+          .setSessionId("s" + SESSIONS.incrementAndGet()).setMaxHeartbeatIntervalMs(maxHeartbeatMs)
           .setIdleTimeoutMs(maxHeartbeatMs * 3 / 2).setMaxMessageBytes(65536)).build());
       return login;
     }

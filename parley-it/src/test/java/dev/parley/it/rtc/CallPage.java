@@ -3,8 +3,10 @@ package dev.parley.it.rtc;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.it.web.Chromium;
+import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -20,10 +22,33 @@ final class CallPage implements AutoCloseable {
   private final JavascriptExecutor js;
 
   CallPage(String url) {
+    this(url, 0, 0);
+  }
+
+  /** The page in a window of {@code width} x {@code height} (0: the fixture's default size). */
+  CallPage(String url, int width, int height) {
     this.chromium = Chromium.start(FAKE_MEDIA);
     this.driver = chromium.driver();
     this.js = (JavascriptExecutor) driver;
+    if (width > 0) {
+      driver.manage().window().setSize(new Dimension(width, height));
+    }
     driver.get(url);
+  }
+
+  /**
+   * The ids among {@code ids} whose element is not wholly inside the viewport (or not shown at all),
+   * each with its rectangle and the viewport's size; empty when all are inside. Read in one step.
+   */
+  List<String> outsideViewport(String... ids) {
+    List<?> out = (List<?>) js.executeScript("return arguments[0].map((id) => {"
+        + " const e = document.getElementById(id); if (!e) return id + ': missing';"
+        + " const r = e.getBoundingClientRect();"
+        + " const inside = r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0"
+        + "  && r.bottom <= innerHeight && r.right <= innerWidth;"
+        + " return inside ? null : `${id}: ${JSON.stringify(r)} in ${innerWidth}x${innerHeight}`;"
+        + "}).filter((x) => x)", List.of(ids));
+    return out.stream().map(String.class::cast).toList();
   }
 
   /**
@@ -37,8 +62,18 @@ final class CallPage implements AutoCloseable {
     });
   }
 
+  /** Presses the button with this id from inside the page (it is not redrawn, and no pointer is needed). */
+  void press(String id) {
+    js.executeScript("document.getElementById(arguments[0]).click()", id);
+  }
+
   boolean visible(String id) {
     return driver.findElement(By.id(id)).isDisplayed();
+  }
+
+  /** Whether an element with this id is in the page at all. */
+  boolean present(String id) {
+    return Boolean.TRUE.equals(js.executeScript("return !!document.getElementById(arguments[0])", id));
   }
 
   String text(String id) {

@@ -106,6 +106,25 @@ final class ChatPage {
     return bubbles().stream().filter(b -> b.text().equals(text)).toList();
   }
 
+  /** Whether the element is shown and wholly inside the viewport, read in one step. */
+  boolean inView(String id) {
+    return Boolean.TRUE.equals(js("const e = document.getElementById('" + id + "'); if (!e) return false;"
+        + " const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0"
+        + " && r.right <= innerWidth && r.bottom <= innerHeight"));
+  }
+
+  /** The element's width in CSS pixels (0 when not shown). */
+  double width(String id) {
+    return ((Number) js("const e = document.getElementById('" + id + "'); return e ? e.getBoundingClientRect().width : 0"))
+        .doubleValue();
+  }
+
+  /** Whether the page is no wider than the window: nothing to scroll sideways to. */
+  boolean noSideScroll() {
+    return Boolean.TRUE.equals(js("return document.documentElement.scrollWidth <= innerWidth"
+        + " && document.body.scrollWidth <= innerWidth"));
+  }
+
   String text(String id) {
     return driver.findElement(By.id(id)).getText();
   }

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 
 /** Two headless Chromium pages chat through a real server, as two browser tabs would after ./parley start. */
 class WebChatIT {
@@ -58,8 +60,16 @@ class WebChatIT {
   }
 
   private ChatPage page(String user) {
+    return page(user, 0, 0);
+  }
+
+  /** A signed-in page in a window of {@code width} x {@code height} (0: the fixture's default size). */
+  private ChatPage page(String user, int width, int height) {
     Chromium c = Chromium.start();
     browsers.add(c);
+    if (width > 0) {
+      c.driver().manage().window().setSize(new Dimension(width, height));
+    }
     ChatPage p = new ChatPage(c.driver(), base, user);
     pages.add(p);
     return p.signIn();
@@ -151,6 +161,93 @@ class WebChatIT {
     }
     ann.open("u:ann:cat");
     await().until(() -> ann.bubbles("you missed this").size() == 1);
+  }
+
+  @Test
+  void atAPhonesWidthTheListAndTheConversationEachTakeTheScreen() {
+    ChatPage fay = page("fay", 390, 844);
+    assertThat(((Number) fay.js("return innerWidth")).intValue()).isLessThanOrEqualTo(390);
+    double screen = ((Number) fay.js("return innerWidth")).doubleValue();
+    assertThat(fay.noSideScroll()).isTrue();
+    // The list first, the whole width.
+    assertThat(fay.inView("new-chat-user")).isTrue();
+    assertThat(fay.width("conversations")).isGreaterThan(screen * 0.8);
+    fay.startChat("gus");
+    fay.send("hello from a phone with a message long enough to need more than one line of the bubble");
+    await().until(() -> fay.bubbles().size() == 1);
+    // Then the conversation, the whole width, with a composer one can type into.
+    for (String id : List.of("chat-title", "composer-text", "composer-send", "back", "messages")) {
+      assertThat(fay.inView(id)).as(id).isTrue();
+    }
+    assertThat(fay.width("composer-text")).isGreaterThan(screen * 0.5);
+    assertThat(fay.inView("conversations")).isFalse();
+    assertThat(fay.noSideScroll()).isTrue();
+    // And back to the list, where the conversation now is.
+    fay.js("document.getElementById('back').click()");
+    await().until(() -> fay.inView("conversations") && fay.titles().contains("gus"));
+    assertThat(fay.inView("composer-text")).isFalse();
+    assertThat(fay.noSideScroll()).isTrue();
+    fay.open("u:fay:gus");
+    await().until(() -> fay.inView("composer-text"));
+  }
+
+  @Test
+  void aBadUserIdIsToldWhichCharactersAreAllowed() {
+    Chromium c = Chromium.start();
+    browsers.add(c);
+    ChatPage p = new ChatPage(c.driver(), base, "bad id!");
+    String rule = "A user id is 1 to 64 characters: letters A-Z and a-z, digits 0-9, and _ . @ - "
+        + "(no spaces or other signs).";
+    for (String path : List.of("/", "/call", "/room")) {
+      c.driver().get(base + path);
+      c.driver().findElement(By.id("signin-user")).sendKeys("bad id!");
+      c.driver().findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+      assertThat(p.js("return document.getElementById('signin-user').validationMessage")).as(path).isEqualTo(rule);
+      assertThat(p.js("return document.getElementById('app').hidden")).as(path).isEqualTo(true);
+      // A good id clears the message.
+      c.driver().findElement(By.id("signin-user")).clear();
+      c.driver().findElement(By.id("signin-user")).sendKeys("a.b_c@d-e");
+      assertThat(p.js("return document.getElementById('signin-user').validity.valid")).as(path).isEqualTo(true);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyPageLinksTheOthersAndSharesOneLookAndIcon() {
+    Chromium c = Chromium.start();
+    browsers.add(c);
+    ChatPage p = new ChatPage(c.driver(), base, "nav");
+    String look = null;
+    for (String path : List.of("/", "/call", "/room", "/live")) {
+      c.driver().get(base + path);
+      List<Object> links = (List<Object>) p.js("return [...document.querySelectorAll('nav.site-nav a')]"
+          + ".map((a) => new URL(a.href).pathname)");
+      assertThat(links).as(path).contains("/", "/call", "/room", "/live");
+      assertThat(p.js("return new URL(document.querySelector('nav.site-nav a[aria-current=page]').href).pathname"))
+          .as(path).isEqualTo(path);
+      // One stylesheet for all: the nav looks the same everywhere.
+      assertThat(p.js("return [...document.styleSheets].some((s) => s.href && s.href.endsWith('/css/parley.css'))"))
+          .as(path).isEqualTo(true);
+      String navLook = (String) p.js("const s = getComputedStyle(document.querySelector('nav.site-nav'));"
+          + " return [s.backgroundColor, s.height, s.fontFamily].join(' | ')");
+      if (look == null) {
+        look = navLook;
+      }
+      assertThat(navLook).as(path).isEqualTo(look);
+      assertThat(p.js("return getComputedStyle(document.body).backgroundColor")).as(path).isEqualTo("rgb(244, 245, 247)");
+      // The icon exists and is an image.
+      c.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+      Object icon = c.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+          + " const l = document.querySelector('link[rel=icon]'); if (!l) { done('no icon link'); return; }"
+          + " fetch(l.href).then((r) => done(r.status + ' ' + r.headers.get('content-type')), (e) => done(String(e)));");
+      assertThat(icon).as(path).isEqualTo("200 image/svg+xml");
+    }
+    // Following a link gets there.
+    c.driver().get(base + "/");
+    c.driver().findElement(By.cssSelector("nav.site-nav a[href='/live']")).click();
+    await().until(() -> "Parley live".equals(c.driver().getTitle()));
+    c.driver().findElement(By.cssSelector("nav.site-nav a[href='/call']")).click();
+    await().until(() -> "Parley call".equals(c.driver().getTitle()));
   }
 
   /** Sends one message over the WebSocket JSON protocol as {@code from}, and waits for its SendAck. */

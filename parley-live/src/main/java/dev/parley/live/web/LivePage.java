@@ -14,17 +14,23 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.IntSupplier;
 
 /**
  * The player page at {@code /live} and its scripts under {@code /assets/live/}: hls.js from its
  * WebJar, mpegts.js from the npm package the build unpacks next to the page. Both are read from
- * the class path once, at start.
+ * the class path once, at start. {@code /live/config.json} tells the page what it cannot know
+ * from its own address: the RTMP port, for the publish hint. The page links the look every
+ * Parley page shares ({@code /css/parley.css}, {@code /favicon.svg}, served by the web module).
  */
 public final class LivePage {
   private final Map<String, byte[]> assets;
   private final byte[] page;
+  private final IntSupplier rtmpPort;
 
-  public LivePage() {
+  /** {@code rtmpPort} gives the port the RTMP listener is bound to (asked per request: known after start). */
+  public LivePage(IntSupplier rtmpPort) {
+    this.rtmpPort = rtmpPort;
     page = resource("parley-live/live.html");
     String hlsVersion = webJarVersion("hls.js");
     assets = Map.of(
@@ -34,6 +40,7 @@ public final class LivePage {
 
   public void register(HttpRouter router) {
     router.get("/live", ex -> send(ex, page, "text/html; charset=utf-8"));
+    router.get("/live/config.json", ex -> ex.respondJson(HttpResponseStatus.OK, Map.of("rtmpPort", rtmpPort.getAsInt())));
     router.get("/assets/live/{file}", ex -> {
       byte[] b = assets.get(ex.pathParam("file"));
       if (b == null) {

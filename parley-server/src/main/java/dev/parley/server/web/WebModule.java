@@ -9,9 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the web chat page at {@code /} and the JavaScript SDK at {@code /js/parley.js} from the
- * class path. Only explicit paths are routed ({@code /}, {@code /index.html}, {@code /js/*.js},
- * {@code /css/*.css}, {@code /chat/*.js}, {@code /chat/*.css}), so the other modules' paths
+ * Serves the web chat page at {@code /}, the call and room pages, the JavaScript SDK at
+ * {@code /js/parley.js}, the stylesheet every page shares ({@code /css/parley.css}, which the
+ * live module's player page links too) and the icon {@code /favicon.svg}, from the class path.
+ * Only explicit paths are routed ({@code /}, {@code /index.html}, {@code /call}, {@code /room},
+ * {@code /favicon.svg}, {@code /js/*.js}, {@code /css/*.css}, {@code /chat/*.js},
+ * {@code /chat/*.css}, {@code /rtc/*.js}), so the other modules' paths
  * ({@code /im}, {@code /api/**}, {@code /live}, {@code /{app}/{stream}.flv}, ...) stay theirs.
  */
 public final class WebModule implements ParleyModule {
@@ -50,6 +53,8 @@ public final class WebModule implements ParleyModule {
     http.get("/index.html", ex -> files.serve(ex, "index.html"));
     http.get("/call", ex -> files.serve(ex, "call.html"));
     http.get("/room", ex -> files.serve(ex, "room.html"));
+    // Every page (the live player's too) links this icon and /css/parley.css, the shared look.
+    http.get("/favicon.svg", ex -> files.serve(ex, "favicon.svg"));
     // One pattern per folder and file type, never "/js/**": a live app may be called "js" or
     // "chat", and its /{app}/{stream}.flv and .m3u8 must still reach the live module.
     for (String[] route : new String[][] {{"js", "js"}, {"css", "css"}, {"chat", "js"}, {"chat", "css"}, {"rtc", "js"}}) {

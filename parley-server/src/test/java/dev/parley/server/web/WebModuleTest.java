@@ -7,6 +7,7 @@ import dev.parley.core.spi.ServerContext;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.im.ImModule;
+import dev.parley.protocol.Ids;
 import dev.parley.server.Modules;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -20,10 +21,13 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,46 @@ class WebModuleTest {
     }
     assertThat(http.get("/js/parley-call.js", null).body()).contains("export class ParleyCall");
     assertThat(http.get("/css/rtc.css", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void servesTheSharedLookTheIconAndTheSharedScript() {
+    HttpTestClient.Response css = http.get("/css/parley.css", null);
+    assertThat(css.status()).isEqualTo(200);
+    assertThat(css.body()).contains(".site-nav");
+    HttpTestClient.Response icon = http.get("/favicon.svg", null);
+    assertThat(icon.status()).isEqualTo(200);
+    assertThat(icon.raw().headers().firstValue("content-type")).hasValue("image/svg+xml");
+    assertThat(icon.body()).startsWith("<svg");
+    assertThat(http.get("/js/site.js", null).body()).contains("export function checkUserIdInputs");
+    // Every page links them and the other pages.
+    for (String page : List.of("/", "/call", "/room")) {
+      String html = http.get(page, null).body();
+      assertThat(html).as(page).contains("href=\"/favicon.svg\"", "href=\"/css/parley.css\"", "<nav class=\"site-nav\"",
+          "href=\"/call\"", "href=\"/room\"", "href=\"/live\"");
+      // No pattern attribute: the browser's generic message would stand in for the rule's.
+      assertThat(html).as(page).doesNotContain("pattern=").contains("data-user-id");
+    }
+  }
+
+  /** The pages check user ids with the server's rule, so what they accept the server accepts. */
+  @Test
+  void thePagesUserIdRuleIsTheServers() throws IOException {
+    String js;
+    try (InputStream in = WebModule.class.getClassLoader().getResourceAsStream(WebModule.ROOT + "js/site.js")) {
+      js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Matcher m = Pattern.compile("export const USER_ID = /(.+)/;").matcher(js);
+    assertThat(m.find()).isTrue();
+    Pattern pageRule = Pattern.compile(m.group(1));
+    List<String> samples = new ArrayList<>(List.of("alice", "a", "A.b_c@d-e", "0", "x".repeat(64),
+        "x".repeat(65), "", "bad id", "bad!", "é", "a/b", "a:b", "a+b", "a#b", "a,b", "a b", " a", "a\n", "~a", "-", "@", "."));
+    for (char ch = 32; ch < 127; ch++) {
+      samples.add("a" + ch);
+    }
+    for (String s : samples) {
+      assertThat(pageRule.matcher(s).matches()).as("'%s'", s).isEqualTo(Ids.isValidUser(s));
+    }
   }
 
   @Test
