@@ -95,7 +95,8 @@ public record TurnConfig(String realm, long nonceLifetimeMillis, long defaultLif
         c.get(RtcKeys.DEFAULT_LIFETIME).toSeconds(), c.get(RtcKeys.MAX_LIFETIME).toSeconds(),
         c.get(RtcKeys.PERMISSION_LIFETIME).toMillis(), c.get(RtcKeys.CHANNEL_LIFETIME).toMillis(),
         c.get(RtcKeys.USER_QUOTA), c.get(RtcKeys.TOTAL_QUOTA), c.get(RtcKeys.MAX_PERMISSIONS), c.get(RtcKeys.BANDWIDTH),
-        relayIp, advertised, relayIp6, ports[0], ports[1], new PeerAddressPolicy(allowed, denied),
+        relayIp, advertised, relayIp6, ports[0], ports[1],
+        new PeerAddressPolicy(allowed, denied, ownAddresses(relayIp, advertised, relayIp6)),
         Math.toIntExact(c.get(RtcKeys.MAX_DATAGRAM)), c.get(RtcKeys.RECV_BATCH), c.get(RtcKeys.SWEEP_INTERVAL).toMillis(),
         c.get(RtcKeys.RFC5766_CHANNELS) ? 0x7FFF : ChannelData.MAX_BINDABLE);
   }
@@ -118,6 +119,30 @@ public record TurnConfig(String realm, long nonceLifetimeMillis, long defaultLif
       }
     }
     return out;
+  }
+
+  /**
+   * The addresses a relay must not send to unless allowed: the relay, external and IPv6 relay
+   * addresses, and every address of this host when relay sockets bind the wildcard (a relay bound
+   * to 0.0.0.0 reaches each of them).
+   */
+  static List<InetAddress> ownAddresses(InetAddress relayIp, InetAddress advertised, InetAddress relayIp6) {
+    List<InetAddress> own = new ArrayList<>(List.of(relayIp, advertised));
+    if (relayIp6 != null) {
+      own.add(relayIp6);
+    }
+    if (relayIp.isAnyLocalAddress()) {
+      try {
+        for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+          for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+            own.add(a);
+          }
+        }
+      } catch (SocketException e) {
+        // the configured addresses still count
+      }
+    }
+    return own;
   }
 
   /** The first up, non-loopback IPv4 address of this host; loopback when there is none. */

@@ -35,7 +35,8 @@ class DeniedPeerTest {
       v6("::ffff:7f00:1"), // ::ffff:127.0.0.1, the CVE form
       v6("::ffff:0:0"), // ::ffff:0.0.0.0
       v6("::1"), v6("::"), v6("::7f00:1"), v6("fe80::1"), v6("fd00::1"), v6("ff02::1"), v6("64:ff9b::7f00:1"),
-      v6("2002:7f00:1::1")};
+      v6("2002:7f00:1::1"),
+      v6("64:ff9b:1:808:8:800:7f00:1")}; // local-use NAT64, which an RFC 6052 reading takes for 8.8.8.8
 
   static byte[] v6(String s) {
     try {
