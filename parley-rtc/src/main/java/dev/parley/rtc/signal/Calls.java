@@ -152,15 +152,21 @@ final class Calls {
     end(call, CallEndReason.CALL_END_REASON_CANCELLED, s.user(), null);
   }
 
+  /**
+   * Ends an answered call, from one of its two sessions only; on a ringing call it is a cancel from
+   * the inviting session or a reject from a callee device. Any other session, the parties'
+   * other devices included, gets CALL_NOT_FOUND: it is not in the call.
+   */
   void hangup(ImSession s, int req, CallHangup hangup) {
     Call call = calls.get(hangup.getCallId());
-    if (call == null || !call.caller.equals(s.user()) && !call.callee.equals(s.user())) {
-      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + hangup.getCallId());
+    boolean mayEnd = call != null && (call.ringing() ? call.callerParty.is(s) || call.callee.equals(s.user()) : call.partyOf(s) != null);
+    if (!mayEnd) {
+      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + hangup.getCallId() + " with this session in it");
       return;
     }
     Replies.ok(s, req);
     if (call.ringing()) {
-      boolean byCaller = call.caller.equals(s.user());
+      boolean byCaller = call.callerParty.is(s);
       end(call, byCaller ? CallEndReason.CALL_END_REASON_CANCELLED : CallEndReason.CALL_END_REASON_DECLINED,
           s.user(), byCaller ? null : s);
     } else {
@@ -173,10 +179,8 @@ final class Calls {
     Call call = calls.get(signal.getCallId());
     Call.Party from = call == null ? null : call.partyOf(s);
     if (from == null) {
-      boolean ringingCaller = call != null && call.caller.equals(s.user());
-      refuse(s, req, ringingCaller ? ErrorCode.ERROR_CODE_CALL_STATE : ErrorCode.ERROR_CODE_CALL_NOT_FOUND,
-          ringingCaller ? "signal from a session that is not the call's" : "no call " + signal.getCallId()
-              + " with this session as a party");
+      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + signal.getCallId()
+          + " with this session as a party");
       return;
     }
     if (!call.active()) {
@@ -325,13 +329,17 @@ final class Calls {
   }
 
   /**
-   * The call {@code id} if {@code s}'s user is its caller ({@code asCaller}) or callee; otherwise
-   * answers CALL_NOT_FOUND and returns null.
+   * The call {@code id} if {@code s} is its inviting session ({@code asCaller}) or a device of its
+   * callee (every one is rung, also those that log in while it rings); otherwise answers
+   * CALL_NOT_FOUND and returns null. The caller's other devices are not in the call.
    */
   private Call find(ImSession s, int req, String id, boolean asCaller) {
     Call call = calls.get(id);
-    if (call == null || !(asCaller ? call.caller : call.callee).equals(s.user())) {
-      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + id + (asCaller ? " from " : " to ") + s.user());
+    boolean in = call != null && (asCaller ? call.callerParty.is(s)
+        : call.callee.equals(s.user()));
+    if (!in) {
+      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + id + (asCaller ? " from " : " to ")
+          + "this session");
       return null;
     }
     return call;

@@ -92,6 +92,69 @@ class CallSignalingTest {
   }
 
   @Test
+  void onlyTheTwoAnsweringDevicesMayEndOrSignalAnAnsweredCall() {
+    try (ImServer s = CallClients.server().start()) {
+      ImTestClient alice1 = s.login(Transport.TCP, "alice", "a1").autoAck(true);
+      ImTestClient alice2 = s.login(Transport.TCP, "alice", "a2").autoAck(true);
+      ImTestClient bob1 = s.login(Transport.TCP, "bob", "b1").autoAck(true);
+      ImTestClient bob2 = s.login(Transport.WS_JSON, "bob", "b2").autoAck(true);
+      String id = invite(alice1, "bob");
+      next(bob1, Frame.BodyCase.CALL_RING);
+      next(bob2, Frame.BodyCase.CALL_RING);
+      accept(bob1, id);
+      next(bob2, Frame.BodyCase.CALL_STOP_RINGING);
+      next(alice1, Frame.BodyCase.CALL_STATE);
+
+      // The callee's device that never answered, and the caller's other device, are not in the call.
+      for (ImTestClient outsider : List.of(bob2, alice2)) {
+        expectError(hangup(outsider, id), ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+        expectError(outsider.call(signal(id, SignalKind.SIGNAL_KIND_CANDIDATE, "{}")), ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+        expectError(outsider.call(Frame.newBuilder().setCallReject(CallReject.newBuilder().setCallId(id))),
+            outsider == bob2 ? ErrorCode.ERROR_CODE_CALL_STATE : ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+      }
+      // The call is still up for both parties: a signal goes through, and nobody was told it ended.
+      alice1.send(signal(id, SignalKind.SIGNAL_KIND_OFFER, "{\"type\":\"offer\"}").build());
+      assertThat(next(bob1, Frame.BodyCase.SIGNAL).getSignal().getKind()).isEqualTo(SignalKind.SIGNAL_KIND_OFFER);
+      assertThat(alice1.drainEvents()).noneMatch(Frame::hasCallState);
+      assertThat(signaling(s).calls()).isEqualTo(1);
+
+      assertThat(hangup(bob1, id).hasOk()).isTrue();
+      CallState ended = next(alice1, Frame.BodyCase.CALL_STATE).getCallState();
+      assertThat(ended.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_HANGUP);
+      assertThat(ended.getEndedBy()).isEqualTo("bob");
+    }
+  }
+
+  @Test
+  void onlyTheInvitingDeviceMayCancel_andOnlyARungDeviceMayDecline() {
+    try (ImServer s = CallClients.server().start()) {
+      ImTestClient alice1 = s.login(Transport.TCP, "alice", "a1").autoAck(true);
+      ImTestClient alice2 = s.login(Transport.TCP, "alice", "a2").autoAck(true);
+      ImTestClient bob = s.login(Transport.TCP, "bob", "b1").autoAck(true);
+      String id = invite(alice1, "bob");
+      next(bob, Frame.BodyCase.CALL_RING);
+      expectError(alice2.call(Frame.newBuilder().setCallCancel(CallCancel.newBuilder().setCallId(id))),
+          ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+      expectError(hangup(alice2, id), ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+      // A caller's device cannot decline its own call either.
+      expectError(alice2.call(Frame.newBuilder().setCallReject(CallReject.newBuilder().setCallId(id))),
+          ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+      assertThat(bob.drainEvents()).as("still ringing").noneMatch(Frame::hasCallStopRinging);
+
+      // Hangup on a ringing call: from a rung callee device it declines, from the inviting device it cancels.
+      assertThat(hangup(bob, id).hasOk()).isTrue();
+      CallState declined = next(alice1, Frame.BodyCase.CALL_STATE).getCallState();
+      assertThat(declined.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_DECLINED);
+      assertThat(declined.getEndedBy()).isEqualTo("bob");
+      String second = invite(alice1, "bob");
+      next(bob, Frame.BodyCase.CALL_RING);
+      assertThat(hangup(alice1, second).hasOk()).isTrue();
+      assertThat(next(bob, Frame.BodyCase.CALL_STOP_RINGING).getCallStopRinging().getReason())
+          .isEqualTo(CallEndReason.CALL_END_REASON_CANCELLED);
+    }
+  }
+
+  @Test
   void rejectEndsTheCallAsDeclined() {
     try (ImServer s = CallClients.server().start()) {
       ImTestClient alice = s.login(Transport.TCP, "alice", "a1").autoAck(true);
