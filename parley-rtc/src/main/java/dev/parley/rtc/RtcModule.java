@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The calls system: the STUN/TURN server on UDP, TCP and optionally TLS, the coturn-compatible
@@ -36,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link Signaling}).
  */
 public final class RtcModule implements ParleyModule {
+  private static final Logger log = LoggerFactory.getLogger(RtcModule.class);
   /** Listener names (for {@link ServerContext#boundPort}). */
   public static final String TCP_LISTENER = "rtc-turn-tcp";
   public static final String TLS_LISTENER = "rtc-turn-tls";
@@ -67,6 +70,10 @@ public final class RtcModule implements ParleyModule {
     this.ctx = context;
     Config config = context.config();
     TurnConfig turn = TurnConfig.from(config);
+    String quotaWarning = TurnConfig.userQuotaWarning(config);
+    if (quotaWarning != null) {
+      log.warn(quotaWarning);
+    }
     String secret = config.get(RtcKeys.SECRET) != null ? config.get(RtcKeys.SECRET)
         : SecretFiles.loadOrCreate(context.dataDir(), "turn.secret", "TURN REST credential secret");
     RestCredentials credentials = new RestCredentials(secret);

@@ -42,4 +42,25 @@ class TurnConfigTest {
     assertThat(TurnConfig.ownAddresses(InetAddress.getByName("5.6.7.8"), InetAddress.getByName("1.2.3.4"), null))
         .containsExactly(InetAddress.getByName("5.6.7.8"), InetAddress.getByName("1.2.3.4"));
   }
+
+  @Test
+  void theDefaultUserQuotaFitsAFullRoomOfTheLargestCapacity() {
+    // Chromium opens one allocation per TURN URL (UDP and TCP here) for each peer connection.
+    assertThat(TurnConfig.from(config().build()).userQuota()).isEqualTo(16 * 2);
+    assertThat(TurnConfig.from(config().set("rtc.turn.tls.enabled", true).build()).userQuota()).isEqualTo(16 * 3);
+    assertThat(TurnConfig.from(config().set("rtc.room.max-capacity", 6).set("rtc.turn.tcp.enabled", false).build())
+        .userQuota()).isEqualTo(6);
+    assertThat(TurnConfig.from(config().set("rtc.turn.user-quota", 5).build()).userQuota()).isEqualTo(5);
+    assertThat(TurnConfig.from(config().set("rtc.turn.user-quota", 0).build()).userQuota()).isZero();
+  }
+
+  @Test
+  void aConfiguredQuotaBelowWhatAFullRoomNeedsIsNamedAtStart() {
+    // The old default 10: a user in a room of 8 needs 7 peer connections x 2 URLs = 14.
+    assertThat(TurnConfig.userQuotaWarning(config().set("rtc.turn.user-quota", 10).build()))
+        .contains("10").contains("14").contains("full room of 8");
+    assertThat(TurnConfig.userQuotaWarning(config().set("rtc.turn.user-quota", 14).build())).isNull();
+    assertThat(TurnConfig.userQuotaWarning(config().set("rtc.turn.user-quota", 0).build())).isNull();
+    assertThat(TurnConfig.userQuotaWarning(config().build())).isNull();
+  }
 }
