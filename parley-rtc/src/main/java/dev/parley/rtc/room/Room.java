@@ -4,7 +4,7 @@ import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.protocol.im.RoomParticipant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
+import dev.parley.core.time.Cancellable;
 
 /** One room: its capacity and participants in joining order. Touched only on the signaling executor. */
 final class Room {
@@ -15,7 +15,7 @@ final class Room {
   final int capacity;
   final Map<String, Member> members = new LinkedHashMap<>();
   /** Set while the room is empty: removes it when it fires. */
-  ScheduledFuture<?> expiry;
+  Cancellable expiry = Cancellable.NONE;
 
   Room(String name, int capacity) {
     this.name = name;

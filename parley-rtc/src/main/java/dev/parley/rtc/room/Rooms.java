@@ -14,13 +14,13 @@ import dev.parley.rtc.signal.Replies;
 import dev.parley.rtc.signal.SignalConfig;
 import dev.parley.rtc.signal.SignalMetrics;
 import io.netty.util.concurrent.EventExecutor;
-import java.time.Clock;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Rooms for small mesh calls: join by name with a capacity, participant list, join and leave
@@ -33,16 +33,16 @@ public final class Rooms {
   private final EventExecutor loop;
   private final SignalConfig config;
   private final SignalMetrics metrics;
-  private final Clock clock;
+  private final TimeSource time;
   private final Map<String, Room> rooms = new HashMap<>();
   /** Rooms each session is in, by session id. */
   private final Map<String, Set<String>> bySession = new HashMap<>();
 
-  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics metrics, Clock clock) {
+  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics metrics, TimeSource time) {
     this.loop = loop;
     this.config = config;
     this.metrics = metrics;
-    this.clock = clock;
+    this.time = time;
   }
 
   public void join(ImSession s, int req, RoomJoin join) {
@@ -79,12 +79,10 @@ public final class Rooms {
       refuse(s, req, ErrorCode.ERROR_CODE_ROOM_FULL, "room " + name + " is full (" + room.capacity + " participants)");
       return;
     }
-    if (room.expiry != null) {
-      room.expiry.cancel(false);
-      room.expiry = null;
-    }
+    room.expiry.cancel();
+    room.expiry = Cancellable.NONE;
     RoomParticipant me = RoomParticipant.newBuilder().setUser(s.user()).setDeviceId(s.deviceId())
-        .setSessionId(s.sessionId()).setJoinedAt(clock.millis()).build();
+        .setSessionId(s.sessionId()).setJoinedAt(time.millis()).build();
     room.members.put(s.sessionId(), new Room.Member(s, me));
     bySession.computeIfAbsent(s.sessionId(), k -> new LinkedHashSet<>()).add(name);
     metrics.participants.incrementAndGet();
@@ -146,12 +144,12 @@ public final class Rooms {
     }
     tell(room, s, RoomEventKind.ROOM_EVENT_KIND_LEFT, m.info());
     if (room.members.isEmpty()) {
-      room.expiry = loop.schedule(() -> {
+      room.expiry = time.schedule(loop, () -> {
         if (room.members.isEmpty() && rooms.get(name) == room) {
           rooms.remove(name);
           metrics.rooms.decrementAndGet();
         }
-      }, config.roomEmptyTtl().toMillis(), TimeUnit.MILLISECONDS);
+      }, config.roomEmptyTtl());
     }
   }
 

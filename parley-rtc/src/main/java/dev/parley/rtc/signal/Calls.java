@@ -17,14 +17,14 @@ import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Signal;
 import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
-import java.time.Clock;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,19 +42,19 @@ final class Calls {
   private final SignalConfig config;
   private final SignalMetrics metrics;
   private final CallRecords records;
-  private final Clock clock;
+  private final TimeSource time;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Call> calls = new HashMap<>();
   /** Calls a user takes part in (as caller or callee, ringing or active). */
   private final Map<String, Set<Call>> byUser = new HashMap<>();
 
-  Calls(EventExecutor loop, ImGateway gateway, SignalConfig config, SignalMetrics metrics, Clock clock) {
+  Calls(EventExecutor loop, ImGateway gateway, SignalConfig config, SignalMetrics metrics, TimeSource time) {
     this.loop = loop;
     this.gateway = gateway;
     this.config = config;
     this.metrics = metrics;
     this.records = new CallRecords(gateway);
-    this.clock = clock;
+    this.time = time;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ final class Calls {
           + " unanswered invites at once");
       return;
     }
-    long now = clock.millis();
+    long now = time.millis();
     CallMedia media = invite.getMedia() == CallMedia.CALL_MEDIA_UNSPECIFIED || invite.getMedia() == CallMedia.UNRECOGNIZED
         ? CallMedia.CALL_MEDIA_AUDIO : invite.getMedia();
     Call call = new Call(newId(), s, callee, media, invite.getData(), now, now + config.ringTimeout().toMillis());
@@ -99,7 +99,7 @@ final class Calls {
     byUser.computeIfAbsent(call.caller, u -> new LinkedHashSet<>()).add(call);
     byUser.computeIfAbsent(callee, u -> new LinkedHashSet<>()).add(call);
     metrics.ringing.incrementAndGet();
-    call.ringTimer = loop.schedule(() -> timeout(call), config.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    call.ringTimer = time.schedule(loop, () -> timeout(call), config.ringTimeout());
     Replies.answer(s, req, Frame.newBuilder().setCallState(call.state(call.callerParty)));
     List<ImSession> devices = gateway.sessions(callee);
     for (ImSession d : devices) {
@@ -122,7 +122,7 @@ final class Calls {
       return;
     }
     call.status = CallStatus.CALL_STATUS_ACTIVE;
-    call.answeredAt = clock.millis();
+    call.answeredAt = time.millis();
     call.calleeParty = new Call.Party(s);
     cancel(call.ringTimer);
     metrics.ringing.decrementAndGet();
@@ -229,11 +229,11 @@ final class Calls {
       if (p != null) {
         p.session = null;
         cancel(p.graceTimer);
-        p.graceTimer = loop.schedule(() -> {
+        p.graceTimer = time.schedule(loop, () -> {
           if (p.session == null && calls.get(call.id) == call) {
             end(call, CallEndReason.CALL_END_REASON_CONNECTION_LOST, "", null);
           }
-        }, config.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
+        }, config.reconnectGrace());
         log.debug("call {}: {} on {} dropped, waiting {}", call.id, p.user, p.deviceId, config.reconnectGrace());
       }
     }
@@ -282,7 +282,7 @@ final class Calls {
     call.status = CallStatus.CALL_STATUS_ENDED;
     call.endReason = reason;
     call.endedBy = endedBy;
-    call.endedAt = clock.millis();
+    call.endedAt = time.millis();
     cancel(call.ringTimer);
     cancel(call.callerParty.graceTimer);
     if (call.calleeParty != null) {
@@ -389,10 +389,8 @@ final class Calls {
     return new String(id);
   }
 
-  private static void cancel(java.util.concurrent.Future<?> f) {
-    if (f != null) {
-      f.cancel(false);
-    }
+  private static void cancel(Cancellable timer) {
+    timer.cancel();
   }
 
   /** For tests and stats: calls held now. */

@@ -25,7 +25,9 @@ import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.SignalKind;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.rtc.testing.CallClients;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +36,8 @@ class CallSignalingTest {
 
   @Test
   void inviteRingsEveryDevice_firstAcceptWins_othersStopRinging() {
-    try (ImServer s = CallClients.server().start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).start()) {
       ImTestClient alice = s.login(Transport.WS_JSON, "alice", "a1").autoAck(true);
       ImTestClient bob1 = s.login(Transport.TCP, "bob", "b1").autoAck(true);
       ImTestClient bob2 = s.login(Transport.WS_BINARY, "bob", "b2").autoAck(true);
@@ -45,7 +48,7 @@ class CallSignalingTest {
         Frame ring = next(b, Frame.BodyCase.CALL_RING);
         assertThat(ring.getCallRing().getCallId()).isEqualTo(id);
         assertThat(ring.getCallRing().getCaller()).isEqualTo("alice");
-        assertThat(ring.getCallRing().getExpiresAt()).isGreaterThan(System.currentTimeMillis());
+        assertThat(ring.getCallRing().getExpiresAt()).isEqualTo(time.millis() + 60_000);
       }
 
       CallState won = accept(bob2, id).getCallState();
@@ -242,11 +245,23 @@ class CallSignalingTest {
 
   @Test
   void unansweredCallTimesOutAsMissed() {
-    try (ImServer s = CallClients.server().set("rtc.call.ring-timeout", "300ms").start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).start()) {
       ImTestClient alice = s.login(Transport.TCP, "alice", "a1").autoAck(true);
       ImTestClient bob = s.login(Transport.TCP, "bob", "b1").autoAck(true);
       String id = invite(alice, "bob");
+      assertThat(next(bob, Frame.BodyCase.CALL_RING).getCallRing().getExpiresAt())
+          .isEqualTo(time.millis() + 60_000);
+      time.advance(Duration.ofSeconds(59));
+      assertThat(accept(bob, id).getCallState().getStatus()).as("still ringing at 59 s").isEqualTo(CallStatus.CALL_STATUS_ACTIVE);
+      hangup(bob, id);
+      next(bob, Frame.BodyCase.CALL_STATE);
+      next(alice, Frame.BodyCase.CALL_STATE);
+      next(alice, Frame.BodyCase.CALL_STATE);
+
+      id = invite(alice, "bob");
       next(bob, Frame.BodyCase.CALL_RING);
+      time.advance(Duration.ofSeconds(60));
       assertThat(next(bob, Frame.BodyCase.CALL_STOP_RINGING).getCallStopRinging().getReason())
           .isEqualTo(CallEndReason.CALL_END_REASON_TIMEOUT);
       CallState ended = next(alice, Frame.BodyCase.CALL_STATE).getCallState();
@@ -284,14 +299,16 @@ class CallSignalingTest {
 
   @Test
   void loginAnswerCarriesIceServersWithRestCredentials() {
-    try (ImServer s = CallClients.server().start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).start()) {
       ImTestClient c = s.connect(Transport.TCP);
       var ok = c.login(s.token("alice"), "a1").getLoginOk();
       assertThat(ok.getIceServersList()).isNotEmpty();
       var turn = ok.getIceServersList().stream().filter(i -> i.getUrls(0).startsWith("turn:")).findFirst().orElseThrow();
       assertThat(turn.getUsername()).endsWith(":alice");
       assertThat(turn.getCredential()).isNotBlank();
-      assertThat(ok.getIceExpiresAt()).isGreaterThan(System.currentTimeMillis());
+      assertThat(ok.getIceExpiresAt()).isEqualTo(time.millis() + Duration.ofHours(12).toMillis());
+      assertThat(turn.getUsername()).isEqualTo(time.now().plus(Duration.ofHours(12)).getEpochSecond() + ":alice");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.stun.StunMessage;
 import dev.parley.rtc.stun.TransportAddress;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** With the default policy, a real server refuses every denied address form with 403, in each request that names a peer. */
 class DeniedPeerTest {
-  static final TimeSource CLOCK = TimeSource.system();
+  static final TimeSource CLOCK = new ManualTime();
   static TestKernel server;
 
   @BeforeAll
