@@ -121,6 +121,18 @@ public final class RtcKeys {
       10_000_000, "Rooms (empty ones included) the server holds at once; bounds memory.");
   public static final ConfigKey<Integer> ROOM_MAX_PER_SESSION = ConfigKey.integer("rtc.room.max-per-session", 4, 1,
       1000, "Rooms one connection may be in at once.");
+  /** Who may join a room created without a members list or the open flag. */
+  public enum RoomAccess { PRIVATE, OPEN }
+
+  public static final ConfigKey<RoomAccess> ROOM_DEFAULT_ACCESS = ConfigKey.choice("rtc.room.default-access",
+      RoomAccess.class, RoomAccess.PRIVATE, "Access of a room whose creator set neither members nor open: private "
+          + "(its owner and join-token holders only) or open (every authenticated user who knows the name, as before).");
+  public static final ConfigKey<Boolean> ROOM_REQUIRE_TOKEN = ConfigKey.bool("rtc.room.require-token", false,
+      "Whether every room join needs a join token minted by the app server (POST /api/v1/rtc/rooms/{room}/tokens): "
+          + "then only the app decides who meets where, and nobody can take a room name first.");
+  public static final ConfigKey<Duration> ROOM_TOKEN_MAX_TTL = ConfigKey.duration("rtc.room.token-max-ttl",
+      Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(30),
+      "Longest lifetime of a join token minted by the admin API; a join token also logs its user in, so keep it short.");
   public static final ConfigKey<Duration> ROOM_EMPTY_TTL = ConfigKey.duration("rtc.room.empty-ttl",
       Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1),
       "How long an empty room (and its capacity) is kept for someone to come back; then it is removed.");
@@ -133,7 +145,8 @@ public final class RtcKeys {
         BANDWIDTH, RFC5766_CHANNELS, RELAY_IP, EXTERNAL_IP, RELAY_IP6, RELAY_PORTS, ALLOWED_PEERS, DENIED_PEERS, MAX_DATAGRAM, RECV_BATCH,
         SWEEP_INTERVAL, TCP_HANDSHAKE_TIMEOUT, TCP_IDLE_TIMEOUT, PUBLIC_HOST, CREDENTIAL_TTL, ICE_URLS, ICE_EXTRA_URLS));
     keys.addAll(List.of(CALL_RING_TIMEOUT, CALL_RECONNECT_GRACE, CALL_MAX_INVITES, SIGNAL_MAX_PAYLOAD,
-        ROOM_DEFAULT_CAPACITY, ROOM_MAX_CAPACITY, ROOM_MAX_ROOMS, ROOM_MAX_PER_SESSION, ROOM_EMPTY_TTL));
+        ROOM_DEFAULT_CAPACITY, ROOM_MAX_CAPACITY, ROOM_MAX_ROOMS, ROOM_MAX_PER_SESSION, ROOM_DEFAULT_ACCESS,
+        ROOM_REQUIRE_TOKEN, ROOM_TOKEN_MAX_TTL, ROOM_EMPTY_TTL));
     return keys;
   }
 }

@@ -15,6 +15,7 @@ import dev.parley.rtc.auth.RestCredentials;
 import dev.parley.rtc.ice.IceServersRoute;
 import dev.parley.rtc.ice.IceServersService;
 import dev.parley.rtc.net.StunFrameDecoder;
+import dev.parley.rtc.room.JoinTokens;
 import dev.parley.rtc.net.TcpServerHandler;
 import dev.parley.rtc.net.UdpTurnListener;
 import dev.parley.rtc.signal.SignalConfig;
@@ -118,7 +119,10 @@ public final class RtcModule implements ParleyModule {
 
     // Call and room signaling ride on IM sessions; without the IM module only STUN/TURN runs.
     context.services().first(ImGateway.class).ifPresent(gateway -> {
-      signaling = new Signaling(gateway, SignalConfig.from(config), context.metrics(), context.time());
+      signaling = new Signaling(gateway, SignalConfig.from(config), context.metrics(), context.time(),
+          context.tokens());
+      new JoinTokens(context.tokens(), config.get(RtcKeys.ROOM_TOKEN_MAX_TTL), context.time()).register(context.http(),
+          context.adminAuth());
       Signaling.addIceServers(gateway, ice);
       context.services().register(Signaling.class, signaling);
     });

@@ -1,5 +1,8 @@
 package dev.parley.rtc.room;
 
+import dev.parley.core.auth.TokenException;
+import dev.parley.core.auth.TokenService;
+import dev.parley.core.auth.VerifiedToken;
 import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
@@ -26,6 +29,13 @@ import java.util.Set;
  * Rooms for small mesh calls: join by name with a capacity, participant list, join and leave
  * events, leave on disconnect, empty rooms expire, and the relay of Signal frames between
  * participants. Runs on the signaling executor, which owns all room state.
+ *
+ * <p>Access: the user who creates a room owns it. A room admits its owner, the members named at
+ * creation, holders of a join token for it (a JWT the token service accepts, with {@code sub} the
+ * user and {@code room} the room), and everyone if it is open. A room created with neither members
+ * nor the open flag takes {@code rtc.room.default-access} (private). With
+ * {@code rtc.room.require-token} every join needs a token. Refusals are FORBIDDEN and come before
+ * the capacity check, so an outsider does not learn who or how many are inside.
  */
 public final class Rooms {
   private static final int MAX_NAME = 128;
@@ -34,15 +44,17 @@ public final class Rooms {
   private final SignalConfig config;
   private final SignalMetrics metrics;
   private final TimeSource time;
+  private final TokenService tokens;
   private final Map<String, Room> rooms = new HashMap<>();
   /** Rooms each session is in, by session id. */
   private final Map<String, Set<String>> bySession = new HashMap<>();
 
-  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics metrics, TimeSource time) {
+  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics metrics, TimeSource time, TokenService tokens) {
     this.loop = loop;
     this.config = config;
     this.metrics = metrics;
     this.time = time;
+    this.tokens = tokens;
   }
 
   public void join(ImSession s, int req, RoomJoin join) {
@@ -63,7 +75,24 @@ public final class Rooms {
           + " rooms per connection");
       return;
     }
+    boolean hasToken = !join.getToken().isEmpty();
+    if (hasToken) {
+      String bad = tokenProblem(join.getToken(), name, s.user());
+      if (bad != null) {
+        refuse(s, req, ErrorCode.ERROR_CODE_FORBIDDEN, "join token refused: " + bad);
+        return;
+      }
+    } else if (config.roomsRequireToken()) {
+      refuse(s, req, ErrorCode.ERROR_CODE_FORBIDDEN, "joining a room needs a join token from the app (room_join.token)");
+      return;
+    }
     if (room == null) {
+      if (join.getMembersCount() > config.roomMaxCapacity()
+          || !join.getMembersList().stream().allMatch(dev.parley.protocol.Ids::isValidUser)) {
+        refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, "room_join.members must be at most "
+            + config.roomMaxCapacity() + " valid user ids");
+        return;
+      }
       if (rooms.size() >= config.maxRooms()) {
         refuse(s, req, ErrorCode.ERROR_CODE_LIMIT_EXCEEDED, "the server holds its maximum of " + config.maxRooms()
             + " rooms");
@@ -71,9 +100,14 @@ public final class Rooms {
       }
       int capacity = join.getCapacity() == 0 ? config.roomDefaultCapacity()
           : Math.max(2, Math.min(join.getCapacity(), config.roomMaxCapacity()));
-      room = new Room(name, capacity);
+      boolean open = join.getOpen() || join.getMembersCount() == 0 && config.roomsOpenByDefault();
+      room = new Room(name, capacity, s.user(), open, new LinkedHashSet<>(join.getMembersList()));
       rooms.put(name, room);
       metrics.rooms.incrementAndGet();
+    } else if (!hasToken && !room.admits(s.user())) {
+      refuse(s, req, ErrorCode.ERROR_CODE_FORBIDDEN, "room " + name + " is private: " + s.user()
+          + " is not invited (ask its owner, or the app for a join token)");
+      return;
     }
     if (room.members.size() >= room.capacity) {
       refuse(s, req, ErrorCode.ERROR_CODE_ROOM_FULL, "room " + name + " is full (" + room.capacity + " participants)");
@@ -153,9 +187,26 @@ public final class Rooms {
     }
   }
 
+  /** Why {@code token} does not let {@code user} into {@code room}, or null when it does. */
+  private String tokenProblem(String token, String room, String user) {
+    VerifiedToken t;
+    try {
+      t = tokens.verify(token);
+    } catch (TokenException e) {
+      return e.getMessage();
+    }
+    if (!t.userId().equals(user)) {
+      return "it is for another user";
+    }
+    if (!room.equals(t.claims().get(JoinTokens.ROOM_CLAIM))) {
+      return "it is not for room " + room;
+    }
+    return null;
+  }
+
   private void answerJoined(ImSession s, int req, Room room) {
     RoomJoined.Builder joined = RoomJoined.newBuilder().setRoom(room.name).setCapacity(room.capacity)
-        .setSessionId(s.sessionId());
+        .setSessionId(s.sessionId()).setOwner(room.owner).setOpen(room.open);
     room.members.values().forEach(m -> joined.addParticipants(m.info()));
     Replies.answer(s, req, Frame.newBuilder().setRoomJoined(joined));
   }

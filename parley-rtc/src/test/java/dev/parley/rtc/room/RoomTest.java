@@ -32,6 +32,11 @@ class RoomTest {
     return c.call(Frame.newBuilder().setRoomJoin(RoomJoin.newBuilder().setRoom(room).setCapacity(capacity)));
   }
 
+  /** Joins {@code room}, creating it open to every user if it does not exist. */
+  static Frame joinOpen(ImTestClient c, String room, int capacity) {
+    return c.call(Frame.newBuilder().setRoomJoin(RoomJoin.newBuilder().setRoom(room).setCapacity(capacity).setOpen(true)));
+  }
+
   static Signaling signaling(ImServer s) {
     return s.kernel().kernel().context().services().first(Signaling.class).orElseThrow();
   }
@@ -44,7 +49,7 @@ class RoomTest {
       ImTestClient c = s.login(Transport.WS_BINARY, "carol", "c1");
       ImTestClient d = s.login(Transport.TCP, "dave", "d1");
 
-      RoomJoined first = join(a, "standup", 3).getRoomJoined();
+      RoomJoined first = joinOpen(a, "standup", 3).getRoomJoined();
       assertThat(first.getCapacity()).isEqualTo(3);
       assertThat(first.getParticipantsList()).extracting(RoomParticipant::getUser).containsExactly("alice");
       RoomJoined second = join(b, "standup", 0).getRoomJoined();
