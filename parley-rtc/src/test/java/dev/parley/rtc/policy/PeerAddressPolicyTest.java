@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every denied address form, including IPv6 wrappers around denied IPv4 addresses. */
 class PeerAddressPolicyTest {
-  static final PeerAddressPolicy DEFAULTS = PeerAddressPolicy.defaults();
+  /** Made per test, not once per class: a mutation test must see the policy built by the code under test. */
+  final PeerAddressPolicy DEFAULTS = PeerAddressPolicy.defaults();
 
   /** The address bytes exactly as written (an IPv4-mapped literal stays 16 bytes). */
   static TransportAddress addr(String literal) throws Exception {
@@ -138,6 +139,15 @@ class PeerAddressPolicyTest {
     assertThat(p.deniedReason(addr("8.8.8.8"))).contains("8.8.8.0/24");
     assertThat(p.deniedReason(addr("::ffff:8.8.8.8"))).isNotNull();
     assertThat(p.deniedReason(addr("8.8.4.4"))).isNull();
+  }
+
+  @Test
+  void aZeroPrefixContainsEveryAddressOfItsFamily() throws Exception {
+    Cidr all = Cidr.parse("0.0.0.0/0");
+    assertThat(all.contains(new byte[] {8, 8, 8, 8})).isTrue();
+    assertThat(all.contains(new byte[16])).as("IPv4 ranges hold IPv4 addresses only").isFalse();
+    assertThat(Cidr.parse("::/0").contains(addr("2606:4700::1").ip())).isTrue();
+    assertThat(Cidr.parse("10.0.0.0/32").prefix()).isEqualTo(32);
   }
 
   @Test

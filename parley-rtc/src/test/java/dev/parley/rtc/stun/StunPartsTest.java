@@ -104,6 +104,24 @@ class StunPartsTest {
   }
 
   @Test
+  void aBareHeaderIsAMessage_andIntegritySha256MayBeTruncatedTo16Bytes() throws Exception {
+    byte[] bare = StunMessageBuilder.of(StunMethod.BINDING, StunMethod.REQUEST, TID).build();
+    assertThat(bare).hasSize(20);
+    assertThat(StunDecoder.decode(bare).attributes()).isEmpty();
+    assertThatThrownBy(() -> StunDecoder.decode(bare, 0, 19)).isInstanceOf(StunException.class);
+    for (int n : new int[] {16, 32}) {
+      StunMessage m = StunDecoder.decode(StunMessageBuilder.of(StunMethod.BINDING, StunMethod.REQUEST, TID)
+          .add(StunAttr.MESSAGE_INTEGRITY_SHA256, new byte[n]).build());
+      assertThat(m.hasIntegritySha256()).as("%d bytes", n).isTrue();
+      assertThat(m.hasIntegrity()).isFalse();
+    }
+    for (int n : new int[] {12, 36}) {
+      assertThatThrownBy(() -> StunDecoder.decode(StunMessageBuilder.of(StunMethod.BINDING, StunMethod.REQUEST, TID)
+          .add(StunAttr.MESSAGE_INTEGRITY_SHA256, new byte[n]).build())).isInstanceOf(StunException.class);
+    }
+  }
+
+  @Test
   void aResponseKeepsTheRequestsMethodAndTransaction() throws Exception {
     byte[] tid = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     StunMessage req = StunDecoder.decode(StunMessageBuilder.of(StunMethod.ALLOCATE, StunMethod.REQUEST, tid).build());
