@@ -75,6 +75,26 @@ describe('calls', () => {
     ws.reply(ws.last('roomJoin'), { error: { code: 'ERROR_CODE_ROOM_FULL', message: 'room x is full' } });
     await assert.rejects(full, (e) => e.code === 'ROOM_FULL');
   });
+
+  it('sends a room\'s access rules and join token, and maps its owner', async () => {
+    const h = harness();
+    h.client.login('t');
+    const ws = await h.online();
+    const p = h.client.joinRoom('team', { members: ['bob', 'carol'], token: 'jt' });
+    const f = ws.last('roomJoin');
+    assert.deepEqual(f.roomJoin, { room: 'team', capacity: 0, members: ['bob', 'carol'], token: 'jt' });
+    ws.reply(f, { roomJoined: { room: 'team', capacity: 8, sessionId: 's1', owner: 'alice', participants: [] } });
+    const r = await p;
+    assert.deepEqual([r.owner, r.open], ['alice', false]);
+    const open = h.client.joinRoom('lobby', { open: true });
+    assert.deepEqual(ws.last('roomJoin').roomJoin, { room: 'lobby', capacity: 0, open: true });
+    ws.reply(ws.last('roomJoin'), { roomJoined: { room: 'lobby', capacity: 8, sessionId: 's1', owner: 'alice', open: true } });
+    assert.equal((await open).open, true);
+    const refused = h.client.joinRoom('secret');
+    assert.deepEqual(ws.last('roomJoin').roomJoin, { room: 'secret', capacity: 0 });
+    ws.reply(ws.last('roomJoin'), { error: { code: 'ERROR_CODE_FORBIDDEN', message: 'room secret is private' } });
+    await assert.rejects(refused, (e) => e.code === 'FORBIDDEN');
+  });
 });
 
 /** Just enough of RTCPeerConnection for the negotiation rule: signaling states and rollback. */

@@ -285,7 +285,8 @@ export class RoomMesh extends Emitter {
     this.#options = options;
   }
 
-  async join({ capacity = 0 } = {}) {
+  /** Joins the room (options as ParleyClient.joinRoom: capacity, members, open, token). */
+  async join({ capacity = 0, members = [], open = false, token = '' } = {}) {
     this.#off.push(this.#client.on('signal', (s) => {
       if (s.room !== this.room) return;
       this.#link(s.fromSession, s.fromUser, true).receive(s);
@@ -295,7 +296,7 @@ export class RoomMesh extends Emitter {
       if (e.kind === 'left') this.#drop(e.participant.sessionId);
       // A newcomer offers to us; its link is made when its first signal arrives.
     }));
-    const joined = await this.#client.joinRoom(this.room, { capacity });
+    const joined = await this.#client.joinRoom(this.room, { capacity, members, open, token });
     this.sessionId = joined.sessionId;
     for (const p of joined.participants) {
       if (p.sessionId !== joined.sessionId) this.#link(p.sessionId, p.user, false);

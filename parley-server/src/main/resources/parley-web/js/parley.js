@@ -1231,10 +1231,21 @@ export class ParleyClient {
     return this.#write({ signal: body });
   }
 
-  /** Joins (or creates, with capacity) a room: resolves with {room, capacity, participants, sessionId}; ROOM_FULL when full. */
-  async joinRoom(room, { capacity = 0 } = {}) {
-    const r = await this.#request('roomJoin', { room, capacity });
-    return { room: r.room, capacity: num(r.capacity), participants: (r.participants || []).map(toParticipant), sessionId: r.sessionId };
+  /**
+   * Joins a room, creating it if needed (docs/CALLS.md, "Room access"): resolves with
+   * {room, capacity, participants, sessionId, owner, open}. Whoever creates a room owns it; for a
+   * new room `capacity`, `members` (user ids invited besides the creator) and `open` (every user may
+   * join) apply, and without members or open it is private. `token`: a join token the app server
+   * minted for this user and room. Rejects ROOM_FULL, FORBIDDEN (not invited, bad token).
+   */
+  async joinRoom(room, { capacity = 0, members = [], open = false, token = '' } = {}) {
+    const body = { room, capacity };
+    if (members.length) body.members = [...members];
+    if (open) body.open = true;
+    if (token) body.token = token;
+    const r = await this.#request('roomJoin', body);
+    return { room: r.room, capacity: num(r.capacity), participants: (r.participants || []).map(toParticipant), sessionId: r.sessionId,
+      owner: r.owner || '', open: Boolean(r.open) };
   }
 
   async leaveRoom(room) {

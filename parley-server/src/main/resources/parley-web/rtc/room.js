@@ -58,11 +58,19 @@ async function start(client) {
     await mesh.leave().catch(() => {});
     left(room, stream);
   };
+  // This page makes the rooms it creates open to everyone who knows the name, unless
+  // ?members=bob,carol invites only those users or ?private=1 keeps it to its creator; ?token=
+  // passes a join token from the app server. Rooms created elsewhere keep their own rules.
+  const members = (params.get('members') || '').split(',').map((m) => m.trim()).filter(Boolean);
+  const token = params.get('token') || '';
+  const open = members.length === 0 && params.get('private') !== '1';
   try {
-    const joined = await mesh.join({ capacity: Number(params.get('capacity') || 0) });
-    $('status').textContent = `${joined.participants.length} in the room (capacity ${joined.capacity})`;
+    const joined = await mesh.join({ capacity: Number(params.get('capacity') || 0), members, open, token });
+    const access = joined.open ? 'open' : `private, owner ${joined.owner}`;
+    $('status').textContent = `${joined.participants.length} in the room (capacity ${joined.capacity}, ${access})`;
   } catch (e) {
-    $('status').textContent = e.code === 'ROOM_FULL' ? 'the room is full' : `join failed: ${e.message || e.code}`;
+    $('status').textContent = e.code === 'ROOM_FULL' ? 'the room is full'
+      : e.code === 'FORBIDDEN' ? 'you are not invited to this room' : `join failed: ${e.message || e.code}`;
   }
 }
 

@@ -386,10 +386,22 @@ public final class ParleyClient implements AutoCloseable {
     return request(Frame.newBuilder().setSignal(signal), false).thenApply(f -> null);
   }
 
-  /** Joins a room ({@code capacity} 0: the server's default); answers the participants. */
+  /**
+   * Joins a room ({@code capacity} 0: the server's default), creating it if needed; answers the
+   * participants. A room this creates is private to its creator unless the server makes rooms open
+   * by default: use {@link #joinRoom(RoomJoin)} to invite members, open it, or pass a join token.
+   */
   public CompletableFuture<RoomJoined> joinRoom(String room, int capacity) {
-    return request(Frame.newBuilder().setRoomJoin(RoomJoin.newBuilder().setRoom(room).setCapacity(capacity)), true)
-        .thenApply(Frame::getRoomJoined);
+    return joinRoom(RoomJoin.newBuilder().setRoom(room).setCapacity(capacity).build());
+  }
+
+  /**
+   * Joins a room with every option of {@link RoomJoin}: for a new room its capacity, members and
+   * open flag; a join token from the app server. Fails with FORBIDDEN when the room does not
+   * admit this user (docs/CALLS.md, "Room access").
+   */
+  public CompletableFuture<RoomJoined> joinRoom(RoomJoin join) {
+    return request(Frame.newBuilder().setRoomJoin(join), true).thenApply(Frame::getRoomJoined);
   }
 
   /** Leaves a room (leaving happens by itself when the connection closes). */

@@ -11,6 +11,7 @@ import dev.parley.protocol.im.CallMedia;
 import dev.parley.protocol.im.CallState;
 import dev.parley.protocol.im.CallStatus;
 import dev.parley.protocol.im.RoomEventKind;
+import dev.parley.protocol.im.RoomJoin;
 import dev.parley.protocol.im.RoomJoined;
 import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.SignalKind;
@@ -122,8 +123,14 @@ class CallSignalingTest {
     ParleyClient frank = f.client();
     ParleyClient grace = g.client();
 
-    RoomJoined erinIn = erin.joinRoom("standup", 0).join();
+    // A room erin creates with only a name is hers alone; invited, frank gets in.
+    erin.joinRoom("private", 0).join();
+    assertThatThrownBy(() -> frank.joinRoom("private", 0).join()).hasCauseInstanceOf(ParleyException.class)
+        .hasMessageContaining("private");
+    RoomJoined erinIn = erin.joinRoom(RoomJoin.newBuilder().setRoom("standup").addMembers("frank")
+        .addMembers("grace").build()).join();
     assertThat(erinIn.getParticipantsList()).hasSize(1);
+    assertThat(erinIn.getOwner()).isEqualTo("erin");
     RoomJoined frankIn = frank.joinRoom("standup", 0).join();
     assertThat(frankIn.getParticipantsList()).extracting(p -> p.getUser()).containsExactlyInAnyOrder("erin", "frank");
     await().until(() -> erinHeard.roomEvents.size() == 1);

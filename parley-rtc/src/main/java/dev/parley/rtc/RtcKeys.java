@@ -44,8 +44,12 @@ public final class RtcKeys {
       Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1), "Lifetime of a permission (RFC 8656: 5 minutes).");
   public static final ConfigKey<Duration> CHANNEL_LIFETIME = ConfigKey.duration("rtc.turn.channel-lifetime",
       Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(1), "Lifetime of a channel binding (RFC 8656: 10 minutes).");
-  public static final ConfigKey<Integer> USER_QUOTA = ConfigKey.integer("rtc.turn.user-quota", 10, 0, 1_000_000,
-      "Allocations one user may hold at once (0: no cap); more get 486. Stops one account from taking every relay port.");
+  /** The value of {@link #USER_QUOTA} that means "enough for a full room". */
+  public static final int USER_QUOTA_FOR_ROOMS = -1;
+  public static final ConfigKey<Integer> USER_QUOTA = ConfigKey.integer("rtc.turn.user-quota", USER_QUOTA_FOR_ROOMS,
+      -1, 1_000_000, "Allocations one user may hold at once (0: no cap); more get 486. Stops one account from taking "
+          + "every relay port. -1 (the default): rtc.room.max-capacity times the TURN URLs clients are given (UDP, TCP, "
+          + "TLS), since a browser opens one allocation per TURN URL for each of the n-1 peer connections of a room.");
   public static final ConfigKey<Integer> TOTAL_QUOTA = ConfigKey.integer("rtc.turn.total-quota", 10_000, 0, 1_000_000,
       "Allocations the server holds at once (0: no cap); more get 508. Bounds ports, sockets and memory.");
   public static final ConfigKey<Integer> MAX_PERMISSIONS = ConfigKey.integer("rtc.turn.max-permissions", 64, 1, 65_536,
@@ -65,10 +69,12 @@ public final class RtcKeys {
   public static final ConfigKey<String> RELAY_PORTS = ConfigKey.string("rtc.turn.relay-ports", "49152-65535",
       "Port range of relay sockets, low-high; when no port in it is free an allocation gets 508.");
   public static final ConfigKey<List<String>> ALLOWED_PEERS = ConfigKey.list("rtc.turn.allowed-peers", List.of(),
-      "Address ranges (CIDR) relays may send to although denied by default (loopback, private, ...). For tests and "
-          + "private deployments only: on a public server this opens the internal network to anyone with credentials.");
+      "Address ranges (CIDR) relays may send to although denied by default (loopback, private, the server's own "
+          + "addresses, ...); the most specific of allowed-peers and denied-peers decides. For tests and private "
+          + "deployments only: on a public server this opens the internal network to anyone with credentials.");
   public static final ConfigKey<List<String>> DENIED_PEERS = ConfigKey.list("rtc.turn.denied-peers", List.of(),
-      "Address ranges (CIDR) refused in addition to the built-in deny list.");
+      "Address ranges (CIDR) refused in addition to the built-in deny list; a more specific allowed-peers range "
+          + "opens a part of one, and a denied range inside an allowed one closes it.");
   public static final ConfigKey<Long> MAX_DATAGRAM = ConfigKey.size("rtc.turn.max-datagram-size", 4096, 548, 65_535,
       "Largest UDP datagram read from clients and peers; longer ones are cut and dropped. WebRTC packets stay under 1500.");
   public static final ConfigKey<Integer> RECV_BATCH = ConfigKey.integer("rtc.turn.recv-batch", 16, 1, 256,
@@ -115,6 +121,18 @@ public final class RtcKeys {
       10_000_000, "Rooms (empty ones included) the server holds at once; bounds memory.");
   public static final ConfigKey<Integer> ROOM_MAX_PER_SESSION = ConfigKey.integer("rtc.room.max-per-session", 4, 1,
       1000, "Rooms one connection may be in at once.");
+  /** Who may join a room created without a members list or the open flag. */
+  public enum RoomAccess { PRIVATE, OPEN }
+
+  public static final ConfigKey<RoomAccess> ROOM_DEFAULT_ACCESS = ConfigKey.choice("rtc.room.default-access",
+      RoomAccess.class, RoomAccess.PRIVATE, "Access of a room whose creator set neither members nor open: private "
+          + "(its owner and join-token holders only) or open (every authenticated user who knows the name, as before).");
+  public static final ConfigKey<Boolean> ROOM_REQUIRE_TOKEN = ConfigKey.bool("rtc.room.require-token", false,
+      "Whether every room join needs a join token minted by the app server (POST /api/v1/rtc/rooms/{room}/tokens): "
+          + "then only the app decides who meets where, and nobody can take a room name first.");
+  public static final ConfigKey<Duration> ROOM_TOKEN_MAX_TTL = ConfigKey.duration("rtc.room.token-max-ttl",
+      Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(30),
+      "Longest lifetime of a join token minted by the admin API; a join token also logs its user in, so keep it short.");
   public static final ConfigKey<Duration> ROOM_EMPTY_TTL = ConfigKey.duration("rtc.room.empty-ttl",
       Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1),
       "How long an empty room (and its capacity) is kept for someone to come back; then it is removed.");
@@ -127,7 +145,8 @@ public final class RtcKeys {
         BANDWIDTH, RFC5766_CHANNELS, RELAY_IP, EXTERNAL_IP, RELAY_IP6, RELAY_PORTS, ALLOWED_PEERS, DENIED_PEERS, MAX_DATAGRAM, RECV_BATCH,
         SWEEP_INTERVAL, TCP_HANDSHAKE_TIMEOUT, TCP_IDLE_TIMEOUT, PUBLIC_HOST, CREDENTIAL_TTL, ICE_URLS, ICE_EXTRA_URLS));
     keys.addAll(List.of(CALL_RING_TIMEOUT, CALL_RECONNECT_GRACE, CALL_MAX_INVITES, SIGNAL_MAX_PAYLOAD,
-        ROOM_DEFAULT_CAPACITY, ROOM_MAX_CAPACITY, ROOM_MAX_ROOMS, ROOM_MAX_PER_SESSION, ROOM_EMPTY_TTL));
+        ROOM_DEFAULT_CAPACITY, ROOM_MAX_CAPACITY, ROOM_MAX_ROOMS, ROOM_MAX_PER_SESSION, ROOM_DEFAULT_ACCESS,
+        ROOM_REQUIRE_TOKEN, ROOM_TOKEN_MAX_TTL, ROOM_EMPTY_TTL));
     return keys;
   }
 }

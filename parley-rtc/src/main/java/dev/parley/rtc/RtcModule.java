@@ -15,6 +15,7 @@ import dev.parley.rtc.auth.RestCredentials;
 import dev.parley.rtc.ice.IceServersRoute;
 import dev.parley.rtc.ice.IceServersService;
 import dev.parley.rtc.net.StunFrameDecoder;
+import dev.parley.rtc.room.JoinTokens;
 import dev.parley.rtc.net.TcpServerHandler;
 import dev.parley.rtc.net.UdpTurnListener;
 import dev.parley.rtc.signal.SignalConfig;
@@ -23,11 +24,11 @@ import dev.parley.rtc.turn.RtcMetrics.Direction;
 import dev.parley.rtc.turn.TurnConfig;
 import dev.parley.rtc.turn.TurnServer;
 import io.netty.channel.Channel;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The calls system: the STUN/TURN server on UDP, TCP and optionally TLS, the coturn-compatible
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link Signaling}).
  */
 public final class RtcModule implements ParleyModule {
+  private static final Logger log = LoggerFactory.getLogger(RtcModule.class);
   /** Listener names (for {@link ServerContext#boundPort}). */
   public static final String TCP_LISTENER = "rtc-turn-tcp";
   public static final String TLS_LISTENER = "rtc-turn-tls";
@@ -67,12 +69,16 @@ public final class RtcModule implements ParleyModule {
     this.ctx = context;
     Config config = context.config();
     TurnConfig turn = TurnConfig.from(config);
+    String quotaWarning = TurnConfig.userQuotaWarning(config);
+    if (quotaWarning != null) {
+      log.warn(quotaWarning);
+    }
     String secret = config.get(RtcKeys.SECRET) != null ? config.get(RtcKeys.SECRET)
         : SecretFiles.loadOrCreate(context.dataDir(), "turn.secret", "TURN REST credential secret");
     RestCredentials credentials = new RestCredentials(secret);
     Authenticator auth = new Authenticator(turn.realm(), credentials, new NonceService(turn.nonceLifetimeMillis()),
-        context.clock());
-    server = new TurnServer(turn, auth, context.metrics(), context.clock(), context.eventLoops());
+        context.time());
+    server = new TurnServer(turn, auth, context.metrics(), context.time(), context.eventLoops());
     server.start();
     if (config.get(RtcKeys.UDP_ENABLED)) {
       udp = new UdpTurnListener(server, context.eventLoops());
@@ -86,7 +92,7 @@ public final class RtcModule implements ParleyModule {
         config.get(RtcKeys.TLS_PORT), true, config.get(RtcKeys.TLS_MAX_PER_IP));
     context.listen(new TcpListener(TLS_LISTENER, tls, ch -> initConnection(ch, "tls", handshake, idle)));
 
-    IceServersService ice = new IceServersService(credentials, config.get(RtcKeys.CREDENTIAL_TTL), context.clock(),
+    IceServersService ice = new IceServersService(credentials, config.get(RtcKeys.CREDENTIAL_TTL), context.time(),
         config.get(RtcKeys.PUBLIC_HOST), turn.advertisedIp().getHostAddress(), config.get(RtcKeys.ICE_URLS),
         config.get(RtcKeys.ICE_EXTRA_URLS), new IceServersService.Ports(this::udpPort,
             () -> port(TCP_LISTENER, tcp.enabled()), () -> port(TLS_LISTENER, tls.enabled())));
@@ -113,7 +119,10 @@ public final class RtcModule implements ParleyModule {
 
     // Call and room signaling ride on IM sessions; without the IM module only STUN/TURN runs.
     context.services().first(ImGateway.class).ifPresent(gateway -> {
-      signaling = new Signaling(gateway, SignalConfig.from(config), context.metrics(), context.clock());
+      signaling = new Signaling(gateway, SignalConfig.from(config), context.metrics(), context.time(),
+          context.tokens());
+      new JoinTokens(context.tokens(), config.get(RtcKeys.ROOM_TOKEN_MAX_TTL), context.time()).register(context.http(),
+          context.adminAuth());
       Signaling.addIceServers(gateway, ice);
       context.services().register(Signaling.class, signaling);
     });
@@ -126,9 +135,8 @@ public final class RtcModule implements ParleyModule {
 
   private void initConnection(Channel ch, String transport, long handshakeMillis, long idleMillis) {
     ch.pipeline()
-        .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
         .addLast("stun-frames", new StunFrameDecoder(MAX_TCP_FRAME))
-        .addLast("turn", new TcpServerHandler(server, transport, handshakeMillis));
+        .addLast("turn", new TcpServerHandler(server, transport, handshakeMillis, idleMillis));
   }
 
   private int port(String listener, boolean enabled) {

@@ -171,6 +171,20 @@ class CallPageIT {
     assertThat(pages.get(0).present("local")).isTrue();
   }
 
+  @Test
+  void aPrivateRoomTurnsAwayTheUninvited() {
+    TestKernel server = server();
+    closeLater.add(server);
+    String base = server.httpBase();
+    CallPage owner = page(base + "/room?user=eve&room=board&members=fay");
+    await().until(() -> owner.text("status").contains("private, owner eve"));
+    CallPage outsider = page(base + "/room?user=gus&room=board");
+    await().until(() -> "you are not invited to this room".equals(outsider.text("status")));
+    CallPage invited = page(base + "/room?user=fay&room=board");
+    await().until(() -> ((Number) owner.eval("return window.parleyRoom.peers.size")).intValue() == 1);
+    await().until(() -> ((Number) invited.eval("return window.parleyRoom.peers.size")).intValue() == 1);
+  }
+
   private static long bytes(Map<String, Object> stats) {
     return ((Number) stats.getOrDefault("bytes", 0)).longValue();
   }

@@ -4,7 +4,7 @@ import dev.parley.rtc.stun.StunAttr;
 import dev.parley.rtc.stun.StunCrypto;
 import dev.parley.rtc.stun.StunMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import dev.parley.core.time.TimeSource;
 
 /**
  * The long-term credential check of RFC 8489 section 9.2.4 for TURN requests, with REST usernames:
@@ -48,13 +48,13 @@ public final class Authenticator {
   private final String realm;
   private final RestCredentials rest;
   private final NonceService nonces;
-  private final Clock clock;
+  private final TimeSource time;
 
-  public Authenticator(String realm, RestCredentials rest, NonceService nonces, Clock clock) {
+  public Authenticator(String realm, RestCredentials rest, NonceService nonces, TimeSource time) {
     this.realm = realm;
     this.rest = rest;
     this.nonces = nonces;
-    this.clock = clock;
+    this.time = time;
   }
 
   public String realm() {
@@ -62,7 +62,7 @@ public final class Authenticator {
   }
 
   public String freshNonce(byte[] clientIp) {
-    return nonces.issue(clientIp, clock.millis());
+    return nonces.issue(clientIp, time.millis());
   }
 
   public Result check(StunMessage req, byte[] clientIp) {
@@ -75,7 +75,7 @@ public final class Authenticator {
     if (username == null || reqRealm == null || nonce == null) {
       return Result.fail(Failure.BAD_REQUEST, 400, "USERNAME, REALM and NONCE must come with MESSAGE-INTEGRITY");
     }
-    long now = clock.millis();
+    long now = time.millis();
     if (nonces.check(nonce, clientIp, now) != NonceService.Check.VALID) {
       return Result.fail(Failure.STALE_NONCE, 438, "Stale Nonce");
     }

@@ -2,7 +2,7 @@ package dev.parley.rtc.ice;
 
 import dev.parley.rtc.IceServers;
 import dev.parley.rtc.auth.RestCredentials;
-import java.time.Clock;
+import dev.parley.core.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class IceServersService implements IceServers {
 
   private final RestCredentials credentials;
   private final Duration ttl;
-  private final Clock clock;
+  private final TimeSource time;
   private final String publicHost;
   private final String fallbackHost;
   private final List<String> replacementUrls;
@@ -31,11 +31,11 @@ public final class IceServersService implements IceServers {
    * @param replacementUrls URLs used instead of Parley's own when not empty
    * @param extraUrls URLs added to the list
    */
-  public IceServersService(RestCredentials credentials, Duration ttl, Clock clock, String publicHost, String fallbackHost,
+  public IceServersService(RestCredentials credentials, Duration ttl, TimeSource time, String publicHost, String fallbackHost,
       List<String> replacementUrls, List<String> extraUrls, Ports ports) {
     this.credentials = credentials;
     this.ttl = ttl;
-    this.clock = clock;
+    this.time = time;
     this.publicHost = publicHost;
     this.fallbackHost = fallbackHost;
     this.replacementUrls = List.copyOf(replacementUrls);
@@ -45,7 +45,7 @@ public final class IceServersService implements IceServers {
 
   @Override
   public IceConfig forUser(String userId, String requestHost) {
-    RestCredentials.Credentials c = credentials.mint(userId, ttl, clock.instant());
+    RestCredentials.Credentials c = credentials.mint(userId, ttl, time.now());
     List<String> all = new ArrayList<>(replacementUrls.isEmpty() ? ownUrls(requestHost) : replacementUrls);
     all.addAll(extraUrls);
     List<String> stun = new ArrayList<>();

@@ -15,11 +15,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
+import dev.parley.core.time.Cancellable;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +33,24 @@ public final class TcpServerHandler extends ChannelInboundHandlerAdapter impleme
   private final TurnServer server;
   private final String transport;
   private final long handshakeTimeoutMillis;
+  private final long idleTimeoutMillis;
   private Channel channel;
   private FlushQueue flushQueue;
   private Allocation allocation;
-  private ScheduledFuture<?> handshakeTimer;
+  private Cancellable handshakeTimer = Cancellable.NONE;
+  private Cancellable idleTimer = Cancellable.NONE;
+  /** When the last frame came in (monotonic, from the server's time source). */
+  private long lastReadNanos;
 
-  public TcpServerHandler(TurnServer server, String transport, long handshakeTimeoutMillis) {
+  /**
+   * @param handshakeTimeoutMillis a connection with no allocation this long after connecting is closed
+   * @param idleTimeoutMillis a connection with no allocation and nothing read for this long is closed
+   */
+  public TcpServerHandler(TurnServer server, String transport, long handshakeTimeoutMillis, long idleTimeoutMillis) {
     this.server = server;
     this.transport = transport;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    this.idleTimeoutMillis = idleTimeoutMillis;
   }
 
   @Override
@@ -53,13 +61,29 @@ public final class TcpServerHandler extends ChannelInboundHandlerAdapter impleme
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    handshakeTimer = ctx.executor().schedule(() -> {
+    handshakeTimer = server.time().schedule(ctx.executor(), () -> {
       if (allocation == null) {
         log.debug("{} {}: no allocation within {} ms; closing", transport, remote(), handshakeTimeoutMillis);
         ctx.close();
       }
-    }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
+    }, Duration.ofMillis(handshakeTimeoutMillis));
+    lastReadNanos = server.time().nanoTime();
+    checkIdle(ctx, idleTimeoutMillis * 1_000_000L);
     ctx.fireChannelActive();
+  }
+
+  /** Closes the connection once it has had no allocation and no input for the idle timeout. */
+  private void checkIdle(ChannelHandlerContext ctx, long inNanos) {
+    idleTimer = server.time().schedule(ctx.executor(), () -> {
+      long idle = server.time().nanoTime() - lastReadNanos;
+      long timeout = idleTimeoutMillis * 1_000_000L;
+      if (allocation == null && idle >= timeout) {
+        log.debug("{} {}: idle without an allocation; closing", transport, remote());
+        ctx.close();
+      } else if (ctx.channel().isActive()) {
+        checkIdle(ctx, allocation == null ? timeout - idle : timeout);
+      }
+    }, Duration.ofNanos(inNanos));
   }
 
   @Override
@@ -71,6 +95,7 @@ public final class TcpServerHandler extends ChannelInboundHandlerAdapter impleme
       return;
     }
     ByteBuf frame = (ByteBuf) msg;
+    lastReadNanos = server.time().nanoTime();
     try {
       if (ChannelData.isChannelData(frame.getUnsignedByte(frame.readerIndex()))) {
         if (allocation != null) {
@@ -98,20 +123,9 @@ public final class TcpServerHandler extends ChannelInboundHandlerAdapter impleme
   }
 
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && allocation == null) {
-      log.debug("{} {}: idle without an allocation; closing", transport, remote());
-      ctx.close();
-      return;
-    }
-    ctx.fireUserEventTriggered(evt);
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (handshakeTimer != null) {
-      handshakeTimer.cancel(false);
-    }
+    handshakeTimer.cancel();
+    idleTimer.cancel();
     server.linkClosed(this);
     ctx.fireChannelInactive();
   }

@@ -52,6 +52,11 @@ public final class Cidr {
     return new Cidr(network, prefix, t);
   }
 
+  /** The prefix length. */
+  public int prefix() {
+    return prefix;
+  }
+
   public boolean contains(byte[] address) {
     if (address.length != network.length) {
       return false;

@@ -1,5 +1,8 @@
 package dev.parley.rtc.room;
 
+import dev.parley.core.auth.TokenException;
+import dev.parley.core.auth.TokenService;
+import dev.parley.core.auth.VerifiedToken;
 import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
@@ -14,18 +17,25 @@ import dev.parley.rtc.signal.Replies;
 import dev.parley.rtc.signal.SignalConfig;
 import dev.parley.rtc.signal.SignalMetrics;
 import io.netty.util.concurrent.EventExecutor;
-import java.time.Clock;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Rooms for small mesh calls: join by name with a capacity, participant list, join and leave
  * events, leave on disconnect, empty rooms expire, and the relay of Signal frames between
  * participants. Runs on the signaling executor, which owns all room state.
+ *
+ * <p>Access: the user who creates a room owns it. A room admits its owner, the members named at
+ * creation, holders of a join token for it (a JWT the token service accepts, with {@code sub} the
+ * user and {@code room} the room), and everyone if it is open. A room created with neither members
+ * nor the open flag takes {@code rtc.room.default-access} (private). With
+ * {@code rtc.room.require-token} every join needs a token. Refusals are FORBIDDEN and come before
+ * the capacity check, so an outsider does not learn who or how many are inside.
  */
 public final class Rooms {
   private static final int MAX_NAME = 128;
@@ -33,16 +43,18 @@ public final class Rooms {
   private final EventExecutor loop;
   private final SignalConfig config;
   private final SignalMetrics metrics;
-  private final Clock clock;
+  private final TimeSource time;
+  private final TokenService tokens;
   private final Map<String, Room> rooms = new HashMap<>();
   /** Rooms each session is in, by session id. */
   private final Map<String, Set<String>> bySession = new HashMap<>();
 
-  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics metrics, Clock clock) {
+  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics metrics, TimeSource time, TokenService tokens) {
     this.loop = loop;
     this.config = config;
     this.metrics = metrics;
-    this.clock = clock;
+    this.time = time;
+    this.tokens = tokens;
   }
 
   public void join(ImSession s, int req, RoomJoin join) {
@@ -63,7 +75,24 @@ public final class Rooms {
           + " rooms per connection");
       return;
     }
+    boolean hasToken = !join.getToken().isEmpty();
+    if (hasToken) {
+      String bad = tokenProblem(join.getToken(), name, s.user());
+      if (bad != null) {
+        refuse(s, req, ErrorCode.ERROR_CODE_FORBIDDEN, "join token refused: " + bad);
+        return;
+      }
+    } else if (config.roomsRequireToken()) {
+      refuse(s, req, ErrorCode.ERROR_CODE_FORBIDDEN, "joining a room needs a join token from the app (room_join.token)");
+      return;
+    }
     if (room == null) {
+      if (join.getMembersCount() > config.roomMaxCapacity()
+          || !join.getMembersList().stream().allMatch(dev.parley.protocol.Ids::isValidUser)) {
+        refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, "room_join.members must be at most "
+            + config.roomMaxCapacity() + " valid user ids");
+        return;
+      }
       if (rooms.size() >= config.maxRooms()) {
         refuse(s, req, ErrorCode.ERROR_CODE_LIMIT_EXCEEDED, "the server holds its maximum of " + config.maxRooms()
             + " rooms");
@@ -71,20 +100,23 @@ public final class Rooms {
       }
       int capacity = join.getCapacity() == 0 ? config.roomDefaultCapacity()
           : Math.max(2, Math.min(join.getCapacity(), config.roomMaxCapacity()));
-      room = new Room(name, capacity);
+      boolean open = join.getOpen() || join.getMembersCount() == 0 && config.roomsOpenByDefault();
+      room = new Room(name, capacity, s.user(), open, new LinkedHashSet<>(join.getMembersList()));
       rooms.put(name, room);
       metrics.rooms.incrementAndGet();
+    } else if (!hasToken && !room.admits(s.user())) {
+      refuse(s, req, ErrorCode.ERROR_CODE_FORBIDDEN, "room " + name + " is private: " + s.user()
+          + " is not invited (ask its owner, or the app for a join token)");
+      return;
     }
     if (room.members.size() >= room.capacity) {
       refuse(s, req, ErrorCode.ERROR_CODE_ROOM_FULL, "room " + name + " is full (" + room.capacity + " participants)");
       return;
     }
-    if (room.expiry != null) {
-      room.expiry.cancel(false);
-      room.expiry = null;
-    }
+    room.expiry.cancel();
+    room.expiry = Cancellable.NONE;
     RoomParticipant me = RoomParticipant.newBuilder().setUser(s.user()).setDeviceId(s.deviceId())
-        .setSessionId(s.sessionId()).setJoinedAt(clock.millis()).build();
+        .setSessionId(s.sessionId()).setJoinedAt(time.millis()).build();
     room.members.put(s.sessionId(), new Room.Member(s, me));
     bySession.computeIfAbsent(s.sessionId(), k -> new LinkedHashSet<>()).add(name);
     metrics.participants.incrementAndGet();
@@ -146,18 +178,35 @@ public final class Rooms {
     }
     tell(room, s, RoomEventKind.ROOM_EVENT_KIND_LEFT, m.info());
     if (room.members.isEmpty()) {
-      room.expiry = loop.schedule(() -> {
+      room.expiry = time.schedule(loop, () -> {
         if (room.members.isEmpty() && rooms.get(name) == room) {
           rooms.remove(name);
           metrics.rooms.decrementAndGet();
         }
-      }, config.roomEmptyTtl().toMillis(), TimeUnit.MILLISECONDS);
+      }, config.roomEmptyTtl());
     }
+  }
+
+  /** Why {@code token} does not let {@code user} into {@code room}, or null when it does. */
+  private String tokenProblem(String token, String room, String user) {
+    VerifiedToken t;
+    try {
+      t = tokens.verify(token);
+    } catch (TokenException e) {
+      return e.getMessage();
+    }
+    if (!t.userId().equals(user)) {
+      return "it is for another user";
+    }
+    if (!room.equals(t.claims().get(JoinTokens.ROOM_CLAIM))) {
+      return "it is not for room " + room;
+    }
+    return null;
   }
 
   private void answerJoined(ImSession s, int req, Room room) {
     RoomJoined.Builder joined = RoomJoined.newBuilder().setRoom(room.name).setCapacity(room.capacity)
-        .setSessionId(s.sessionId());
+        .setSessionId(s.sessionId()).setOwner(room.owner).setOpen(room.open);
     room.members.values().forEach(m -> joined.addParticipants(m.info()));
     Replies.answer(s, req, Frame.newBuilder().setRoomJoined(joined));
   }

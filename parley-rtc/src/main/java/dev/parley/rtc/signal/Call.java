@@ -7,7 +7,7 @@ import dev.parley.protocol.im.CallState;
 import dev.parley.protocol.im.CallStatus;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
+import dev.parley.core.time.Cancellable;
 
 /**
  * One call between a caller and a callee. Touched only on the signaling executor (see
@@ -22,7 +22,7 @@ final class Call {
     ImSession session;
     /** The session that was last connected (for the call state after a drop). */
     String lastSessionId;
-    ScheduledFuture<?> graceTimer;
+    Cancellable graceTimer = Cancellable.NONE;
 
     Party(ImSession session) {
       this.user = session.user();
@@ -42,10 +42,8 @@ final class Call {
     void attach(ImSession s) {
       session = s;
       lastSessionId = s.sessionId();
-      if (graceTimer != null) {
-        graceTimer.cancel(false);
-        graceTimer = null;
-      }
+      graceTimer.cancel();
+      graceTimer = Cancellable.NONE;
     }
   }
 
@@ -63,7 +61,7 @@ final class Call {
   final List<ImSession> ringing = new ArrayList<>();
   CallStatus status = CallStatus.CALL_STATUS_RINGING;
   long answeredAt;
-  ScheduledFuture<?> ringTimer;
+  Cancellable ringTimer = Cancellable.NONE;
   CallEndReason endReason = CallEndReason.CALL_END_REASON_UNSPECIFIED;
   String endedBy = "";
   long endedAt;

@@ -17,14 +17,14 @@ import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Signal;
 import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
-import java.time.Clock;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,19 +42,19 @@ final class Calls {
   private final SignalConfig config;
   private final SignalMetrics metrics;
   private final CallRecords records;
-  private final Clock clock;
+  private final TimeSource time;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Call> calls = new HashMap<>();
   /** Calls a user takes part in (as caller or callee, ringing or active). */
   private final Map<String, Set<Call>> byUser = new HashMap<>();
 
-  Calls(EventExecutor loop, ImGateway gateway, SignalConfig config, SignalMetrics metrics, Clock clock) {
+  Calls(EventExecutor loop, ImGateway gateway, SignalConfig config, SignalMetrics metrics, TimeSource time) {
     this.loop = loop;
     this.gateway = gateway;
     this.config = config;
     this.metrics = metrics;
     this.records = new CallRecords(gateway);
-    this.clock = clock;
+    this.time = time;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ final class Calls {
           + " unanswered invites at once");
       return;
     }
-    long now = clock.millis();
+    long now = time.millis();
     CallMedia media = invite.getMedia() == CallMedia.CALL_MEDIA_UNSPECIFIED || invite.getMedia() == CallMedia.UNRECOGNIZED
         ? CallMedia.CALL_MEDIA_AUDIO : invite.getMedia();
     Call call = new Call(newId(), s, callee, media, invite.getData(), now, now + config.ringTimeout().toMillis());
@@ -99,7 +99,7 @@ final class Calls {
     byUser.computeIfAbsent(call.caller, u -> new LinkedHashSet<>()).add(call);
     byUser.computeIfAbsent(callee, u -> new LinkedHashSet<>()).add(call);
     metrics.ringing.incrementAndGet();
-    call.ringTimer = loop.schedule(() -> timeout(call), config.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    call.ringTimer = time.schedule(loop, () -> timeout(call), config.ringTimeout());
     Replies.answer(s, req, Frame.newBuilder().setCallState(call.state(call.callerParty)));
     List<ImSession> devices = gateway.sessions(callee);
     for (ImSession d : devices) {
@@ -122,7 +122,7 @@ final class Calls {
       return;
     }
     call.status = CallStatus.CALL_STATUS_ACTIVE;
-    call.answeredAt = clock.millis();
+    call.answeredAt = time.millis();
     call.calleeParty = new Call.Party(s);
     cancel(call.ringTimer);
     metrics.ringing.decrementAndGet();
@@ -152,15 +152,21 @@ final class Calls {
     end(call, CallEndReason.CALL_END_REASON_CANCELLED, s.user(), null);
   }
 
+  /**
+   * Ends an answered call, from one of its two sessions only; on a ringing call it is a cancel from
+   * the inviting session or a reject from a callee device. Any other session, the parties'
+   * other devices included, gets CALL_NOT_FOUND: it is not in the call.
+   */
   void hangup(ImSession s, int req, CallHangup hangup) {
     Call call = calls.get(hangup.getCallId());
-    if (call == null || !call.caller.equals(s.user()) && !call.callee.equals(s.user())) {
-      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + hangup.getCallId());
+    boolean mayEnd = call != null && (call.ringing() ? call.callerParty.is(s) || call.callee.equals(s.user()) : call.partyOf(s) != null);
+    if (!mayEnd) {
+      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + hangup.getCallId() + " with this session in it");
       return;
     }
     Replies.ok(s, req);
     if (call.ringing()) {
-      boolean byCaller = call.caller.equals(s.user());
+      boolean byCaller = call.callerParty.is(s);
       end(call, byCaller ? CallEndReason.CALL_END_REASON_CANCELLED : CallEndReason.CALL_END_REASON_DECLINED,
           s.user(), byCaller ? null : s);
     } else {
@@ -173,10 +179,8 @@ final class Calls {
     Call call = calls.get(signal.getCallId());
     Call.Party from = call == null ? null : call.partyOf(s);
     if (from == null) {
-      boolean ringingCaller = call != null && call.caller.equals(s.user());
-      refuse(s, req, ringingCaller ? ErrorCode.ERROR_CODE_CALL_STATE : ErrorCode.ERROR_CODE_CALL_NOT_FOUND,
-          ringingCaller ? "signal from a session that is not the call's" : "no call " + signal.getCallId()
-              + " with this session as a party");
+      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + signal.getCallId()
+          + " with this session as a party");
       return;
     }
     if (!call.active()) {
@@ -225,11 +229,11 @@ final class Calls {
       if (p != null) {
         p.session = null;
         cancel(p.graceTimer);
-        p.graceTimer = loop.schedule(() -> {
+        p.graceTimer = time.schedule(loop, () -> {
           if (p.session == null && calls.get(call.id) == call) {
             end(call, CallEndReason.CALL_END_REASON_CONNECTION_LOST, "", null);
           }
-        }, config.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
+        }, config.reconnectGrace());
         log.debug("call {}: {} on {} dropped, waiting {}", call.id, p.user, p.deviceId, config.reconnectGrace());
       }
     }
@@ -278,7 +282,7 @@ final class Calls {
     call.status = CallStatus.CALL_STATUS_ENDED;
     call.endReason = reason;
     call.endedBy = endedBy;
-    call.endedAt = clock.millis();
+    call.endedAt = time.millis();
     cancel(call.ringTimer);
     cancel(call.callerParty.graceTimer);
     if (call.calleeParty != null) {
@@ -325,13 +329,17 @@ final class Calls {
   }
 
   /**
-   * The call {@code id} if {@code s}'s user is its caller ({@code asCaller}) or callee; otherwise
-   * answers CALL_NOT_FOUND and returns null.
+   * The call {@code id} if {@code s} is its inviting session ({@code asCaller}) or a device of its
+   * callee (every one is rung, also those that log in while it rings); otherwise answers
+   * CALL_NOT_FOUND and returns null. The caller's other devices are not in the call.
    */
   private Call find(ImSession s, int req, String id, boolean asCaller) {
     Call call = calls.get(id);
-    if (call == null || !(asCaller ? call.caller : call.callee).equals(s.user())) {
-      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + id + (asCaller ? " from " : " to ") + s.user());
+    boolean in = call != null && (asCaller ? call.callerParty.is(s)
+        : call.callee.equals(s.user()));
+    if (!in) {
+      refuse(s, req, ErrorCode.ERROR_CODE_CALL_NOT_FOUND, "no call " + id + (asCaller ? " from " : " to ")
+          + "this session");
       return null;
     }
     return call;
@@ -381,10 +389,8 @@ final class Calls {
     return new String(id);
   }
 
-  private static void cancel(java.util.concurrent.Future<?> f) {
-    if (f != null) {
-      f.cancel(false);
-    }
+  private static void cancel(Cancellable timer) {
+    timer.cancel();
   }
 
   /** For tests and stats: calls held now. */

@@ -1,5 +1,6 @@
 package dev.parley.rtc.signal;
 
+import dev.parley.core.auth.TokenService;
 import dev.parley.core.spi.ImGateway;
 import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.protocol.im.CallEndReason;
@@ -14,7 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import java.time.Clock;
+import dev.parley.core.time.TimeSource;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +42,12 @@ public final class Signaling implements AutoCloseable {
   private final Calls calls;
   private final Rooms rooms;
 
-  public Signaling(ImGateway gateway, SignalConfig config, MeterRegistry registry, Clock clock) {
+  public Signaling(ImGateway gateway, SignalConfig config, MeterRegistry registry, TimeSource time,
+      TokenService tokens) {
     this.config = config;
     this.metrics = new SignalMetrics(registry);
-    this.calls = new Calls(loop, gateway, config, metrics, clock);
-    this.rooms = new Rooms(loop, config, metrics, clock);
+    this.calls = new Calls(loop, gateway, config, metrics, time);
+    this.rooms = new Rooms(loop, config, metrics, time, tokens);
     gateway.handle(Frame.BodyCase.CALL_INVITE, (s, f) -> run(() -> calls.invite(s, f.getReq(), f.getCallInvite())));
     gateway.handle(Frame.BodyCase.CALL_ACCEPT, (s, f) -> run(() -> calls.accept(s, f.getReq(), f.getCallAccept())));
     gateway.handle(Frame.BodyCase.CALL_REJECT, (s, f) -> run(() -> calls.reject(s, f.getReq(), f.getCallReject())));

@@ -94,10 +94,47 @@ public record TurnConfig(String realm, long nonceLifetimeMillis, long defaultLif
     return new TurnConfig(c.get(RtcKeys.REALM), c.get(RtcKeys.NONCE_LIFETIME).toMillis(),
         c.get(RtcKeys.DEFAULT_LIFETIME).toSeconds(), c.get(RtcKeys.MAX_LIFETIME).toSeconds(),
         c.get(RtcKeys.PERMISSION_LIFETIME).toMillis(), c.get(RtcKeys.CHANNEL_LIFETIME).toMillis(),
-        c.get(RtcKeys.USER_QUOTA), c.get(RtcKeys.TOTAL_QUOTA), c.get(RtcKeys.MAX_PERMISSIONS), c.get(RtcKeys.BANDWIDTH),
-        relayIp, advertised, relayIp6, ports[0], ports[1], new PeerAddressPolicy(allowed, denied),
+        userQuota(c), c.get(RtcKeys.TOTAL_QUOTA), c.get(RtcKeys.MAX_PERMISSIONS), c.get(RtcKeys.BANDWIDTH),
+        relayIp, advertised, relayIp6, ports[0], ports[1],
+        new PeerAddressPolicy(allowed, denied, ownAddresses(relayIp, advertised, relayIp6)),
         Math.toIntExact(c.get(RtcKeys.MAX_DATAGRAM)), c.get(RtcKeys.RECV_BATCH), c.get(RtcKeys.SWEEP_INTERVAL).toMillis(),
         c.get(RtcKeys.RFC5766_CHANNELS) ? 0x7FFF : ChannelData.MAX_BINDABLE);
+  }
+
+  /**
+   * The TURN URLs of Parley's own listeners a client is given (UDP, TCP, TLS): a browser opens one
+   * allocation per TURN URL for each peer connection (Chromium: UDP and TCP).
+   */
+  static int turnUrls(Config c) {
+    int n = (c.get(RtcKeys.UDP_ENABLED) ? 1 : 0) + (RtcKeys.TCP.settings(c).enabled() ? 1 : 0)
+        + (c.get(RtcKeys.TLS_ENABLED) ? 1 : 0);
+    return Math.max(1, n);
+  }
+
+  /**
+   * rtc.turn.user-quota, or by default what a user in a full room needs: one allocation per TURN
+   * URL for each of the max-capacity - 1 peer connections, and one peer connection more (a 1:1
+   * call, or an ICE restart that opens new allocations before the old ones are freed).
+   */
+  static int userQuota(Config c) {
+    int q = c.get(RtcKeys.USER_QUOTA);
+    return q == RtcKeys.USER_QUOTA_FOR_ROOMS ? c.get(RtcKeys.ROOM_MAX_CAPACITY) * turnUrls(c) : q;
+  }
+
+  /**
+   * Why a configured user quota is too small for a full room of the default capacity, or null: a
+   * user over it gets 486 from the first peer connection past the quota on.
+   */
+  public static String userQuotaWarning(Config c) {
+    int q = userQuota(c);
+    int room = Math.min(c.get(RtcKeys.ROOM_DEFAULT_CAPACITY), c.get(RtcKeys.ROOM_MAX_CAPACITY));
+    int needed = (room - 1) * turnUrls(c);
+    if (q == 0 || q >= needed) {
+      return null;
+    }
+    return "rtc.turn.user-quota " + q + " is below the " + needed + " allocations a browser needs in a full room of "
+        + room + " (rtc.room.default-capacity; " + turnUrls(c) + " TURN URLs per peer connection): its peer "
+        + "connections past the quota get no relay (486)";
   }
 
   private static InetAddress ipv4(String s, String key) throws UnknownHostException {
@@ -118,6 +155,30 @@ public record TurnConfig(String realm, long nonceLifetimeMillis, long defaultLif
       }
     }
     return out;
+  }
+
+  /**
+   * The addresses a relay must not send to unless allowed: the relay, external and IPv6 relay
+   * addresses, and every address of this host when relay sockets bind the wildcard (a relay bound
+   * to 0.0.0.0 reaches each of them).
+   */
+  static List<InetAddress> ownAddresses(InetAddress relayIp, InetAddress advertised, InetAddress relayIp6) {
+    List<InetAddress> own = new ArrayList<>(List.of(relayIp, advertised));
+    if (relayIp6 != null) {
+      own.add(relayIp6);
+    }
+    if (relayIp.isAnyLocalAddress()) {
+      try {
+        for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+          for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+            own.add(a);
+          }
+        }
+      } catch (SocketException e) {
+        // the configured addresses still count
+      }
+    }
+    return own;
   }
 
   /** The first up, non-loopback IPv4 address of this host; loopback when there is none. */

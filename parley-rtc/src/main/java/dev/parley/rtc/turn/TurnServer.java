@@ -1,6 +1,8 @@
 package dev.parley.rtc.turn;
 
 import dev.parley.core.net.EventLoops;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.auth.Authenticator;
 import dev.parley.rtc.stun.StunMessage;
 import dev.parley.rtc.stun.TransportAddress;
@@ -16,11 +18,11 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -28,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public final class TurnServer {
   private final TurnConfig config;
   private final Authenticator authenticator;
   private final RtcMetrics metrics;
+  private final TimeSource time;
   private final Clock clock;
   private final EventLoops eventLoops;
   private final Quotas quotas;
@@ -57,7 +59,7 @@ public final class TurnServer {
   private final RelayPorts ports;
   private final ConcurrentHashMap<InetSocketAddress, Allocation> udpAllocations = new ConcurrentHashMap<>();
   private final Map<EventExecutor, LoopState> loops = new IdentityHashMap<>();
-  private final List<ScheduledFuture<?>> sweeps = new ArrayList<>();
+  private final List<Cancellable> sweeps = new ArrayList<>();
 
   /** What one event loop holds. */
   private static final class LoopState {
@@ -70,10 +72,11 @@ public final class TurnServer {
   }
 
   public TurnServer(TurnConfig config, Authenticator authenticator, io.micrometer.core.instrument.MeterRegistry registry,
-      Clock clock, EventLoops eventLoops) {
+      TimeSource time, EventLoops eventLoops) {
     this.config = config;
     this.authenticator = authenticator;
-    this.clock = clock;
+    this.time = time;
+    this.clock = time.clock();
     this.eventLoops = eventLoops;
     this.quotas = new Quotas(config.userQuota(), config.totalQuota());
     this.metrics = new RtcMetrics(registry, quotas::held);
@@ -88,8 +91,7 @@ public final class TurnServer {
   public void start() {
     for (Map.Entry<EventExecutor, LoopState> e : loops.entrySet()) {
       LoopState state = e.getValue();
-      sweeps.add(e.getKey().scheduleAtFixedRate(() -> sweep(state), config.sweepIntervalMillis(),
-          config.sweepIntervalMillis(), TimeUnit.MILLISECONDS));
+      sweeps.add(time.every(e.getKey(), () -> sweep(state), Duration.ofMillis(config.sweepIntervalMillis())));
     }
   }
 
@@ -101,8 +103,14 @@ public final class TurnServer {
     return metrics;
   }
 
+  /** The wall clock of {@link #time()}: lifetimes, nonces and reservations follow it. */
   public Clock clock() {
     return clock;
+  }
+
+  /** Where the server's timers are set. */
+  public TimeSource time() {
+    return time;
   }
 
   Authenticator authenticator() {
@@ -263,9 +271,7 @@ public final class TurnServer {
 
   /** Frees every allocation; waits briefly for each loop. */
   public void stop() {
-    for (ScheduledFuture<?> f : sweeps) {
-      f.cancel(false);
-    }
+    sweeps.forEach(Cancellable::cancel);
     List<Future<?>> pending = new ArrayList<>();
     for (Map.Entry<EventExecutor, LoopState> e : loops.entrySet()) {
       if (e.getKey().isShuttingDown()) {

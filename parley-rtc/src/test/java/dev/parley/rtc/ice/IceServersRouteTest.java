@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.core.testing.HttpTestClient;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
-import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.IceServers;
 import dev.parley.rtc.RtcModule;
 import dev.parley.rtc.testing.RtcTestServers;
@@ -27,7 +27,8 @@ class IceServersRouteTest {
 
   @Test
   void answersUrlsAndCoturnRestCredentialsThatTheTurnServerAccepts() throws Exception {
-    try (TestKernel server = RtcTestServers.builder(TimeSource.system()).set("rtc.ice.extra-urls",
+    ManualTime time = new ManualTime();
+    try (TestKernel server = RtcTestServers.builder(time).set("rtc.ice.extra-urls",
         "stun:stun.example.org:3478").start()) {
       HttpTestClient http = new HttpTestClient(server.httpBase());
       assertThat(http.get("/api/v1/rtc/ice-servers", null).status()).isEqualTo(401);
@@ -40,7 +41,8 @@ class IceServersRouteTest {
       String password = body.get("password").asText();
       long expiry = Long.parseLong(username.substring(0, username.indexOf(':')));
       assertThat(username).endsWith(":alice");
-      assertThat(expiry).isBetween(Instant.now().getEpochSecond() + 12 * 3600 - 60, Instant.now().getEpochSecond() + 12 * 3600 + 60);
+      assertThat(expiry).isEqualTo(time.now().getEpochSecond() + 12 * 3600);
+      assertThat(body.get("expiresAt").asText()).isEqualTo(Instant.ofEpochSecond(expiry).toString());
       assertThat(password).isEqualTo(hmacSha1Base64(RtcTestServers.SECRET, username));
       assertThat(body.get("ttl").asLong()).isEqualTo(12 * 3600);
       int udp = RtcTestServers.module(server).udpPort();
@@ -61,7 +63,7 @@ class IceServersRouteTest {
 
   @Test
   void configuredUrlsReplaceOwnOnesForAnExternalCoturn() {
-    try (TestKernel server = RtcTestServers.builder(TimeSource.system())
+    try (TestKernel server = RtcTestServers.builder(new ManualTime())
         .set("rtc.ice.urls", "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349?transport=tcp")
         .set("rtc.ice.credential-ttl", "1h").start()) {
       IceServers ice = server.kernel().context().services().first(IceServers.class).orElseThrow();
@@ -75,7 +77,7 @@ class IceServersRouteTest {
 
   @Test
   void publicHostAndRequestHostGoIntoTheUrls() {
-    try (TestKernel server = RtcTestServers.builder(TimeSource.system()).set("rtc.ice.public-host", "turn.example.net").start()) {
+    try (TestKernel server = RtcTestServers.builder(new ManualTime()).set("rtc.ice.public-host", "turn.example.net").start()) {
       IceServers ice = server.kernel().context().services().first(IceServers.class).orElseThrow();
       assertThat(ice.forUser("carol", "other.example").uris().get(0)).startsWith("stun:turn.example.net:");
     }

@@ -12,6 +12,13 @@ import io.netty.channel.embedded.EmbeddedChannel;
  * Fuzz target for the TCP framing: any byte stream, split in two, yields frames and at most one
  * {@link StunFrameDecoder.Malformed}, never an exception or a leaked buffer; STUN frames then decode
  * or fail with {@link StunException}.
+ *
+ * <p>Every build replays the inputs in {@code src/test/resources/dev/parley/rtc/net/
+ * StunFrameDecoderFuzzTestInputs/anyStreamFramesOrFailsCleanly/}: the first 2 KiB of real TCP
+ * streams captured with tshark while coturn's turnutils_uclient ran against Parley (client to
+ * server and back; allocations, ChannelData, Send and Data indications). With
+ * {@code JAZZER_FUZZ=1} Jazzer mutates from them; an input that crashes is written to the same
+ * directory and committed as a regression case.
  */
 class StunFrameDecoderFuzzTest {
   @FuzzTest(maxDuration = "60s")

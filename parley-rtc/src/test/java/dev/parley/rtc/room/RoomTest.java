@@ -6,6 +6,7 @@ import static dev.parley.rtc.testing.CallClients.next;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.testing.ManualTime;
 import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
@@ -21,6 +22,7 @@ import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.SignalKind;
 import dev.parley.rtc.signal.Signaling;
 import dev.parley.rtc.testing.CallClients;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Rooms over real sockets: capacity, participant lists, join and leave events, leave on disconnect, expiry. */
@@ -28,6 +30,11 @@ class RoomTest {
 
   static Frame join(ImTestClient c, String room, int capacity) {
     return c.call(Frame.newBuilder().setRoomJoin(RoomJoin.newBuilder().setRoom(room).setCapacity(capacity)));
+  }
+
+  /** Joins {@code room}, creating it open to every user if it does not exist. */
+  static Frame joinOpen(ImTestClient c, String room, int capacity) {
+    return c.call(Frame.newBuilder().setRoomJoin(RoomJoin.newBuilder().setRoom(room).setCapacity(capacity).setOpen(true)));
   }
 
   static Signaling signaling(ImServer s) {
@@ -42,7 +49,7 @@ class RoomTest {
       ImTestClient c = s.login(Transport.WS_BINARY, "carol", "c1");
       ImTestClient d = s.login(Transport.TCP, "dave", "d1");
 
-      RoomJoined first = join(a, "standup", 3).getRoomJoined();
+      RoomJoined first = joinOpen(a, "standup", 3).getRoomJoined();
       assertThat(first.getCapacity()).isEqualTo(3);
       assertThat(first.getParticipantsList()).extracting(RoomParticipant::getUser).containsExactly("alice");
       RoomJoined second = join(b, "standup", 0).getRoomJoined();
@@ -96,7 +103,8 @@ class RoomTest {
 
   @Test
   void emptyRoomExpires_andLimitsHold() {
-    try (ImServer s = CallClients.server().set("rtc.room.empty-ttl", "200ms").set("rtc.room.max-per-session", 2)
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).set("rtc.room.max-per-session", 2)
         .set("rtc.room.max-capacity", 4).start()) {
       ImTestClient a = s.login(Transport.TCP, "alice", "a1");
       assertThat(join(a, "r1", 100).getRoomJoined().getCapacity()).as("capped at max-capacity").isEqualTo(4);
@@ -108,7 +116,17 @@ class RoomTest {
       assertThat(signaling(s).rooms()).isEqualTo(2);
       a.call(Frame.newBuilder().setRoomLeave(RoomLeave.newBuilder().setRoom("r1")));
       a.cut();
-      await().atMost(WAIT).until(() -> signaling(s).rooms() == 0);
+      await().atMost(WAIT).until(() -> s.im().directory().sessions("alice").length == 0);
+      // Both rooms are empty now; they are kept empty-ttl (30 s) for someone to come back.
+      time.advance(Duration.ofSeconds(29));
+      assertThat(signaling(s).rooms()).isEqualTo(2);
+      ImTestClient back = s.login(Transport.TCP, "alice", "a2");
+      assertThat(join(back, "r1", 0).getRoomJoined().getCapacity()).as("kept with its capacity").isEqualTo(4);
+      time.advance(Duration.ofSeconds(1));
+      assertThat(signaling(s).rooms()).as("r2 expired, r1 is in use").isEqualTo(1);
+      back.call(Frame.newBuilder().setRoomLeave(RoomLeave.newBuilder().setRoom("r1")));
+      time.advance(Duration.ofSeconds(30));
+      assertThat(signaling(s).rooms()).isZero();
     }
   }
 }

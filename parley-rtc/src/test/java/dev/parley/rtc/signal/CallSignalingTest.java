@@ -25,7 +25,9 @@ import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.SignalKind;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.rtc.testing.CallClients;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +36,8 @@ class CallSignalingTest {
 
   @Test
   void inviteRingsEveryDevice_firstAcceptWins_othersStopRinging() {
-    try (ImServer s = CallClients.server().start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).start()) {
       ImTestClient alice = s.login(Transport.WS_JSON, "alice", "a1").autoAck(true);
       ImTestClient bob1 = s.login(Transport.TCP, "bob", "b1").autoAck(true);
       ImTestClient bob2 = s.login(Transport.WS_BINARY, "bob", "b2").autoAck(true);
@@ -45,7 +48,7 @@ class CallSignalingTest {
         Frame ring = next(b, Frame.BodyCase.CALL_RING);
         assertThat(ring.getCallRing().getCallId()).isEqualTo(id);
         assertThat(ring.getCallRing().getCaller()).isEqualTo("alice");
-        assertThat(ring.getCallRing().getExpiresAt()).isGreaterThan(System.currentTimeMillis());
+        assertThat(ring.getCallRing().getExpiresAt()).isEqualTo(time.millis() + 60_000);
       }
 
       CallState won = accept(bob2, id).getCallState();
@@ -88,6 +91,69 @@ class CallSignalingTest {
           .containsEntry("media", "video").containsKey("duration_ms");
       assertThat(records(alice)).hasSize(1);
       assertThat(signaling(s).calls()).isZero();
+    }
+  }
+
+  @Test
+  void onlyTheTwoAnsweringDevicesMayEndOrSignalAnAnsweredCall() {
+    try (ImServer s = CallClients.server().start()) {
+      ImTestClient alice1 = s.login(Transport.TCP, "alice", "a1").autoAck(true);
+      ImTestClient alice2 = s.login(Transport.TCP, "alice", "a2").autoAck(true);
+      ImTestClient bob1 = s.login(Transport.TCP, "bob", "b1").autoAck(true);
+      ImTestClient bob2 = s.login(Transport.WS_JSON, "bob", "b2").autoAck(true);
+      String id = invite(alice1, "bob");
+      next(bob1, Frame.BodyCase.CALL_RING);
+      next(bob2, Frame.BodyCase.CALL_RING);
+      accept(bob1, id);
+      next(bob2, Frame.BodyCase.CALL_STOP_RINGING);
+      next(alice1, Frame.BodyCase.CALL_STATE);
+
+      // The callee's device that never answered, and the caller's other device, are not in the call.
+      for (ImTestClient outsider : List.of(bob2, alice2)) {
+        expectError(hangup(outsider, id), ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+        expectError(outsider.call(signal(id, SignalKind.SIGNAL_KIND_CANDIDATE, "{}")), ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+        expectError(outsider.call(Frame.newBuilder().setCallReject(CallReject.newBuilder().setCallId(id))),
+            outsider == bob2 ? ErrorCode.ERROR_CODE_CALL_STATE : ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+      }
+      // The call is still up for both parties: a signal goes through, and nobody was told it ended.
+      alice1.send(signal(id, SignalKind.SIGNAL_KIND_OFFER, "{\"type\":\"offer\"}").build());
+      assertThat(next(bob1, Frame.BodyCase.SIGNAL).getSignal().getKind()).isEqualTo(SignalKind.SIGNAL_KIND_OFFER);
+      assertThat(alice1.drainEvents()).noneMatch(Frame::hasCallState);
+      assertThat(signaling(s).calls()).isEqualTo(1);
+
+      assertThat(hangup(bob1, id).hasOk()).isTrue();
+      CallState ended = next(alice1, Frame.BodyCase.CALL_STATE).getCallState();
+      assertThat(ended.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_HANGUP);
+      assertThat(ended.getEndedBy()).isEqualTo("bob");
+    }
+  }
+
+  @Test
+  void onlyTheInvitingDeviceMayCancel_andOnlyARungDeviceMayDecline() {
+    try (ImServer s = CallClients.server().start()) {
+      ImTestClient alice1 = s.login(Transport.TCP, "alice", "a1").autoAck(true);
+      ImTestClient alice2 = s.login(Transport.TCP, "alice", "a2").autoAck(true);
+      ImTestClient bob = s.login(Transport.TCP, "bob", "b1").autoAck(true);
+      String id = invite(alice1, "bob");
+      next(bob, Frame.BodyCase.CALL_RING);
+      expectError(alice2.call(Frame.newBuilder().setCallCancel(CallCancel.newBuilder().setCallId(id))),
+          ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+      expectError(hangup(alice2, id), ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+      // A caller's device cannot decline its own call either.
+      expectError(alice2.call(Frame.newBuilder().setCallReject(CallReject.newBuilder().setCallId(id))),
+          ErrorCode.ERROR_CODE_CALL_NOT_FOUND);
+      assertThat(bob.drainEvents()).as("still ringing").noneMatch(Frame::hasCallStopRinging);
+
+      // Hangup on a ringing call: from a rung callee device it declines, from the inviting device it cancels.
+      assertThat(hangup(bob, id).hasOk()).isTrue();
+      CallState declined = next(alice1, Frame.BodyCase.CALL_STATE).getCallState();
+      assertThat(declined.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_DECLINED);
+      assertThat(declined.getEndedBy()).isEqualTo("bob");
+      String second = invite(alice1, "bob");
+      next(bob, Frame.BodyCase.CALL_RING);
+      assertThat(hangup(alice1, second).hasOk()).isTrue();
+      assertThat(next(bob, Frame.BodyCase.CALL_STOP_RINGING).getCallStopRinging().getReason())
+          .isEqualTo(CallEndReason.CALL_END_REASON_CANCELLED);
     }
   }
 
@@ -179,11 +245,23 @@ class CallSignalingTest {
 
   @Test
   void unansweredCallTimesOutAsMissed() {
-    try (ImServer s = CallClients.server().set("rtc.call.ring-timeout", "300ms").start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).start()) {
       ImTestClient alice = s.login(Transport.TCP, "alice", "a1").autoAck(true);
       ImTestClient bob = s.login(Transport.TCP, "bob", "b1").autoAck(true);
       String id = invite(alice, "bob");
+      assertThat(next(bob, Frame.BodyCase.CALL_RING).getCallRing().getExpiresAt())
+          .isEqualTo(time.millis() + 60_000);
+      time.advance(Duration.ofSeconds(59));
+      assertThat(accept(bob, id).getCallState().getStatus()).as("still ringing at 59 s").isEqualTo(CallStatus.CALL_STATUS_ACTIVE);
+      hangup(bob, id);
+      next(bob, Frame.BodyCase.CALL_STATE);
+      next(alice, Frame.BodyCase.CALL_STATE);
+      next(alice, Frame.BodyCase.CALL_STATE);
+
+      id = invite(alice, "bob");
       next(bob, Frame.BodyCase.CALL_RING);
+      time.advance(Duration.ofSeconds(60));
       assertThat(next(bob, Frame.BodyCase.CALL_STOP_RINGING).getCallStopRinging().getReason())
           .isEqualTo(CallEndReason.CALL_END_REASON_TIMEOUT);
       CallState ended = next(alice, Frame.BodyCase.CALL_STATE).getCallState();
@@ -221,14 +299,16 @@ class CallSignalingTest {
 
   @Test
   void loginAnswerCarriesIceServersWithRestCredentials() {
-    try (ImServer s = CallClients.server().start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).start()) {
       ImTestClient c = s.connect(Transport.TCP);
       var ok = c.login(s.token("alice"), "a1").getLoginOk();
       assertThat(ok.getIceServersList()).isNotEmpty();
       var turn = ok.getIceServersList().stream().filter(i -> i.getUrls(0).startsWith("turn:")).findFirst().orElseThrow();
       assertThat(turn.getUsername()).endsWith(":alice");
       assertThat(turn.getCredential()).isNotBlank();
-      assertThat(ok.getIceExpiresAt()).isGreaterThan(System.currentTimeMillis());
+      assertThat(ok.getIceExpiresAt()).isEqualTo(time.millis() + Duration.ofHours(12).toMillis());
+      assertThat(turn.getUsername()).isEqualTo(time.now().plus(Duration.ofHours(12)).getEpochSecond() + ":alice");
     }
   }
 

@@ -11,6 +11,7 @@ import static dev.parley.rtc.testing.CallClients.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.testing.ManualTime;
 import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
@@ -23,6 +24,7 @@ import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.SignalKind;
 import dev.parley.rtc.testing.CallClients;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,7 +73,8 @@ class SignalRelayTest {
 
   @Test
   void deviceThatReconnectsWithinTheGraceResumesItsCall() {
-    try (ImServer s = CallClients.server().set("rtc.call.reconnect-grace", "10s").start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).start()) {
       ImTestClient alice = s.login(Transport.TCP, "alice", "a1");
       ImTestClient bob = s.login(Transport.TCP, "bob", "b1");
       String id = answered(alice, bob);
@@ -82,6 +85,7 @@ class SignalRelayTest {
         alice.call(signal(id, SignalKind.SIGNAL_KIND_CUSTOM, "{}"));
         assertThat(s.im().directory().sessions("bob")).isEmpty();
       });
+      time.advance(Duration.ofSeconds(14));
       ImTestClient back = s.login(Transport.WS_JSON, "bob", "b1");
       CallState resumed = next(back, Frame.BodyCase.CALL_STATE).getCallState();
       assertThat(resumed.getStatus()).isEqualTo(CallStatus.CALL_STATUS_ACTIVE);
@@ -93,6 +97,9 @@ class SignalRelayTest {
 
       alice.send(signal(id, SignalKind.SIGNAL_KIND_OFFER, "{\"restart\":true}").build());
       assertThat(next(back, Frame.BodyCase.SIGNAL).getSignal().getPayload()).isEqualTo("{\"restart\":true}");
+      // The grace timer was called off: the call outlives the grace.
+      time.advance(Duration.ofSeconds(20));
+      assertThat(CallSignalingTest.signaling(s).calls()).isEqualTo(1);
       assertThat(CallClients.hangup(back, id).hasOk()).isTrue();
       assertThat(next(alice, Frame.BodyCase.CALL_STATE).getCallState().getReason())
           .isEqualTo(CallEndReason.CALL_END_REASON_HANGUP);
@@ -101,11 +108,17 @@ class SignalRelayTest {
 
   @Test
   void callEndsWhenTheDeviceDoesNotComeBackWithinTheGrace() {
-    try (ImServer s = CallClients.server().set("rtc.call.reconnect-grace", "300ms").start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = CallClients.server(time).start()) {
       ImTestClient alice = s.login(Transport.TCP, "alice", "a1").autoAck(true);
       ImTestClient bob = s.login(Transport.TCP, "bob", "b1");
       answered(alice, bob);
       bob.cut();
+      await().atMost(WAIT).until(() -> s.im().directory().sessions("bob").length == 0);
+      // The session is gone, but the grace (15 s) has not passed: the call holds.
+      time.advance(Duration.ofSeconds(14));
+      assertThat(CallSignalingTest.signaling(s).calls()).isEqualTo(1);
+      time.advance(Duration.ofSeconds(1));
       CallState ended = next(alice, Frame.BodyCase.CALL_STATE).getCallState();
       assertThat(ended.getStatus()).isEqualTo(CallStatus.CALL_STATUS_ENDED);
       assertThat(ended.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_CONNECTION_LOST);

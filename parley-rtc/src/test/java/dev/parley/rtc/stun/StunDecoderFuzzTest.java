@@ -5,8 +5,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Fuzz target for the STUN decoder: any input decodes or fails with {@link StunException}, and what
- * decodes can be read (addresses, integrity) without any other exception. Runs its corpus in every
- * build; CI fuzzes it for a bounded time with JAZZER_FUZZ=1.
+ * decodes can be read (addresses, integrity) without any other exception.
+ *
+ * <p>Every build replays the inputs in {@code src/test/resources/dev/parley/rtc/stun/
+ * StunDecoderFuzzTestInputs/anyBytesDecodeOrFailCleanly/} (Jazzer's regression mode): real
+ * messages captured with tshark on loopback while coturn's turnutils_stunclient and
+ * turnutils_uclient (UDP and TCP, channels and Send indications) ran against Parley, both
+ * directions, one file per message kind, named for it. With {@code JAZZER_FUZZ=1} (CI, for a
+ * bounded time) Jazzer mutates from them; an input that crashes is written to the same directory
+ * and is committed there, so it replays in every build after.
  */
 class StunDecoderFuzzTest {
   @FuzzTest(maxDuration = "60s")

@@ -15,6 +15,7 @@ import dev.parley.protocol.im.MessageKind;
 import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.SignalKind;
 import dev.parley.rtc.RtcModule;
+import dev.parley.core.time.TimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -30,6 +31,11 @@ public final class CallClients {
     return ImServer.builder().with(RtcModule::new)
         .set("rtc.turn.secret", RtcTestServers.SECRET)
         .set("rtc.turn.allowed-peers", "127.0.0.0/8");
+  }
+
+  /** Like {@link #server()}, on {@code time}: ring timeouts, reconnect graces and room expiry follow it. */
+  public static ImServer.Builder server(TimeSource time) {
+    return server().time(time);
   }
 
   /**

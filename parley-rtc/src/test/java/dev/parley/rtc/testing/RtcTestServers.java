@@ -26,8 +26,7 @@ public final class RtcTestServers {
     return TestKernel.builder(() -> List.of(new RtcModule()))
         .time(time)
         .set("rtc.turn.secret", SECRET)
-        .set("rtc.turn.allowed-peers", "127.0.0.0/8")
-        .set("rtc.turn.sweep-interval", "20ms");
+        .set("rtc.turn.allowed-peers", "127.0.0.0/8");
   }
 
   public static RtcModule module(TestKernel k) {
@@ -70,6 +69,24 @@ public final class RtcTestServers {
         socket.send(new DatagramPacket(data, data.length, to));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+    }
+
+    /**
+     * The datagrams received before one whose payload is {@code marker} (which is consumed): shows
+     * that an earlier packet did not come through, without waiting out a timer.
+     */
+    public List<byte[]> receivedBefore(byte[] marker) {
+      List<byte[]> before = new java.util.ArrayList<>();
+      while (true) {
+        DatagramPacket p = receive(5000);
+        if (p == null) {
+          throw new AssertionError("the marker never arrived");
+        }
+        if (Arrays.equals(p.getData(), marker)) {
+          return before;
+        }
+        before.add(p.getData());
       }
     }
 

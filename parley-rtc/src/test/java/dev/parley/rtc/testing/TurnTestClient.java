@@ -266,20 +266,47 @@ public final class TurnTestClient implements AutoCloseable {
     sendRaw(out);
   }
 
+  /**
+   * Sends a Binding request as a marker and returns the relayed data that reached this client
+   * before its answer (queued earlier included). Shows that something did not arrive without
+   * waiting out a timer: the server answered a later request first.
+   */
+  public java.util.List<Received> relayedBeforeMarker() {
+    exchange(StunMessageBuilder.of(StunMethod.BINDING, StunMethod.REQUEST, transactionId())
+        .build(null, StunMessageBuilder.Integrity.NONE, true));
+    java.util.List<Received> out = new java.util.ArrayList<>();
+    for (Object in : inbox) {
+      Received r = relayed(in);
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    inbox.clear();
+    return out;
+  }
+
+  private static Received relayed(Object in) {
+    if (in instanceof Received r) {
+      return r;
+    }
+    if (in instanceof StunMessage m && m.method() == StunMethod.DATA && m.cls() == StunMethod.INDICATION) {
+      try {
+        return new Received(0, m.address(StunAttr.XOR_PEER_ADDRESS), m.get(StunAttr.DATA).value());
+      } catch (StunException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return null;
+  }
+
   /** The next relayed data within {@code millis}, or null. */
   public Received receive(long millis) {
     long deadline = System.currentTimeMillis() + millis;
     while (true) {
       Object in = inbox.isEmpty() ? readOne() : inbox.poll();
-      if (in instanceof Received r) {
+      Received r = relayed(in);
+      if (r != null) {
         return r;
-      }
-      if (in instanceof StunMessage m && m.method() == StunMethod.DATA && m.cls() == StunMethod.INDICATION) {
-        try {
-          return new Received(0, m.address(StunAttr.XOR_PEER_ADDRESS), m.get(StunAttr.DATA).value());
-        } catch (StunException e) {
-          throw new AssertionError(e);
-        }
       }
       if (System.currentTimeMillis() >= deadline) {
         return null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.stun.StunAttr;
 import dev.parley.rtc.stun.StunMessage;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The long-term credential mechanism with REST usernames. */
 class TurnAuthTest {
-  static final TimeSource CLOCK = TimeSource.system();
+  static final TimeSource CLOCK = new ManualTime();
   static TestKernel server;
 
   @BeforeAll

@@ -3,6 +3,7 @@ package dev.parley.rtc.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.stun.TransportAddress;
 import dev.parley.rtc.testing.RtcTestServers.Peer;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class TurnNioTransportTest {
   @Test
   void relaysChannelDataBothWaysOnNio() {
-    TimeSource clock = TimeSource.system();
+    TimeSource clock = new ManualTime();
     try (TestKernel server = RtcTestServers.builder(clock).set("server.native-transport", "false").start();
         TurnTestClient c = RtcTestServers.udpClient(server, "nio", clock); Peer peer = new Peer()) {
       TransportAddress relayed = c.allocate();

@@ -3,6 +3,7 @@ package dev.parley.rtc.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.RtcModule;
 import dev.parley.rtc.stun.TransportAddress;
@@ -31,7 +32,7 @@ class TurnTlsTest {
 
   @Test
   void allocatesAndRelaysChannelDataOverTls() throws Exception {
-    TimeSource clock = TimeSource.system();
+    TimeSource clock = new ManualTime();
     try (TestKernel server = RtcTestServers.builder(clock)
         .set("rtc.turn.tls.enabled", "true")
         .set("tls.cert-file", resource("cert.pem").toString())
