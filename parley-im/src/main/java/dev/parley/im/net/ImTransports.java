@@ -51,7 +51,7 @@ public final class ImTransports {
         // Before the frame decoder: the close it writes for an oversize message passes here.
         ChannelHandlerContext decoder = channel.pipeline().context(WebSocketFrameDecoder.class);
         if (decoder != null) {
-          channel.pipeline().addBefore(decoder.name(), WS_TOO_LARGE, new ImWebSocketTooLarge(c));
+          channel.pipeline().addBefore(decoder.name(), WS_TOO_LARGE, new ImWebSocketTooLarge(c, im.time()));
         }
         c.start();
       }

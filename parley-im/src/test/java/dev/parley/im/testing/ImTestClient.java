@@ -52,6 +52,9 @@ public final class ImTestClient implements AutoCloseable {
   private final List<Message> pushed = new CopyOnWriteArrayList<>();
   private final AtomicInteger heartbeats = new AtomicInteger();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private volatile int closeStatus = -1;
+  private final AtomicInteger textFrames = new AtomicInteger();
+  private final AtomicInteger binaryFrames = new AtomicInteger();
   private volatile boolean autoAck;
   private Socket socket;
   private OutputStream out;
@@ -249,6 +252,21 @@ public final class ImTestClient implements AutoCloseable {
     return closed.isDone();
   }
 
+  /** WebSocket text messages received (frames and heartbeats). */
+  public int textMessagesReceived() {
+    return textFrames.get();
+  }
+
+  /** WebSocket binary messages received (frames and heartbeats). */
+  public int binaryMessagesReceived() {
+    return binaryFrames.get();
+  }
+
+  /** The status of the server's WebSocket close frame (1000, 1009, ...); -1 before it or on TCP. */
+  public int closeStatus() {
+    return closeStatus;
+  }
+
   private void onFrame(Frame f) {
     if (f.getReq() != 0) {
       CompletableFuture<Frame> p = pending.remove(f.getReq());
@@ -315,6 +333,7 @@ public final class ImTestClient implements AutoCloseable {
       if (last) {
         byte[] all = binary.toByteArray();
         binary.reset();
+        binaryFrames.incrementAndGet();
         if (all.length == 0) {
           heartbeats.incrementAndGet();
         } else {
@@ -335,6 +354,7 @@ public final class ImTestClient implements AutoCloseable {
       if (last) {
         String all = text.toString();
         text.setLength(0);
+        textFrames.incrementAndGet();
         if (all.isEmpty()) {
           heartbeats.incrementAndGet();
         } else {
@@ -351,6 +371,7 @@ public final class ImTestClient implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closeStatus = statusCode;
       closed.complete(null);
       pending.values().forEach(p -> p.completeExceptionally(new IllegalStateException("connection closed")));
       return null;
