@@ -1,6 +1,7 @@
 package dev.parley.im;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -24,7 +25,7 @@ public final class ImMetrics {
   public final Counter offlineHooksDropped;
 
   public ImMetrics(MeterRegistry r, Supplier<Number> sessions, Supplier<Number> onlineUsers,
-      Supplier<Number> dispatchQueue) {
+      Supplier<Number> dispatchQueue, Supplier<Number> presenceDropped) {
     for (WireFormat f : WireFormat.values()) {
       AtomicInteger n = new AtomicInteger();
       connections.put(f, n);
@@ -51,6 +52,8 @@ public final class ImMetrics {
         .register(r);
     offlineHooks = Counter.builder("parley.im.offline.notifications")
         .description("Messages handed to offline-delivery hooks").register(r);
+    FunctionCounter.builder("parley.im.presence.dropped", presenceDropped, p -> p.get().doubleValue())
+        .description("Presence changes not announced because too many were waiting").register(r);
     offlineHooksDropped = Counter.builder("parley.im.offline.notifications.dropped")
         .description("Offline-delivery notifications dropped because the hook queue was full").register(r);
   }

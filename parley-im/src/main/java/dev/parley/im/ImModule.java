@@ -12,7 +12,6 @@ import dev.parley.im.delivery.DeliveryCursors;
 import dev.parley.im.delivery.Dispatcher;
 import dev.parley.im.delivery.OfflineNotifier;
 import dev.parley.im.handler.RequestHandler;
-import dev.parley.im.net.ImConnection;
 import dev.parley.im.net.ImTransports;
 import dev.parley.im.net.Sweeper;
 import dev.parley.im.presence.PresenceHub;
@@ -21,19 +20,29 @@ import dev.parley.im.session.LoginLimiter;
 import dev.parley.im.store.ImMigrations;
 import dev.parley.im.store.ImStore;
 import dev.parley.im.store.SqlImStore;
-import io.netty.util.concurrent.ScheduledFuture;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /** The IM service as a server module. */
 public final class ImModule implements ParleyModule {
+  /** Presence changes waiting to be announced, at most (one per user); more are not announced. */
+  static final int PRESENCE_QUEUE = 100_000;
+  /** Users whose last-seen time is kept in memory, at most; older ones are read from the store. */
+  static final int LAST_SEEN_CACHED = 100_000;
+
   private ImService im;
   private OfflineNotifier offline;
-  private ScheduledFuture<?> housekeeping;
+  private Cancellable housekeeping = Cancellable.NONE;
   private Duration grace = Duration.ofSeconds(5);
+  private TimeSource time;
+  private EventLoop timerLoop;
 
   @Override
   public String name() {
@@ -67,12 +76,14 @@ public final class ImModule implements ParleyModule {
       throw new ConfigException("im.max-message-size must be at least 1KiB below im.max-frame-size");
     }
     grace = ctx.config().get(dev.parley.core.kernel.CoreKeys.SHUTDOWN_GRACE);
-    PresenceHub presence = new PresenceHub();
+    time = ctx.time();
+    timerLoop = ctx.eventLoops().group().next();
+    PresenceHub presence = PresenceHub.start(time, PRESENCE_QUEUE, LAST_SEEN_CACHED);
     LocalDirectory directory = new LocalDirectory(presence);
     ImStore store = new SqlImStore(ctx.database(), ctx.clock(), settings.groupMaxMembers());
     OfflineNotifier[] holder = new OfflineNotifier[1];
     ImMetrics metrics = new ImMetrics(ctx.metrics(), directory::sessionCount, directory::onlineUsers,
-        () -> holder[0] == null ? 0 : holder[0].queued());
+        () -> holder[0] == null ? 0 : holder[0].queued(), presence::dropped);
     offline = new OfflineNotifier(ctx.services(), metrics, 100_000);
     holder[0] = offline;
     Dispatcher dispatcher = new Dispatcher(directory, offline);
@@ -83,7 +94,7 @@ public final class ImModule implements ParleyModule {
         : settings.idleTimeout();
     Duration period = clamp(shortest.dividedBy(5), Duration.ofMillis(20), Duration.ofSeconds(1));
     im = new ImService(settings, metrics, ctx.tokens(), store, directory, dispatcher, presence, cursors,
-        new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst()), new Sweeper(period, ctx.time()));
+        new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst(), time), new Sweeper(period, time));
     im.requests(new RequestHandler(im));
 
     ctx.listen(new TcpListener("im-tcp", ImKeys.TCP.settings(ctx.config()), ch -> ImTransports.initTcp(ch, im),
@@ -112,42 +123,49 @@ public final class ImModule implements ParleyModule {
       }
     });
     int[] ticks = new int[1];
-    housekeeping = ctx.eventLoops().group().next().scheduleAtFixedRate(() -> {
+    housekeeping = time.every(timerLoop, () -> {
       cursors.flush();
       presence.flushLastSeen();
       if (++ticks[0] % 60 == 0) {
         im.loginLimiter().expire();
       }
-    }, 1, 1, TimeUnit.SECONDS);
+    }, Duration.ofSeconds(1));
   }
 
   private static Duration clamp(Duration d, Duration min, Duration max) {
     return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
   }
 
+  /**
+   * Tells every connection to go away and keeps serving them (every request they had sent is
+   * answered) until the last one has closed or {@code server.shutdown-grace} has passed, when the
+   * rest are closed.
+   */
   @Override
   public void drain() {
     if (im == null) {
       return;
     }
     int after = (int) im.settings().shutdownReconnect().toMillis();
-    im.directory().forEach(s -> ((ImConnection) s).goAway(after));
-    long deadline = System.nanoTime() + grace.toNanos() / 2;
-    while (im.directory().sessionCount() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    CompletableFuture<Void> gone = im.connections().goAway(after);
+    Cancellable deadline = time.schedule(timerLoop, () -> {
+      im.connections().closeAll();
+      gone.complete(null);
+    }, grace);
+    try {
+      gone.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      deadline.cancel();
     }
   }
 
   @Override
   public void stop() {
-    if (housekeeping != null) {
-      housekeeping.cancel(false);
-    }
+    housekeeping.cancel();
     if (im != null) {
       im.deliveryCursors().flush();
       im.presence().flushLastSeen();

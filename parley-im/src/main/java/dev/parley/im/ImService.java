@@ -6,11 +6,11 @@ import dev.parley.im.delivery.DeliveryCursors;
 import dev.parley.im.delivery.Dispatcher;
 import dev.parley.im.handler.RequestHandler;
 import dev.parley.im.net.ImConnection;
+import dev.parley.im.net.OpenConnections;
 import dev.parley.im.net.Sweeper;
 import dev.parley.im.presence.PresenceHub;
 import dev.parley.im.session.Directory;
 import dev.parley.im.session.LoginLimiter;
-import dev.parley.im.session.Session;
 import dev.parley.im.store.ImStore;
 import dev.parley.protocol.im.KickReason;
 import java.util.List;
@@ -32,6 +32,7 @@ public final class ImService {
   private final Sweeper sweeper;
   private RequestHandler requests;
   private final Gateway gateway = new Gateway(this);
+  private final OpenConnections connections = new OpenConnections();
 
   public ImService(ImSettings settings, ImMetrics metrics, TokenService tokens, ImStore store, Directory directory,
       Dispatcher dispatcher, PresenceHub presence, DeliveryCursors deliveryCursors, LoginLimiter loginLimiter,
@@ -101,6 +102,11 @@ public final class ImService {
     return requests;
   }
 
+  /** Every open connection, logged in or not (for the shutdown). */
+  public OpenConnections connections() {
+    return connections;
+  }
+
   /** The seam for modules riding on IM sessions (call signaling). */
   public Gateway gateway() {
     return gateway;
@@ -108,11 +114,16 @@ public final class ImService {
 
   /** Event loop of {@code c}: it logged in; older sessions are replaced per the kick policy. */
   public void sessionOpened(ImConnection c) {
-    List<Session> kicked = directory.register(c, settings.kickPolicy(), settings.maxSessionsPerUser());
-    for (Session k : kicked) {
-      k.kick(KickReason.KICK_REASON_REPLACED, k == c
-          ? "a newer connection of device " + c.deviceId() + " is logged in"
-          : "logged in again on device " + c.deviceId());
+    List<Directory.Kick> kicked = directory.register(c, settings.kickPolicy(), settings.maxSessionsPerUser());
+    for (Directory.Kick k : kicked) {
+      String why = switch (k.cause()) {
+        case STALE -> "a newer connection of device " + c.deviceId() + " is logged in";
+        case REPLACED -> "logged in again on device " + c.deviceId();
+        case OVER_CAP -> "more than " + settings.maxSessionsPerUser() + " sessions of this user"
+            + " (im.max-sessions-per-user); the oldest is closed";
+      };
+      k.session().kick(k.cause() == Directory.Cause.OVER_CAP ? KickReason.KICK_REASON_TOO_MANY_SESSIONS
+          : KickReason.KICK_REASON_REPLACED, why);
     }
     gateway.opened(c);
   }

@@ -76,6 +76,22 @@ class GroupTest {
   }
 
   @Test
+  void theCreatorsOwnCreationEventIsNotUnreadForThemButIsForTheMembers() {
+    String owner = user("owner");
+    String m = user("m");
+    ImTestClient o = server().login(Transport.TCP, owner, "d");
+    GroupInfo g = create(o, "unread", m);
+    ImTestClient member = server().login(Transport.TCP, m, "d");
+    for (ImTestClient c : List.of(o, member)) {
+      dev.parley.protocol.im.Conversation conv = c.call(Frame.newBuilder().setListConversations(
+          dev.parley.protocol.im.ListConversations.getDefaultInstance())).getConversationList().getConversationsList()
+          .stream().filter(x -> x.getConversation().equals(g.getConversation())).findFirst().orElseThrow();
+      assertThat(conv.getUnread()).as("unread for %s", c == o ? "the creator" : "the member")
+          .isEqualTo(c == o ? 0 : 1);
+    }
+  }
+
+  @Test
   void onlyMembersSendAndRead() {
     String owner = user("owner");
     String outsider = user("out");

@@ -3,6 +3,7 @@ package dev.parley.im;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.testing.ManualTime;
 import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
@@ -18,37 +19,51 @@ import org.junit.jupiter.api.Test;
 
 /** Rate limits, connection caps, and bad input that must not disturb anyone else. */
 class LimitsTest {
+  static Frame.Builder list() {
+    return Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance());
+  }
+
   @Test
   void requestsOverTheConnectionRateAreRefusedWithRetryAfter() {
-    try (ImServer s = ImServer.builder().set("im.rate.requests-per-second", "5").set("im.rate.burst", "5").start()) {
+    ManualTime time = new ManualTime();
+    try (ImServer s = ImServer.builder().time(time).set("im.rate.requests-per-second", "5")
+        .set("im.rate.burst", "5").start()) {
       ImTestClient c = s.login(Transport.TCP, "rl", "d");
       List<CompletableFuture<Frame>> answers = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
-        answers.add(c.request(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance())));
+        answers.add(c.request(list()));
       }
-      List<Frame> limited = answers.stream().map(CompletableFuture::join).filter(Frame::hasError).toList();
-      assertThat(limited).isNotEmpty();
-      assertThat(limited.get(0).getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_RATE_LIMITED);
-      assertThat(limited.get(0).getError().getRetryAfterMs()).isPositive();
+      List<Frame> got = answers.stream().map(CompletableFuture::join).toList();
+      // The clock stands still: one request at the rate (every 200 ms) plus a burst of 5 more.
+      assertThat(got.subList(0, 6)).allMatch(Frame::hasConversationList);
+      assertThat(got.subList(6, 30)).allMatch(f -> f.getError().getCode() == ErrorCode.ERROR_CODE_RATE_LIMITED);
+      assertThat(got.get(6).getError().getRetryAfterMs()).isEqualTo(201);
       assertThat(c.isClosed()).isFalse();
-      await().atMost(Duration.ofSeconds(5)).until(() ->
-          c.call(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance())).hasConversationList());
+      // Just before the retry time: still refused; at it, one more goes through, and only one.
+      time.advance(Duration.ofMillis(199));
+      assertThat(c.call(list()).getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_RATE_LIMITED);
+      time.advance(Duration.ofMillis(2));
+      assertThat(c.call(list()).hasConversationList()).isTrue();
+      assertThat(c.call(list()).getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_RATE_LIMITED);
     }
   }
 
   @Test
   void loginsOverThePerIpRateAreRefused() {
-    try (ImServer s = ImServer.builder().set("im.rate.logins-per-second-per-ip", "1")
+    ManualTime time = new ManualTime();
+    try (ImServer s = ImServer.builder().time(time).set("im.rate.logins-per-second-per-ip", "1")
         .set("im.rate.login-burst-per-ip", "3").start()) {
-      int refused = 0;
+      List<Frame> got = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        Frame f = s.connect(Transport.TCP).login(s.token("u" + i), "d");
-        if (f.hasError()) {
-          assertThat(f.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_RATE_LIMITED);
-          refused++;
-        }
+        got.add(s.connect(Transport.TCP).login(s.token("u" + i), "d"));
       }
-      assertThat(refused).isGreaterThanOrEqualTo(4);
+      // One login at the rate plus a burst of three; the rest refused and closed.
+      assertThat(got.subList(0, 4)).allMatch(Frame::hasLoginOk);
+      assertThat(got.subList(4, 8)).allMatch(f -> f.getError().getCode() == ErrorCode.ERROR_CODE_RATE_LIMITED
+          && f.getError().getRetryAfterMs() > 0);
+      time.advance(Duration.ofSeconds(1));
+      assertThat(s.connect(Transport.TCP).login(s.token("later"), "d").hasLoginOk()).isTrue();
+      assertThat(s.connect(Transport.TCP).login(s.token("later2"), "d").hasError()).isTrue();
     }
   }
 
@@ -95,13 +110,33 @@ class LimitsTest {
       assertThat(badJson.nextEvent(Duration.ofSeconds(5)).getError().getCode())
           .isEqualTo(ErrorCode.ERROR_CODE_PROTOCOL_ERROR);
 
+      // Over the limit on WebSocket: the same Error as on TCP, then the close (1009, message too big).
       ImTestClient wsHuge = s.login(Transport.WS_BINARY, "wsh", "d");
       try {
         wsHuge.sendRaw(new byte[200 * 1024]);
       } catch (IllegalStateException closedWhileSending) {
-        // The server may close before the client finishes writing; either way it must close.
+        // The server may close before the client finishes writing; either way it must tell and close.
       }
+      Frame tooLarge = wsHuge.nextEvent(Duration.ofSeconds(5));
+      assertThat(tooLarge.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
+      assertThat(tooLarge.getError().getMessage()).contains("131072");
       await().atMost(Duration.ofSeconds(5)).until(wsHuge::isClosed);
+      assertThat(wsHuge.closeStatus()).isEqualTo(1009);
+
+      ImTestClient jsonHuge = s.login(Transport.WS_JSON, "wsj", "d");
+      try {
+        jsonHuge.sendText("x".repeat(200 * 1024));
+      } catch (IllegalStateException closedWhileSending) {
+        // as above
+      }
+      // A JSON client is told in JSON.
+      int textBefore = jsonHuge.textMessagesReceived();
+      assertThat(jsonHuge.nextEvent(Duration.ofSeconds(5)).getError().getCode())
+          .isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
+      assertThat(jsonHuge.textMessagesReceived()).isEqualTo(textBefore + 1);
+      assertThat(jsonHuge.binaryMessagesReceived()).isZero();
+      await().atMost(Duration.ofSeconds(5)).until(jsonHuge::isClosed);
+      assertThat(jsonHuge.closeStatus()).isEqualTo(1009);
 
       assertThat(friend.sendText("by", "all good").hasSendAck()).isTrue();
       await().atMost(Duration.ofSeconds(5)).until(() -> bystander.pushedTexts("u:by:fr").contains("all good"));

@@ -8,6 +8,7 @@ import dev.parley.im.testing.ImServerExtension;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
 import dev.parley.protocol.Ids;
+import dev.parley.protocol.im.Ack;
 import dev.parley.protocol.im.Conversation;
 import dev.parley.protocol.im.Cursor;
 import dev.parley.protocol.im.Custom;
@@ -93,25 +94,6 @@ class MessagingTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> b.pushedTexts(cid).contains("next"));
     assertThat(b.pushedTexts(cid)).containsExactly("once", "next");
     assertThat(b.pushed().get(1).getSeq()).isEqualTo(2);
-  }
-
-  @Test
-  void unacknowledgedPushIsPushedAgainUntilAcknowledged() {
-    String alice = user("alice");
-    String bob = user("bob");
-    ImTestClient a = server().login(Transport.TCP, alice, "d");
-    ImTestClient b = server().login(Transport.TCP, bob, "d");
-    a.sendText(bob, "ack me");
-    String cid = Ids.direct(alice, bob);
-    await().atMost(Duration.ofSeconds(10)).until(() -> b.pushedTexts(cid).size() >= 3);
-    b.ack(cid, 1);
-    int after = b.pushedTexts(cid).size();
-    long resends = (long) server().im().metrics().resends.count();
-    assertThat(resends).isGreaterThanOrEqualTo(2);
-    // Three ack timeouts later nothing more came.
-    await().pollDelay(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3)).until(() -> true);
-    assertThat(b.pushedTexts(cid)).hasSize(after);
-    assertThat(b.pushed()).allMatch(m -> m.getSeq() == 1);
   }
 
   @ParameterizedTest
@@ -224,6 +206,56 @@ class MessagingTest {
     Conversation conv = a.call(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance()))
         .getConversationList().getConversations(0);
     assertThat(conv.getPeerReadSeq()).isEqualTo(2);
+  }
+
+  @Test
+  void anAckPastTheLastMessageCountsAsTheLastMessage() {
+    String alice = user("alice");
+    String bob = user("bob");
+    String cid = Ids.direct(alice, bob);
+    ImTestClient a = server().login(Transport.TCP, alice, "d");
+    ImTestClient b = server().login(Transport.TCP, bob, "d");
+    a.sendText(bob, "only one");
+    await().atMost(Duration.ofSeconds(5)).until(() -> b.pushed().size() == 1);
+    b.ack(cid, 99);
+    Frame receipt = a.nextEvent(Duration.ofSeconds(5));
+    assertThat(receipt.getReceipt().getType()).isEqualTo(ReceiptType.RECEIPT_TYPE_DELIVERED);
+    assertThat(receipt.getReceipt().getSeq()).isEqualTo(1);
+  }
+
+  @Test
+  void anAckInAConversationTheUserIsNotInIsRefused() {
+    ImTestClient b = server().login(Transport.TCP, user("bob"), "d");
+    for (String cid : List.of("u:x:y", "g:nosuchgroup", "s:someoneelse")) {
+      Frame answer = b.call(Frame.newBuilder().setAck(Ack.newBuilder().addCursors(Cursor.newBuilder()
+          .setConversation(cid).setSeq(1))));
+      assertThat(answer.getError().getCode()).as(cid).isEqualTo(ErrorCode.ERROR_CODE_NOT_MEMBER);
+      assertThat(answer.getError().getMessage()).contains(cid);
+    }
+    assertThat(b.isClosed()).isFalse();
+  }
+
+  @Test
+  void theReadingDeviceGetsNoReceiptOfItsOwnReadButTheOthersDo() {
+    String alice = user("alice");
+    String bob = user("bob");
+    String cid = Ids.direct(alice, bob);
+    ImTestClient a = server().login(Transport.TCP, alice, "d");
+    ImTestClient phone = server().login(Transport.TCP, bob, "phone").autoAck(true);
+    ImTestClient laptop = server().login(Transport.WS_JSON, bob, "laptop").autoAck(true);
+    a.sendText(bob, "read me");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !phone.pushed().isEmpty() && !laptop.pushed().isEmpty());
+    phone.drainEvents();
+    assertThat(phone.call(Frame.newBuilder().setMarkRead(MarkRead.newBuilder().setConversation(cid).setSeq(1)))
+        .hasOk()).isTrue();
+    for (ImTestClient told : List.of(laptop, a)) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> told.drainEvents().stream().anyMatch(f -> f.hasReceipt()
+          && f.getReceipt().getType() == ReceiptType.RECEIPT_TYPE_READ && f.getReceipt().getSeq() == 1));
+    }
+    // An answer after the read: a receipt for the phone would have been written before it.
+    phone.call(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance()));
+    assertThat(phone.drainEvents()).noneMatch(f -> f.hasReceipt()
+        && f.getReceipt().getType() == ReceiptType.RECEIPT_TYPE_READ);
   }
 
   @Test

@@ -4,9 +4,15 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.parley.protocol.im.Frame;
 
 /**
- * Fuzz target for the TCP frame decoder: any input either decodes or fails with a
- * {@link FrameException}; nothing else escapes. Runs its corpus in every build; CI fuzzes it for a
- * bounded time with JAZZER_FUZZ=1.
+ * Fuzz target for the client-side TCP frame reader: any input either decodes or fails with a
+ * {@link FrameException}; nothing else escapes.
+ *
+ * <p>Every build replays the seed corpus in
+ * {@code src/test/resources/dev/parley/protocol/FrameReaderFuzzTestInputs/anyBytesDecodeOrFailCleanly/}:
+ * what the server really sent the IM test client over TCP, whole sessions and frame by frame
+ * (written by parley-im's {@code CorpusCaptureTest}), and every input a fuzzing run found crashing,
+ * which Jazzer stores there and which stays as a regression case. {@code JAZZER_FUZZ=1} fuzzes for
+ * real.
  */
 class FrameReaderFuzzTest {
   @FuzzTest(maxDuration = "60s")

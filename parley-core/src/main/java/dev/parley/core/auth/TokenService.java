@@ -33,6 +33,7 @@ public final class TokenService {
   private final Map<String, PublicKey> publicKeys;
   private final String issuer;
   private final Clock clock;
+  private final Duration clockSkew;
   private final JwtParser parser;
 
   /**
@@ -52,6 +53,8 @@ public final class TokenService {
     this.publicKeys = Map.copyOf(publicKeys);
     this.issuer = issuer;
     this.clock = clock;
+    // Whole seconds, as the parser applies it.
+    this.clockSkew = Duration.ofSeconds(clockSkew.toSeconds());
     io.jsonwebtoken.JwtParserBuilder b = Jwts.parser()
         .keyLocator(new KeyLocator())
         .clockSkewSeconds(clockSkew.toSeconds())
@@ -83,7 +86,16 @@ public final class TokenService {
     return mint(userId, ttl, Map.of());
   }
 
-  /** Checks signature, expiry, issuer and subject. */
+  /**
+   * Until when a token that expires at {@code expiresAt} is accepted: its expiry plus the clock
+   * skew. {@link #verify} accepts a token up to this instant, and a session on the token should
+   * last exactly as long.
+   */
+  public Instant validUntil(Instant expiresAt) {
+    return expiresAt.plus(clockSkew);
+  }
+
+  /** Checks signature, expiry (with the clock skew), issuer and subject. */
   public VerifiedToken verify(String token) throws TokenException {
     if (token == null || token.isBlank()) {
       throw new TokenException(TokenException.Reason.INVALID, "no token");

@@ -56,12 +56,17 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
     replies.add(new Reply(to, new OutFrame(build)));
   }
 
-  /** Writer thread: sends {@code frame} to every session of {@code users} with this batch. */
-  public void broadcast(Set<String> users, Frame frame) {
+  /**
+   * Writer thread: sends {@code frame} with this batch to every session of {@code users} except
+   * {@code except} (the session whose request caused it, which has its answer; null for none).
+   */
+  public void broadcast(Set<String> users, Frame frame, Session except) {
     OutFrame out = new OutFrame(frame);
     for (String u : users) {
       for (Session s : directory.sessions(u)) {
-        replies.add(new Reply(s, out));
+        if (s != except) {
+          replies.add(new Reply(s, out));
+        }
       }
     }
   }

@@ -168,7 +168,7 @@ final class MessageRequests {
       im.dispatcher().reply(c, Frame.newBuilder().setReq(req).setOk(Ok.getDefaultInstance()).build());
       im.dispatcher().broadcast(moved.audience(), Frame.newBuilder().setReceipt(Receipt.newBuilder()
           .setConversation(cid).setUser(moved.user()).setType(ReceiptType.RECEIPT_TYPE_READ)
-          .setSeq(moved.readSeq())).build());
+          .setSeq(moved.readSeq())).build(), c);
     });
   }
 

@@ -26,7 +26,7 @@ public final class RequestHandler {
     int req = f.getReq();
     switch (f.getBodyCase()) {
       case ACK:
-        c.onAck(f.getAck());
+        c.onAck(req, f.getAck());
         return;
       case LOGIN:
         c.refuse(req, ErrorCode.ERROR_CODE_ALREADY_LOGGED_IN, "this connection is already logged in");

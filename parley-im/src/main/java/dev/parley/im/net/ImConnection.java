@@ -4,6 +4,7 @@ import dev.parley.core.auth.TokenException;
 import dev.parley.core.auth.VerifiedToken;
 import dev.parley.im.ImService;
 import dev.parley.im.delivery.Unacked;
+import dev.parley.im.presence.PresenceHub;
 import dev.parley.im.session.Session;
 import dev.parley.im.session.SessionInfo;
 import dev.parley.protocol.ProtocolVersion;
@@ -41,8 +42,16 @@ import org.slf4j.LoggerFactory;
  * One IM connection, TCP or WebSocket: login, heartbeats, timers, rate limit, and the session it
  * becomes once logged in. All its state belongs to its event loop; the {@link Session} methods
  * that say "any thread" hop onto it.
+ *
+ * <p>Everything written to it, pushes and answers alike, is held to {@code im.max-outbound-bytes}
+ * of unread bytes (beyond that it is closed as a slow consumer), and frames sent from other
+ * threads are flushed once per pass of the event loop, not once each.
+ *
+ * <p>When the server shuts down it is told {@link GoAway} and keeps serving (every request it had
+ * sent is answered) until the client closes or the shutdown grace runs out.
  */
-public final class ImConnection extends ChannelInboundHandlerAdapter implements Session, Sweeper.Swept {
+public final class ImConnection extends ChannelInboundHandlerAdapter
+    implements Session, Sweeper.Swept, Unacked.Link, PresenceHub.Follower {
   private static final Logger log = LoggerFactory.getLogger(ImConnection.class);
   private static final AtomicLong SESSION_IDS = new AtomicLong((System.currentTimeMillis() / 1000) << 24);
   private static final byte NEW = 0;
@@ -61,11 +70,18 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
   private Platform platform;
   private long sessionId;
   private long connectedAt;
-  private long tokenExpiresAt;
+  /** The token's expiry plus the clock skew the login allowed: past it the session is kicked. */
+  private long tokenValidUntil;
   /** GCRA rate limiter: the theoretical arrival time of the next allowed request. */
   private long rateTat;
   private Unacked unacked;
   private Set<String> presenceSubscriptions;
+  private boolean goingAway;
+  private boolean flushQueued;
+  private final Runnable flushTask = () -> {
+    flushQueued = false;
+    channel.flush();
+  };
 
   public ImConnection(ImService im, WireFormat format) {
     this.im = im;
@@ -96,6 +112,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     connectedAt = im.time().millis();
     im.metrics().connections(format).incrementAndGet();
     im.sweeper().add(channel.eventLoop(), this);
+    im.connections().opened(this);
   }
 
   @Override
@@ -103,6 +120,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     if (openedNanos != 0) {
       im.metrics().connections(format).decrementAndGet();
       im.sweeper().remove(channel.eventLoop(), this);
+      im.connections().closed(this);
     }
     if (unacked != null) {
       unacked.cancel();
@@ -123,7 +141,9 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     }
     if (msg instanceof Frame frame) {
       if (state == NEW) {
-        if (frame.hasLogin()) {
+        if (goingAway) {
+          fail(frame.getReq(), ErrorCode.ERROR_CODE_SHUTTING_DOWN, "the server is shutting down; reconnect");
+        } else if (frame.hasLogin()) {
           login(frame.getReq(), frame.getLogin());
         } else {
           fail(frame.getReq(), ErrorCode.ERROR_CODE_NOT_LOGGED_IN, "log in first");
@@ -185,7 +205,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     user = token.userId();
     deviceId = device;
     platform = login.getPlatform();
-    tokenExpiresAt = token.expiresAt().toEpochMilli();
+    tokenValidUntil = im.tokens().validUntil(token.expiresAt()).toEpochMilli();
     sessionId = SESSION_IDS.incrementAndGet();
     state = LIVE;
     rateTat = im.time().nanoTime();
@@ -227,15 +247,15 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
   }
 
   /** Event loop: a cumulative acknowledgement from the device. */
-  public void onAck(Ack ack) {
+  public void onAck(int req, Ack ack) {
     im.metrics().acks.increment();
     if (unacked != null) {
       unacked.ack(ack);
     }
-    im.deliveryCursors().acked(user, ack);
+    im.deliveryCursors().acked(this, req, ack);
   }
 
-  /** Event loop: the presence subscriptions of this session (created on first use). */
+  @Override
   public Set<String> presenceSubscriptions() {
     if (presenceSubscriptions == null) {
       presenceSubscriptions = new HashSet<>();
@@ -243,7 +263,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     return presenceSubscriptions;
   }
 
-  /** Event loop: the subscriptions, or null if there never were any. */
+  @Override
   public Set<String> presenceSubscriptionsOrNull() {
     return presenceSubscriptions;
   }
@@ -284,7 +304,7 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     if (nowNanos - lastReadNanos > im.settings().idleTimeout().toNanos()) {
       fail(0, ErrorCode.ERROR_CODE_IDLE_TIMEOUT, "nothing received for " + im.settings().idleTimeout().toMillis()
           + " ms (heartbeat at least every " + im.settings().heartbeatMax().toMillis() + " ms)");
-    } else if (nowMillis >= tokenExpiresAt) {
+    } else if (nowMillis > tokenValidUntil) {
       kickNow(KickReason.KICK_REASON_TOKEN_EXPIRED, "the session's token expired; log in with a new one");
     }
   }
@@ -338,7 +358,8 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
       return;
     }
     if (unacked == null) {
-      unacked = new Unacked(this, im);
+      unacked = new Unacked(this, im.settings().maxUnacked(), im.settings().ackTimeout(), im.time(),
+          im.metrics().resends);
     }
     if (!unacked.pushed(messages)) {
       return;
@@ -380,13 +401,31 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
   }
 
   @Override
+  public boolean isActive() {
+    return channel.isActive();
+  }
+
+  /**
+   * Any thread: writes {@code frame} under the same outbound bound as every other write, and
+   * flushes once the event loop has run what is queued for it (so a burst of frames from other
+   * threads costs one flush).
+   */
+  @Override
   public void send(Frame frame) {
     if (channel.eventLoop().inEventLoop()) {
       if (state != CLOSING) {
-        channel.writeAndFlush(encode(new OutFrame(frame).bytes(format)), channel.voidPromise());
+        write(new OutFrame(frame));
+        flushSoon();
       }
     } else {
       channel.eventLoop().execute(() -> send(frame));
+    }
+  }
+
+  private void flushSoon() {
+    if (!flushQueued) {
+      flushQueued = true;
+      channel.eventLoop().execute(flushTask);
     }
   }
 
@@ -440,10 +479,45 @@ public final class ImConnection extends ChannelInboundHandlerAdapter implements 
     sendAndClose(Frame.newBuilder().setKicked(Kicked.newBuilder().setReason(reason).setMessage(message)).build());
   }
 
-  /** Any thread: tells the client the server is going away, then closes. */
+  /**
+   * Any thread: tells the client the server is going away. The connection stays open and keeps
+   * answering what the client sends, so nothing the client had sent goes unanswered, until the
+   * client closes it or {@link #closeNow()} ends it; a login arriving now is refused.
+   */
   public void goAway(int reconnectAfterMs) {
-    channel.eventLoop().execute(() -> sendAndClose(Frame.newBuilder().setGoAway(GoAway.newBuilder()
-        .setReconnectAfterMs(reconnectAfterMs).setMessage("server shutting down; reconnect")).build()));
+    channel.eventLoop().execute(() -> {
+      if (state == CLOSING || goingAway) {
+        return;
+      }
+      goingAway = true;
+      channel.writeAndFlush(encode(new OutFrame(Frame.newBuilder().setGoAway(GoAway.newBuilder()
+          .setReconnectAfterMs(reconnectAfterMs).setMessage("server shutting down; reconnect")).build())
+          .bytes(format)), channel.voidPromise());
+    });
+  }
+
+  /** Any thread: the shutdown grace is over; closes the connection (a WebSocket with 1001). */
+  public void closeNow() {
+    channel.eventLoop().execute(() -> {
+      state = CLOSING;
+      if (format == WireFormat.TCP) {
+        channel.close();
+      } else {
+        channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE))
+            .addListener(ChannelFutureListener.CLOSE);
+      }
+    });
+  }
+
+  /**
+   * Event loop: the WebSocket message just refused was over {@code im.max-frame-size}; the Error
+   * that says so, in the kind of message the client last used (binary if it sent none), to go out
+   * before the close. Nothing else is written after it.
+   */
+  Object frameTooLargeError() {
+    state = CLOSING;
+    return encode(new OutFrame(error(0, ErrorCode.ERROR_CODE_FRAME_TOO_LARGE, "WebSocket message exceeds the limit of "
+        + im.settings().maxFrameBytes() + " bytes", 0)).bytes(format));
   }
 
   /** Event loop: ends the session at the client's request (Logout). */

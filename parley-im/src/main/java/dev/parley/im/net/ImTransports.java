@@ -9,13 +9,16 @@ import dev.parley.protocol.im.Frame;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 
 /** The IM pipelines: TCP (varint framing) and WebSocket (on the HTTP listener). */
 public final class ImTransports {
   public static final String DECODER = "im-decoder";
   public static final String WS_INBOUND = "im-ws-inbound";
   public static final String CONNECTION = "im-connection";
+  public static final String WS_TOO_LARGE = "im-ws-too-large";
 
   private ImTransports() {}
 
@@ -45,6 +48,11 @@ public final class ImTransports {
         ImConnection c = new ImConnection(im, WireFormat.WS_BINARY);
         channel.pipeline().addLast(WS_INBOUND, new ImWebSocketInbound());
         channel.pipeline().addLast(CONNECTION, c);
+        // Before the frame decoder: the close it writes for an oversize message passes here.
+        ChannelHandlerContext decoder = channel.pipeline().context(WebSocketFrameDecoder.class);
+        if (decoder != null) {
+          channel.pipeline().addBefore(decoder.name(), WS_TOO_LARGE, new ImWebSocketTooLarge(c, im.time()));
+        }
         c.start();
       }
     };

@@ -1,6 +1,6 @@
 package dev.parley.im.presence;
 
-import dev.parley.im.net.ImConnection;
+import dev.parley.core.time.TimeSource;
 import dev.parley.im.session.Directory;
 import dev.parley.im.session.Transition;
 import dev.parley.im.store.ImStore;
@@ -8,72 +8,153 @@ import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Presence;
 import dev.parley.protocol.im.PresenceList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
  * Who follows whose presence, and the online/offline changes pushed to them. Changes arrive from
  * the directory in order per user and are handed out on one thread of their own, so a follower
  * never sees a user's "online" overtaken by an older "offline".
+ *
+ * <p>Bounded: at most one announcement per user waits at a time (a newer change replaces the one
+ * not yet sent, so followers get the latest state and may miss a flip that was already undone), at
+ * most {@code maxQueued} users wait in all; past that a change is not announced (counted in
+ * {@link #dropped()}; followers see the current state on their next subscribe). Last-seen times
+ * are cached for the {@code maxLastSeen} users who went offline most recently; older ones come
+ * from the store.
  */
 public final class PresenceHub implements Consumer<Transition>, AutoCloseable {
-  private final ConcurrentHashMap<String, Set<ImConnection>> followers = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Long> lastSeen = new ConcurrentHashMap<>();
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "parley-im-presence");
-    t.setDaemon(true);
-    return t;
-  });
+  /** A session that follows presence. */
+  public interface Follower {
+    /** Event loop: the users this session follows (created on first use). */
+    Set<String> presenceSubscriptions();
+
+    /** Event loop: the users this session follows, or null if it never followed anyone. */
+    Set<String> presenceSubscriptionsOrNull();
+
+    /** Any thread: sends a frame to the session. */
+    void send(Frame frame);
+  }
+
+  private record Change(boolean online, long at) {}
+
+  private final TimeSource time;
+  private final Executor executor;
+  private final int maxQueued;
+  private final ConcurrentHashMap<String, Set<Follower>> followers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Change> queued = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastSeen;
   private final Map<String, Long> unsavedLastSeen = new HashMap<>();
+  private final LongAdder dropped = new LongAdder();
   private Directory directory;
   private ImStore store;
+
+  /**
+   * @param executor runs the announcements in order (one thread); shut down by {@link #close()}
+   *     when it is an {@link ExecutorService}
+   */
+  public PresenceHub(TimeSource time, Executor executor, int maxQueued, int maxLastSeen) {
+    this.time = time;
+    this.executor = executor;
+    this.maxQueued = maxQueued;
+    this.lastSeen = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        return size() > maxLastSeen;
+      }
+    });
+  }
+
+  /** A hub with its own announcing thread, whose queue holds at most {@code maxQueued} tasks. */
+  public static PresenceHub start(TimeSource time, int maxQueued, int maxLastSeen) {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(maxQueued), r -> {
+          Thread t = new Thread(r, "parley-im-presence");
+          t.setDaemon(true);
+          return t;
+        });
+    return new PresenceHub(time, executor, maxQueued, maxLastSeen);
+  }
 
   public void bind(Directory directory, ImStore store) {
     this.directory = directory;
     this.store = store;
   }
 
-  /** From the directory, under the user's entry: queue the change in order. */
+  /** From the directory, under the user's entry (so in order per user): queue the change. */
   @Override
   public void accept(Transition t) {
-    long now = System.currentTimeMillis();
-    executor.execute(() -> announce(t, now));
-  }
-
-  private void announce(Transition t, long now) {
+    long now = time.millis();
+    String user = t.user();
     if (!t.online()) {
-      lastSeen.put(t.user(), now);
+      lastSeen.put(user, now);
       synchronized (unsavedLastSeen) {
-        unsavedLastSeen.put(t.user(), now);
+        unsavedLastSeen.put(user, now);
       }
     }
-    Set<ImConnection> list = followers.get(t.user());
+    Change change = new Change(t.online(), now);
+    // The announcer removes the entry before sending it; if it is still here, it has not been
+    // sent and now carries the newer change.
+    if (queued.replace(user, change) != null) {
+      return;
+    }
+    if (queued.size() >= maxQueued) {
+      dropped.increment();
+      return;
+    }
+    queued.put(user, change);
+    try {
+      executor.execute(() -> announce(user));
+    } catch (RejectedExecutionException e) {
+      queued.remove(user, change);
+      dropped.increment();
+    }
+  }
+
+  private void announce(String user) {
+    Change c = queued.remove(user);
+    if (c == null) {
+      return;
+    }
+    Set<Follower> list = followers.get(user);
     if (list == null || list.isEmpty()) {
       return;
     }
-    Presence.Builder p = Presence.newBuilder().setUser(t.user()).setOnline(t.online());
-    if (!t.online()) {
-      p.setLastSeen(now);
+    Presence.Builder p = Presence.newBuilder().setUser(user).setOnline(c.online());
+    if (!c.online()) {
+      p.setLastSeen(c.at());
     }
     Frame frame = Frame.newBuilder().setPresence(p).build();
-    for (ImConnection c : list) {
-      c.send(frame);
+    for (Follower f : list) {
+      f.send(frame);
     }
   }
 
   /** Event loop of {@code c}: follow {@code users} and answer their current presence. */
-  public void subscribe(ImConnection c, int req, Collection<String> users) {
+  public void subscribe(Follower c, int req, Collection<String> users) {
     Set<String> mine = c.presenceSubscriptions();
     for (String u : users) {
       if (mine.add(u)) {
-        followers.computeIfAbsent(u, k -> ConcurrentHashMap.newKeySet()).add(c);
+        // Added inside the map's atomic update: a set emptied and removed concurrently by another
+        // session's unsubscribe can never swallow this one.
+        followers.compute(u, (k, set) -> {
+          Set<Follower> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+          s.add(c);
+          return s;
+        });
       }
     }
     Set<String> offline = new LinkedHashSet<>();
@@ -88,6 +169,11 @@ public final class PresenceHub implements Consumer<Transition>, AutoCloseable {
     Set<String> unknown = new LinkedHashSet<>();
     for (String u : offline) {
       Long seen = lastSeen.get(u);
+      if (seen == null) {
+        synchronized (unsavedLastSeen) {
+          seen = unsavedLastSeen.get(u);
+        }
+      }
       if (seen != null) {
         answer.addPresences(Presence.newBuilder().setUser(u).setLastSeen(seen));
       } else {
@@ -108,7 +194,7 @@ public final class PresenceHub implements Consumer<Transition>, AutoCloseable {
   }
 
   /** Event loop of {@code c}: stop following {@code users}. */
-  public void unsubscribe(ImConnection c, Collection<String> users) {
+  public void unsubscribe(Follower c, Collection<String> users) {
     Set<String> mine = c.presenceSubscriptionsOrNull();
     if (mine == null) {
       return;
@@ -121,7 +207,7 @@ public final class PresenceHub implements Consumer<Transition>, AutoCloseable {
   }
 
   /** Event loop of {@code c}: the connection closed; forget what it followed. */
-  public void closed(ImConnection c) {
+  public void closed(Follower c) {
     Set<String> mine = c.presenceSubscriptionsOrNull();
     if (mine == null) {
       return;
@@ -132,11 +218,27 @@ public final class PresenceHub implements Consumer<Transition>, AutoCloseable {
     mine.clear();
   }
 
-  private void drop(String user, ImConnection c) {
+  private void drop(String user, Follower c) {
     followers.computeIfPresent(user, (k, set) -> {
       set.remove(c);
       return set.isEmpty() ? null : set;
     });
+  }
+
+  /** The sessions following {@code user} now (a copy). */
+  Set<Follower> followersOf(String user) {
+    Set<Follower> s = followers.get(user);
+    return s == null ? Set.of() : Set.copyOf(s);
+  }
+
+  /** Last-seen times held in memory. */
+  int lastSeenCached() {
+    return lastSeen.size();
+  }
+
+  /** Changes that were not announced because too many were waiting. */
+  public long dropped() {
+    return dropped.sum();
   }
 
   /** Writes last-seen times collected since the previous call. */
@@ -154,11 +256,13 @@ public final class PresenceHub implements Consumer<Transition>, AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      executor.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (executor instanceof ExecutorService es) {
+      es.shutdown();
+      try {
+        es.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

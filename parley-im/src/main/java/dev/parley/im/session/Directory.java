@@ -9,12 +9,26 @@ import java.util.function.Consumer;
  * place when Parley runs on several nodes.
  */
 public interface Directory {
+  /** Why a registration ends a session. */
+  enum Cause {
+    /** An older session replaced under the kick policy. */
+    REPLACED,
+    /** The session being registered came on an older connection than the one it would replace. */
+    STALE,
+    /** The oldest session of a user who is over the sessions cap. */
+    OVER_CAP
+  }
+
+  /** A session to kick, and why. */
+  record Kick(Session session, Cause cause) {}
+
   /**
-   * Adds a logged-in session; returns the sessions it replaces under {@code policy}, to be kicked.
-   * A login that arrives late on a connection older than the one it would replace (the client
-   * gave up on it and reconnected) replaces nothing: it is not added and is itself in the list.
+   * Adds a logged-in session; returns the sessions to kick: those it replaces under
+   * {@code policy}, then the oldest beyond {@code maxPerUser}. A login that arrives late on a
+   * connection older than the one it would replace (the client gave up on it and reconnected)
+   * replaces nothing: it is not added and is itself the one kick ({@link Cause#STALE}).
    */
-  List<Session> register(Session session, KickPolicy policy, int maxPerUser);
+  List<Kick> register(Session session, KickPolicy policy, int maxPerUser);
 
   /** Removes a session; returns true when it was the user's last one. */
   boolean unregister(Session session);

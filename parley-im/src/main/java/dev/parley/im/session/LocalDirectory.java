@@ -27,8 +27,8 @@ public final class LocalDirectory implements Directory {
   }
 
   @Override
-  public List<Session> register(Session s, KickPolicy policy, int maxPerUser) {
-    List<Session> kicked = new ArrayList<>(1);
+  public List<Kick> register(Session s, KickPolicy policy, int maxPerUser) {
+    List<Kick> kicked = new ArrayList<>(1);
     users.compute(s.user(), (user, current) -> {
       kicked.clear();
       List<Session> keep = new ArrayList<>();
@@ -42,18 +42,18 @@ public final class LocalDirectory implements Directory {
           if (replaced && other.openedNanos() - s.openedNanos() > 0) {
             // The session to replace came on a newer connection: this login is the stale one.
             kicked.clear();
-            kicked.add(s);
+            kicked.add(new Kick(s, Cause.STALE));
             return current;
           }
           if (replaced) {
-            kicked.add(other);
+            kicked.add(new Kick(other, Cause.REPLACED));
           } else {
             keep.add(other);
           }
         }
       }
       while (keep.size() >= maxPerUser) {
-        kicked.add(keep.remove(0));
+        kicked.add(new Kick(keep.remove(0), Cause.OVER_CAP));
       }
       keep.add(s);
       if (current == null || current.length == 0) {

@@ -1,19 +1,23 @@
 package dev.parley.im.session;
 
+import dev.parley.core.time.TimeSource;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Logins per IP address: a generic cell rate algorithm per address (rate per second with a
- * burst), so a reconnect storm from one NAT is admitted at a steady pace.
+ * burst), so a reconnect storm from one NAT is admitted at a steady pace. Time is the server's
+ * {@link TimeSource}.
  */
 public final class LoginLimiter {
   private final long intervalNanos;
   private final long toleranceNanos;
+  private final TimeSource time;
   private final ConcurrentHashMap<InetAddress, long[]> cells = new ConcurrentHashMap<>();
 
-  public LoginLimiter(int perSecond, int burst) {
+  public LoginLimiter(int perSecond, int burst, TimeSource time) {
+    this.time = time;
     this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
     this.toleranceNanos = intervalNanos * burst;
   }
@@ -23,7 +27,7 @@ public final class LoginLimiter {
     if (ip == null) {
       return 0;
     }
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     long[] wait = new long[1];
     cells.compute(ip, (k, tat) -> {
       long[] cell = tat == null ? new long[] {now} : tat;
@@ -40,7 +44,7 @@ public final class LoginLimiter {
 
   /** Forgets addresses that have been quiet long enough to have a full burst again. */
   public void expire() {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     cells.entrySet().removeIf(e -> e.getValue()[0] < now);
   }
 

@@ -16,7 +16,7 @@ public interface Session extends ImGateway.ImSession {
   Platform platform();
 
   /**
-   * When the connection opened ({@link System#nanoTime()}): of two logins of one device, the one
+   * When the connection opened (the server TimeSource's nanoTime): of two logins of one device, the one
    * on the newer connection is the device's current one.
    */
   long openedNanos();

@@ -70,6 +70,14 @@ final class GroupWrites {
     }
     StoredMessage event = event(c, s, now, owner + " created the group \"" + name + "\"", "group.created",
         Map.of("by", owner, "name", name, "members", String.join(",", users)), s.members.keySet());
+    // The creator has seen what they did: their own group.created is not unread for them.
+    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET read_seq = MAX(read_seq, ?)"
+        + " WHERE conv = ? AND user = ?")) {
+      ps.setLong(1, event.seq());
+      ps.setLong(2, s.id);
+      ps.setString(3, owner);
+      ps.executeUpdate();
+    }
     return new Outcomes.GroupChanged(info(s, true), List.of(event));
   }
 

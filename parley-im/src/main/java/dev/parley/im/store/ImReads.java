@@ -259,6 +259,12 @@ final class ImReads {
         + " ON v.id = m.conv WHERE v.cid = ? AND m.left_seq IS NULL", ps -> ps.setString(1, cid), rs -> rs.getString(1)));
   }
 
+  /** The last seq of a conversation, 0 when it does not exist or is empty. */
+  static long lastSeq(Connection c, String cid) throws SQLException {
+    return first(c, "SELECT MAX(m.seq) FROM im_messages m JOIN im_conversations v ON v.id = m.conv WHERE v.cid = ?",
+        ps -> ps.setString(1, cid), rs -> rs.getLong(1), 0L);
+  }
+
   /** The caller's groups, without member lists. */
   static List<GroupInfo> groupsOf(Connection c, String user) throws SQLException {
     return list(c, "SELECT g.group_id, g.name, g.owner, g.created_at,"

@@ -72,6 +72,12 @@ public interface ImStore {
 
   CompletableFuture<List<GroupInfo>> groupsOf(String user);
 
+  /**
+   * The last committed seq of a conversation (0 when it has none): from memory for conversations
+   * the writer holds, else read.
+   */
+  CompletableFuture<Long> lastSeq(String cid);
+
   /** Members of a group conversation. */
   CompletableFuture<Set<String>> groupMembers(String cid);
 

@@ -30,10 +30,11 @@ public final class SqlImStore implements ImStore {
   private final MessageWrites messages;
   private final GroupWrites groups;
   private final Memberships memberships = new Memberships();
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> heads = new java.util.concurrent.ConcurrentHashMap<>();
 
   public SqlImStore(Database db, Clock clock, int maxGroupMembers) {
     this.db = db;
-    this.state = new WriterState(100_000, memberships);
+    this.state = new WriterState(100_000, memberships, heads);
     this.messages = new MessageWrites(state, clock);
     this.groups = new GroupWrites(state, messages, clock, maxGroupMembers);
     db.writer().addBatchListener(state);
@@ -141,6 +142,15 @@ public final class SqlImStore implements ImStore {
   @Override
   public CompletableFuture<List<GroupInfo>> groupsOf(String user) {
     return read(c -> ImReads.groupsOf(c, user));
+  }
+
+  @Override
+  public CompletableFuture<Long> lastSeq(String cid) {
+    Long known = heads.get(cid);
+    if (known != null) {
+      return CompletableFuture.completedFuture(known);
+    }
+    return read(c -> ImReads.lastSeq(c, cid));
   }
 
   /** Members of a group conversation: from memory when known, else read and remembered. */

@@ -26,14 +26,17 @@ import java.util.Set;
 final class WriterState implements GroupCommitWriter.BatchListener {
   private final int maxCached;
   private final Memberships memberships;
+  /** Last committed seq of each cached conversation, readable from any thread. */
+  private final Map<String, Long> heads;
   private final LinkedHashMap<String, ConvState> cache = new LinkedHashMap<>(1024, 0.75f, true);
   private final Set<ConvState> touched = new HashSet<>();
   private final List<ConvState> touchedOrder = new ArrayList<>();
   private long now;
 
-  WriterState(int maxCached, Memberships memberships) {
+  WriterState(int maxCached, Memberships memberships, Map<String, Long> heads) {
     this.maxCached = maxCached;
     this.memberships = memberships;
+    this.heads = heads;
   }
 
   /** Marks a conversation as changed by the current batch. */
@@ -89,6 +92,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
       memberships.fill(cid, s.members.keySet());
     }
     cache.put(cid, s);
+    heads.put(cid, s.committedSeq);
     return s;
   }
 
@@ -179,6 +183,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
   public void afterCommit() {
     for (ConvState s : touchedOrder) {
       s.committedSeq = s.seq;
+      heads.put(s.cid, s.committedSeq);
       if (s.membersChanged && s.type == Ids.Type.GROUP) {
         memberships.publish(s.cid, s.members.keySet());
       }
@@ -193,6 +198,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
   public void afterRollback() {
     for (ConvState s : touchedOrder) {
       cache.remove(s.cid);
+      heads.remove(s.cid);
       memberships.forget(s.cid);
     }
     touched.clear();
@@ -204,6 +210,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     while (cache.size() > maxCached && it.hasNext()) {
       Map.Entry<String, ConvState> e = it.next();
       it.remove();
+      heads.remove(e.getKey());
       if (e.getValue().type == Ids.Type.GROUP) {
         memberships.forget(e.getKey());
       }

@@ -5,6 +5,7 @@ import dev.parley.protocol.FrameException;
 import dev.parley.protocol.FrameReader;
 import dev.parley.protocol.im.Ack;
 import dev.parley.protocol.im.Cursor;
+import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Login;
 import dev.parley.protocol.im.Message;
@@ -17,10 +18,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,8 +35,11 @@ import java.util.function.Supplier;
 /**
  * A device that does what an SDK must: resend unacknowledged sends with the same client id after
  * every reconnect, deliver messages to the app in seq order exactly once (buffering ahead of a
- * gap, syncing to fill it), acknowledge cumulatively, and reconnect whenever the link drops.
- * What it delivered is kept for the test to check.
+ * gap, syncing to fill it), acknowledge cumulatively, and reconnect whenever the link drops
+ * (at once when told GoAway, as the SDK does). What it delivered is kept for the test to check,
+ * and so is what it saw on the wire: refusals by code, and pushes that arrived out of seq order
+ * on one connection (a message first seen on a connection after a later one of its conversation
+ * was pushed there; resends of what it already has are not counted).
  */
 final class ChaosDevice {
   record Sent(String clientId, String toUser, String text) {}
@@ -55,9 +62,16 @@ final class ChaosDevice {
   private boolean loggedIn;
   private volatile boolean stopped;
   private int reqs;
+  /** Per conversation, what this connection has received (pushes and syncs) and the highest seq pushed. */
+  private final Map<String, Set<Long>> seenOnLink = new HashMap<>();
+  private final Map<String, Long> maxPushedOnLink = new HashMap<>();
   int connects;
   int duplicatesDropped;
   int gapSyncs;
+  int outOfOrderPushes;
+  int goAways;
+  /** Errors answering this device's requests, by code. */
+  final Map<ErrorCode, Integer> refusals = new EnumMap<>(ErrorCode.class);
 
   ChaosDevice(String user, String deviceId, IntSupplier port, Supplier<String> token, ScheduledExecutorService timer) {
     this.user = user;
@@ -113,11 +127,13 @@ final class ChaosDevice {
     }
   }
 
-  /** Drops the link abruptly, as a phone walking into a lift would. */
-  void cut() {
+  /** Drops the link abruptly, as a phone walking into a lift would; true if it was logged in. */
+  boolean cut() {
     Socket s;
+    boolean was;
     synchronized (lock) {
       s = socket;
+      was = loggedIn && s != null;
       loggedIn = false;
     }
     if (s != null) {
@@ -127,6 +143,27 @@ final class ChaosDevice {
       } catch (IOException e) {
         // gone already
       }
+    }
+    return was;
+  }
+
+  int refusals() {
+    synchronized (lock) {
+      return refusals.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  /** Refusals a client must not simply retry: the server said no for good. */
+  int finalRefusals() {
+    synchronized (lock) {
+      int n = 0;
+      for (Map.Entry<ErrorCode, Integer> e : refusals.entrySet()) {
+        if (e.getKey() != ErrorCode.ERROR_CODE_RATE_LIMITED && e.getKey() != ErrorCode.ERROR_CODE_INTERNAL
+            && e.getKey() != ErrorCode.ERROR_CODE_SHUTTING_DOWN) {
+          n += e.getValue();
+        }
+      }
+      return n;
     }
   }
 
@@ -151,6 +188,8 @@ final class ChaosDevice {
         socket = s;
         out = s.getOutputStream();
         connects++;
+        seenOnLink.clear();
+        maxPushedOnLink.clear();
         write(Frame.newBuilder().setReq(++reqs).setLogin(Login.newBuilder().setProtocolVersion(1)
             .setToken(token.get()).setDeviceId(deviceId)).build());
       }
@@ -215,12 +254,14 @@ final class ChaosDevice {
         }
         case PUSH -> {
           for (Message m : f.getPush().getMessagesList()) {
+            arrived(m, true);
             accept(m);
           }
           ackAll();
         }
         case SYNC_RESULT -> {
           for (Message m : f.getSyncResult().getMessagesList()) {
+            arrived(m, false);
             accept(m);
           }
           ackAll();
@@ -228,11 +269,38 @@ final class ChaosDevice {
             write(syncFrame());
           }
         }
+        case ERROR -> {
+          // Retryable ones (rate limits, overload) are retried by the resend timer; the test fails
+          // at once on any other.
+          refusals.merge(f.getError().getCode(), 1, Integer::sum);
+        }
+        case GO_AWAY -> {
+          goAways++;
+          Socket s = socket;
+          loggedIn = false;
+          try {
+            s.close();
+          } catch (IOException | NullPointerException e) {
+            // gone already
+          }
+        }
         default -> {
-          // Errors (rate limits, overload) are retried by the resend timer; GoAway and the close
-          // that follows lead to a reconnect.
+          // receipts and the like
         }
       }
+    }
+  }
+
+  /** Under the lock: order on the wire, before the device reorders anything. */
+  private void arrived(Message m, boolean pushed) {
+    String cid = m.getConversation();
+    boolean fresh = seenOnLink.computeIfAbsent(cid, k -> new HashSet<>()).add(m.getSeq());
+    if (pushed) {
+      long max = maxPushedOnLink.getOrDefault(cid, 0L);
+      if (fresh && m.getSeq() < max) {
+        outOfOrderPushes++;
+      }
+      maxPushedOnLink.put(cid, Math.max(max, m.getSeq()));
     }
   }
 

@@ -8,6 +8,12 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Fuzz target for the server's TCP frame decoder: any bytes, in any split, decode to frames,
  * heartbeats or one Malformed, with nothing thrown and nothing leaked.
+ *
+ * <p>Every build replays the seed corpus in
+ * {@code src/test/resources/dev/parley/im/net/ImFrameDecoderFuzzTestInputs/anyBytesDecodeOrAreReportedMalformed/}:
+ * what the IM test client really sent the server over TCP, whole sessions and frame by frame
+ * (written by {@code CorpusCaptureTest}), and every input a fuzzing run found crashing, which
+ * Jazzer stores there and which stays as a regression case. {@code JAZZER_FUZZ=1} fuzzes for real.
  */
 class ImFrameDecoderFuzzTest {
   @FuzzTest(maxDuration = "60s")

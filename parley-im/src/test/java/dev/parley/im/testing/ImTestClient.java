@@ -45,6 +45,21 @@ public final class ImTestClient implements AutoCloseable {
   /** The transports a test can pick. */
   public enum Transport { TCP, WS_BINARY, WS_JSON }
 
+  /** Sees the bytes on the wire (to capture real traffic): TCP chunks, or whole WebSocket messages. */
+  public interface Tap {
+    void sent(byte[] bytes, boolean text);
+
+    void received(byte[] bytes, boolean text);
+  }
+
+  private static final Tap NO_TAP = new Tap() {
+    @Override
+    public void sent(byte[] bytes, boolean text) {}
+
+    @Override
+    public void received(byte[] bytes, boolean text) {}
+  };
+
   private final Transport transport;
   private final AtomicInteger reqs = new AtomicInteger();
   private final Map<Integer, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
@@ -52,7 +67,11 @@ public final class ImTestClient implements AutoCloseable {
   private final List<Message> pushed = new CopyOnWriteArrayList<>();
   private final AtomicInteger heartbeats = new AtomicInteger();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private volatile int closeStatus = -1;
+  private final AtomicInteger textFrames = new AtomicInteger();
+  private final AtomicInteger binaryFrames = new AtomicInteger();
   private volatile boolean autoAck;
+  private volatile Tap tap = NO_TAP;
   private Socket socket;
   private OutputStream out;
   private WebSocket ws;
@@ -94,6 +113,12 @@ public final class ImTestClient implements AutoCloseable {
     return transport;
   }
 
+  /** Hands every unit sent and received from now on to {@code t}. */
+  public ImTestClient tap(Tap t) {
+    this.tap = t;
+    return this;
+  }
+
   /** Acknowledge every push as it arrives (cumulatively, per conversation). */
   public ImTestClient autoAck(boolean on) {
     this.autoAck = on;
@@ -111,11 +136,21 @@ public final class ImTestClient implements AutoCloseable {
     try {
       switch (transport) {
         case TCP -> {
-          out.write(FrameCodec.encode(frame));
+          byte[] b = FrameCodec.encode(frame);
+          tap.sent(b, false);
+          out.write(b);
           out.flush();
         }
-        case WS_BINARY -> ws.sendBinary(ByteBuffer.wrap(frame.toByteArray()), true).get(10, TimeUnit.SECONDS);
-        default -> ws.sendText(JsonFrames.toJson(frame), true).get(10, TimeUnit.SECONDS);
+        case WS_BINARY -> {
+          byte[] b = frame.toByteArray();
+          tap.sent(b, false);
+          ws.sendBinary(ByteBuffer.wrap(b), true).get(10, TimeUnit.SECONDS);
+        }
+        default -> {
+          String json = JsonFrames.toJson(frame);
+          tap.sent(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+          ws.sendText(json, true).get(10, TimeUnit.SECONDS);
+        }
       }
     } catch (Exception e) {
       throw new IllegalStateException("send failed", e);
@@ -124,6 +159,7 @@ public final class ImTestClient implements AutoCloseable {
 
   /** Sends raw bytes (TCP) or a raw binary message (WebSocket). */
   public synchronized void sendRaw(byte[] bytes) {
+    tap.sent(bytes, false);
     try {
       if (transport == Transport.TCP) {
         out.write(bytes);
@@ -138,6 +174,7 @@ public final class ImTestClient implements AutoCloseable {
 
   /** Sends raw text (WebSocket only). */
   public synchronized void sendText(String text) {
+    tap.sent(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
     try {
       ws.sendText(text, true).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -249,6 +286,21 @@ public final class ImTestClient implements AutoCloseable {
     return closed.isDone();
   }
 
+  /** WebSocket text messages received (frames and heartbeats). */
+  public int textMessagesReceived() {
+    return textFrames.get();
+  }
+
+  /** WebSocket binary messages received (frames and heartbeats). */
+  public int binaryMessagesReceived() {
+    return binaryFrames.get();
+  }
+
+  /** The status of the server's WebSocket close frame (1000, 1009, ...); -1 before it or on TCP. */
+  public int closeStatus() {
+    return closeStatus;
+  }
+
   private void onFrame(Frame f) {
     if (f.getReq() != 0) {
       CompletableFuture<Frame> p = pending.remove(f.getReq());
@@ -283,6 +335,7 @@ public final class ImTestClient implements AutoCloseable {
     try (InputStream in = socket.getInputStream()) {
       int n;
       while ((n = in.read(buf)) >= 0) {
+        tap.received(java.util.Arrays.copyOf(buf, n), false);
         reader.feed(buf, 0, n, new FrameReader.Sink() {
           @Override
           public void onFrame(Frame frame) {
@@ -315,6 +368,8 @@ public final class ImTestClient implements AutoCloseable {
       if (last) {
         byte[] all = binary.toByteArray();
         binary.reset();
+        binaryFrames.incrementAndGet();
+        tap.received(all, false);
         if (all.length == 0) {
           heartbeats.incrementAndGet();
         } else {
@@ -335,6 +390,8 @@ public final class ImTestClient implements AutoCloseable {
       if (last) {
         String all = text.toString();
         text.setLength(0);
+        textFrames.incrementAndGet();
+        tap.received(all.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
         if (all.isEmpty()) {
           heartbeats.incrementAndGet();
         } else {
@@ -351,6 +408,7 @@ public final class ImTestClient implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closeStatus = statusCode;
       closed.complete(null);
       pending.values().forEach(p -> p.completeExceptionally(new IllegalStateException("connection closed")));
       return null;
