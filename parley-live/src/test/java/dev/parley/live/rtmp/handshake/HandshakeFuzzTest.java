@@ -1,6 +1,7 @@
 package dev.parley.live.rtmp.handshake;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.parley.core.testing.ManualTime;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
@@ -9,7 +10,7 @@ import io.netty.handler.codec.DecoderException;
 class HandshakeFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void anyBytesAreAnsweredOrRefusedCleanly(byte[] input) {
-    EmbeddedChannel ch = new EmbeddedChannel(new ServerHandshakeDecoder(ctx -> { }));
+    EmbeddedChannel ch = new EmbeddedChannel(new ServerHandshakeDecoder(new ManualTime(), ctx -> { }));
     try {
       ch.writeInbound(Unpooled.wrappedBuffer(input));
     } catch (DecoderException e) {
