@@ -71,7 +71,8 @@ public final class LiveKeys {
       Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(60),
       "HLS target duration: segments are cut at the first keyframe after this much media.");
   public static final ConfigKey<Integer> HLS_WINDOW = ConfigKey.integer("live.hls.window", 6, 2, 1000,
-      "Segments listed in an HLS playlist; older segment files are deleted.");
+      "Segments listed in an HLS playlist; one that leaves it is deleted after its duration plus the playlist's "
+          + "(RFC 8216 6.2.2: a player or cache that just read the playlist can still fetch it).");
   public static final ConfigKey<Duration> HLS_LINGER = ConfigKey.duration("live.hls.linger", Duration.ofSeconds(60),
       Duration.ZERO, Duration.ofDays(1), "How long an ended stream's playlist and segments stay before deletion.");
 
