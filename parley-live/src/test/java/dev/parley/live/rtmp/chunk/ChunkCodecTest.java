@@ -389,6 +389,180 @@ class ChunkCodecTest {
     ch.finishAndReleaseAll();
   }
 
+  @Test
+  void zeroLengthMessagesCompleteOnTheirBasicHeaderAlone() {
+    // A type 3 chunk that starts a new message of the previous length 0 is nothing but its basic
+    // header: 1, 2 or 3 bytes. Each arrives on its own.
+    String[][] cases = {
+        {"04", "c4"}, // csid 4
+        {"0000", "c000"}, // csid 64, two-byte form
+        {"010001", "c10001"}}; // csid 320, three-byte form
+    for (String[] c : cases) {
+      EmbeddedChannel ch = channel();
+      ch.writeInbound(hex(c[0] + "000007" + "000000" + "08" + "01000000")); // ts 7, length 0, audio
+      RtmpMessage first = ch.readInbound();
+      assertThat(first.payload()).isEmpty();
+      ch.writeInbound(hex(c[1]));
+      RtmpMessage second = ch.readInbound();
+      assertThat(second).as("after %s", c[1]).isNotNull();
+      assertThat(second.timestamp()).isEqualTo(14); // fmt 3 after fmt 0: the delta is 7 again
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void extendedTimestampsFedByteByByte() {
+    ByteBuf b = Unpooled.buffer();
+    b.writeBytes(hex("06 ffffff 000000 09 01000000 01000000")); // extended, length 0: 16 bytes
+    b.writeBytes(hex("06 ffffff 000082 09 01000000 01000005")); // 130 bytes at ts 0x01000005
+    b.writeBytes(payload(130), 0, 128);
+    b.writeBytes(hex("c6 01000005")); // the repeated extended timestamp
+    b.writeBytes(payload(130), 128, 2);
+    EmbeddedChannel ch = channel();
+    int fed = 0;
+    java.util.List<RtmpMessage> got = new java.util.ArrayList<>();
+    while (b.isReadable()) {
+      ch.writeInbound(b.readRetainedSlice(1));
+      fed++;
+      for (Object o = ch.readInbound(); o != null; o = ch.readInbound()) {
+        got.add((RtmpMessage) o);
+        if (got.size() == 1) {
+          assertThat(fed).isEqualTo(16); // not a byte earlier
+        }
+      }
+    }
+    b.release();
+    assertThat(got).hasSize(2);
+    assertThat(got.get(0).timestamp()).isEqualTo(0x01000000L);
+    assertThat(got.get(1).timestamp()).isEqualTo(0x01000005L);
+    assertThat(got.get(1).payload()).isEqualTo(payload(130));
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aHeaderCutInsideItsExtendedTimestampWaitsWithoutReadingPastTheBytes() throws RtmpProtocolException {
+    ChunkDecoder d = new ChunkDecoder(1 << 20, 1 << 20);
+    ByteBuf cut = hex("06 ffffff 000001 09 01000000 0100"); // two of the four extended timestamp bytes
+    assertThat(d.decodeOne(cut)).isNull();
+    assertThat(cut.readerIndex()).isZero(); // nothing consumed
+    assertThat(d.bytesReceived()).isZero();
+    RtmpMessage m = d.decodeOne(hex("06 ffffff 000001 09 01000000 01000000 2a"));
+    assertThat(m.timestamp()).isEqualTo(0x01000000L);
+    assertThat(m.payload()).containsExactly(0x2a);
+  }
+
+  @Test
+  void messagesLargerThanTheInitialBufferGrowIt() {
+    byte[] p = payload(100_000);
+    ByteBuf b = Unpooled.buffer();
+    b.writeBytes(hex("02 000000 000004 01 00000000 00008000")); // set chunk size 32768
+    b.writeBytes(hex("06 000000 0186a0 09 01000000")); // 100,000 bytes
+    for (int off = 0; off < p.length; off += 32768) {
+      if (off > 0) {
+        b.writeByte(0xC6);
+      }
+      b.writeBytes(p, off, Math.min(32768, p.length - off));
+    }
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(b);
+    RtmpMessage m = ch.readInbound();
+    assertThat(m.payload()).isEqualTo(p);
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aChunkLargerThanTheInitialBufferGrowsItAtOnce() {
+    byte[] p = payload(300_000);
+    ByteBuf b = Unpooled.buffer();
+    b.writeBytes(hex("02 000000 000004 01 00000000 00030d40")); // set chunk size 200,000
+    b.writeBytes(hex("06 000000 0493e0 09 01000000")); // 300,000 bytes: a chunk of 200,000, then 100,000
+    b.writeBytes(p, 0, 200_000);
+    b.writeByte(0xC6);
+    b.writeBytes(p, 200_000, 100_000);
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(b);
+    assertThat(((RtmpMessage) ch.readInbound()).payload()).isEqualTo(p);
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void messagesNameThemselvesWithoutTheirPayload() {
+    assertThat(new RtmpMessage(3, 20, 1000, 1, new byte[42]).toString())
+        .isEqualTo("RtmpMessage[csid=3, type=20, ts=1000, msid=1, 42 bytes]");
+  }
+
+  @Test
+  void aNewHeaderInTheMiddleOfAMessageStartsANewOne() {
+    byte[] second = payload(200);
+    second[0] = 0x55;
+    ByteBuf b = Unpooled.buffer();
+    b.writeBytes(hex("06 000000 00012c 09 01000000")); // 300 bytes ...
+    b.writeBytes(payload(128)); // ... of which one chunk
+    b.writeBytes(hex("06 000009 0000c8 09 01000000")); // a type 0 header: a new message of 200 bytes
+    b.writeBytes(second, 0, 128);
+    b.writeByte(0xC6);
+    b.writeBytes(second, 128, 72);
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(b);
+    RtmpMessage m = ch.readInbound();
+    assertThat(m.timestamp()).isEqualTo(9);
+    assertThat(m.payload()).isEqualTo(second); // 200 bytes, not the 300 of the buffer it reused
+    assertThat((Object) ch.readInbound()).isNull();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void afterAnAbortATypeThreeChunkStartsAFreshMessage() {
+    byte[] fresh = payload(300);
+    fresh[0] = 0x77;
+    ByteBuf b = Unpooled.buffer();
+    b.writeBytes(hex("06 000005 00012c 09 01000000")); // 300 bytes at ts 5 ...
+    b.writeBytes(payload(128)); // ... first chunk only
+    b.writeBytes(hex("02 000000 000004 02 00000000 00000006")); // abort chunk stream 6
+    b.writeBytes(hex("02 000000 000004 02 00000000 00000009")); // abort a chunk stream never used: nothing
+    b.writeByte(0xC6); // type 3: a new message with the same header, from its first byte
+    b.writeBytes(fresh, 0, 128);
+    b.writeByte(0xC6);
+    b.writeBytes(fresh, 128, 128);
+    b.writeByte(0xC6);
+    b.writeBytes(fresh, 256, 44);
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(b);
+    RtmpMessage m = ch.readInbound();
+    assertThat(m.payload()).isEqualTo(fresh);
+    assertThat(m.timestamp()).isEqualTo(10); // a type 3 after a type 0: the delta again
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void setChunkSizeReadsAll31Bits() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(hex("02 000000 000004 01 00000000 00012345"));
+    assertThat(((ChunkDecoder) ch.pipeline().first()).chunkSize()).isEqualTo(0x12345);
+    ch.writeInbound(hex("02 000000 000004 01 00000000 00000001")); // 1: the smallest allowed
+    assertThat(((ChunkDecoder) ch.pipeline().first()).chunkSize()).isEqualTo(1);
+    ch.finishAndReleaseAll();
+    EmbeddedChannel ch2 = channel();
+    assertThatThrownBy(() -> ch2.writeInbound(hex("02 000000 000004 01 00000000 01000000")))
+        .hasMessageContaining("chunk size 16777216 outside 1..1048576");
+    ch2.finishAndReleaseAll();
+  }
+
+  @Test
+  void chunkStreamIdsFrom256AreKeptApartAndBounded() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(hex("00c0 000000 000001 09 01000000 42")); // two-byte form: 64 + 192 = 256
+    assertThat(((RtmpMessage) ch.readInbound()).chunkStreamId()).isEqualTo(256);
+    for (int csid = 257; csid < 512; csid++) { // 256 streams from 256 up: the limit
+      int v = csid - 64;
+      ch.writeInbound(hex(String.format("01%02x%02x", v & 0xFF, v >> 8) + "000000 000000 09 01000000"));
+      assertThat(((RtmpMessage) ch.readInbound()).chunkStreamId()).isEqualTo(csid);
+    }
+    assertThatThrownBy(() -> ch.writeInbound(hex("01c001 000000 000000 09 01000000"))) // 512
+        .hasMessageContaining("too many chunk streams");
+    ch.finishAndReleaseAll();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Encoder
 
@@ -457,6 +631,52 @@ class ChunkCodecTest {
     assertThat(encodeHex(6, 9, 1, 0xFFFFFE, new byte[] {1}, 128)).startsWith("06" + "fffffe"); // still 24-bit
     assertThat(encodeHex(6, 9, 1, 0xFFFFFF, new byte[] {1}, 128)).isEqualTo("06ffffff00000109" + "01000000"
         + "00ffffff" + "01"); // 0xffffff itself needs the extended field
+  }
+
+  @Test
+  void twoByteBasicHeaderContinuesWithTypeThree() {
+    byte[] p = payload(129);
+    String body = HexFormat.of().formatHex(p);
+    assertThat(encodeHex(64, 9, 1, 0, p, 128)).isEqualTo("0000" + "000000" + "000081" + "09" + "01000000"
+        + body.substring(0, 256) + "c000" + body.substring(256));
+  }
+
+  @Test
+  void badChunkStreamIdsAreRefusedBeforeAnythingIsAllocated() {
+    int[] allocated = {0};
+    ByteBufAllocator counting = new io.netty.buffer.AbstractByteBufAllocator(false) {
+      @Override
+      protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+        allocated[0]++;
+        return Unpooled.buffer(initialCapacity, maxCapacity);
+      }
+
+      @Override
+      protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+        allocated[0]++;
+        return Unpooled.directBuffer(initialCapacity, maxCapacity);
+      }
+
+      @Override
+      public boolean isDirectBufferPooled() {
+        return false;
+      }
+    };
+    assertThatThrownBy(() -> ChunkEncoder.encode(counting, 1, 9, 1, 0, new byte[] {1}, 128))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(allocated[0]).isZero();
+    assertThatThrownBy(() -> ChunkEncoder.encodeToArray(1, 9, 1, 0, new byte[] {1}, 128))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ChunkEncoder.encode(Unpooled.buffer(), 65600, 9, 1, 0, new byte[] {1}, 0, 1, 128))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void encodedSizeCountsTheExtendedFieldFromExactly0xffffffAndWholeChunks() {
+    assertThat(ChunkEncoder.encodedSize(6, 0xFFFFFE, 10, 128)).isEqualTo(12 + 10);
+    assertThat(ChunkEncoder.encodedSize(6, 0xFFFFFF, 10, 128)).isEqualTo(12 + 4 + 10);
+    assertThat(ChunkEncoder.encodedSize(6, 0, 256, 128)).isEqualTo(12 + 256 + 1); // two chunks exactly
+    assertThat(ChunkEncoder.encodedSize(6, 0, 257, 128)).isEqualTo(12 + 257 + 2);
   }
 
   @Test
