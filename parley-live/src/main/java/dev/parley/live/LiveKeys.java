@@ -43,6 +43,10 @@ public final class LiveKeys {
       Duration.ofMillis(50), Duration.ZERO, Duration.ofSeconds(1), "How long frames may wait to go to viewers in one "
           + "write: fewer system calls per viewer (more viewers per core) for that much more latency; 0 writes each "
           + "frame at once (0ms). A new viewer's first frames are never held.");
+  public static final ConfigKey<Duration> VIEWER_STALL_TIMEOUT = ConfigKey.duration("live.viewer.stall-timeout",
+      Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofHours(1), "A viewer (RTMP or HTTP-FLV) whose "
+          + "connection takes not one byte of what waits for it for this long is closed: a player that stopped "
+          + "reading would otherwise hold its connection and its place in the viewer counts forever.");
   public static final ConfigKey<Boolean> WAIT_FOR_PUBLISHER = ConfigKey.bool("live.play.wait-for-publisher", true,
       "A player of a stream nobody publishes yet waits for it (true) or is told it is not found (false).");
   public static final ConfigKey<Takeover> TAKEOVER = ConfigKey.choice("live.publish.takeover", Takeover.class,
@@ -53,7 +57,9 @@ public final class LiveKeys {
       "How long the current publisher must have been silent for an idle takeover.");
   public static final ConfigKey<Duration> RECONNECT_GRACE = ConfigKey.duration("live.publish.reconnect-grace",
       Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(10),
-      "How long HTTP-FLV players stay connected after the publisher leaves, waiting for it to come back.");
+      "How long a stream whose publisher left waits for it to come back: players (RTMP, HTTP-FLV, HLS) go on "
+          + "through an encoder's reconnect within it; past it RTMP players get UnpublishNotify, HTTP-FLV "
+          + "responses end and the HLS playlist gets its end tag.");
   public static final ConfigKey<Integer> MAX_STREAMS = ConfigKey.integer("live.max-streams", 1000, 1, 1_000_000,
       "Streams (published or waited for) that may exist at once.");
 
@@ -65,7 +71,8 @@ public final class LiveKeys {
       Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(60),
       "HLS target duration: segments are cut at the first keyframe after this much media.");
   public static final ConfigKey<Integer> HLS_WINDOW = ConfigKey.integer("live.hls.window", 6, 2, 1000,
-      "Segments listed in an HLS playlist; older segment files are deleted.");
+      "Segments listed in an HLS playlist; one that leaves it is deleted after its duration plus the playlist's "
+          + "(RFC 8216 6.2.2: a player or cache that just read the playlist can still fetch it).");
   public static final ConfigKey<Duration> HLS_LINGER = ConfigKey.duration("live.hls.linger", Duration.ofSeconds(60),
       Duration.ZERO, Duration.ofDays(1), "How long an ended stream's playlist and segments stay before deletion.");
 
@@ -100,8 +107,8 @@ public final class LiveKeys {
   public static List<ConfigKey<?>> all() {
     List<ConfigKey<?>> keys = new ArrayList<>(RTMP.all());
     keys.addAll(List.of(CHUNK_SIZE, MAX_MESSAGE, HANDSHAKE_TIMEOUT, IDLE_TIMEOUT, PING_INTERVAL, ACK_WINDOW, GOP_CACHE,
-        GOP_MAX_FRAMES, GOP_MAX_BYTES, VIEWER_QUEUE, MERGE_WRITES, WAIT_FOR_PUBLISHER, TAKEOVER, TAKEOVER_IDLE, RECONNECT_GRACE,
-        MAX_STREAMS, HTTP_FLV, HLS, HLS_SEGMENT, HLS_WINDOW, HLS_LINGER, RECORD, RECORD_DIR, LOOPBACK_OPEN,
+        GOP_MAX_FRAMES, GOP_MAX_BYTES, VIEWER_QUEUE, MERGE_WRITES, VIEWER_STALL_TIMEOUT, WAIT_FOR_PUBLISHER, TAKEOVER,
+        TAKEOVER_IDLE, RECONNECT_GRACE, MAX_STREAMS, HTTP_FLV, HLS, HLS_SEGMENT, HLS_WINDOW, HLS_LINGER, RECORD, RECORD_DIR, LOOPBACK_OPEN,
         PUBLISH_OPEN, PLAY_OPEN, PUBLISH_KEYS, PLAY_KEYS, ON_PUBLISH, ON_PLAY, ON_DONE, HOOK_TIMEOUT, PAGE));
     return keys;
   }

@@ -8,6 +8,7 @@ import dev.parley.core.net.TcpListener;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
+import dev.parley.core.time.Cancellable;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.control.AccessSettings;
 import dev.parley.live.flv.FlvRecorder;
@@ -31,8 +32,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * The live streaming system: RTMP on 1935 (publish and play), HTTP-FLV and HLS on the HTTP port,
@@ -42,7 +42,7 @@ public final class LiveModule implements ParleyModule {
   private StreamHub hub;
   private HlsService hls;
   private FlvRecorder recorder;
-  private ScheduledFuture<?> sweeper;
+  private Cancellable sweeper = Cancellable.NONE;
   private io.netty.channel.group.ChannelGroup connections;
 
   @Override
@@ -73,7 +73,9 @@ public final class LiveModule implements ParleyModule {
     long queue = c.get(LiveKeys.VIEWER_QUEUE);
     hub = new StreamHub(new StreamSettings(c.get(LiveKeys.GOP_CACHE), c.get(LiveKeys.GOP_MAX_FRAMES),
         c.get(LiveKeys.GOP_MAX_BYTES), queue, c.get(LiveKeys.TAKEOVER), c.get(LiveKeys.TAKEOVER_IDLE),
-        c.get(LiveKeys.MAX_STREAMS), c.get(LiveKeys.MERGE_WRITES)), new LiveMetrics(ctx.metrics()));
+        c.get(LiveKeys.MAX_STREAMS), c.get(LiveKeys.MERGE_WRITES), c.get(LiveKeys.RECONNECT_GRACE),
+        c.get(LiveKeys.VIEWER_STALL_TIMEOUT)), new LiveMetrics(ctx.metrics()), ctx.time(),
+        ctx.eventLoops().group().next());
     AccessSettings as;
     try {
       as = new AccessSettings(c.get(LiveKeys.LOOPBACK_OPEN), c.get(LiveKeys.PUBLISH_OPEN), c.get(LiveKeys.PLAY_OPEN),
@@ -82,29 +84,30 @@ public final class LiveModule implements ParleyModule {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("live.auth: " + e.getMessage());
     }
-    AccessControl access = new AccessControl(as, ctx.tokens(), ctx.blocking());
+    AccessControl access = new AccessControl(as, ctx.tokens(), ctx.time(), ctx.eventLoops().group().next());
 
     if (c.get(LiveKeys.HLS)) {
       hls = new HlsService(new HlsSettings(ctx.dataDir().resolve("hls"), c.get(LiveKeys.HLS_SEGMENT),
-          c.get(LiveKeys.HLS_WINDOW), c.get(LiveKeys.HLS_LINGER)), ctx.blocking());
+          c.get(LiveKeys.HLS_WINDOW), c.get(LiveKeys.HLS_LINGER)), ctx.blocking(), ctx.time());
       hub.addSink(hls);
-      sweeper = ctx.eventLoops().group().next().scheduleAtFixedRate(hls::sweep, 1, 1, TimeUnit.SECONDS);
+      sweeper = ctx.time().every(ctx.eventLoops().group().next(), hls::sweep, Duration.ofSeconds(1));
     }
     if (c.get(LiveKeys.RECORD)) {
       Path dir = c.get(LiveKeys.RECORD_DIR) != null ? c.get(LiveKeys.RECORD_DIR) : ctx.dataDir().resolve("recordings");
-      recorder = new FlvRecorder(dir, ctx.blocking());
+      recorder = new FlvRecorder(dir, ctx.blocking(), ctx.time());
       hub.addSink(recorder);
     }
 
     RtmpSettings rs = new RtmpSettings(c.get(LiveKeys.CHUNK_SIZE), Math.toIntExact(c.get(LiveKeys.MAX_MESSAGE)),
         c.get(LiveKeys.HANDSHAKE_TIMEOUT), c.get(LiveKeys.IDLE_TIMEOUT), c.get(LiveKeys.PING_INTERVAL),
         c.get(LiveKeys.ACK_WINDOW), c.get(LiveKeys.WAIT_FOR_PUBLISHER), queue);
-    ctx.listen(new TcpListener("rtmp", LiveKeys.RTMP.settings(c), new RtmpPipeline(rs, hub, access, connections)));
+    ctx.listen(new TcpListener("rtmp", LiveKeys.RTMP.settings(c), new RtmpPipeline(rs, hub, access, connections,
+        ctx.time())));
 
-    HttpFlvPlayer flv = c.get(LiveKeys.HTTP_FLV) ? new HttpFlvPlayer(hub, access, queue, c.get(LiveKeys.RECONNECT_GRACE),
+    HttpFlvPlayer flv = c.get(LiveKeys.HTTP_FLV) ? new HttpFlvPlayer(hub, access, queue,
         c.get(LiveKeys.WAIT_FOR_PUBLISHER), connections) : null;
     new PlayRoutes(access, flv, hls, ctx.blocking()).register(ctx.http());
-    StreamsApi api = new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL));
+    StreamsApi api = new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL), ctx.time());
     api.register(ctx.http(), ctx.adminAuth(), c.get(LiveKeys.PAGE));
     if (c.get(LiveKeys.PAGE)) {
       new LivePage(() -> ctx.boundPort("rtmp")).register(ctx.http());
@@ -175,9 +178,7 @@ public final class LiveModule implements ParleyModule {
 
   @Override
   public void stop() {
-    if (sweeper != null) {
-      sweeper.cancel(false);
-    }
+    sweeper.cancel();
     if (recorder != null) {
       recorder.closeAll();
     }

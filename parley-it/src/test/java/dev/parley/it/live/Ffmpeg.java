@@ -42,6 +42,27 @@ final class Ffmpeg {
         String.valueOf(seconds), "-map", "0:v", "-f", "null", "-progress", "pipe:1", "-nostats", "-"));
   }
 
+  /**
+   * ffprobe printing every packet it reads as a line ({@code stream_index,pts_time}), for as long
+   * as the stream lasts (line-buffered, so each packet shows as it is read).
+   */
+  static Proc packets(String url) throws IOException {
+    return Proc.start(List.of("stdbuf", "-oL", "ffprobe", "-hide_banner", "-v", "error", "-show_entries",
+        "packet=stream_index,pts_time", "-of", "csv=p=0", url));
+  }
+
+  /** The presentation times (seconds) of the packets a {@link #packets} process has printed so far. */
+  static List<Double> packetTimes(Proc probe) {
+    List<Double> out = new ArrayList<>();
+    for (String line : probe.out) {
+      String[] f = line.split(",");
+      if (f.length >= 2 && !f[1].isBlank() && !f[1].equals("N/A")) {
+        out.add(Double.parseDouble(f[1].trim()));
+      }
+    }
+    return out;
+  }
+
   /** Frame counts reported so far by a {@link #read} process. */
   static List<Integer> frames(Proc reader) {
     List<Integer> out = new ArrayList<>();

@@ -15,6 +15,8 @@ final class FreezableProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int target;
   private volatile boolean frozen;
+  private volatile boolean closed;
+  private final Object gate = new Object();
   private volatile Socket client;
   private volatile Socket upstream;
 
@@ -40,6 +42,15 @@ final class FreezableProxy implements AutoCloseable {
     frozen = true;
   }
 
+  /** Blocks a pipe while the proxy is frozen (until it is closed). */
+  private void passGate() throws InterruptedException {
+    synchronized (gate) {
+      while (frozen && !closed) {
+        gate.wait(); // frozen: hold the bytes, keep the sockets open
+      }
+    }
+  }
+
   private void accept() {
     try {
       client = server.accept();
@@ -56,9 +67,7 @@ final class FreezableProxy implements AutoCloseable {
       byte[] buf = new byte[16 * 1024];
       try {
         for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-          while (frozen) {
-            Thread.sleep(50); // frozen: hold the bytes, keep the sockets open
-          }
+          passGate();
           out.write(buf, 0, n);
         }
       } catch (IOException | InterruptedException e) {
@@ -71,6 +80,10 @@ final class FreezableProxy implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    synchronized (gate) {
+      closed = true;
+      gate.notifyAll();
+    }
     server.close();
     for (Socket s : new Socket[] {client, upstream}) {
       if (s != null) {

@@ -2,6 +2,7 @@ package dev.parley.it.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.core.testing.HttpTestClient;
@@ -86,12 +87,77 @@ class LiveFfmpegIT {
     }
   }
 
+  /** Waits until {@code probe} has read packets timed past {@code seconds}. */
+  private static void awaitPacketsPast(Proc probe, double seconds, String what) {
+    await().atMost(Duration.ofSeconds(40)).until(() -> {
+      assertThat(probe.process.isAlive()).as("%s still reading: %s", what, probe.errText()).isTrue();
+      return Ffmpeg.packetTimes(probe).stream().anyMatch(t -> t > seconds);
+    });
+  }
+
+  private static double lastPacket(Proc probe) {
+    return Ffmpeg.packetTimes(probe).stream().mapToDouble(Double::doubleValue).max().orElse(0);
+  }
+
+  private static void awaitUnpublished(TestKernel k) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> new HttpTestClient(k.httpBase())
+        .admin("GET", "/api/v1/streams", null).json().path("streams").isEmpty());
+  }
+
+  @Test
+  void ffprobeReadsOnAcrossAnEncoderKilledAndRestartedWithinTheGrace() throws Exception {
+    try (TestKernel k = LiveServer.builder().set("live.hls.segment-duration", "1s").start()) {
+      String rtmp = LiveServer.rtmp(k, "live/cam");
+      String flv = k.httpBase() + "/live/cam.flv";
+      String hls = k.httpBase() + "/live/cam.m3u8";
+      Proc first = Ffmpeg.publish(rtmp, 0);
+      try (Proc rtmpProbe = Ffmpeg.packets(rtmp); Proc flvProbe = Ffmpeg.packets(flv)) {
+        awaitPacketsPast(rtmpProbe, 2, "ffprobe over RTMP");
+        awaitPacketsPast(flvProbe, 2, "ffprobe over HTTP-FLV");
+        awaitSegments(k, "/live/cam.m3u8");
+        try (Proc hlsProbe = Ffmpeg.packets(hls)) {
+          awaitPacketsPast(hlsProbe, lastPacket(rtmpProbe) - 3, "ffprobe over HLS");
+          first.close(); // SIGKILL: the encoder dies without a word
+          awaitUnpublished(k);
+          double rtmpAt = lastPacket(rtmpProbe);
+          double flvAt = lastPacket(flvProbe);
+          double hlsAt = lastPacket(hlsProbe);
+          try (Proc second = Ffmpeg.publish(rtmp, 0)) { // restarted well within the 10 s grace
+            // Every reader goes on with the new encoder's media, on a timeline that goes on.
+            awaitPacketsPast(rtmpProbe, rtmpAt + 4, "ffprobe over RTMP");
+            awaitPacketsPast(flvProbe, flvAt + 4, "ffprobe over HTTP-FLV");
+            awaitPacketsPast(hlsProbe, hlsAt + 4, "ffprobe over HLS");
+            assertThat(second.process.isAlive()).as(second.errText()).isTrue();
+          }
+        }
+      } finally {
+        first.close();
+      }
+    }
+  }
+
+  @Test
+  void gstreamersRepeatedMetadataDoesNotBecomeAStreamOfItsOwn() throws Exception {
+    assumeTrue(Gstreamer.available(), "gst-launch-1.0 with openh264enc, voaacenc, flvmux and rtmp2sink");
+    try (TestKernel k = LiveServer.builder().start();
+        Proc pub = Gstreamer.publish(LiveServer.rtmp(k, "live/gst"))) {
+      for (String url : new String[] {LiveServer.rtmp(k, "live/gst"), k.httpBase() + "/live/gst.flv"}) {
+        JsonNode probe = Ffmpeg.probe(url, 20);
+        List<String> types = new java.util.ArrayList<>();
+        probe.path("streams").forEach(s -> types.add(s.path("codec_type").asText()));
+        assertThat(types).as("streams of %s", url).containsExactlyInAnyOrder("video", "audio");
+      }
+      assertThat(pub.process.isAlive()).as(pub.errText()).isTrue();
+    }
+  }
+
   @Test
   void publisherWhoseOldConnectionHangsReconnectsAndTakesItsStreamBack() throws Exception {
     try (TestKernel k = LiveServer.builder().set("live.publish.takeover-idle", "1s").start();
         FreezableProxy proxy = new FreezableProxy(k.port("rtmp"))) {
-      try (Proc old = Ffmpeg.publish("rtmp://127.0.0.1:" + proxy.port() + "/live/cam", 0)) {
-        Ffmpeg.probe(LiveServer.rtmp(k, "live/cam"), 20);
+      try (Proc old = Ffmpeg.publish("rtmp://127.0.0.1:" + proxy.port() + "/live/cam", 0);
+          Proc reader = Ffmpeg.packets(LiveServer.rtmp(k, "live/cam"))) {
+        awaitPacketsPast(reader, 2, "ffprobe over RTMP");
         proxy.freeze(); // the old path goes dead without a FIN or RST, as on a dropped mobile link
         // The encoder reconnects, and retries while the server still counts the old path as live.
         Proc[] fresh = new Proc[1];
@@ -109,6 +175,8 @@ class LiveFfmpegIT {
             return s.path("publisher").path("address").asText().startsWith("127.0.0.1:")
                 && !s.path("publisher").path("address").asText().endsWith(":" + proxy.upstreamLocalPort());
           });
+          // The player that was reading through the takeover goes on too.
+          awaitPacketsPast(reader, lastPacket(reader) + 3, "ffprobe over RTMP across the takeover");
           assertFramesGrow(LiveServer.rtmp(k, "live/cam"));
           assertFramesGrow(k.httpBase() + "/live/cam.flv");
           assertThat(fresh[0].process.isAlive()).as(fresh[0].errText()).isTrue();

@@ -35,6 +35,9 @@ public final class RtmpClient implements AutoCloseable {
     /** Every onStatus code, in order. */
     default void onStatus(String code, Map<String, Object> info) {}
 
+    /** A ping request from the server (already answered), with its value. */
+    default void onPing(int value) {}
+
     default void onClose() {}
   }
 
@@ -251,6 +254,7 @@ public final class RtmpClient implements AutoCloseable {
           if (p.length >= 6 && p[1] == MessageType.UC_PING_REQUEST) {
             int v = ((p[2] & 0xFF) << 24) | ((p[3] & 0xFF) << 16) | ((p[4] & 0xFF) << 8) | (p[5] & 0xFF);
             ctx.writeAndFlush(RtmpMessages.userControl(ctx.alloc(), MessageType.UC_PING_RESPONSE, v, client.outChunkSize));
+            listener.onPing(v);
           }
           break;
         }

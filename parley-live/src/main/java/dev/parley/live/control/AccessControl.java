@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.core.auth.TokenException;
 import dev.parley.core.auth.TokenService;
 import dev.parley.core.auth.VerifiedToken;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,15 +16,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides publish and play requests: first the server's own rules (loopback, open flags, stream
  * keys, tokens), then the on_publish / on_play callback if one is configured (any 2xx allows,
- * anything else, an error or a timeout refuses). Callbacks run on the blocking pool, never on an
- * event loop. Tokens are the server's JWTs with a {@code publish} and/or {@code play} claim: a
+ * anything else, an error or a timeout refuses). Callbacks are asynchronous requests of the JDK
+ * HTTP client on its own threads: no thread waits for an answer, so any number of callbacks can be
+ * in flight and none holds a thread of the server's pools. Their deadline runs on the server's
+ * {@link TimeSource}. Tokens are the server's JWTs with a {@code publish} and/or {@code play} claim: a
  * stream pattern ({@code app/stream}, {@code app/*}, {@code *}) or a list of them.
  */
 public final class AccessControl {
@@ -31,15 +37,18 @@ public final class AccessControl {
 
   private final AccessSettings settings;
   private final TokenService tokens;
-  private final Executor blocking;
+  private final TimeSource time;
+  private final ScheduledExecutorService timers;
   private final HttpClient http;
 
-  public AccessControl(AccessSettings settings, TokenService tokens, Executor blocking) {
+  /** Callback deadlines are set on {@code time} and run on {@code timers}. */
+  public AccessControl(AccessSettings settings, TokenService tokens, TimeSource time, ScheduledExecutorService timers) {
     this.settings = settings;
     this.tokens = tokens;
-    this.blocking = blocking;
-    this.http = HttpClient.newBuilder().connectTimeout(settings.hookTimeout()).executor(blocking)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.time = time;
+    this.timers = timers;
+    // The client's default executor: its own threads, never the server's bounded blocking pool.
+    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   /** Completes with null when allowed, or with the reason it is not. */
@@ -52,8 +61,7 @@ public final class AccessControl {
     if (hook == null) {
       return CompletableFuture.completedFuture(null);
     }
-    return CompletableFuture.supplyAsync(() -> callHook(hook, r, r.action() == AccessRequest.Action.PUBLISH
-        ? "on_publish" : "on_play"), blocking);
+    return callHook(hook, r, r.action() == AccessRequest.Action.PUBLISH ? "on_publish" : "on_play");
   }
 
   /** Tells the on_done callback that a publish or play ended (fire and forget). */
@@ -61,12 +69,7 @@ public final class AccessControl {
     if (settings.onDone() == null) {
       return;
     }
-    try {
-      blocking.execute(() -> callHook(settings.onDone(), r, r.action() == AccessRequest.Action.PUBLISH
-          ? "on_publish_done" : "on_play_done"));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.warn("on_done for {} not sent: the blocking pool is full", r.key());
-    }
+    callHook(settings.onDone(), r, r.action() == AccessRequest.Action.PUBLISH ? "on_publish_done" : "on_play_done");
   }
 
   /** The server's own rules only (no callback): null when allowed, else why not. */
@@ -128,7 +131,8 @@ public final class AccessControl {
     return pattern.endsWith("/*") && key.startsWith(pattern.substring(0, pattern.length() - 1));
   }
 
-  private String callHook(java.net.URI uri, AccessRequest r, String action) {
+  /** POSTs the request to {@code uri}; completes with null on a 2xx answer, else with why not. Never fails. */
+  private CompletableFuture<String> callHook(java.net.URI uri, AccessRequest r, String action) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("action", action);
     body.put("protocol", r.protocol());
@@ -137,22 +141,43 @@ public final class AccessControl {
     body.put("param", r.params());
     body.put("ip", r.remote() == null ? null : r.remote().getAddress().getHostAddress());
     body.put("tcUrl", r.tcUrl());
+    HttpRequest req;
     try {
-      HttpRequest req = HttpRequest.newBuilder(uri).timeout(settings.hookTimeout())
-          .header("Content-Type", "application/json")
+      req = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
-      HttpResponse<Void> resp = http.send(req, HttpResponse.BodyHandlers.discarding());
-      if (resp.statusCode() / 100 == 2) {
-        return null;
-      }
-      return action + " callback answered " + resp.statusCode();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return action + " callback interrupted";
     } catch (Exception e) {
       log.warn("{} callback to {} failed for {}: {}", action, uri, r.key(), e.toString());
-      return action + " callback failed: " + e.getClass().getSimpleName();
+      return CompletableFuture.completedFuture(action + " callback failed: " + e.getClass().getSimpleName());
     }
+    CompletableFuture<String> result = new CompletableFuture<>();
+    AtomicReference<CompletableFuture<HttpResponse<Void>>> inFlight = new AtomicReference<>();
+    // The deadline is set before the request leaves, so it counts from the moment we ask.
+    Cancellable deadline = time.schedule(timers, () -> {
+      if (result.complete(action + " callback did not answer within " + settings.hookTimeout().toMillis() + " ms")) {
+        log.warn("{} callback to {} for {} did not answer in time", action, uri, r.key());
+        CompletableFuture<HttpResponse<Void>> c = inFlight.get();
+        if (c != null) {
+          c.cancel(true);
+        }
+      }
+    }, settings.hookTimeout());
+    CompletableFuture<HttpResponse<Void>> call = http.sendAsync(req, HttpResponse.BodyHandlers.discarding());
+    inFlight.set(call);
+    if (result.isDone()) {
+      call.cancel(true);
+    }
+    call.whenComplete((resp, err) -> {
+      deadline.cancel();
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (result.complete(action + " callback failed: " + cause.getClass().getSimpleName())) {
+          log.warn("{} callback to {} failed for {}: {}", action, uri, r.key(), cause.toString());
+        }
+      } else {
+        result.complete(resp.statusCode() / 100 == 2 ? null : action + " callback answered " + resp.statusCode());
+      }
+    });
+    return result;
   }
 
   /** Claims for a token that lets its holder publish and/or play the given patterns. */

@@ -1,5 +1,7 @@
 package dev.parley.live.flv;
 
+import dev.parley.core.time.TimeSource;
+import dev.parley.live.LivePaths;
 import dev.parley.live.media.Flv;
 import dev.parley.live.media.MediaFrame;
 import dev.parley.live.stream.LiveStream;
@@ -29,6 +31,8 @@ public final class FlvRecorder implements StreamSink {
 
   private final Path dir;
   private final Executor blocking;
+  private final TimeSource time;
+  private final int maxQueued;
   private final Map<LiveStream, Recording> recordings = new ConcurrentHashMap<>();
 
   private static final class Recording {
@@ -43,19 +47,34 @@ public final class FlvRecorder implements StreamSink {
     }
   }
 
-  public FlvRecorder(Path dir, Executor blocking) {
+  /** {@code time}'s wall clock names the files. */
+  public FlvRecorder(Path dir, Executor blocking, TimeSource time) {
+    this(dir, blocking, time, 4096);
+  }
+
+  /** {@code maxQueued}: writes one recording may have waiting before frames are dropped. */
+  FlvRecorder(Path dir, Executor blocking, TimeSource time, int maxQueued) {
     this.dir = dir;
     this.blocking = blocking;
+    this.time = time;
+    this.maxQueued = maxQueued;
   }
 
   @Override
   public void onPublishStart(LiveStream stream) {
-    Recording r = new Recording(new SerialExecutor(blocking, 4096));
+    Recording r = new Recording(new SerialExecutor(blocking, maxQueued));
     Recording old = recordings.put(stream, r);
     if (old != null) {
-      old.io.execute(() -> close(old));
+      old.io.executeFinally(() -> close(old));
     }
-    Path file = dir.resolve(stream.app()).resolve(stream.name() + "-" + TIME.format(java.time.Instant.now()) + ".flv");
+    Path file;
+    try {
+      file = LivePaths.under(LivePaths.under(dir, stream.app()), stream.name() + "-" + TIME.format(time.now())
+          + ".flv");
+    } catch (IllegalArgumentException e) {
+      log.error("not recording {}: {}", stream.key(), e.getMessage());
+      return;
+    }
     r.io.execute(() -> {
       try {
         Files.createDirectories(file.getParent());
@@ -103,7 +122,7 @@ public final class FlvRecorder implements StreamSink {
   public void onUnpublish(LiveStream stream) {
     Recording r = recordings.remove(stream);
     if (r != null) {
-      r.io.execute(() -> close(r));
+      r.io.executeFinally(() -> close(r));
     }
   }
 

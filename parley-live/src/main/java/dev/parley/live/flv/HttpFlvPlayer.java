@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.time.Duration;
 
 /**
  * Starts HTTP-FLV playback on an HTTP exchange: writes the response head through the HTTP codec,
@@ -26,19 +25,17 @@ public final class HttpFlvPlayer {
   private final StreamHub hub;
   private final AccessControl access;
   private final long queueBytes;
-  private final Duration grace;
   private final boolean waitForPublisher;
 
   private final io.netty.channel.group.ChannelGroup connections;
 
   /** {@code connections} collects every HTTP-FLV response's channel (closed on drain). */
-  public HttpFlvPlayer(StreamHub hub, AccessControl access, long queueBytes, Duration grace, boolean waitForPublisher,
+  public HttpFlvPlayer(StreamHub hub, AccessControl access, long queueBytes, boolean waitForPublisher,
       io.netty.channel.group.ChannelGroup connections) {
     this.connections = connections;
     this.hub = hub;
     this.access = access;
     this.queueBytes = queueBytes;
-    this.grace = grace;
     this.waitForPublisher = waitForPublisher;
   }
 
@@ -67,7 +64,7 @@ public final class HttpFlvPlayer {
     if (p.get(HttpPipeline.DISPATCHER) != null) {
       p.remove(HttpPipeline.DISPATCHER);
     }
-    HttpFlvViewer v = new HttpFlvViewer(ch, queueBytes, grace);
+    HttpFlvViewer v = new HttpFlvViewer(ch, queueBytes);
     if (!hub.play(r.app(), r.stream(), v)) {
       hub.metrics().refused(false);
       v.end();

@@ -10,23 +10,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A viewer over HTTP-FLV: the response body is an FLV file sent as HTTP/1.1 chunks. Each frame's
  * chunk is made once and shared by every HTTP-FLV viewer. When the publisher leaves, the response
- * ends after the reconnect grace unless a publisher comes back first.
+ * ends once the stream has ended (no publisher back within the reconnect grace).
  */
 final class HttpFlvViewer extends Viewer {
   private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-  private final Duration grace;
-  private ScheduledFuture<?> ending;
-
-  HttpFlvViewer(Channel channel, long maxQueueBytes, Duration grace) {
+  HttpFlvViewer(Channel channel, long maxQueueBytes) {
     super(channel, Protocol.FLV, maxQueueBytes);
-    this.grace = grace;
   }
 
   @Override
@@ -43,13 +36,8 @@ final class HttpFlvViewer extends Viewer {
 
   @Override
   protected void onNotice(Notice notice) {
-    if (notice == Notice.PUBLISH_START) {
-      if (ending != null) {
-        ending.cancel(false);
-        ending = null;
-      }
-    } else if (ending == null) {
-      ending = channel.eventLoop().schedule(this::end, grace.toMillis(), TimeUnit.MILLISECONDS);
+    if (notice == Notice.ENDED) {
+      end();
     }
   }
 

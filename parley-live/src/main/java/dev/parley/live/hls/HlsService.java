@@ -1,5 +1,6 @@
 package dev.parley.live.hls;
 
+import dev.parley.core.time.TimeSource;
 import dev.parley.live.media.MediaFrame;
 import dev.parley.live.stream.LiveStream;
 import dev.parley.live.stream.SerialExecutor;
@@ -15,14 +16,18 @@ import java.util.concurrent.Executor;
  * time after the stream ends, and a count of HLS viewers (clients that fetched a playlist lately).
  */
 public final class HlsService implements StreamSink {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HlsService.class);
   private final HlsSettings settings;
   private final Executor blocking;
+  private final TimeSource time;
   private final Map<String, HlsStream> streams = new ConcurrentHashMap<>();
   private final Map<String, Long> viewers = new ConcurrentHashMap<>();
 
-  public HlsService(HlsSettings settings, Executor blocking) {
+  /** Files are written on {@code blocking}; viewer and linger times are measured on {@code time}. */
+  public HlsService(HlsSettings settings, Executor blocking, TimeSource time) {
     this.settings = settings;
     this.blocking = blocking;
+    this.time = time;
   }
 
   public HlsSettings settings() {
@@ -31,8 +36,15 @@ public final class HlsService implements StreamSink {
 
   @Override
   public void onPublishStart(LiveStream stream) {
-    streams.computeIfAbsent(stream.key(), k -> new HlsStream(stream.app(), stream.name(), settings,
-        new SerialExecutor(blocking, 1024))).publishStart();
+    HlsStream h;
+    try {
+      h = streams.computeIfAbsent(stream.key(), k -> new HlsStream(stream.app(), stream.name(), settings,
+          new SerialExecutor(blocking, 1024), time));
+    } catch (IllegalArgumentException e) {
+      log.error("no HLS for {}: {}", stream.key(), e.getMessage());
+      return;
+    }
+    h.publishStart();
   }
 
   @Override
@@ -51,6 +63,14 @@ public final class HlsService implements StreamSink {
     }
   }
 
+  @Override
+  public void onEnd(LiveStream stream) {
+    HlsStream h = streams.get(stream.key());
+    if (h != null) {
+      h.end();
+    }
+  }
+
   /** The playlist of {@code app/name}, or null. */
   public String playlist(String app, String name) {
     HlsStream h = streams.get(app + "/" + name);
@@ -65,7 +85,7 @@ public final class HlsService implements StreamSink {
 
   /** Notes that {@code client} fetched the playlist of {@code key}. */
   public void touch(String key, String client) {
-    viewers.put(key + "\n" + client, System.nanoTime());
+    viewers.put(key + "\n" + client, time.nanoTime());
   }
 
   /** Whether {@code client} fetched the playlist of {@code key} lately (and so passed the on_play callback). */
@@ -85,13 +105,17 @@ public final class HlsService implements StreamSink {
     return n;
   }
 
-  /** Forgets idle viewers and deletes streams that ended longer ago than the linger time. Run periodically. */
+  /**
+   * Forgets idle viewers, deletes segments that left their playlist long enough ago, and streams
+   * that ended longer ago than the linger time. Run periodically.
+   */
   public void sweep() {
     long idle = Math.max(3, 3 * settings.targetDuration().toSeconds()) * 1_000_000_000L + 5_000_000_000L;
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     viewers.values().removeIf(t -> now - t > idle);
     for (Iterator<Map.Entry<String, HlsStream>> it = streams.entrySet().iterator(); it.hasNext();) {
       Map.Entry<String, HlsStream> e = it.next();
+      e.getValue().purge(now);
       if (e.getValue().expired()) {
         it.remove();
         e.getValue().deleteAll();
@@ -102,7 +126,6 @@ public final class HlsService implements StreamSink {
   /** Deletes every stream's segments (server stop). */
   public void deleteAll() {
     for (HlsStream h : streams.values()) {
-      h.unpublish();
       h.deleteAll();
     }
     streams.clear();

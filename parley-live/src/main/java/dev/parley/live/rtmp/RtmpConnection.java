@@ -1,5 +1,7 @@
 package dev.parley.live.rtmp;
 
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import dev.parley.live.amf.Amf;
 import dev.parley.live.amf.Amf0Reader;
 import dev.parley.live.amf.Amf0Writer;
@@ -13,6 +15,7 @@ import dev.parley.live.rtmp.chunk.RtmpProtocolException;
 import dev.parley.live.stream.LiveStream;
 import dev.parley.live.stream.Publisher;
 import dev.parley.live.stream.StreamHub;
+import dev.parley.live.stream.StreamNames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -22,9 +25,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +36,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessage> implements Publisher {
   private static final Logger log = LoggerFactory.getLogger(RtmpConnection.class);
-  /** Application and stream names: one path segment of safe characters (they become URLs and file names). */
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~-]{1,128}");
 
   private final RtmpSettings settings;
   private final StreamHub hub;
   private final AccessControl access;
   private final ChunkDecoder decoder;
+  private final TimeSource time;
   private ChannelHandlerContext ctx;
   private String app;
   private String tcUrl;
@@ -51,8 +50,8 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
   private int nextStreamId = 1;
   private long peerWindow = 2_500_000;
   private long lastAck;
-  private ScheduledFuture<?> pinger;
-  private ScheduledFuture<?> deadline;
+  private Cancellable pinger = Cancellable.NONE;
+  private Cancellable deadline = Cancellable.NONE;
 
   private int publishStreamId;
   private LiveStream published;
@@ -61,34 +60,37 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
   private final long[] lastTs = new long[3];
   private final long[] tsBase = new long[3];
   private final boolean[] tsSeen = new boolean[3];
-  private volatile long lastMediaNanos = System.nanoTime();
+  private volatile long lastMediaNanos;
 
   private RtmpViewer viewer;
   private AccessRequest playRequest;
   private boolean playPending;
 
-  public RtmpConnection(RtmpSettings settings, StreamHub hub, AccessControl access, ChunkDecoder decoder) {
+  /** Every deadline (handshake, play duration), the pinger and the idle-takeover clock run on {@code time}. */
+  public RtmpConnection(RtmpSettings settings, StreamHub hub, AccessControl access, ChunkDecoder decoder,
+      TimeSource time) {
     this.settings = settings;
     this.hub = hub;
     this.access = access;
     this.decoder = decoder;
+    this.time = time;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    deadline = ctx.executor().schedule(() -> {
-      if (published == null && viewer == null) {
+    lastMediaNanos = time.nanoTime();
+    deadline = time.schedule(ctx.executor(), () -> {
+      if (published == null && viewer == null && ctx.channel().isOpen()) {
         fail("no publish or play within " + settings.handshakeTimeout().toSeconds() + " s");
       }
-    }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    long ping = settings.pingInterval().toMillis();
-    pinger = ctx.executor().scheduleAtFixedRate(() -> {
+    }, settings.handshakeTimeout());
+    pinger = time.every(ctx.executor(), () -> {
       if (connected) {
         ctx.writeAndFlush(RtmpMessages.userControl(ctx.alloc(), MessageType.UC_PING_REQUEST,
-            (int) System.currentTimeMillis(), settings.chunkSize()));
+            (int) time.millis(), settings.chunkSize()));
       }
-    }, ping, ping, TimeUnit.MILLISECONDS);
+    }, settings.pingInterval());
   }
 
   @Override
@@ -123,12 +125,8 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
   }
 
   private void cleanup() {
-    if (pinger != null) {
-      pinger.cancel(false);
-    }
-    if (deadline != null) {
-      deadline.cancel(false);
-    }
+    pinger.cancel();
+    deadline.cancel();
     stopPublishing();
     stopPlaying();
   }
@@ -182,7 +180,7 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
     if (published == null || streamId != publishStreamId || payload.length == 0) {
       return;
     }
-    lastMediaNanos = System.nanoTime();
+    lastMediaNanos = time.nanoTime();
     published.onFrame(this, type, extend(type == MessageType.AUDIO ? 0 : type == MessageType.VIDEO ? 1 : 2, ts32),
         payload);
   }
@@ -339,10 +337,11 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
     }
     int q = a.indexOf('?');
     a = (q >= 0 ? a.substring(0, q) : a).replaceAll("^/+|/+$", "");
-    if (!NAME.matcher(a).matches()) {
-      ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), 0, settings.chunkSize(), "_error", txn, null,
+    if (!StreamNames.valid(a)) {
+      // Chunked at the default 128: our own chunk size is announced only on success.
+      ctx.writeAndFlush(RtmpMessages.command(ctx.alloc(), 0, 128, "_error", txn, null,
           Amf.object("level", "error", "code", "NetConnection.Connect.Rejected",
-              "description", "application name must be 1-128 of A-Z a-z 0-9 _ . ~ -")))
+              "description", "application name must be " + StreamNames.RULE)))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
@@ -393,8 +392,8 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
       return;
     }
     AccessRequest r = request(AccessRequest.Action.PUBLISH, nameArg instanceof String s ? s : "");
-    if (!NAME.matcher(r.stream()).matches()) {
-      refuse(streamId, "NetStream.Publish.BadName", "stream name must be 1-128 of A-Z a-z 0-9 _ . ~ -");
+    if (!StreamNames.valid(r.stream())) {
+      refuse(streamId, "NetStream.Publish.BadName", "stream name must be " + StreamNames.RULE);
       return;
     }
     checkAccess(r, streamId, true, () -> {
@@ -408,7 +407,7 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
       published = result.stream();
       publishStreamId = streamId;
       publishRequest = r;
-      lastMediaNanos = System.nanoTime();
+      lastMediaNanos = time.nanoTime();
       log.info("rtmp publish {} from {}", r.key(), r.remote());
       ctx.write(RtmpMessages.userControl(ctx.alloc(), MessageType.UC_STREAM_BEGIN, streamId, settings.chunkSize()));
       status(streamId, "status", "NetStream.Publish.Start", r.stream() + " is now published.");
@@ -450,7 +449,7 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
       return;
     }
     AccessRequest r = request(AccessRequest.Action.PLAY, nameArg instanceof String s ? s : "");
-    if (!NAME.matcher(r.stream()).matches()) {
+    if (!StreamNames.valid(r.stream())) {
       refuse(streamId, "NetStream.Play.StreamNotFound", "no such stream: " + r.stream());
       return;
     }
@@ -470,12 +469,12 @@ public final class RtmpConnection extends SimpleChannelInboundHandler<RtmpMessag
       viewer = v;
       playRequest = r;
       if (duration > 0) {
-        ctx.executor().schedule(() -> {
+        time.schedule(ctx.executor(), () -> {
           if (viewer == v) {
             v.stop();
             stopPlaying();
           }
-        }, (long) (duration * 1000), TimeUnit.MILLISECONDS);
+        }, java.time.Duration.ofMillis((long) (duration * 1000)));
       }
     });
   }

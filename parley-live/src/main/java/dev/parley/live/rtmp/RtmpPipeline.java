@@ -1,13 +1,12 @@
 package dev.parley.live.rtmp;
 
+import dev.parley.core.time.TimeSource;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.rtmp.chunk.ChunkDecoder;
 import dev.parley.live.rtmp.handshake.ServerHandshakeDecoder;
 import dev.parley.live.stream.StreamHub;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -23,16 +22,18 @@ public final class RtmpPipeline implements Consumer<Channel> {
   private final RtmpSettings settings;
   private final StreamHub hub;
   private final AccessControl access;
+  private final TimeSource time;
 
   private final io.netty.channel.group.ChannelGroup connections;
 
-  /** {@code connections} collects every RTMP connection (closed on drain). */
+  /** {@code connections} collects every RTMP connection (closed on drain); every timeout runs on {@code time}. */
   public RtmpPipeline(RtmpSettings settings, StreamHub hub, AccessControl access,
-      io.netty.channel.group.ChannelGroup connections) {
+      io.netty.channel.group.ChannelGroup connections, TimeSource time) {
     this.settings = settings;
     this.hub = hub;
     this.access = access;
     this.connections = connections;
+    this.time = time;
   }
 
   @Override
@@ -40,8 +41,9 @@ public final class RtmpPipeline implements Consumer<Channel> {
     connections.add(ch);
     ChannelPipeline p = ch.pipeline();
     ChunkDecoder decoder = new ChunkDecoder(settings.maxMessageSize(), settings.maxMessageSize());
-    p.addLast(IDLE, new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-    p.addLast(HANDSHAKE, new ServerHandshakeDecoder(ctx -> ctx.pipeline().addAfter(HANDSHAKE, CHUNKS, decoder)));
-    p.addLast(CONNECTION, new RtmpConnection(settings, hub, access, decoder));
+    p.addLast(IDLE, new ReadIdleHandler(time, settings.idleTimeout()));
+    p.addLast(HANDSHAKE, new ServerHandshakeDecoder(time,
+        ctx -> ctx.pipeline().addAfter(HANDSHAKE, CHUNKS, decoder)));
+    p.addLast(CONNECTION, new RtmpConnection(settings, hub, access, decoder, time));
   }
 }

@@ -9,11 +9,21 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
-/** A viewer playing over RTMP on message stream {@code streamId}. */
+/**
+ * A viewer playing over RTMP on message stream {@code streamId}.
+ *
+ * <p>Players built on libavformat (ffplay, ffprobe, VLC, OBS media sources) take
+ * {@code NetStream.Play.UnpublishNotify} (and {@code Play.Stop}) as the end of the stream. So an
+ * encoder that reconnects within the reconnect grace, or a takeover, sends nothing at all: the
+ * player just gets the new publisher's sequence headers and keyframe, on a timeline that goes on
+ * (as nginx-rtmp does). UnpublishNotify goes out only when the grace passes without a publisher.
+ */
 final class RtmpViewer extends Viewer {
   private final int streamId;
   private final int chunkSize;
   private final boolean reset;
+  /** Whether the player was told the stream is published (Play.Start on a live stream, or PublishNotify). */
+  private boolean announced;
 
   RtmpViewer(Channel channel, int streamId, int chunkSize, boolean reset, long maxQueueBytes) {
     super(channel, Protocol.RTMP, maxQueueBytes);
@@ -39,18 +49,23 @@ final class RtmpViewer extends Viewer {
     write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.Start",
         "Started playing " + name + ".", java.util.Map.of("details", name)));
     write(RtmpMessages.data(channel.alloc(), streamId, chunkSize, "|RtmpSampleAccess", true, true));
+    announced = snapshot.live();
   }
 
   @Override
   protected void onNotice(Notice notice) {
     String name = stream().name();
     if (notice == Notice.PUBLISH_START) {
-      write(RtmpMessages.userControl(channel.alloc(), MessageType.UC_STREAM_BEGIN, streamId, chunkSize));
-      write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.PublishNotify",
-          name + " is now published.", java.util.Map.of("details", name)));
-    } else {
+      if (!announced) {
+        write(RtmpMessages.userControl(channel.alloc(), MessageType.UC_STREAM_BEGIN, streamId, chunkSize));
+        write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.PublishNotify",
+            name + " is now published.", java.util.Map.of("details", name)));
+        announced = true;
+      }
+    } else if (announced) {
       write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.UnpublishNotify",
           name + " is now unpublished.", java.util.Map.of("details", name)));
+      announced = false;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.live.stream;
 
+import dev.parley.core.time.Cancellable;
 import dev.parley.live.media.MediaFrame;
 import dev.parley.live.rtmp.chunk.MessageType;
 import io.netty.channel.EventLoop;
@@ -16,6 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cache and its viewers grouped by event loop. Frames enter on the publisher's loop; the state
  * that new viewers copy is guarded by this object's lock, and every frame gets a sequence number
  * so a viewer joining while frames are in flight sees each exactly once.
+ *
+ * <p>When the publisher leaves, the stream waits {@code live.publish.reconnect-grace} for it (or
+ * another) to come back: viewers and sinks hear only that a publisher started again, so players
+ * go on through an encoder's reconnect. Only when the grace passes do they hear
+ * {@link Notice#ENDED} (and sinks {@link StreamSink#onEnd}). A takeover is a reconnect without a
+ * gap. Timestamps continue across publishers.
  */
 public final class LiveStream {
   private final StreamHub hub;
@@ -24,7 +31,7 @@ public final class LiveStream {
   private final String key;
   private final Map<EventLoop, ViewerGroup> groups = new ConcurrentHashMap<>();
   private final AtomicInteger[] viewerCounts = {new AtomicInteger(), new AtomicInteger()};
-  private final StreamStats stats = new StreamStats();
+  private final StreamStats stats;
 
   // Guarded by this.
   private Publisher publisher;
@@ -40,12 +47,16 @@ public final class LiveStream {
   private long timestampOffset;
   private boolean needOffset;
   private int viewers;
+  /** The reconnect grace running since the publisher left, or null; its generation tells stale timers apart. */
+  private Cancellable grace;
+  private long graceGeneration;
 
   LiveStream(StreamHub hub, String app, String name) {
     this.hub = hub;
     this.app = app;
     this.name = name;
     this.key = app + "/" + name;
+    this.stats = new StreamStats(hub.time());
   }
 
   public String app() {
@@ -102,7 +113,7 @@ public final class LiveStream {
       }
       old = publisher;
       if (old != null) {
-        long idle = System.nanoTime() - old.lastMediaNanos();
+        long idle = hub.time().nanoTime() - old.lastMediaNanos();
         boolean take = hub.settings().takeover() == Takeover.ALWAYS || hub.settings().takeover() == Takeover.IDLE
             && idle >= hub.settings().takeoverIdle().toNanos();
         if (!take) {
@@ -110,6 +121,11 @@ public final class LiveStream {
         }
         endPublisher();
       }
+      if (grace != null) {
+        grace.cancel(); // back within the grace: nobody is told the stream ended
+        grace = null;
+      }
+      graceGeneration++;
       publisher = p;
       needOffset = everPublished;
       everPublished = true;
@@ -128,7 +144,10 @@ public final class LiveStream {
     return new StreamHub.PublishResult(this, null);
   }
 
-  /** The publisher left (or was kicked); viewers stay and wait for the next. */
+  /**
+   * The publisher left (or was kicked). Viewers stay; if no publisher comes back within the
+   * reconnect grace, they and the sinks are told the stream ended.
+   */
   public void unpublish(Publisher p) {
     synchronized (this) {
       if (publisher != p) {
@@ -136,9 +155,25 @@ public final class LiveStream {
       }
       endPublisher();
       publisher = null;
+      long generation = ++graceGeneration;
+      grace = hub.time().schedule(hub.timers(), () -> graceOver(generation), hub.settings().reconnectGrace());
     }
     for (StreamSink s : hub.sinks()) {
       s.onUnpublish(this);
+    }
+  }
+
+  /** The reconnect grace passed: unless a publisher came back meanwhile, the stream has ended. */
+  private void graceOver(long generation) {
+    synchronized (this) {
+      if (generation != graceGeneration || publisher != null) {
+        return;
+      }
+      grace = null;
+      fanOut(Notice.ENDED);
+    }
+    for (StreamSink s : hub.sinks()) {
+      s.onEnd(this);
     }
     removeIfUnused();
   }
@@ -149,7 +184,6 @@ public final class LiveStream {
     audioConfig = null;
     gop.clear();
     gopBytes = 0;
-    fanOut(Notice.UNPUBLISH);
   }
 
   /**
@@ -162,13 +196,21 @@ public final class LiveStream {
       if (publisher != p) {
         return;
       }
-      if (needOffset) {
-        // A new publisher of a stream viewers already follow: continue the timeline, never go back.
-        timestampOffset = lastOutTimestamp + 1 - timestamp;
-        needOffset = false;
+      long ts;
+      if (type == MessageType.DATA_AMF0) {
+        // onMetaData goes out at time 0, as nginx-rtmp sends it: players read it as metadata only
+        // there (GStreamer repeats it mid-stream, and libavformat makes a later one a data stream).
+        // Other data messages are timed like the media around them.
+        ts = isMetadata(payload) ? 0 : needOffset ? lastOutTimestamp : Math.max(0, timestamp + timestampOffset);
+      } else {
+        if (needOffset) {
+          // A new publisher of a stream viewers already follow: continue the timeline, never go back.
+          timestampOffset = lastOutTimestamp + 1 - timestamp;
+          needOffset = false;
+        }
+        ts = Math.max(0, timestamp + timestampOffset);
+        lastOutTimestamp = Math.max(lastOutTimestamp, ts);
       }
-      long ts = Math.max(0, timestamp + timestampOffset);
-      lastOutTimestamp = Math.max(lastOutTimestamp, ts);
       f = new MediaFrame(type, ts, payload, ++sequence);
       remember(f);
       fanOut(f);
@@ -246,7 +288,7 @@ public final class LiveStream {
       frames.addAll(gop);
       snapshot = new JoinSnapshot(publisher != null, frames, sequence, audioConfig != null || hasAudio(),
           videoConfig != null || hasVideo());
-      groups.computeIfAbsent(v.channel().eventLoop(), l -> new ViewerGroup(l, hub.settings().mergeWrites().toNanos()))
+      groups.computeIfAbsent(v.channel().eventLoop(), l -> new ViewerGroup(l, hub.settings().mergeWrites(), hub.time()))
           .viewers.add(v);
       viewers++;
       v.stream = this;
@@ -273,13 +315,14 @@ public final class LiveStream {
       }
       viewers--;
     }
+    v.stopWatching();
     viewerCounts[v.protocol().ordinal()].decrementAndGet();
     removeIfUnused();
   }
 
   private void removeIfUnused() {
     synchronized (this) {
-      if (publisher != null || viewers > 0 || removed) {
+      if (publisher != null || viewers > 0 || removed || grace != null) {
         return;
       }
       removed = true;
@@ -289,7 +332,7 @@ public final class LiveStream {
 
   /** Milliseconds since the publisher's first frame, or 0. */
   public long uptimeMillis() {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stats.publishStartedNanos());
+    return TimeUnit.NANOSECONDS.toMillis(hub.time().nanoTime() - stats.publishStartedNanos());
   }
 
   @Override

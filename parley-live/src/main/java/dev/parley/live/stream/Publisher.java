@@ -5,7 +5,7 @@ public interface Publisher {
   /** The publisher's address, for stats and hooks ("203.0.113.5:51234"). */
   String remoteAddress();
 
-  /** When the publisher last sent media ({@link System#nanoTime()}), for idle takeover. */
+  /** When the publisher last sent media (the hub's {@code TimeSource#nanoTime()}), for idle takeover. */
   long lastMediaNanos();
 
   /** Ends this publisher's session: another publisher took the stream over. Any thread. */

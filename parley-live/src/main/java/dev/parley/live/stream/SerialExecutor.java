@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs tasks one after another, in order, on a shared pool (file writes of one stream on the
  * blocking pool). Bounded: beyond {@code maxQueued} waiting tasks new ones are refused, so a slow
- * disk costs data, not memory.
+ * disk costs data, not memory. A task that must not be lost (closing a file) goes through
+ * {@link #executeFinally}, which is never refused.
  */
 public final class SerialExecutor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
@@ -39,6 +40,28 @@ public final class SerialExecutor {
       }
     }
     return true;
+  }
+
+  /**
+   * Queues a task that must run (closing a file, ending a playlist) after every task queued before
+   * it, whatever the bound. If the pool refuses to run the queue, the task runs here and now: the
+   * queue is then empty, so order holds, and a short blocking close beats a file left open.
+   */
+  public void executeFinally(Runnable task) {
+    synchronized (this) {
+      queue.add(task);
+      if (running) {
+        return;
+      }
+      running = true;
+      try {
+        pool.execute(this::drain);
+        return;
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        log.warn("the pool refused a final task; running it on {}", Thread.currentThread().getName());
+      }
+    }
+    drain();
   }
 
   private void drain() {

@@ -1,10 +1,12 @@
 package dev.parley.live.stream;
 
+import dev.parley.core.time.TimeSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** Every live stream by {@code app/name}; a stream exists while it has a publisher or a viewer. */
 public final class StreamHub {
@@ -12,10 +14,26 @@ public final class StreamHub {
   private final StreamSettings settings;
   private final LiveMetrics metrics;
   private final List<StreamSink> sinks = new CopyOnWriteArrayList<>();
+  private final TimeSource time;
+  private final ScheduledExecutorService timers;
 
-  public StreamHub(StreamSettings settings, LiveMetrics metrics) {
+  /**
+   * @param time every clock and timer of the streams and their viewers
+   * @param timers where stream-wide timers run (the reconnect grace); viewers' timers run on their own loop
+   */
+  public StreamHub(StreamSettings settings, LiveMetrics metrics, TimeSource time, ScheduledExecutorService timers) {
     this.settings = settings;
     this.metrics = metrics;
+    this.time = time;
+    this.timers = timers;
+  }
+
+  public TimeSource time() {
+    return time;
+  }
+
+  ScheduledExecutorService timers() {
+    return timers;
   }
 
   public StreamSettings settings() {

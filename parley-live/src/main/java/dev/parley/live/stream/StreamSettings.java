@@ -13,6 +13,9 @@ import java.time.Duration;
  * @param takeoverIdle how long a publisher must be silent before {@link Takeover#IDLE} replaces it
  * @param maxStreams streams that may exist at once
  * @param mergeWrites how long frames may wait to be written to viewers together (0: each at once)
+ * @param reconnectGrace how long a stream whose publisher left waits for one before it ends
+ * @param viewerStallTimeout a viewer whose connection takes no bytes for this long is closed
  */
 public record StreamSettings(boolean gopCache, int gopMaxFrames, long gopMaxBytes, long viewerQueueBytes,
-    Takeover takeover, Duration takeoverIdle, int maxStreams, Duration mergeWrites) {}
+    Takeover takeover, Duration takeoverIdle, int maxStreams, Duration mergeWrites, Duration reconnectGrace,
+    Duration viewerStallTimeout) {}

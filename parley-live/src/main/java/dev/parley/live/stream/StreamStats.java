@@ -1,5 +1,6 @@
 package dev.parley.live.stream;
 
+import dev.parley.core.time.TimeSource;
 import dev.parley.live.media.AacConfig;
 import dev.parley.live.media.AvcConfig;
 import dev.parley.live.media.Codecs;
@@ -15,6 +16,7 @@ import java.util.Map;
  * the publisher. Updated on the publisher's loop, read from anywhere (volatile fields).
  */
 public final class StreamStats {
+  private final TimeSource time;
   private volatile String videoCodec;
   private volatile String audioCodec;
   private volatile int width;
@@ -22,20 +24,26 @@ public final class StreamStats {
   private volatile int sampleRate;
   private volatile int channels;
   private volatile String publisherAddress;
-  private volatile long publishStartedNanos = System.nanoTime();
+  private volatile long publishStartedNanos;
   private volatile long publishStartedMillis;
   private volatile double bitrateKbps;
   private volatile double frameRate;
   private volatile double metadataFrameRate;
-  private long windowStart = System.nanoTime();
+  private long windowStart;
   private long windowBytes;
   private long windowVideoFrames;
   private long totalFrames;
 
+  StreamStats(TimeSource time) {
+    this.time = time;
+    publishStartedNanos = time.nanoTime();
+    windowStart = publishStartedNanos;
+  }
+
   void publishStarted(String address) {
     publisherAddress = address;
-    publishStartedNanos = System.nanoTime();
-    publishStartedMillis = System.currentTimeMillis();
+    publishStartedNanos = time.nanoTime();
+    publishStartedMillis = time.millis();
     windowStart = publishStartedNanos;
     windowBytes = 0;
     windowVideoFrames = 0;
@@ -75,7 +83,7 @@ public final class StreamStats {
     } else {
       metadata(p);
     }
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     long elapsed = now - windowStart;
     if (elapsed >= 2_000_000_000L) {
       bitrateKbps = windowBytes * 8.0 / (elapsed / 1e9) / 1000;

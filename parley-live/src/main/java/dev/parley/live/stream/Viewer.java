@@ -1,9 +1,14 @@
 package dev.parley.live.stream;
 
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import dev.parley.live.media.MediaFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One player of a stream on one connection. Everything here runs on the connection's event loop.
@@ -13,8 +18,17 @@ import io.netty.channel.ChannelOutboundBuffer;
  * next keyframe (and resumes only once the queue has drained to half), so it never sees a broken
  * GOP; audio is kept up to a further quarter of the bound, so sound goes on while the picture
  * catches up. Frames are shared arrays, so many slow viewers hold references, not copies.
+ *
+ * <p>Stalled viewers: a player that stops reading keeps its connection (and its place in the
+ * viewer counts) forever unless someone notices. Every second the viewer looks at the head of its
+ * connection's outbound buffer; when bytes are waiting and not one has gone to the socket for
+ * {@code live.viewer.stall-timeout}, the connection is closed. An idle viewer (nothing waiting,
+ * no publisher) is not stalled.
  */
 public abstract class Viewer {
+  private static final Logger log = LoggerFactory.getLogger(Viewer.class);
+  static final Duration STALL_CHECK = Duration.ofSeconds(1);
+
   /** The protocols a viewer may play with, for stats. */
   public enum Protocol {
     RTMP, FLV
@@ -29,6 +43,10 @@ public abstract class Viewer {
   private long dropped;
   private long sentFrames;
   LiveStream stream;
+  private Cancellable stallCheck = Cancellable.NONE;
+  private Object stallHead;
+  private long stallProgress;
+  private long progressNanos;
 
   protected Viewer(Channel channel, Protocol protocol, long maxQueueBytes) {
     this.channel = channel;
@@ -56,6 +74,7 @@ public abstract class Viewer {
 
   /** Sends what a new viewer gets first. Called by {@link LiveStream#join} on the viewer's loop. */
   void begin(JoinSnapshot snapshot) {
+    watchForStall();
     lastSequence = snapshot.lastSequence();
     onJoin(snapshot);
     for (MediaFrame f : snapshot.frames()) {
@@ -107,6 +126,44 @@ public abstract class Viewer {
       return;
     }
     write(encode(f));
+  }
+
+  private void watchForStall() {
+    TimeSource time = stream.hub().time();
+    long limit = stream.hub().settings().viewerStallTimeout().toNanos();
+    progressNanos = time.nanoTime();
+    stallCheck = time.every(channel.eventLoop(), () -> checkStall(time.nanoTime(), limit), STALL_CHECK);
+    channel.closeFuture().addListener(f -> stallCheck.cancel());
+  }
+
+  /** Event loop: closes the connection when its queued bytes have not moved for {@code limitNanos}. */
+  private void checkStall(long now, long limitNanos) {
+    ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+    if (out == null) {
+      stallCheck.cancel(); // closed
+      return;
+    }
+    Object head = out.current();
+    long progress = out.currentProgress();
+    if (head == null || head != stallHead || progress != stallProgress) {
+      stallHead = head;
+      stallProgress = progress;
+      progressNanos = now;
+      return;
+    }
+    if (now - progressNanos >= limitNanos) {
+      stallCheck.cancel();
+      stallHead = null;
+      log.info("{} viewer {} of {} closed: it took no bytes for {} s", protocol, channel.remoteAddress(),
+          stream == null ? "?" : stream.key(), limitNanos / 1_000_000_000L);
+      channel.close();
+    }
+  }
+
+  /** Stops watching for a stall (the viewer left its stream, its connection stays). */
+  void stopWatching() {
+    stallCheck.cancel();
+    stallHead = null;
   }
 
   private void drop(MediaFrame f) {

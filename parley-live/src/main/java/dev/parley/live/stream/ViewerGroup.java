@@ -1,6 +1,8 @@
 package dev.parley.live.stream;
 
+import dev.parley.core.time.TimeSource;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -21,19 +23,21 @@ final class ViewerGroup implements Runnable {
   private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  private final long mergeNanos;
+  private final Duration merge;
+  private final TimeSource time;
 
-  ViewerGroup(EventLoop loop, long mergeNanos) {
+  ViewerGroup(EventLoop loop, Duration merge, TimeSource time) {
     this.loop = loop;
-    this.mergeNanos = mergeNanos;
+    this.merge = merge;
+    this.time = time;
   }
 
   /** Queues a frame or notice for the group's viewers; any thread. */
   void enqueue(Object item) {
     queue.add(item);
     if (scheduled.compareAndSet(false, true)) {
-      if (mergeNanos > 0) {
-        loop.schedule(this, mergeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (!merge.isZero()) {
+        time.schedule(loop, this, merge);
       } else {
         loop.execute(this);
       }

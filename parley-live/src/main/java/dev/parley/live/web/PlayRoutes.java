@@ -8,6 +8,7 @@ import dev.parley.live.control.AccessControl;
 import dev.parley.live.control.AccessRequest;
 import dev.parley.live.flv.HttpFlvPlayer;
 import dev.parley.live.hls.HlsService;
+import dev.parley.live.stream.StreamNames;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,11 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 
 /** The playback routes: {@code /{app}/{stream}.flv}, {@code /{app}/{stream}.m3u8} and its segments. */
 public final class PlayRoutes {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~-]{1,128}");
 
   private final AccessControl access;
   private final HttpFlvPlayer flv;
@@ -49,7 +48,7 @@ public final class PlayRoutes {
   }
 
   static AccessRequest request(HttpExchange ex, String protocol, String app, String stream) {
-    if (!NAME.matcher(app).matches() || !NAME.matcher(stream).matches()) {
+    if (!StreamNames.valid(app) || !StreamNames.valid(stream)) {
       throw ApiException.notFound("no such stream: " + app + "/" + stream);
     }
     Map<String, String> params = new java.util.LinkedHashMap<>();

@@ -5,6 +5,7 @@ import dev.parley.core.auth.TokenService;
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
 import dev.parley.core.http.HttpRouter;
+import dev.parley.core.time.TimeSource;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.hls.HlsService;
 import dev.parley.live.stream.LiveStream;
@@ -31,12 +32,14 @@ public final class StreamsApi {
   private final HlsService hls;
   private final TokenService tokens;
   private final Duration maxTtl;
+  private final TimeSource time;
 
-  public StreamsApi(StreamHub hub, HlsService hls, TokenService tokens, Duration maxTtl) {
+  public StreamsApi(StreamHub hub, HlsService hls, TokenService tokens, Duration maxTtl, TimeSource time) {
     this.hub = hub;
     this.hls = hls;
     this.tokens = tokens;
     this.maxTtl = maxTtl;
+    this.time = time;
   }
 
   public void register(HttpRouter router, AdminAuth admin, boolean publicList) {
@@ -114,7 +117,7 @@ public final class StreamsApi {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    ex.respondJson(HttpResponseStatus.OK, Map.of("token", token, "expiresAt", Instant.now().plus(ttl).toString()));
+    ex.respondJson(HttpResponseStatus.OK, Map.of("token", token, "expiresAt", time.now().plus(ttl).toString()));
   }
 
   private static List<String> strings(JsonNode n) {

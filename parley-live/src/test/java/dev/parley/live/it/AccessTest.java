@@ -21,8 +21,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -114,16 +117,16 @@ class AccessTest {
     }
   }
 
-  @Test
-  void callbacksDecideAndAreToldWhenAStreamEnds() throws Exception {
-    List<String> calls = new CopyOnWriteArrayList<>();
-    AtomicInteger answer = new AtomicInteger(200);
+  /** A callback server on its own threads; requests to {@code /slow} wait until {@code release} opens. */
+  private static HttpServer hooks(List<String> calls, AtomicInteger answer, AtomicReference<CountDownLatch> release)
+      throws java.io.IOException {
     HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hooks.setExecutor(Executors.newCachedThreadPool());
     hooks.createContext("/", ex -> {
       calls.add(ex.getRequestURI().getPath() + " " + new String(ex.getRequestBody().readAllBytes()));
       if (ex.getRequestURI().getPath().equals("/slow")) {
         try {
-          Thread.sleep(3000); // a callback server that hangs: the timeout must refuse
+          release.get().await(30, TimeUnit.SECONDS); // a callback server that hangs until the test lets it go
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -132,6 +135,15 @@ class AccessTest {
       ex.close();
     });
     hooks.start();
+    return hooks;
+  }
+
+  @Test
+  void callbacksDecideInTimeAndAreToldWhenAStreamEnds() throws Exception {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    AtomicInteger answer = new AtomicInteger(200);
+    AtomicReference<CountDownLatch> release = new AtomicReference<>(new CountDownLatch(1));
+    HttpServer hooks = hooks(calls, answer, release);
     String base = "http://127.0.0.1:" + hooks.getAddress().getPort();
     try (TestKernel k = LiveFixture.server().set("live.hooks.on-publish", base + "/publish")
         .set("live.hooks.on-play", base + "/slow").set("live.hooks.on-done", base + "/done")
@@ -144,16 +156,96 @@ class AccessTest {
       try (RtmpClient c = connect(k, "live")) {
         c.publish("cam?extra=1").get(5, TimeUnit.SECONDS);
         try (RtmpClient p = connect(k, "live")) {
-          assertThatThrownBy(() -> p.play("cam").get(5, TimeUnit.SECONDS)).hasMessageContaining("Play.Failed");
+          // An answer just inside the timeout allows.
+          var play = p.play("cam");
+          await().atMost(Duration.ofSeconds(5)).until(() -> calls.stream().filter(s -> s.startsWith("/slow")).count() == 1);
+          LiveFixture.time(k).advance(Duration.ofMillis(499));
+          release.getAndSet(new CountDownLatch(1)).countDown();
+          play.get(5, TimeUnit.SECONDS);
+        }
+        try (RtmpClient p = connect(k, "live")) {
+          // No answer within it refuses.
+          var play = p.play("cam");
+          await().atMost(Duration.ofSeconds(5)).until(() -> calls.stream().filter(s -> s.startsWith("/slow")).count() == 2);
+          LiveFixture.time(k).advance(Duration.ofMillis(500));
+          assertThatThrownBy(() -> play.get(5, TimeUnit.SECONDS)).hasMessageContaining("Play.Failed")
+              .hasMessageContaining("did not answer within 500 ms");
         }
       }
-      await().atMost(Duration.ofSeconds(5)).until(() -> calls.stream().anyMatch(s -> s.startsWith("/done")));
+      await().atMost(Duration.ofSeconds(5)).until(() -> calls.stream().anyMatch(s -> s.contains("on_publish_done")));
       assertThat(calls.get(1)).startsWith("/publish").contains("\"action\":\"on_publish\"").contains("\"app\":\"live\"")
           .contains("\"stream\":\"cam\"").contains("\"extra\":\"1\"").contains("\"ip\":\"127.0.0.1\"");
-      assertThat(calls.stream().filter(s -> s.startsWith("/done")).findFirst().orElseThrow())
-          .contains("on_publish_done");
+      assertThat(calls.stream().filter(s -> s.startsWith("/done")).toList()).anyMatch(s -> s.contains("on_play_done"));
     } finally {
+      release.get().countDown();
       hooks.stop(0);
+    }
+  }
+
+  @Test
+  void moreCallbacksInFlightThanBlockingThreadsAreAllAnswered() throws Exception {
+    int players = 6; // three times the blocking pool
+    CountDownLatch all = new CountDownLatch(players);
+    HttpServer hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hooks.setExecutor(Executors.newCachedThreadPool());
+    hooks.createContext("/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      all.countDown();
+      boolean together;
+      try {
+        together = all.await(20, TimeUnit.SECONDS); // answers only once every callback is in flight at once
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        together = false;
+      }
+      ex.sendResponseHeaders(together ? 204 : 503, -1);
+      ex.close();
+    });
+    hooks.start();
+    List<RtmpClient> clients = new java.util.ArrayList<>();
+    try (TestKernel k = LiveFixture.server().set("server.blocking-threads", "2")
+        .set("live.hooks.on-play", "http://127.0.0.1:" + hooks.getAddress().getPort() + "/play").start();
+        RtmpClient pub = connect(k, "live")) {
+      pub.publish("cam").get(5, TimeUnit.SECONDS);
+      List<java.util.concurrent.CompletableFuture<Void>> plays = new java.util.ArrayList<>();
+      for (int i = 0; i < players; i++) {
+        RtmpClient p = connect(k, "live");
+        clients.add(p);
+        plays.add(p.play("cam"));
+      }
+      for (var play : plays) {
+        play.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(all.getCount()).isZero();
+    } finally {
+      clients.forEach(RtmpClient::close);
+      hooks.stop(0);
+    }
+  }
+
+  @Test
+  void namesThatAreAPathStepAreRefused() throws Exception {
+    try (TestKernel k = LiveFixture.server().set("live.record.enabled", "true").start()) {
+      for (String app : new String[] {"..", "."}) {
+        assertThatThrownBy(() -> connect(k, app)).hasMessageContaining("NetConnection.Connect.Rejected");
+      }
+      for (String stream : new String[] {"..", "."}) {
+        try (RtmpClient c = connect(k, "live")) {
+          assertThatThrownBy(() -> c.publish(stream).get(5, TimeUnit.SECONDS)).hasMessageContaining("BadName");
+        }
+        try (RtmpClient c = connect(k, "live")) {
+          assertThatThrownBy(() -> c.play(stream).get(5, TimeUnit.SECONDS)).hasMessageContaining("StreamNotFound");
+        }
+      }
+      assertThat(status(k.httpBase() + "/live/...m3u8")).isEqualTo(404); // the stream ".." over HLS
+      assertThat(status(k.httpBase() + "/live/..-0.ts")).isEqualTo(404);
+      assertThat(status(k.httpBase() + "/live/..flv")).isEqualTo(404);
+      try (RtmpClient c = connect(k, "live")) { // "..." is an ordinary name, inside the directory
+        c.publish("...").get(5, TimeUnit.SECONDS);
+      }
+      try (Stream<Path> files = Files.list(k.dataDir())) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".ts") || n.endsWith(".flv"));
+      }
     }
   }
 

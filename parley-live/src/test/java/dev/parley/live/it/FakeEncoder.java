@@ -27,9 +27,23 @@ final class FakeEncoder {
     return out;
   }
 
+  /** A data message other than metadata: {@code name} and an empty object. */
+  static byte[] data(String name) {
+    ByteBuf b = Unpooled.buffer();
+    Amf0Writer.writeAll(b, name, Amf.object("name", "marker"));
+    byte[] out = new byte[b.readableBytes()];
+    b.readBytes(out);
+    return out;
+  }
+
   /** AVC sequence header: AVCDecoderConfigurationRecord with one SPS and one PPS. */
   static byte[] avcConfig() {
-    byte[] sps = sps();
+    return avcConfig(WIDTH, HEIGHT);
+  }
+
+  /** The sequence header of an encoder at another resolution (multiples of 2). */
+  static byte[] avcConfig(int width, int height) {
+    byte[] sps = sps(width, height);
     byte[] pps = {0x68, (byte) 0xCE, 0x3C, (byte) 0x80};
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     o.writeBytes(new byte[] {0x17, 0x00, 0, 0, 0}); // keyframe + AVC, sequence header, cts 0
@@ -47,6 +61,12 @@ final class FakeEncoder {
 
   /** A baseline SPS for 640x360 (40x23 macroblocks, 8 rows cropped at the bottom). */
   static byte[] sps() {
+    return sps(WIDTH, HEIGHT);
+  }
+
+  /** A baseline SPS for {@code width} x {@code height}, cropped at the bottom to the height. */
+  static byte[] sps(int width, int height) {
+    int mbRows = (height + 15) / 16;
     BitWriter w = new BitWriter();
     w.bits(0x67, 8); // NAL header: SPS
     w.bits(66, 8); // profile_idc baseline
@@ -58,15 +78,15 @@ final class FakeEncoder {
     w.ue(0); // log2_max_pic_order_cnt_lsb_minus4
     w.ue(1); // max_num_ref_frames
     w.bits(0, 1); // gaps_in_frame_num_value_allowed_flag
-    w.ue(WIDTH / 16 - 1); // pic_width_in_mbs_minus1
-    w.ue(23 - 1); // pic_height_in_map_units_minus1 (368 lines)
+    w.ue(width / 16 - 1); // pic_width_in_mbs_minus1
+    w.ue(mbRows - 1); // pic_height_in_map_units_minus1 (368 lines for 360)
     w.bits(1, 1); // frame_mbs_only_flag
     w.bits(1, 1); // direct_8x8_inference_flag
     w.bits(1, 1); // frame_cropping_flag
     w.ue(0);
     w.ue(0);
     w.ue(0);
-    w.ue(4); // bottom: 4 * 2 = 8 lines
+    w.ue((mbRows * 16 - height) / 2); // bottom: in units of 2 lines (8 lines for 360)
     w.bits(0, 1); // vui_parameters_present_flag
     w.bits(1, 1); // rbsp_stop_one_bit
     return w.toByteArray();

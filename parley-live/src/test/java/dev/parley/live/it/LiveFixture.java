@@ -1,5 +1,6 @@
 package dev.parley.live.it;
 
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.live.LiveModule;
 import dev.parley.live.client.RtmpClient;
@@ -13,14 +14,25 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A live server for tests, RTMP clients on a shared loop group, and a publisher of fake frames. */
+/**
+ * A live server for tests, RTMP clients on a shared loop group, and a publisher of fake frames.
+ * The server runs on a {@link ManualTime}: no timeout, grace or timer fires unless the test moves
+ * {@link #time} on. Frames go to viewers at once ({@code live.viewer.merge-writes: 0ms}) unless a
+ * test sets a merge window (which then waits for the test to advance time too).
+ */
 final class LiveFixture {
   static final EventLoopGroup CLIENTS = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 
   private LiveFixture() {}
 
   static TestKernel.Builder server() {
-    return TestKernel.builder(() -> List.of(new LiveModule()));
+    return TestKernel.builder(() -> List.of(new LiveModule())).time(new ManualTime())
+        .set("live.viewer.merge-writes", "0ms");
+  }
+
+  /** The server's hand-moved time. */
+  static ManualTime time(TestKernel k) {
+    return (ManualTime) k.time();
   }
 
   static RtmpClient connect(TestKernel k, String app, RtmpClient.Listener listener) throws Exception {
@@ -68,6 +80,15 @@ final class LiveFixture {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Asserts that the server still answers {@code c}: a marker that also shows everything the
+   * server wrote to {@code c} before it has arrived.
+   */
+  static void assertAnswers(RtmpClient c) throws Exception {
+    org.assertj.core.api.Assertions.assertThat(c.call("getStreamLength", 0, null, "marker")
+        .get(10, java.util.concurrent.TimeUnit.SECONDS).get(0)).isEqualTo("_result");
   }
 
   /** Records what a player receives. */

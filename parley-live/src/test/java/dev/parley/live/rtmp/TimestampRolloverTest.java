@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class TimestampRolloverTest {
-  private final RtmpConnection c = new RtmpConnection(null, null, null, null);
+  private final RtmpConnection c = new RtmpConnection(null, null, null, null, null);
 
   @Test
   void timestampsKeepGrowingAcrossThe32BitWrap() {

@@ -31,6 +31,7 @@ public final class ChunkEncoder {
   /** Encodes a message into a new buffer. */
   public static ByteBuf encode(ByteBufAllocator alloc, int csid, int type, int streamId, long timestamp,
       byte[] payload, int chunkSize) {
+    checkChunkStreamId(csid); // before allocating: a refused id leaves nothing to release
     ByteBuf out = alloc.buffer(encodedSize(csid, timestamp, payload.length, chunkSize));
     encode(out, csid, type, streamId, timestamp, payload, 0, payload.length, chunkSize);
     return out;
@@ -77,10 +78,14 @@ public final class ChunkEncoder {
     return csid < 64 ? 1 : csid < 320 ? 2 : 3;
   }
 
-  private static void basicHeader(ByteBuf out, int fmt, int csid) {
+  private static void checkChunkStreamId(int csid) {
     if (csid < 2 || csid > 65599) {
       throw new IllegalArgumentException("chunk stream id " + csid + " outside 2..65599");
     }
+  }
+
+  private static void basicHeader(ByteBuf out, int fmt, int csid) {
+    checkChunkStreamId(csid);
     if (csid < 64) {
       out.writeByte((fmt << 6) | csid);
     } else if (csid < 320) {

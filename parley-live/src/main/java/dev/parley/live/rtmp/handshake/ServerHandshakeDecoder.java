@@ -1,5 +1,6 @@
 package dev.parley.live.rtmp.handshake;
 
+import dev.parley.core.time.TimeSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,11 +15,14 @@ import java.util.function.Consumer;
  * C2 is not checked: common clients answer S1 loosely and the connection is authenticated later.
  */
 public final class ServerHandshakeDecoder extends ByteToMessageDecoder {
+  private final TimeSource time;
   private final Consumer<ChannelHandlerContext> onDone;
   private boolean sentResponse;
   private boolean failed;
 
-  public ServerHandshakeDecoder(Consumer<ChannelHandlerContext> onDone) {
+  /** {@code time} gives S1 its time field (seconds of the wall clock). */
+  public ServerHandshakeDecoder(TimeSource time, Consumer<ChannelHandlerContext> onDone) {
+    this.time = time;
     this.onDone = onDone;
   }
 
@@ -47,7 +51,7 @@ public final class ServerHandshakeDecoder extends ByteToMessageDecoder {
       in.skipBytes(1);
       byte[] c1 = new byte[HandshakeCrypto.SIZE];
       in.readBytes(c1);
-      byte[] s1s2 = HandshakeCrypto.serverResponse(c1, (int) (System.currentTimeMillis() / 1000));
+      byte[] s1s2 = HandshakeCrypto.serverResponse(c1, (int) (time.millis() / 1000));
       ByteBuf reply = Unpooled.buffer(1 + s1s2.length);
       reply.writeByte(3).writeBytes(s1s2);
       ctx.writeAndFlush(reply);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
+import dev.parley.core.testing.ManualTime;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ class HandshakeTest {
   @Test
   void serverDecoderAnswersThenHandsOverTheBytesAfterC2() {
     AtomicBoolean done = new AtomicBoolean();
-    EmbeddedChannel ch = new EmbeddedChannel(new ServerHandshakeDecoder(ctx -> done.set(true)));
+    EmbeddedChannel ch = new EmbeddedChannel(new ServerHandshakeDecoder(new ManualTime(), ctx -> done.set(true)));
     ByteBuf c0c1 = Unpooled.buffer();
     c0c1.writeByte(3).writeBytes(HandshakeCrypto.clientC1(true, 1));
     ch.writeInbound(c0c1);
@@ -68,11 +69,11 @@ class HandshakeTest {
 
   @Test
   void wrongVersionIsRefusedAtOnce() {
-    EmbeddedChannel ch = new EmbeddedChannel(new ServerHandshakeDecoder(ctx -> { }));
+    EmbeddedChannel ch = new EmbeddedChannel(new ServerHandshakeDecoder(new ManualTime(), ctx -> { }));
     assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {6})))
         .hasCauseInstanceOf(HandshakeException.class).hasMessageContaining("RTMPE");
     ch.finishAndReleaseAll();
-    EmbeddedChannel ch2 = new EmbeddedChannel(new ServerHandshakeDecoder(ctx -> { }));
+    EmbeddedChannel ch2 = new EmbeddedChannel(new ServerHandshakeDecoder(new ManualTime(), ctx -> { }));
     assertThatThrownBy(() -> ch2.writeInbound(Unpooled.wrappedBuffer("GET / HTTP/1.1".getBytes())))
         .hasMessageContaining("handshake version 71 is not RTMP");
     ch2.finishAndReleaseAll();
