@@ -55,8 +55,9 @@ public final class HttpFlvPlayer {
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv")
         .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store")
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    // A player page of another origin may read the stream only if that origin is allowed.
+    ex.corsHeaders(head.headers());
     ch.write(head);
     // From here the body is written pre-framed: the HTTP handlers leave the pipeline.
     p.replace(codecName, "flv-discard", DiscardInbound.INSTANCE);

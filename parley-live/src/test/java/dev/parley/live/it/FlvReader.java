@@ -23,8 +23,16 @@ final class FlvReader implements AutoCloseable {
   private final Thread thread;
 
   FlvReader(String url) throws IOException, InterruptedException {
-    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    this(url, null);
+  }
+
+  /** Reads as a browser page of {@code origin} would (null: no Origin header, as a native player). */
+  FlvReader(String url, String origin) throws IOException, InterruptedException {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url));
+    if (origin != null) {
+      req.header("Origin", origin);
+    }
+    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
     status = r.statusCode();
     headers = r.headers();
     in = r.body();

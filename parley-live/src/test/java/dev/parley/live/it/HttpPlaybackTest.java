@@ -39,7 +39,7 @@ class HttpPlaybackTest {
       try (FlvReader flv = new FlvReader(k.httpBase() + "/live/cam.flv")) {
         assertThat(flv.status).isEqualTo(200);
         assertThat(flv.headers.firstValue("content-type")).hasValue("video/x-flv");
-        assertThat(flv.headers.firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(flv.headers.firstValue("access-control-allow-origin")).isEmpty();
         sendFrames(pub, 0, 30, 40, 25, 500);
         await().atMost(Duration.ofSeconds(5)).until(() -> flv.pictures().size() >= 15);
         assertThat(new String(flv.header, 0, 3)).isEqualTo("FLV");
@@ -55,6 +55,23 @@ class HttpPlaybackTest {
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> new HttpTestClient(k.httpBase())
           .admin("GET", "/api/v1/streams", null).json().path("streams").get(0).path("viewers").path("flv").asInt() == 0);
+    }
+  }
+
+  @Test
+  void httpFlvNamesOnlyAnAllowedOriginForBrowserPages() throws Exception {
+    try (TestKernel k = LiveFixture.server().set("http.allowed-origins", "https://player.example").start();
+        RtmpClient pub = connect(k, "live")) {
+      pub.publish("cors").get(5, TimeUnit.SECONDS);
+      sendHeaders(pub);
+      sendFrames(pub, 0, 0, 5, 25, 500);
+      await().atMost(Duration.ofSeconds(5)).until(() -> new HttpTestClient(k.httpBase())
+          .admin("GET", "/api/v1/streams", null).json().path("streams").size() == 1);
+      try (FlvReader allowed = new FlvReader(k.httpBase() + "/live/cors.flv", "https://player.example");
+          FlvReader other = new FlvReader(k.httpBase() + "/live/cors.flv", "https://evil.example")) {
+        assertThat(allowed.headers.firstValue("access-control-allow-origin")).hasValue("https://player.example");
+        assertThat(other.headers.firstValue("access-control-allow-origin")).isEmpty();
+      }
     }
   }
 
