@@ -1,7 +1,7 @@
 package dev.parley.rtc.net;
 
-import dev.parley.core.config.ConfigException;
 import dev.parley.core.net.EventLoops;
+import dev.parley.core.net.ListenerBindException;
 import dev.parley.rtc.turn.TurnServer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -64,7 +64,7 @@ public final class UdpTurnListener {
       }
     } catch (Exception e) {
       close();
-      throw new ConfigException("rtc-turn-udp listener cannot bind " + host + ":" + wantedPort + ": " + e.getMessage());
+      throw ListenerBindException.of("rtc-turn-udp", host, wantedPort, e);
     }
     log.info("STUN/TURN UDP on {}:{} ({} socket{})", host, port, channels.size(), channels.size() == 1 ? "" : "s");
   }
