@@ -3,6 +3,7 @@ package dev.parley.core.auth;
 import dev.parley.protocol.Ids;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.IncorrectClaimException;
 import io.jsonwebtoken.Header;
 import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.JwsHeader;
@@ -10,7 +11,12 @@ import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.LocatorAdapter;
+import io.jsonwebtoken.MissingClaimException;
+import io.jsonwebtoken.PrematureJwtException;
+import io.jsonwebtoken.UnsupportedJwtException;
 import io.jsonwebtoken.security.Keys;
+// jjwt's SecurityException (bad signature, unknown key), not java.lang's.
+import io.jsonwebtoken.security.SecurityException;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.PublicKey;
@@ -21,6 +27,8 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import javax.crypto.SecretKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mints HS256 tokens with the server's secret and verifies tokens signed with that secret or with
@@ -29,6 +37,8 @@ import javax.crypto.SecretKey;
  * {@code exp}; {@code iss} is checked when an issuer is configured.
  */
 public final class TokenService {
+  private static final Logger log = LoggerFactory.getLogger(TokenService.class);
+
   private final SecretKey hmacKey;
   private final Map<String, PublicKey> publicKeys;
   private final String issuer;
@@ -106,7 +116,9 @@ public final class TokenService {
     } catch (ExpiredJwtException e) {
       throw new TokenException(TokenException.Reason.EXPIRED, "token expired at " + e.getClaims().getExpiration().toInstant());
     } catch (JwtException | IllegalArgumentException e) {
-      throw new TokenException(TokenException.Reason.INVALID, "invalid token: " + e.getMessage());
+      // The library's own text quotes parser internals (Jackson, Base64); the client gets a reason.
+      log.debug("token refused: {}", e.toString());
+      throw new TokenException(TokenException.Reason.INVALID, reason(e));
     }
     Claims claims = jws.getPayload();
     if (claims.getExpiration() == null) {
@@ -117,6 +129,23 @@ public final class TokenService {
       throw new TokenException(TokenException.Reason.INVALID, "token subject is not a valid user id");
     }
     return new VerifiedToken(sub, claims.getExpiration().toInstant(), new HashMap<>(claims));
+  }
+
+  /** What a client is told about a token the parser refused. */
+  static String reason(Exception e) {
+    if (e instanceof PrematureJwtException) {
+      return "token is not valid yet (nbf)";
+    }
+    if (e instanceof SecurityException) {
+      return "token signature does not verify";
+    }
+    if (e instanceof IncorrectClaimException || e instanceof MissingClaimException) {
+      return "token issuer is not accepted";
+    }
+    if (e instanceof UnsupportedJwtException) {
+      return "token is not a signed JWT";
+    }
+    return "token is not a well-formed JWT";
   }
 
   private final class KeyLocator extends LocatorAdapter<Key> {

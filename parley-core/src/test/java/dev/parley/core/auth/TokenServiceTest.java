@@ -66,6 +66,25 @@ class TokenServiceTest {
   }
 
   @Test
+  void refusalsSayWhatIsWrongWithoutTheParsersInternals() {
+    TokenService s = service(Map.of());
+    String other = new TokenService("another-secret-another-secret-0123456", Map.of(), null, Duration.ZERO, clock)
+        .mint("alice", Duration.ofHours(1));
+    String notYet = Jwts.builder().subject("alice").notBefore(Date.from(now.plusSeconds(600)))
+        .expiration(Date.from(now.plusSeconds(3600))).signWith(io.jsonwebtoken.security.Keys.hmacShaKeyFor(
+            SECRET.getBytes(StandardCharsets.UTF_8)), Jwts.SIG.HS256).compact();
+    assertThatThrownBy(() -> s.verify("eyJub3QiOiJqc29uIn0.garbage.sig")).hasMessage("token is not a well-formed JWT");
+    assertThatThrownBy(() -> s.verify("not a token at all")).hasMessage("token is not a well-formed JWT");
+    assertThatThrownBy(() -> s.verify(other)).hasMessage("token signature does not verify");
+    assertThatThrownBy(() -> s.verify(notYet)).hasMessage("token is not valid yet (nbf)");
+    String header = b64("{\"alg\":\"none\"}");
+    String body = b64("{\"sub\":\"alice\",\"exp\":" + (now.getEpochSecond() + 3600) + "}");
+    assertThatThrownBy(() -> s.verify(header + "." + body + ".")).hasMessage("token is not a signed JWT");
+    assertThatThrownBy(() -> new TokenService(SECRET, Map.of(), "https://issuer.example", Duration.ZERO, clock)
+        .verify(s.mint("alice", Duration.ofHours(1)))).hasMessage("token issuer is not accepted");
+  }
+
+  @Test
   void tokenWithoutExpiryIsInvalid() {
     String token = Jwts.builder().subject("alice")
         .signWith(io.jsonwebtoken.security.Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)))
