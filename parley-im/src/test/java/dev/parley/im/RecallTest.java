@@ -43,13 +43,19 @@ class RecallTest {
   @Test
   void recallWithinTheWindowClearsTheMessageAndTellsEveryDevice() {
     ImTestClient a = server.login(Transport.TCP, "ra", "d");
-    ImTestClient b = server.login(Transport.WS_JSON, "rb", "d").autoAck(true);
+    ImTestClient b = server.login(Transport.WS_JSON, "rb", "d");
     String cid = Ids.direct("ra", "rb");
     long seq = a.sendText("rb", "oops").getSendAck().getSeq();
+    // b acknowledges the push before the clock moves past the ack timeout, or the server would
+    // rightly push it again; a request after the ack proves the server has taken it.
+    await().atMost(Duration.ofSeconds(5)).until(() -> b.pushed().size() == 1);
+    b.ack(cid, seq);
+    b.call(Frame.newBuilder().setHistory(History.newBuilder().setConversation(cid)));
     clock.advance(Duration.ofSeconds(90));
     Frame ack = recall(a, "recall-1", cid, seq);
     assertThat(ack.getSendAck().getSeq()).isEqualTo(seq + 1);
     await().atMost(Duration.ofSeconds(5)).until(() -> b.pushed().size() == 2);
+    assertThat(b.pushed().get(0).getSeq()).isEqualTo(seq);
     Message notice = b.pushed().get(1);
     assertThat(notice.getKind()).isEqualTo(MessageKind.MESSAGE_KIND_RECALL);
     assertThat(notice.getRecalledSeq()).isEqualTo(seq);
