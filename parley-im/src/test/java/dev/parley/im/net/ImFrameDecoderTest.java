@@ -65,4 +65,12 @@ class ImFrameDecoderTest {
     Inbound.Malformed m = ch.readInbound();
     assertThat(m.code()).isEqualTo(ErrorCode.ERROR_CODE_PROTOCOL_ERROR);
   }
+
+  @Test
+  void fiveByteLengthOverTheLimitIsTooLargeNotMalformed() {
+    // 0x80 0x80 0x80 0x80 0x01 = varint 2^28: five bytes, the last within its 3 allowed bits.
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01}));
+    Inbound.Malformed m = ch.readInbound();
+    assertThat(m.code()).isEqualTo(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE);
+  }
 }
