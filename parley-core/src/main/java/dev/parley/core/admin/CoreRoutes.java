@@ -114,7 +114,7 @@ public final class CoreRoutes {
     server.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
     server.put("ioThreads", ctx.eventLoops().threads());
     server.put("transport", ctx.eventLoops().isEpoll() ? "epoll" : "nio");
-    server.put("storeQueued", ctx.database().writer().queued());
+    server.put("storeQueued", ctx.storage().writer().queued());
     out.put("server", server);
     for (StatsContributor c : ctx.services().all(StatsContributor.class)) {
       out.put(c.section(), c.stats());

@@ -2,7 +2,7 @@ package dev.parley.core.kernel;
 
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;
-import dev.parley.core.store.Synchronous;
+import dev.parley.core.store.sqlite.Synchronous;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

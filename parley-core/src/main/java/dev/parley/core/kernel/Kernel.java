@@ -22,8 +22,8 @@ import dev.parley.core.net.TlsSupport;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.ServiceRegistry;
-import dev.parley.core.store.Database;
-import dev.parley.core.store.Migration;
+import dev.parley.core.store.Storage;
+import dev.parley.core.store.sqlite.SqliteStorage;
 import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -53,8 +53,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the server: config, store and migrations, secrets, the event loops, the HTTP listener,
- * then every module, then binds every listener. {@link #stop()} undoes it gracefully.
+ * Starts the server: config, secrets, the store, the event loops, the HTTP listener, then every
+ * module (each module's store migrates its schema as it opens), then binds every listener.
+ * {@link #stop()} undoes it gracefully.
  */
 public final class Kernel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Kernel.class);
@@ -68,7 +69,7 @@ public final class Kernel implements AutoCloseable {
   private final List<TcpListener> listeners = new ArrayList<>();
   private final Map<String, Channel> bound = new ConcurrentHashMap<>();
   private final List<ParleyModule> started = new ArrayList<>();
-  private Database database;
+  private SqliteStorage storage;
   private EventLoops eventLoops;
   private ExecutorService blocking;
   private TokenService tokens;
@@ -132,14 +133,9 @@ public final class Kernel implements AutoCloseable {
       throw new ConfigException("auth.jwt.secret: " + e.getMessage());
     }
 
-    database = new Database(new Database.Settings(dataDir.resolve("parley.db"), config.get(CoreKeys.STORE_SYNCHRONOUS),
-        config.get(CoreKeys.STORE_READERS), config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)),
-        metrics.registry());
-    List<Migration> migrations = new ArrayList<>();
-    for (ParleyModule m : modules) {
-      migrations.addAll(m.migrations());
-    }
-    database.migrate(migrations);
+    storage = new SqliteStorage(new SqliteStorage.Settings(dataDir.resolve("parley.db"),
+        config.get(CoreKeys.STORE_SYNCHRONOUS), config.get(CoreKeys.STORE_READERS), config.get(CoreKeys.STORE_MAX_BATCH),
+        config.get(CoreKeys.STORE_QUEUE)), metrics.registry(), time.clock());
 
     eventLoops = new EventLoops(config.get(CoreKeys.IO_THREADS), config.get(CoreKeys.NATIVE_TRANSPORT));
     AtomicInteger n = new AtomicInteger();
@@ -299,8 +295,8 @@ public final class Kernel implements AutoCloseable {
     if (blocking != null) {
       blocking.shutdown();
     }
-    if (database != null) {
-      database.close();
+    if (storage != null) {
+      storage.close();
     }
     if (eventLoops != null) {
       eventLoops.shutdown(Duration.ofSeconds(2));
@@ -363,8 +359,8 @@ public final class Kernel implements AutoCloseable {
     }
 
     @Override
-    public Database database() {
-      return database;
+    public Storage storage() {
+      return storage;
     }
 
     @Override
