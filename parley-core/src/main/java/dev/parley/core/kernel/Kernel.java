@@ -1,6 +1,5 @@
 package dev.parley.core.kernel;
 
-import dev.parley.core.admin.AdminAuth;
 import dev.parley.core.admin.CoreRoutes;
 import dev.parley.core.auth.PublicKeys;
 import dev.parley.core.auth.SecretFiles;
@@ -8,6 +7,7 @@ import dev.parley.core.auth.TokenService;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigSchema;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.HttpPipeline;
 import dev.parley.core.http.HttpRouter;
 import dev.parley.core.http.OriginPolicy;
@@ -146,7 +146,9 @@ public final class Kernel implements AutoCloseable {
       return t;
     });
 
-    new CoreRoutes(context, metrics::scrape).register();
+    new CoreRoutes(context, new CoreRoutes.Settings(config.get(CoreKeys.DEV_LOGIN),
+        config.get(CoreKeys.DEV_LOGIN_LOOPBACK_ONLY), config.get(CoreKeys.DEV_LOGIN_PER_MINUTE),
+        config.get(CoreKeys.TOKEN_DEFAULT_TTL), config.get(CoreKeys.TOKEN_MAX_TTL)), metrics::scrape).register();
     ListenerKeys.Settings http = CoreKeys.HTTP.settings(config);
     if (http.enabled()) {
       listeners.add(new TcpListener("http", http, new HttpPipeline(router,

@@ -1,8 +1,8 @@
 package dev.parley.core.spi;
 
-import dev.parley.core.admin.AdminAuth;
 import dev.parley.core.auth.TokenService;
 import dev.parley.core.config.Config;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.HttpRouter;
 import dev.parley.core.net.EventLoops;
 import dev.parley.core.net.TcpListener;
