@@ -13,10 +13,9 @@ import dev.parley.core.http.HttpRouter;
 import dev.parley.core.http.OriginPolicy;
 import dev.parley.core.metrics.Metrics;
 import dev.parley.core.net.EventLoops;
-import dev.parley.core.net.IpConnectionLimiter;
 import dev.parley.core.net.ListenerBindException;
+import dev.parley.core.net.ListenerInitializer;
 import dev.parley.core.net.ListenerKeys;
-import dev.parley.core.net.QuietExceptionHandler;
 import dev.parley.core.net.TcpListener;
 import dev.parley.core.net.TlsSupport;
 import dev.parley.core.spi.ParleyModule;
@@ -28,9 +27,7 @@ import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -217,8 +214,6 @@ public final class Kernel implements AutoCloseable {
   private void bind(TcpListener l) {
     ListenerKeys.Settings s = l.settings();
     SslContext ssl = s.tls() ? context.serverTls() : null;
-    IpConnectionLimiter limiter = s.maxConnectionsPerIp() > 0
-        ? new IpConnectionLimiter(s.maxConnectionsPerIp(), l.onReject()) : null;
     ServerBootstrap b = new ServerBootstrap()
         .group(eventLoops.group())
         .channel(eventLoops.serverChannel())
@@ -227,20 +222,7 @@ public final class Kernel implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
             Math.toIntExact(config.get(CoreKeys.WRITE_BUFFER_LOW)), Math.toIntExact(config.get(CoreKeys.WRITE_BUFFER_HIGH))))
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ChannelPipeline p = ch.pipeline();
-            if (limiter != null) {
-              p.addLast("ip-limit", limiter);
-            }
-            if (ssl != null) {
-              p.addLast("tls", ssl.newHandler(ch.alloc()));
-            }
-            l.initializer().accept(ch);
-            p.addLast(QuietExceptionHandler.NAME, QuietExceptionHandler.INSTANCE);
-          }
-        });
+        .childHandler(new ListenerInitializer(l, ssl));
     try {
       Channel ch = b.bind(new InetSocketAddress(s.host(), s.port())).syncUninterruptibly().channel();
       bound.put(l.name(), ch);
