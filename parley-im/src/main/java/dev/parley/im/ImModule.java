@@ -6,7 +6,6 @@ import dev.parley.core.net.TcpListener;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
-import dev.parley.core.store.Migration;
 import dev.parley.im.admin.ImAdminRoutes;
 import dev.parley.im.delivery.DeliveryCursors;
 import dev.parley.im.delivery.Dispatcher;
@@ -17,7 +16,6 @@ import dev.parley.im.net.Sweeper;
 import dev.parley.im.presence.PresenceHub;
 import dev.parley.im.session.LocalDirectory;
 import dev.parley.im.session.LoginLimiter;
-import dev.parley.im.store.ImMigrations;
 import dev.parley.im.store.ImStore;
 import dev.parley.im.store.SqlImStore;
 import dev.parley.core.time.Cancellable;
@@ -59,11 +57,6 @@ public final class ImModule implements ParleyModule {
     return ImKeys.all();
   }
 
-  @Override
-  public List<Migration> migrations() {
-    return ImMigrations.all();
-  }
-
   /** The running service (after start), for tests and for modules built on IM. */
   public ImService service() {
     return im;
@@ -80,14 +73,14 @@ public final class ImModule implements ParleyModule {
     timerLoop = ctx.eventLoops().group().next();
     PresenceHub presence = PresenceHub.start(time, PRESENCE_QUEUE, LAST_SEEN_CACHED);
     LocalDirectory directory = new LocalDirectory(presence);
-    ImStore store = new SqlImStore(ctx.database(), ctx.clock(), settings.groupMaxMembers());
+    ImStore store = new SqlImStore(ctx.storage(), ctx.clock(), settings.groupMaxMembers());
     OfflineNotifier[] holder = new OfflineNotifier[1];
     ImMetrics metrics = new ImMetrics(ctx.metrics(), directory::sessionCount, directory::onlineUsers,
         () -> holder[0] == null ? 0 : holder[0].queued(), presence::dropped);
     offline = new OfflineNotifier(ctx.services(), metrics, 100_000);
     holder[0] = offline;
     Dispatcher dispatcher = new Dispatcher(directory, offline);
-    ctx.database().writer().addBatchListener(dispatcher);
+    ctx.storage().writer().addBatchListener(dispatcher);
     presence.bind(directory, store);
     DeliveryCursors cursors = new DeliveryCursors(directory, store);
     Duration shortest = settings.loginTimeout().compareTo(settings.idleTimeout()) < 0 ? settings.loginTimeout()

@@ -8,14 +8,12 @@ import dev.parley.core.spi.OfflineDeliveryHook;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
-import dev.parley.core.store.Migration;
 import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.auth.Authenticator;
 import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.config.MqttKeys;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.push.MqttPushHook;
-import dev.parley.mqtt.store.MqttMigrations;
 import dev.parley.mqtt.store.MqttStore;
 import dev.parley.mqtt.transport.BrokerServices;
 import dev.parley.mqtt.transport.MqttConnection;
@@ -57,18 +55,13 @@ public final class MqttModule implements ParleyModule {
   }
 
   @Override
-  public List<Migration> migrations() {
-    return MqttMigrations.all();
-  }
-
-  @Override
   public void start(ServerContext ctx) {
     Config config = ctx.config();
     MqttSettings settings = MqttSettings.from(config);
     Acl acl = new Acl(config.get(MqttKeys.ACL));
     Authenticator auth = new Authenticator(ctx.tokens(), config.get(MqttKeys.DEVICES),
         config.get(MqttKeys.ANONYMOUS_LOOPBACK), config.get(MqttKeys.ANONYMOUS));
-    MqttStore store = new MqttStore(ctx.database());
+    MqttStore store = new MqttStore(ctx.storage());
     broker = new Broker(settings, store, ctx.time(), ctx.metrics());
     int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore();
 

@@ -1,7 +1,7 @@
 package dev.parley.im.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.core.admin.AdminAuth;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
 import dev.parley.core.http.HttpRouter;

@@ -1,6 +1,6 @@
 package dev.parley.im.delivery;
 
-import dev.parley.core.store.GroupCommitWriter;
+import dev.parley.core.store.jdbc.GroupCommitWriter;
 import dev.parley.im.net.OutFrame;
 import dev.parley.im.session.Directory;
 import dev.parley.im.session.Session;

@@ -1,6 +1,6 @@
 package dev.parley.im.store;
 
-import dev.parley.core.store.Migration;
+import dev.parley.core.store.jdbc.Migration;
 import java.util.List;
 
 /**
@@ -11,7 +11,7 @@ public final class ImMigrations {
   private ImMigrations() {}
 
   public static List<Migration> all() {
-    return List.of(new Migration("im", 1, "conversations, messages, members, groups, users", List.of(
+    return List.of(new Migration(1, "conversations, messages, members, groups, users", List.of(
         "CREATE TABLE im_conversations ("
             + " id INTEGER PRIMARY KEY,"
             + " cid TEXT NOT NULL UNIQUE,"

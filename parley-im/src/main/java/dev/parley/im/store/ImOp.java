@@ -1,6 +1,6 @@
 package dev.parley.im.store;
 
-import dev.parley.core.store.WriteOp;
+import dev.parley.core.store.jdbc.WriteOp;
 import dev.parley.protocol.im.ErrorCode;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -14,7 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.parley.core.store.StatementCache;
+import dev.parley.core.store.jdbc.StatementCache;
 
 /**
  * Writes of messages, run on the writer thread: append (with client-id idempotency), recall,

@@ -1,8 +1,8 @@
 package dev.parley.im.store;
 
-import dev.parley.core.store.Database;
-import dev.parley.core.store.SqlFunction;
-import dev.parley.core.store.StoreOverloadedException;
+import dev.parley.core.store.Storage;
+import dev.parley.core.store.jdbc.SqlFunction;
+import dev.parley.core.store.jdbc.StoreOverloadedException;
 import dev.parley.protocol.im.Conversation;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.GroupInfo;
@@ -25,14 +25,16 @@ import java.util.concurrent.CompletableFuture;
  * through the reader pool.
  */
 public final class SqlImStore implements ImStore {
-  private final Database db;
+  private final Storage db;
   private final WriterState state;
   private final MessageWrites messages;
   private final GroupWrites groups;
   private final Memberships memberships = new Memberships();
   private final java.util.concurrent.ConcurrentHashMap<String, Long> heads = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public SqlImStore(Database db, Clock clock, int maxGroupMembers) {
+  /** Opens the store on {@code db}, bringing the IM schema up to date first. */
+  public SqlImStore(Storage db, Clock clock, int maxGroupMembers) {
+    db.migrate("im", ImMigrations.all());
     this.db = db;
     this.state = new WriterState(100_000, memberships, heads);
     this.messages = new MessageWrites(state, clock);

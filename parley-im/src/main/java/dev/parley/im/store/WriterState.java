@@ -1,6 +1,6 @@
 package dev.parley.im.store;
 
-import dev.parley.core.store.GroupCommitWriter;
+import dev.parley.core.store.jdbc.GroupCommitWriter;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Role;
 import java.sql.Connection;

@@ -54,7 +54,7 @@ public final class ImServer implements AutoCloseable {
 
   /** How many messages the store holds for one conversation. */
   public long storedMessages(String cid) {
-    return kernel.kernel().context().database().read(c -> {
+    return kernel.kernel().context().storage().read(c -> {
       try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM im_messages m"
           + " JOIN im_conversations v ON v.id = m.conv WHERE v.cid = ?")) {
         ps.setString(1, cid);

@@ -2,7 +2,7 @@ package dev.parley.live.flv;
 
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
-import dev.parley.core.http.HttpPipeline;
+import dev.parley.core.net.ChannelHandlerNames;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.control.AccessRequest;
 import dev.parley.live.stream.LiveStream;
@@ -50,7 +50,7 @@ public final class HttpFlvPlayer {
     Channel ch = ex.startStreaming();
     connections.add(ch);
     ChannelPipeline p = ch.pipeline();
-    p.remove(HttpPipeline.CHUNKED);
+    p.remove(ChannelHandlerNames.HTTP_CHUNKED);
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv")
         .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
@@ -61,9 +61,9 @@ public final class HttpFlvPlayer {
     ch.write(head);
     // From here the body is written pre-framed: the HTTP handlers leave the pipeline.
     p.replace(codecName, "flv-discard", DiscardInbound.INSTANCE);
-    p.remove(HttpPipeline.AGGREGATOR);
-    if (p.get(HttpPipeline.DISPATCHER) != null) {
-      p.remove(HttpPipeline.DISPATCHER);
+    p.remove(ChannelHandlerNames.HTTP_AGGREGATOR);
+    if (p.get(ChannelHandlerNames.HTTP_DISPATCHER) != null) {
+      p.remove(ChannelHandlerNames.HTTP_DISPATCHER);
     }
     HttpFlvViewer v = new HttpFlvViewer(ch, queueBytes);
     if (!hub.play(r.app(), r.stream(), v)) {

@@ -1,6 +1,6 @@
 package dev.parley.mqtt.store;
 
-import dev.parley.core.store.Migration;
+import dev.parley.core.store.jdbc.Migration;
 import java.util.List;
 
 /** The broker's schema. Sessions are keyed by a random per-session key, so rows of an ended session never leak into a new one. */
@@ -8,7 +8,7 @@ public final class MqttMigrations {
   private MqttMigrations() {}
 
   public static List<Migration> all() {
-    return List.of(new Migration("mqtt", 1, "sessions, subscriptions, queued and retained messages", List.of(
+    return List.of(new Migration(1, "sessions, subscriptions, queued and retained messages", List.of(
         "CREATE TABLE mqtt_sessions (session_key INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE,"
             + " level INTEGER NOT NULL, expiry_seconds INTEGER NOT NULL, disconnected_at INTEGER NOT NULL,"
             + " user_id TEXT, will BLOB, will_due_at INTEGER NOT NULL DEFAULT 0)",

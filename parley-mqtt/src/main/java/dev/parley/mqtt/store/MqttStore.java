@@ -1,10 +1,10 @@
 package dev.parley.mqtt.store;
 
-import dev.parley.core.store.Database;
-import dev.parley.core.store.GroupCommitWriter;
-import dev.parley.core.store.SqlFunction;
-import dev.parley.core.store.StoreOverloadedException;
-import dev.parley.core.store.WriteOp;
+import dev.parley.core.store.Storage;
+import dev.parley.core.store.jdbc.GroupCommitWriter;
+import dev.parley.core.store.jdbc.SqlFunction;
+import dev.parley.core.store.jdbc.StoreOverloadedException;
+import dev.parley.core.store.jdbc.WriteOp;
 import dev.parley.mqtt.broker.AppMessage;
 import dev.parley.mqtt.codec.StoredProps;
 import dev.parley.mqtt.session.Outgoing;
@@ -33,11 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class MqttStore implements SessionStore {
   private static final Logger log = LoggerFactory.getLogger(MqttStore.class);
 
-  private final Database db;
+  private final Storage db;
   private final GroupCommitWriter writer;
   private final AtomicLong nextQueueId = new AtomicLong();
 
-  public MqttStore(Database db) {
+  /** Opens the store on {@code db}, bringing the MQTT schema up to date first. */
+  public MqttStore(Storage db) {
+    db.migrate("mqtt", MqttMigrations.all());
     this.db = db;
     this.writer = db.writer();
   }

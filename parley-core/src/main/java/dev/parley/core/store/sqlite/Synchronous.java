@@ -1,4 +1,4 @@
-package dev.parley.core.store;
+package dev.parley.core.store.sqlite;
 
 /** SQLite's {@code PRAGMA synchronous} in WAL mode. */
 public enum Synchronous {

@@ -1,4 +1,4 @@
-package dev.parley.core.store;
+package dev.parley.core.store.jdbc;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of the database. Callers queue {@link WriteOp}s from any thread; the writer
- * thread takes everything queued (up to the batch limit), applies it in one transaction and
- * commits once, so one fsync covers the whole batch. Under light load a batch is one op and
- * nothing waits; under heavy load batches grow and durability costs little per op.
+ * The single writer of a JDBC database (SQLite's file, or a PostgreSQL server). Callers queue
+ * {@link WriteOp}s from any thread; the writer thread takes everything queued (up to the batch
+ * limit), applies it in one transaction and commits once, so one fsync covers the whole batch.
+ * Under light load a batch is one op and nothing waits; under heavy load batches grow and
+ * durability costs little per op.
  */
 public final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -40,7 +42,7 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private final Timer commitTimer;
   private final DistributionSummary batchSize;
-  private final List<BatchListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<BatchListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /**
@@ -57,7 +59,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     default void afterRollback() {}
   }
 
-  GroupCommitWriter(Connection connection, int maxBatch, int capacity, MeterRegistry metrics) {
+  /**
+   * A writer that owns {@code connection} (auto-commit off) from now on and applies at most
+   * {@code maxBatch} ops per transaction; {@code capacity} ops may wait, more are refused.
+   */
+  public GroupCommitWriter(Connection connection, int maxBatch, int capacity, MeterRegistry metrics) {
     this.connection = connection;
     this.maxBatch = maxBatch;
     this.queue = new ArrayBlockingQueue<>(capacity);

@@ -1,14 +1,12 @@
-package dev.parley.core.admin;
+package dev.parley.core.http;
 
-import dev.parley.core.http.ApiException;
-import dev.parley.core.http.BrowserGuard;
-import dev.parley.core.http.HttpHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
  * Admin API authorisation: {@code Authorization: Bearer <admin secret>}, and from a browser only
- * pages of the server's own or an allowed origin, sending JSON ({@link BrowserGuard}).
+ * pages of the server's own or an allowed origin, sending JSON ({@link BrowserGuard}). Modules
+ * guard their admin routes with the one the kernel hands out ({@code ServerContext.adminAuth()}).
  */
 public final class AdminAuth {
   private final byte[] secret;

@@ -1,4 +1,4 @@
-package dev.parley.core.store;
+package dev.parley.core.store.jdbc;
 
 /** The store's queue is full; the caller should refuse the request and let the client retry. */
 public final class StoreOverloadedException extends RuntimeException {

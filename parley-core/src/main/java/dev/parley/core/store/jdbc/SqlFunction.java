@@ -1,4 +1,4 @@
-package dev.parley.core.store;
+package dev.parley.core.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
