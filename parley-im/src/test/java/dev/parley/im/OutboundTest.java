@@ -3,7 +3,7 @@ package dev.parley.im;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.im.net.ImConnection;
+import dev.parley.im.net.ConnectionInternals;
 import dev.parley.im.session.Session;
 import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImServerExtension;
@@ -72,9 +72,9 @@ class OutboundTest {
   @Test
   void framesSentFromOtherThreadsAreFlushedOncePerPassOfTheEventLoop() throws Exception {
     ImTestClient c = server().login(Transport.TCP, "batched", "d");
-    ImConnection conn = (ImConnection) session("batched");
+    Session conn = session("batched");
     AtomicInteger flushes = new AtomicInteger();
-    conn.channel().pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+    ConnectionInternals.channelOf(conn).pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
       @Override
       public void flush(ChannelHandlerContext ctx) {
         flushes.incrementAndGet();

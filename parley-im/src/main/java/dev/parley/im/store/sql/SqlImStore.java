@@ -1,8 +1,13 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
 import dev.parley.core.store.Storage;
 import dev.parley.core.store.jdbc.SqlFunction;
 import dev.parley.core.store.jdbc.StoreOverloadedException;
+import dev.parley.im.store.Callback;
+import dev.parley.im.store.ImException;
+import dev.parley.im.store.ImStore;
+import dev.parley.im.store.Outcomes;
+import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Conversation;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.GroupInfo;
@@ -18,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The IM store over the server's SQL database (SQLite today): every write goes through the
@@ -30,7 +36,7 @@ public final class SqlImStore implements ImStore {
   private final MessageWrites messages;
   private final GroupWrites groups;
   private final Memberships memberships = new Memberships();
-  private final java.util.concurrent.ConcurrentHashMap<String, Long> heads = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> heads = new ConcurrentHashMap<>();
 
   /** Opens the store on {@code db}, bringing the IM schema up to date first. */
   public SqlImStore(Storage db, Clock clock, int maxGroupMembers) {
@@ -42,12 +48,6 @@ public final class SqlImStore implements ImStore {
     db.writer().addBatchListener(state);
   }
 
-  @Override
-  public Memberships memberships() {
-    return memberships;
-  }
-
-  /** Stores a message from a user or the server (sender "" in the draft). */
   /** Stores a message from a user or the server (sender "" in the draft). */
   @Override
   public void send(String cid, Message draft, Callback<Outcomes.Sent> done) {
@@ -100,7 +100,7 @@ public final class SqlImStore implements ImStore {
   @Override
   public void announce(String groupId, Message draft, Callback<Outcomes.Sent> done) {
     byte[] body = draft.toByteArray();
-    write(c -> messages.append(c, dev.parley.protocol.Ids.group(groupId), draft, body), done);
+    write(c -> messages.append(c, Ids.group(groupId), draft, body), done);
   }
 
   /** Raises delivered cursors: conversation → (user → seq). Best effort: a full queue drops it. */

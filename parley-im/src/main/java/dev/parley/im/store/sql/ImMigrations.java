@@ -1,4 +1,4 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
 import dev.parley.core.store.jdbc.Migration;
 import java.util.List;

@@ -1,6 +1,7 @@
-package dev.parley.im;
+package dev.parley.im.config;
 
 import dev.parley.core.config.Config;
+import dev.parley.im.session.KickPolicy;
 import java.time.Duration;
 
 /**
@@ -9,7 +10,7 @@ import java.time.Duration;
  * @param idleTimeout 1.5 times the longest heartbeat interval a client may use
  */
 public record ImSettings(Duration loginTimeout, Duration heartbeatMax, Duration idleTimeout, int maxFrameBytes,
-    int maxMessageBytes, long maxOutboundBytes, int maxUnacked, Duration ackTimeout, ImKeys.KickPolicy kickPolicy,
+    int maxMessageBytes, long maxOutboundBytes, int maxUnacked, Duration ackTimeout, KickPolicy kickPolicy,
     int maxSessionsPerUser, int ratePerSecond, int rateBurst, int loginsPerSecond, int loginBurst,
     Duration recallWindow, int groupMaxMembers, int groupReceiptLimit, int maxPresenceSubscriptions,
     Duration shutdownReconnect) {

@@ -1,7 +1,8 @@
-package dev.parley.im;
+package dev.parley.im.config;
 
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;
+import dev.parley.im.session.KickPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,16 +10,6 @@ import java.util.List;
 /** Configuration keys of the IM service. */
 public final class ImKeys {
   private ImKeys() {}
-
-  /** Who is kicked when a user logs in again. */
-  public enum KickPolicy {
-    /** The older session on the same device id (default): one session per device. */
-    SAME_DEVICE,
-    /** The older session on the same platform: one phone, one desktop, one web page. */
-    SAME_PLATFORM,
-    /** Nobody: any number of sessions. */
-    NONE
-  }
 
   public static final ListenerKeys TCP = new ListenerKeys("im.tcp", "IM TCP", 7900, 200);
   public static final ConfigKey<Boolean> WS_ENABLED = ConfigKey.bool("im.ws.enabled", true,

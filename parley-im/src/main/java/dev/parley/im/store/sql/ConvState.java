@@ -1,4 +1,4 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Role;

@@ -1,5 +1,8 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
+import dev.parley.im.store.ImException;
+import dev.parley.im.store.Outcomes;
+import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.GroupInfo;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -292,7 +296,7 @@ final class GroupWrites {
   }
 
   private static String roleName(Role role) {
-    return role.name().substring("ROLE_".length()).toLowerCase(java.util.Locale.ROOT);
+    return role.name().substring("ROLE_".length()).toLowerCase(Locale.ROOT);
   }
 
   private static String newGroupId() {

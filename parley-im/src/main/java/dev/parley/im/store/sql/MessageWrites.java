@@ -1,5 +1,9 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
+import dev.parley.core.store.jdbc.StatementCache;
+import dev.parley.im.store.ImException;
+import dev.parley.im.store.Outcomes;
+import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Message;
@@ -14,7 +18,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.parley.core.store.jdbc.StatementCache;
 
 /**
  * Writes of messages, run on the writer thread: append (with client-id idempotency), recall,

@@ -1,9 +1,10 @@
-package dev.parley.im.net;
+package dev.parley.im.wire;
 
 import dev.parley.protocol.FrameCodec;
 import dev.parley.protocol.JsonFrames;
 import dev.parley.protocol.im.Frame;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * A frame going to one or many connections, encoded at most once per wire format, so a group
@@ -11,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class OutFrame {
   private Frame frame;
-  private java.util.function.Supplier<Frame> source;
+  private Supplier<Frame> source;
   private byte[] tcp;
   private byte[] binary;
   private byte[] json;
@@ -21,7 +22,7 @@ public final class OutFrame {
   }
 
   /** A frame built on first use (by whichever event loop writes it first), not by the caller. */
-  public OutFrame(java.util.function.Supplier<Frame> source) {
+  public OutFrame(Supplier<Frame> source) {
     this.source = source;
   }
 

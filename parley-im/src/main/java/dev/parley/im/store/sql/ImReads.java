@@ -1,6 +1,7 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.parley.im.store.ImException;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Conversation;
 import dev.parley.protocol.im.ConversationType;

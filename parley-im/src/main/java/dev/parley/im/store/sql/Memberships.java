@@ -1,4 +1,4 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,11 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Who is in each group, readable from any thread (typing, receipts, presence of a group). The
  * writer thread publishes every change after commit; readers fill in groups not seen yet.
  */
-public final class Memberships {
+final class Memberships {
   private final ConcurrentHashMap<String, Set<String>> groups = new ConcurrentHashMap<>();
 
   /** The members of a group conversation, or null when not loaded. */
-  public Set<String> get(String cid) {
+  Set<String> get(String cid) {
     return groups.get(cid);
   }
 

@@ -1,7 +1,10 @@
-package dev.parley.im;
+package dev.parley.im.gateway;
 
 import dev.parley.core.spi.ImGateway;
+import dev.parley.im.session.Directory;
+import dev.parley.im.session.Router;
 import dev.parley.im.session.Session;
+import dev.parley.im.store.ImStore;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.LoginOk;
@@ -15,17 +18,25 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** IM's side of {@link ImGateway}: the seam through which call signaling rides on IM sessions. */
+/**
+ * IM's side of {@link ImGateway}: the seam through which call signaling rides on IM sessions. It
+ * holds what other modules registered (frame handlers, session listeners, login decorators) and
+ * reaches sessions through the directory, the router and the store it is given.
+ */
 public final class Gateway implements ImGateway {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
-  private final ImService im;
+  private final Directory directory;
+  private final ImStore store;
+  private final Router router;
   private final Map<Frame.BodyCase, FrameHandler> handlers = new EnumMap<>(Frame.BodyCase.class);
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
   private final List<BiConsumer<String, LoginOk.Builder>> decorators = new CopyOnWriteArrayList<>();
 
-  Gateway(ImService im) {
-    this.im = im;
+  public Gateway(Directory directory, ImStore store, Router router) {
+    this.directory = directory;
+    this.store = store;
+    this.router = router;
   }
 
   @Override
@@ -42,16 +53,12 @@ public final class Gateway implements ImGateway {
 
   @Override
   public List<ImSession> sessions(String user) {
-    return List.of(im.directory().sessions(user));
+    return List.of(directory.sessions(user));
   }
 
   @Override
   public int sendToUser(String user, Frame frame) {
-    Session[] sessions = im.directory().sessions(user);
-    for (Session s : sessions) {
-      s.send(frame);
-    }
-    return sessions.length;
+    return router.sendToUser(user, frame);
   }
 
   @Override
@@ -63,7 +70,7 @@ public final class Gateway implements ImGateway {
   public CompletableFuture<Message> sendDirect(String sender, String peer, Message draft) {
     CompletableFuture<Message> done = new CompletableFuture<>();
     Message m = draft.toBuilder().setSender(sender).build();
-    im.store().send(Ids.direct(sender, peer), m, (sent, error) -> {
+    store.send(Ids.direct(sender, peer), m, (sent, error) -> {
       if (error != null) {
         done.completeExceptionally(error);
       } else if (sent.stored() == null) {
@@ -71,7 +78,7 @@ public final class Gateway implements ImGateway {
         done.complete(m.toBuilder().setConversation(sent.ack().getConversation()).setSeq(sent.ack().getSeq())
             .setTimestamp(sent.ack().getTimestamp()).build());
       } else {
-        im.dispatcher().deliver(sent.stored(), null);
+        router.deliver(sent.stored(), null);
         done.complete(sent.stored().message());
       }
     });
@@ -94,7 +101,8 @@ public final class Gateway implements ImGateway {
     }
   }
 
-  void opened(Session s) {
+  /** Event loop of {@code s}: it logged in. */
+  public void opened(Session s) {
     for (SessionListener l : listeners) {
       try {
         l.opened(s);
@@ -104,7 +112,8 @@ public final class Gateway implements ImGateway {
     }
   }
 
-  void closed(Session s) {
+  /** Event loop of {@code s}: it closed. */
+  public void closed(Session s) {
     for (SessionListener l : listeners) {
       try {
         l.closed(s);

@@ -1,4 +1,4 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
 import dev.parley.core.store.jdbc.GroupCommitWriter;
 import dev.parley.protocol.Ids;

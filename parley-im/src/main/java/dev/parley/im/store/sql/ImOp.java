@@ -1,6 +1,8 @@
-package dev.parley.im.store;
+package dev.parley.im.store.sql;
 
 import dev.parley.core.store.jdbc.WriteOp;
+import dev.parley.im.store.Callback;
+import dev.parley.im.store.ImException;
 import dev.parley.protocol.im.ErrorCode;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
-package dev.parley.im;
+package dev.parley.im.metrics;
 
+import dev.parley.im.wire.WireFormat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -7,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.parley.im.net.WireFormat;
 import java.util.function.Supplier;
 
 /** The IM meters, exported as {@code parley_im_*}. */

@@ -1,4 +1,4 @@
-package dev.parley.im.net;
+package dev.parley.im.wire;
 
 /** How frames are written to one connection. */
 public enum WireFormat {
