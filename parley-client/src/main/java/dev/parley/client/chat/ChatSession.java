@@ -1,4 +1,4 @@
-package dev.parley.server.cli.chat;
+package dev.parley.client.chat;
 
 import dev.parley.client.ConnectionEvent;
 import dev.parley.client.MessageListener;
