@@ -15,13 +15,19 @@ import java.util.concurrent.CompletableFuture;
  * one in flight, a request that is safe to repeat is sent again after the next login; one that is
  * not (creating a group) fails with {@code CONNECTION_LOST}. I/O loop only.
  */
-final class Calls {
-  private final Engine engine;
+final class RequestQueue {
+  private final Connection conn;
+  private final LoopTimers timers;
+  private final Listeners listeners;
+  private final long timeoutMillis;
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private final Set<Call> inflight = new LinkedHashSet<>();
 
-  Calls(Engine engine) {
-    this.engine = engine;
+  RequestQueue(Connection conn, LoopTimers timers, Listeners listeners, long timeoutMillis) {
+    this.conn = conn;
+    this.timers = timers;
+    this.listeners = listeners;
+    this.timeoutMillis = timeoutMillis;
   }
 
   private final class Call implements Requests.Caller {
@@ -43,9 +49,9 @@ final class Calls {
       }
       timeout.cancel();
       if (f.hasError()) {
-        engine.listeners.fail(future, ParleyException.refused(f.getError()));
+        listeners.fail(future, ParleyException.refused(f.getError()));
       } else {
-        engine.listeners.complete(future, f);
+        listeners.complete(future, f);
       }
     }
 
@@ -58,7 +64,7 @@ final class Calls {
         waiting.add(this);
       } else {
         timeout.cancel();
-        engine.listeners.fail(future, ParleyException.of(ParleyException.Kind.CONNECTION_LOST,
+        listeners.fail(future, ParleyException.of(ParleyException.Kind.CONNECTION_LOST,
             "the connection dropped before the answer; the request may or may not have taken effect"));
       }
     }
@@ -66,14 +72,13 @@ final class Calls {
 
   void submit(Frame.Builder body, boolean repeatable, CompletableFuture<Frame> future) {
     Call c = new Call(body, repeatable, future);
-    long timeout = engine.cfg.requestTimeout.toMillis();
-    c.timeout = engine.schedule(timeout, () -> {
+    c.timeout = timers.schedule(timeoutMillis, () -> {
       if (waiting.remove(c) | inflight.remove(c)) {
-        engine.listeners.fail(future, ParleyException.of(ParleyException.Kind.TIMEOUT, "no answer within " + timeout
-            + " ms" + (engine.isOnline() ? "" : " (offline)")));
+        listeners.fail(future, ParleyException.of(ParleyException.Kind.TIMEOUT, "no answer within " + timeoutMillis
+            + " ms" + (conn.isOnline() ? "" : " (offline)")));
       }
     });
-    if (engine.isOnline()) {
+    if (conn.isOnline()) {
       transmit(c);
     } else {
       waiting.add(c);
@@ -82,7 +87,7 @@ final class Calls {
 
   private void transmit(Call c) {
     inflight.add(c);
-    engine.send(c.body, c);
+    conn.send(c.body, c);
   }
 
   /** After a login: what waited goes out, in order. */
@@ -99,7 +104,7 @@ final class Calls {
     inflight.clear();
     for (Call c : all) {
       c.timeout.cancel();
-      engine.listeners.fail(c.future, ex);
+      listeners.fail(c.future, ex);
     }
   }
 }

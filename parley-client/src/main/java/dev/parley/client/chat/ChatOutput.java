@@ -1,4 +1,4 @@
-package dev.parley.server.cli.chat;
+package dev.parley.client.chat;
 
 /** Where the chat prints: above the prompt on a terminal, plain lines on a pipe. */
 @FunctionalInterface

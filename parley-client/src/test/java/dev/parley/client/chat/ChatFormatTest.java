@@ -1,4 +1,4 @@
-package dev.parley.server.cli.chat;
+package dev.parley.client.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

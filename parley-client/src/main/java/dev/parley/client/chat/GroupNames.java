@@ -1,4 +1,4 @@
-package dev.parley.server.cli.chat;
+package dev.parley.client.chat;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.parley.server.cli.chat;
+package dev.parley.client.chat;
 
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Conversation;
