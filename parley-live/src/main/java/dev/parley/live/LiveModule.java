@@ -60,11 +60,6 @@ public final class LiveModule implements ParleyModule {
     return LiveKeys.all();
   }
 
-  /** The streams (for tests and tools in the same process). */
-  public StreamHub hub() {
-    return hub;
-  }
-
   @Override
   public void start(ServerContext ctx) {
     Config c = ctx.config();
