@@ -2,7 +2,6 @@ package dev.parley.live.web;
 
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
-import dev.parley.core.http.HttpPipeline;
 import dev.parley.core.http.HttpRouter;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.control.AccessRequest;
@@ -73,7 +72,7 @@ public final class PlayRoutes {
         ex.respondError(ApiException.forbidden(refusal != null ? refusal : "access check failed"));
         return;
       }
-      flv.start(ex, r, HttpPipeline.CODEC);
+      flv.start(ex, r);
     }));
   }
 
