@@ -6,6 +6,7 @@ import dev.parley.live.rtmp.chunk.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds the messages the server sends: protocol control, user control, commands and status. */
@@ -52,7 +53,7 @@ public final class RtmpMessages {
   /** {@code onStatus} on a message stream, with level, code and description. */
   public static ByteBuf status(ByteBufAllocator alloc, int streamId, int chunkSize, String level, String code,
       String description, Map<String, Object> extra) {
-    Map<String, Object> info = new java.util.LinkedHashMap<>();
+    Map<String, Object> info = new LinkedHashMap<>();
     info.put("level", level);
     info.put("code", code);
     info.put("description", description);
