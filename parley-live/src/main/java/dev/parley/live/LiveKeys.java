@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Configuration keys of the live module (prefix {@code live.}). */
-public final class LiveKeys {
+final class LiveKeys {
   private LiveKeys() {}
 
   public static final ListenerKeys RTMP = new ListenerKeys("live.rtmp", "RTMP", 1935, 100);

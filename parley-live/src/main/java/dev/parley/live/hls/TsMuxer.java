@@ -8,7 +8,7 @@ import java.util.Arrays;
  * video and one audio elementary stream, continuity counters per PID, PCR on the PCR PID (video if
  * any), random access indicators on keyframes. Timestamps are 90 kHz, taken modulo 2^33.
  */
-public final class TsMuxer {
+final class TsMuxer {
   public static final int PACKET = 188;
   static final int PMT_PID = 0x1000;
   static final int VIDEO_PID = 0x100;

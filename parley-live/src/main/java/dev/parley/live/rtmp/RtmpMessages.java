@@ -20,7 +20,7 @@ public final class RtmpMessages {
   }
 
   /** Set Peer Bandwidth: the window and the limit type (0 hard, 1 soft, 2 dynamic). */
-  public static ByteBuf peerBandwidth(ByteBufAllocator alloc, int window, int limitType, int chunkSize) {
+  static ByteBuf peerBandwidth(ByteBufAllocator alloc, int window, int limitType, int chunkSize) {
     byte[] body = {(byte) (window >>> 24), (byte) (window >>> 16), (byte) (window >>> 8), (byte) window,
         (byte) limitType};
     return ChunkEncoder.encode(alloc, ChunkEncoder.CSID_CONTROL, MessageType.SET_PEER_BANDWIDTH, 0, 0, body, chunkSize);

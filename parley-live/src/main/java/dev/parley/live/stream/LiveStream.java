@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -331,10 +330,6 @@ public final class LiveStream {
     hub.remove(this);
   }
 
-  /** Milliseconds since the publisher's first frame, or 0. */
-  public long uptimeMillis() {
-    return TimeUnit.NANOSECONDS.toMillis(hub.time().nanoTime() - stats.publishStartedNanos());
-  }
 
   @Override
   public String toString() {

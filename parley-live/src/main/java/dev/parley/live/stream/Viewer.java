@@ -51,7 +51,6 @@ public abstract class Viewer {
   private boolean needKeyframe = true;
   private boolean dirty;
   private long dropped;
-  private long sentFrames;
   LiveStream stream;
   private Cancellable stallCheck = Cancellable.NONE;
   /** Bytes this viewer put in the outbound buffer, counted as the buffer counts them (with its overhead). */
@@ -212,7 +211,6 @@ public abstract class Viewer {
 
   /** Writes without flushing; the group flushes once per batch. */
   protected final void write(ByteBuf buf) {
-    sentFrames++;
     dirty = true;
     long before = OutboundBytes.pending(channel);
     if (buf.readableBytes() >= LARGE_WRITE) {
@@ -228,11 +226,6 @@ public abstract class Viewer {
       dirty = false;
       channel.flush();
     }
-  }
-
-  /** Frames written so far. */
-  public long sentFrames() {
-    return sentFrames;
   }
 
   /** The bytes of a frame for this viewer's protocol (usually a wrapper of the frame's shared encoding). */

@@ -55,7 +55,7 @@ public final class HandshakeCrypto {
    * The scheme whose digest in {@code c1} checks out with the player key, or -1 when the packet is
    * not a complex handshake.
    */
-  public static int findScheme(byte[] c1, byte[] key) {
+  static int findScheme(byte[] c1, byte[] key) {
     for (int scheme = 0; scheme < 2; scheme++) {
       int off = digestOffset(c1, scheme);
       byte[] expected = digestAt(c1, off, key);
@@ -67,7 +67,7 @@ public final class HandshakeCrypto {
   }
 
   /** S1 followed by S2 for a client's C1: complex when C1 carries a valid digest, simple otherwise. */
-  public static byte[] serverResponse(byte[] c1, int epochMillis) {
+  static byte[] serverResponse(byte[] c1, int epochMillis) {
     byte[] s1 = randomPacket(epochMillis);
     byte[] s2;
     int scheme = (c1[4] | c1[5] | c1[6] | c1[7]) == 0 ? -1 : findScheme(c1, Arrays.copyOf(PLAYER_KEY, 30));
