@@ -12,14 +12,16 @@ import dev.parley.core.spi.StatsContributor;
 import dev.parley.rtc.auth.Authenticator;
 import dev.parley.rtc.auth.NonceService;
 import dev.parley.rtc.auth.RestCredentials;
+import dev.parley.rtc.config.RtcKeys;
+import dev.parley.rtc.ice.IceServers;
 import dev.parley.rtc.ice.IceServersRoute;
 import dev.parley.rtc.ice.IceServersService;
 import dev.parley.rtc.net.StunFrameDecoder;
 import dev.parley.rtc.room.JoinTokens;
 import dev.parley.rtc.net.TcpServerHandler;
 import dev.parley.rtc.net.UdpTurnListener;
+import dev.parley.rtc.signal.LocalSignalRoutes;
 import dev.parley.rtc.signal.SignalConfig;
-import dev.parley.rtc.signal.Signaling;
 import dev.parley.rtc.turn.RtcMetrics.Direction;
 import dev.parley.rtc.turn.TurnConfig;
 import dev.parley.rtc.turn.TurnServer;
@@ -119,8 +121,8 @@ public final class RtcModule implements ParleyModule {
 
     // Call and room signaling ride on IM sessions; without the IM module only STUN/TURN runs.
     context.services().first(ImGateway.class).ifPresent(gateway -> {
-      signaling = new Signaling(gateway, SignalConfig.from(config), context.metrics(), context.time(),
-          context.tokens());
+      signaling = new Signaling(gateway, new LocalSignalRoutes(gateway), SignalConfig.from(config), context.metrics(),
+          context.time(), context.tokens());
       new JoinTokens(context.tokens(), config.get(RtcKeys.ROOM_TOKEN_MAX_TTL), context.time()).register(context.http(),
           context.adminAuth());
       Signaling.addIceServers(gateway, ice);
