@@ -1,28 +1,41 @@
-package dev.parley.rtc.signal;
+package dev.parley.rtc;
 
 import dev.parley.core.auth.TokenService;
 import dev.parley.core.spi.ImGateway;
 import dev.parley.core.spi.ImGateway.ImSession;
+import dev.parley.core.time.TimeSource;
 import dev.parley.protocol.im.CallEndReason;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.IceServer;
 import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.SignalKind;
-import dev.parley.rtc.IceServers;
+import dev.parley.rtc.call.CallMetrics;
+import dev.parley.rtc.call.CallRequests;
+import dev.parley.rtc.call.CallSessions;
+import dev.parley.rtc.call.Calls;
+import dev.parley.rtc.ice.IceServers;
+import dev.parley.rtc.room.RoomMetrics;
 import dev.parley.rtc.room.Rooms;
+import dev.parley.rtc.signal.Replies;
+import dev.parley.rtc.signal.SignalConfig;
+import dev.parley.rtc.signal.SignalMetrics;
+import dev.parley.rtc.signal.SignalRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import dev.parley.core.time.TimeSource;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Call and room signaling on IM sessions: registers the call and room frame handlers with the IM
- * gateway, hears sessions come and go, and adds ICE servers to the login answer.
+ * gateway, hears sessions come and go ({@link SignalRoutes}), and adds ICE servers to the login
+ * answer. It checks what needs no state on the session's event loop and hands the rest to the
+ * calls ({@code dev.parley.rtc.call}) and rooms ({@code dev.parley.rtc.room}) on its executor.
  *
  * <p>Threading: all call and room state lives on one single-threaded executor of its own. A call
  * joins sessions on different event loops (caller and callee), and busy detection, "first accept
@@ -40,37 +53,45 @@ public final class Signaling implements AutoCloseable {
   private final SignalConfig config;
   private final SignalMetrics metrics;
   private final Calls calls;
+  private final CallRequests requests;
   private final Rooms rooms;
 
-  public Signaling(ImGateway gateway, SignalConfig config, MeterRegistry registry, TimeSource time,
-      TokenService tokens) {
+  /**
+   * Registers with {@code gateway} (frames of this node's sessions, the login answer) and reaches
+   * sessions through {@code routes}; every timer runs on {@code time}.
+   */
+  public Signaling(ImGateway gateway, SignalRoutes routes, SignalConfig config, MeterRegistry registry,
+      TimeSource time, TokenService tokens) {
     this.config = config;
     this.metrics = new SignalMetrics(registry);
-    this.calls = new Calls(loop, gateway, config, metrics, time);
-    this.rooms = new Rooms(loop, config, metrics, time, tokens);
-    gateway.handle(Frame.BodyCase.CALL_INVITE, (s, f) -> run(() -> calls.invite(s, f.getReq(), f.getCallInvite())));
-    gateway.handle(Frame.BodyCase.CALL_ACCEPT, (s, f) -> run(() -> calls.accept(s, f.getReq(), f.getCallAccept())));
-    gateway.handle(Frame.BodyCase.CALL_REJECT, (s, f) -> run(() -> calls.reject(s, f.getReq(), f.getCallReject())));
-    gateway.handle(Frame.BodyCase.CALL_CANCEL, (s, f) -> run(() -> calls.cancel(s, f.getReq(), f.getCallCancel())));
-    gateway.handle(Frame.BodyCase.CALL_HANGUP, (s, f) -> run(() -> calls.hangup(s, f.getReq(), f.getCallHangup())));
+    CallMetrics callMetrics = new CallMetrics(registry);
+    this.calls = new Calls(loop, gateway, config, callMetrics, time);
+    this.requests = new CallRequests(calls, routes, config, callMetrics, metrics, time);
+    CallSessions sessions = new CallSessions(calls, config, callMetrics, time);
+    this.rooms = new Rooms(loop, config, metrics, new RoomMetrics(registry), time, tokens);
+    gateway.handle(Frame.BodyCase.CALL_INVITE, (s, f) -> run(() -> requests.invite(s, f.getReq(), f.getCallInvite())));
+    gateway.handle(Frame.BodyCase.CALL_ACCEPT, (s, f) -> run(() -> requests.accept(s, f.getReq(), f.getCallAccept())));
+    gateway.handle(Frame.BodyCase.CALL_REJECT, (s, f) -> run(() -> requests.reject(s, f.getReq(), f.getCallReject())));
+    gateway.handle(Frame.BodyCase.CALL_CANCEL, (s, f) -> run(() -> requests.cancel(s, f.getReq(), f.getCallCancel())));
+    gateway.handle(Frame.BodyCase.CALL_HANGUP, (s, f) -> run(() -> requests.hangup(s, f.getReq(), f.getCallHangup())));
     gateway.handle(Frame.BodyCase.SIGNAL, this::signal);
     gateway.handle(Frame.BodyCase.ROOM_JOIN, (s, f) -> run(() -> rooms.join(s, f.getReq(), f.getRoomJoin())));
     gateway.handle(Frame.BodyCase.ROOM_LEAVE, (s, f) -> run(() -> rooms.leave(s, f.getReq(), f.getRoomLeave())));
     for (Frame.BodyCase serverOnly : new Frame.BodyCase[] {Frame.BodyCase.CALL_RING, Frame.BodyCase.CALL_STATE,
         Frame.BodyCase.CALL_STOP_RINGING, Frame.BodyCase.ROOM_JOINED, Frame.BodyCase.ROOM_EVENT}) {
       gateway.handle(serverOnly, (s, f) -> refuse(s, f.getReq(), ErrorCode.ERROR_CODE_BAD_REQUEST,
-          f.getBodyCase().name().toLowerCase(java.util.Locale.ROOT) + " is sent by the server, not a request"));
+          f.getBodyCase().name().toLowerCase(Locale.ROOT) + " is sent by the server, not a request"));
     }
-    gateway.addSessionListener(new ImGateway.SessionListener() {
+    routes.addSessionListener(new ImGateway.SessionListener() {
       @Override
       public void opened(ImSession session) {
-        run(() -> calls.opened(session));
+        run(() -> sessions.opened(session));
       }
 
       @Override
       public void closed(ImSession session) {
         run(() -> {
-          calls.closed(session);
+          sessions.closed(session);
           rooms.closed(session);
         });
       }
@@ -105,7 +126,7 @@ public final class Signaling implements AutoCloseable {
     } else if (signal.getCallId().isEmpty()) {
       run(() -> rooms.signal(s, req, signal));
     } else {
-      run(() -> calls.signal(s, req, signal));
+      run(() -> requests.signal(s, req, signal));
     }
   }
 
@@ -134,7 +155,7 @@ public final class Signaling implements AutoCloseable {
     return onLoop(rooms::count);
   }
 
-  private int onLoop(java.util.function.IntSupplier f) {
+  private int onLoop(IntSupplier f) {
     try {
       return loop.submit(f::getAsInt).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,7 +1,8 @@
-package dev.parley.live.stream;
+package dev.parley.live.files;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class SerialExecutor {
       running = true;
       try {
         pool.execute(this::drain);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         running = false;
         queue.clear();
         return false;
@@ -57,7 +58,7 @@ public final class SerialExecutor {
       try {
         pool.execute(this::drain);
         return;
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         log.warn("the pool refused a final task; running it on {}", Thread.currentThread().getName());
       }
     }

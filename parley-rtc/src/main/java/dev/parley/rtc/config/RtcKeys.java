@@ -1,4 +1,4 @@
-package dev.parley.rtc;
+package dev.parley.rtc.config;
 
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;

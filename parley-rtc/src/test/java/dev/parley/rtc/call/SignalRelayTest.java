@@ -1,4 +1,4 @@
-package dev.parley.rtc.signal;
+package dev.parley.rtc.call;
 
 import static dev.parley.rtc.testing.CallClients.WAIT;
 import static dev.parley.rtc.testing.CallClients.accept;

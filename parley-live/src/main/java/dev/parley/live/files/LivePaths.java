@@ -1,4 +1,4 @@
-package dev.parley.live;
+package dev.parley.live.files;
 
 import java.nio.file.Path;
 

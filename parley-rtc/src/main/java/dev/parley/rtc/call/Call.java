@@ -1,4 +1,4 @@
-package dev.parley.rtc.signal;
+package dev.parley.rtc.call;
 
 import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.protocol.im.CallEndReason;

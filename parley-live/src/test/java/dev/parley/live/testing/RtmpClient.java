@@ -1,4 +1,4 @@
-package dev.parley.live.client;
+package dev.parley.live.testing;
 
 import dev.parley.live.amf.Amf;
 import dev.parley.live.amf.Amf0Reader;

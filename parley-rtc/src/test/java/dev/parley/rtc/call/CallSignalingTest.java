@@ -1,4 +1,4 @@
-package dev.parley.rtc.signal;
+package dev.parley.rtc.call;
 
 import static dev.parley.rtc.testing.CallClients.WAIT;
 import static dev.parley.rtc.testing.CallClients.accept;
@@ -12,9 +12,10 @@ import static dev.parley.rtc.testing.CallClients.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.testing.ManualTime;
 import dev.parley.im.testing.ImServer;
-import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
+import dev.parley.im.testing.ImTestClient;
 import dev.parley.protocol.im.CallCancel;
 import dev.parley.protocol.im.CallEndReason;
 import dev.parley.protocol.im.CallInvite;
@@ -25,7 +26,7 @@ import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.SignalKind;
-import dev.parley.core.testing.ManualTime;
+import dev.parley.rtc.Signaling;
 import dev.parley.rtc.testing.CallClients;
 import java.time.Duration;
 import java.util.List;

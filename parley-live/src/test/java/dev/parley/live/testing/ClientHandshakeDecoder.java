@@ -1,5 +1,6 @@
-package dev.parley.live.client;
+package dev.parley.live.testing;
 
+import dev.parley.live.rtmp.handshake.ClientHandshake;
 import dev.parley.live.rtmp.handshake.HandshakeCrypto;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,7 +27,7 @@ final class ClientHandshakeDecoder extends ByteToMessageDecoder {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    c1 = HandshakeCrypto.clientC1(complex, (int) (System.currentTimeMillis() / 1000));
+    c1 = ClientHandshake.clientC1(complex, (int) (System.currentTimeMillis() / 1000));
     ByteBuf out = Unpooled.buffer(1 + c1.length);
     out.writeByte(3).writeBytes(c1);
     ctx.writeAndFlush(out);
@@ -43,7 +44,7 @@ final class ClientHandshakeDecoder extends ByteToMessageDecoder {
     byte[] s2 = new byte[HandshakeCrypto.SIZE];
     in.readBytes(s1);
     in.readBytes(s2);
-    boolean verified = HandshakeCrypto.clientVerifies(c1, s1, s2);
+    boolean verified = ClientHandshake.clientVerifies(c1, s1, s2);
     ctx.writeAndFlush(Unpooled.wrappedBuffer(Arrays.copyOf(s1, s1.length)));
     onDone.accept(ctx, verified);
     ctx.pipeline().remove(this);

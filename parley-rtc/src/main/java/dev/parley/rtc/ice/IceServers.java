@@ -1,4 +1,4 @@
-package dev.parley.rtc;
+package dev.parley.rtc.ice;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.parley.live.stream;
+package dev.parley.live.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.parley.live;
+package dev.parley.live.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
