@@ -1,6 +1,6 @@
 package dev.parley.mqtt.transport;
 
-import dev.parley.mqtt.broker.AppMessage;
+import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.codec.MessageProps;
 import dev.parley.mqtt.codec.MqttPacket;
@@ -10,29 +10,35 @@ import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.codec.Wire;
 import dev.parley.mqtt.config.MqttSettings;
+import dev.parley.mqtt.message.AppMessage;
 import dev.parley.mqtt.topic.Topics;
 
 /**
  * PUBLISH from the client and the QoS 1/2 answers: topic aliases, limits, access rules, routing,
  * and PUBACK/PUBREC once what the message needs stored is durable, in arrival order. Counts the
- * client's unacknowledged QoS 1/2 messages against the receive maximum.
+ * client's unacknowledged QoS 1/2 messages against the receive maximum. One per connection,
+ * created at its first PUBLISH or PUBREL; its event loop only.
  */
-final class InboundFlow {
-  private final MqttConnection conn;
+final class PublishFlow {
+  private final Peer conn;
+  private final Broker broker;
+  private final MqttSettings settings;
+  private final Acl acl;
   private final AckQueue acks;
   private String[] aliases;
   private int inFlight;
 
-  InboundFlow(MqttConnection conn) {
+  PublishFlow(Peer conn, Broker broker, MqttSettings settings, Acl acl) {
     this.conn = conn;
+    this.broker = broker;
+    this.settings = settings;
+    this.acl = acl;
     this.acks = new AckQueue(conn::send);
   }
 
   void publish(MqttPacket.Publish p) {
-    MqttSettings settings = conn.services.settings();
-    Broker broker = conn.services.broker();
     broker.received();
-    boolean v5 = conn.level == MqttVersion.V5;
+    boolean v5 = conn.level() == MqttVersion.V5;
     String topic = p.topic();
     if (p.topicAlias() > 0) {
       if (p.topicAlias() > settings.topicAliasMaximum()) {
@@ -56,7 +62,7 @@ final class InboundFlow {
       conn.fail(ReasonCode.TOPIC_NAME_INVALID, "topic name with a wildcard");
       return;
     }
-    if (p.qos() > 0 && p.qos() == 2 && !conn.session.inboundQos2Start(p.packetId())) {
+    if (p.qos() > 0 && p.qos() == 2 && !conn.session().inboundQos2Start(p.packetId())) {
       // A resend of a QoS 2 message we already have: answer again, route nothing.
       acks.sendInOrder(new MqttPacket.PubReply(PacketType.PUBREC, p.packetId()));
       return;
@@ -81,7 +87,7 @@ final class InboundFlow {
     } else if (p.props().utf8Payload() && !Wire.isUtf8(p.payload())) {
       refusal = ReasonCode.PAYLOAD_FORMAT_INVALID;
       why = "payload is not UTF-8";
-    } else if (!conn.services.acl().canPublish(conn.identity, conn.clientId, topic)) {
+    } else if (!acl.canPublish(conn.identity(), conn.clientId(), topic)) {
       refusal = ReasonCode.NOT_AUTHORIZED;
       why = "not allowed to publish to " + topic;
     }
@@ -92,7 +98,7 @@ final class InboundFlow {
     MessageProps props = p.props();
     long expiresAt = props.messageExpirySeconds() < 0 ? AppMessage.NEVER
         : broker.nowMillis() + props.messageExpirySeconds() * 1000;
-    AppMessage m = new AppMessage(topic, p.payload(), p.qos(), p.retain(), props, expiresAt, conn.clientId);
+    AppMessage m = new AppMessage(topic, p.payload(), p.qos(), p.retain(), props, expiresAt, conn.clientId());
     Broker.Published result = broker.publish(m);
     if (p.qos() == 0) {
       return;
@@ -107,7 +113,7 @@ final class InboundFlow {
     AckQueue.Slot slot = acks.reserve();
     int packetId = p.packetId();
     int qos = p.qos();
-    result.durable().whenComplete((ok, err) -> conn.channel.eventLoop().execute(() -> {
+    result.durable().whenComplete((ok, err) -> conn.eventLoop().execute(() -> {
       int finalCode = err == null ? code : (v5 ? ReasonCode.UNSPECIFIED_ERROR : ReasonCode.SUCCESS);
       if (err != null && !v5) {
         // 3.1.1 has no way to say "not stored": close so the client sends it again.
@@ -136,7 +142,7 @@ final class InboundFlow {
     if (p.qos() > 0) {
       if (p.qos() == 2) {
         // A refused QoS 2 message ends its flow with the PUBREC (MQTT 5, 4.3.3).
-        conn.session.inboundQos2Release(p.packetId());
+        conn.session().inboundQos2Release(p.packetId());
         inFlight--;
         acks.sendInOrder(reply(PacketType.PUBREC, p.packetId(), code, why));
         return;
@@ -162,12 +168,12 @@ final class InboundFlow {
   }
 
   void pubRel(MqttPacket.PubReply rel) {
-    boolean known = conn.session.inboundQos2Release(rel.packetId());
+    boolean known = conn.session().inboundQos2Release(rel.packetId());
     if (known) {
       // Ids restored after a restart were never counted.
       inFlight = Math.max(0, inFlight - 1);
     }
-    int code = known || conn.level != MqttVersion.V5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+    int code = known || conn.level() != MqttVersion.V5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
     acks.sendInOrder(code == ReasonCode.SUCCESS ? new MqttPacket.PubReply(PacketType.PUBCOMP, rel.packetId())
         : new MqttPacket.PubReply(PacketType.PUBCOMP, rel.packetId(), code, Properties.NONE));
   }

@@ -1,5 +1,7 @@
-package dev.parley.mqtt.broker;
+package dev.parley.mqtt.routing;
 
+import dev.parley.mqtt.codec.MqttPacket;
+import dev.parley.mqtt.message.AppMessage;
 import dev.parley.mqtt.session.Outgoing;
 import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.session.SubscriptionEntry;
@@ -13,35 +15,40 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Delivers one application message to every matching subscription: overlapping subscriptions of
- * one session give one copy (highest QoS, every subscription identifier); each shared group gives
- * one member a copy. Messages for persistent sessions at QoS 1/2 are written to the store first;
- * then each session gets its copy on its own event loop, one task per loop and batch.
- * Runs on the publisher's thread.
+ * The router of a single node: delivers one application message to every matching subscription
+ * in this node's trie. Overlapping subscriptions of one session give one copy (highest QoS, every
+ * subscription identifier); each shared group gives one member a copy. Messages for persistent
+ * sessions at QoS 1/2 are written to the store first; then each session gets its copy on its own
+ * event loop, one task per loop and batch. Routes on the publisher's thread; thread-safe.
  */
-final class Router {
+public final class LocalMessageRouter implements MessageRouter {
+  private static final Routed NOBODY = new Routed(0, null);
+
   private final SubscriptionTrie<SubscriptionEntry> trie;
   private final MqttStore store;
 
-  Router(SubscriptionTrie<SubscriptionEntry> trie, MqttStore store) {
+  public LocalMessageRouter(SubscriptionTrie<SubscriptionEntry> trie, MqttStore store) {
     this.trie = trie;
     this.store = store;
   }
 
-  /**
-   * What routing did.
-   *
-   * @param matched sessions the message went to
-   * @param durable completes when the stored copies are durable; null when nothing was stored
-   */
-  record Result(int matched, CompletableFuture<Void> durable) {}
+  @Override
+  public void subscribed(SubscriptionEntry e) {
+    e.addTo(trie);
+  }
 
-  Result route(AppMessage m) {
+  @Override
+  public void unsubscribed(SubscriptionEntry e) {
+    e.removeFrom(trie);
+  }
+
+  @Override
+  public Routed route(AppMessage m) {
     Collector c = new Collector(m);
     trie.match(m.topic(), c);
     List<Target> targets = c.targets;
     if (targets.isEmpty()) {
-      return new Result(0, null);
+      return NOBODY;
     }
     List<MqttStore.QueuedRow> rows = null;
     for (Target t : targets) {
@@ -57,7 +64,7 @@ final class Router {
     }
     CompletableFuture<Void> durable = rows == null ? null : store.insertQueued(rows);
     dispatch(targets);
-    return new Result(targets.size(), durable);
+    return new Routed(targets.size(), durable);
   }
 
   private static void dispatch(List<Target> targets) {
@@ -109,7 +116,7 @@ final class Router {
 
     int[] ids() {
       if (moreIds == null) {
-        return subId == 0 ? dev.parley.mqtt.codec.MqttPacket.Publish.NO_IDS : new int[] {subId};
+        return subId == 0 ? MqttPacket.Publish.NO_IDS : new int[] {subId};
       }
       int[] out = new int[moreIds.size() + (subId == 0 ? 0 : 1)];
       int i = 0;

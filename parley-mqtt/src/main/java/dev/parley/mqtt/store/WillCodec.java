@@ -1,8 +1,9 @@
-package dev.parley.mqtt.session;
+package dev.parley.mqtt.store;
 
 import dev.parley.mqtt.codec.MalformedPacketException;
 import dev.parley.mqtt.codec.StoredProps;
 import dev.parley.mqtt.codec.Wire;
+import dev.parley.mqtt.message.WillMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 

@@ -1,4 +1,4 @@
-package dev.parley.mqtt.session;
+package dev.parley.mqtt.message;
 
 import dev.parley.mqtt.codec.MessageProps;
 

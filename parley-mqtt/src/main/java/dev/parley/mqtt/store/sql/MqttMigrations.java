@@ -1,13 +1,13 @@
-package dev.parley.mqtt.store;
+package dev.parley.mqtt.store.sql;
 
 import dev.parley.core.store.jdbc.Migration;
 import java.util.List;
 
 /** The broker's schema. Sessions are keyed by a random per-session key, so rows of an ended session never leak into a new one. */
-public final class MqttMigrations {
+final class MqttMigrations {
   private MqttMigrations() {}
 
-  public static List<Migration> all() {
+  static List<Migration> all() {
     return List.of(new Migration(1, "sessions, subscriptions, queued and retained messages", List.of(
         "CREATE TABLE mqtt_sessions (session_key INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE,"
             + " level INTEGER NOT NULL, expiry_seconds INTEGER NOT NULL, disconnected_at INTEGER NOT NULL,"

@@ -1,8 +1,11 @@
-package dev.parley.mqtt.session;
+package dev.parley.mqtt.store;
+
+import dev.parley.mqtt.message.WillMessage;
 
 /**
- * What a session writes to the store while it is persistent. Every call queues a write for the
- * group-commit writer and returns at once; writes are applied in call order.
+ * What a session writes to the store while it is persistent. Every call queues a write and returns
+ * at once; writes are applied in call order, and a failed write is logged, not thrown (the session
+ * goes on in memory).
  */
 public interface SessionStore {
   /** Inserts or replaces the session's row. */
@@ -11,7 +14,8 @@ public interface SessionStore {
   /** Deletes the session and everything it holds (subscriptions, queue, QoS 2 state). */
   void deleteSession(long key);
 
-  void saveSubscription(long key, SubscriptionEntry entry);
+  /** Inserts or replaces one subscription of the session {@code key}. */
+  void saveSubscription(long key, SubscriptionRow subscription);
 
   void deleteSubscription(long key, String filter);
 
@@ -31,10 +35,13 @@ public interface SessionStore {
   /**
    * A session's row.
    *
+   * @param key the random per-session key every other row of the session refers to
+   * @param level the protocol level it last connected with
    * @param disconnectedAt epoch ms, or 0 while connected
-   * @param will the pending will in store form, or null
+   * @param userId the user it belongs to, or null (anonymous)
+   * @param will the pending will, or null
    * @param willDueAt epoch ms when the pending will is published, or 0
    */
   record SessionRow(long key, String clientId, int level, long expirySeconds, long disconnectedAt, String userId,
-      byte[] will, long willDueAt) {}
+      WillMessage will, long willDueAt) {}
 }
