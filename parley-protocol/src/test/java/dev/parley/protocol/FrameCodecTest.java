@@ -12,23 +12,12 @@ import dev.parley.protocol.im.MessageKind;
 import dev.parley.protocol.im.Platform;
 import dev.parley.protocol.im.Send;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FrameCodecTest {
-  private final List<Object> received = new ArrayList<>();
-  private final FrameReader.Sink sink = new FrameReader.Sink() {
-    @Override
-    public void onFrame(Frame frame) {
-      received.add(frame);
-    }
-
-    @Override
-    public void onHeartbeat() {
-      received.add("heartbeat");
-    }
-  };
+  private final RecordingSink sink = new RecordingSink();
+  private final List<Object> received = sink.received;
 
   static Frame login() {
     return Frame.newBuilder().setReq(1).setLogin(Login.newBuilder()

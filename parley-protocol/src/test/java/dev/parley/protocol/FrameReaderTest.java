@@ -22,18 +22,8 @@ import org.junit.jupiter.api.Test;
  * to the front.
  */
 class FrameReaderTest {
-  private final List<Frame> received = new ArrayList<>();
-  private final FrameReader.Sink sink = new FrameReader.Sink() {
-    @Override
-    public void onFrame(Frame frame) {
-      received.add(frame);
-    }
-
-    @Override
-    public void onHeartbeat() {
-      received.add(null);
-    }
-  };
+  private final RecordingSink sink = new RecordingSink();
+  private final List<Object> received = sink.received;
 
   /** A frame whose custom payload is {@code dataBytes} long and differs from frame to frame. */
   private static Frame frame(int req, int dataBytes) {
@@ -83,7 +73,7 @@ class FrameReaderTest {
 
     new FrameReader(64 * 1024).feed(all, 0, all.length, sink);
 
-    assertThat(received).containsExactly(a, null, b, c);
+    assertThat(received).containsExactly(a, RecordingSink.HEARTBEAT, b, c);
   }
 
   @Test
@@ -113,36 +103,30 @@ class FrameReaderTest {
     assertThat(received).containsExactly(big);
   }
 
-  @Test
-  void partialFrameIsMovedToTheFrontWhenThatMakesRoom() throws Exception {
-    Frame a = frame(1, 3000);
-    Frame b = frame(2, 2000);
-    byte[] bytesA = FrameCodec.encode(a);
+  /** Feeds frame a and the first 100 bytes of frame b together, then the rest of b. */
+  private void completeThenPartialThenRest(int aData, int bData) throws Exception {
+    Frame a = frame(1, aData);
+    Frame b = frame(2, bData);
     byte[] bytesB = FrameCodec.encode(b);
-    byte[] first = concat(bytesA, Arrays.copyOf(bytesB, 100));
+    byte[] first = concat(FrameCodec.encode(a), Arrays.copyOf(bytesB, 100));
     FrameReader reader = new FrameReader(64 * 1024);
 
     reader.feed(first, 0, first.length, sink);
-    // 100 bytes of b stay buffered behind a's 3 KB; the rest of b does not fit after them in 4 KiB,
-    // but fits once they are moved to the front.
     reader.feed(bytesB, 100, bytesB.length - 100, sink);
 
     assertThat(received).containsExactly(a, b);
   }
 
   @Test
+  void partialFrameIsMovedToTheFrontWhenThatMakesRoom() throws Exception {
+    // 100 bytes of b stay buffered behind a's 3 KB; the rest of b does not fit after them in 4 KiB,
+    // but fits once they are moved to the front.
+    completeThenPartialThenRest(3000, 2000);
+  }
+
+  @Test
   void partialFrameIsCopiedToALargerBufferWhenMovingItIsNotEnough() throws Exception {
-    Frame a = frame(1, 3000);
-    Frame b = frame(2, 6000);
-    byte[] bytesA = FrameCodec.encode(a);
-    byte[] bytesB = FrameCodec.encode(b);
-    byte[] first = concat(bytesA, Arrays.copyOf(bytesB, 100));
-    FrameReader reader = new FrameReader(64 * 1024);
-
-    reader.feed(first, 0, first.length, sink);
-    reader.feed(bytesB, 100, bytesB.length - 100, sink);
-
-    assertThat(received).containsExactly(a, b);
+    completeThenPartialThenRest(3000, 6000);
   }
 
   @Test
