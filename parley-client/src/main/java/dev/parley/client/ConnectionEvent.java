@@ -1,5 +1,7 @@
 package dev.parley.client;
 
+import java.util.Locale;
+
 /**
  * A change of {@link ConnectionState}, with why it happened.
  */
@@ -85,8 +87,8 @@ public final class ConnectionEvent {
 
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder(state.name().toLowerCase(java.util.Locale.ROOT)).append(" (")
-        .append(cause.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(')');
+    StringBuilder b = new StringBuilder(state.name().toLowerCase(Locale.ROOT)).append(" (")
+        .append(cause.name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(')');
     if (state == ConnectionState.WAITING) {
       b.append(", retry in ").append(retryInMillis).append(" ms");
     }

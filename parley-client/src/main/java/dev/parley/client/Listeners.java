@@ -11,6 +11,7 @@ import dev.parley.protocol.im.RoomEvent;
 import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.Typing;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -37,7 +38,7 @@ final class Listeners {
   }
 
   static <T> Registration add(List<T> list, T listener) {
-    list.add(java.util.Objects.requireNonNull(listener));
+    list.add(Objects.requireNonNull(listener));
     return () -> list.remove(listener);
   }
 

@@ -23,13 +23,13 @@ import dev.parley.protocol.im.HistoryResult;
 import dev.parley.protocol.im.IceServer;
 import dev.parley.protocol.im.ListConversations;
 import dev.parley.protocol.im.MarkRead;
-import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.Presence;
 import dev.parley.protocol.im.Recall;
 import dev.parley.protocol.im.Role;
 import dev.parley.protocol.im.RoomJoin;
 import dev.parley.protocol.im.RoomJoined;
 import dev.parley.protocol.im.RoomLeave;
+import dev.parley.protocol.im.Send;
 import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.Typing;
 import java.util.Collection;
@@ -38,7 +38,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * A Parley IM client: one user on one device, connected over TCP or WebSocket.
@@ -63,6 +63,8 @@ import java.util.function.Supplier;
  * are called on the runtime's callback executor, in order; they must not block it for long.
  */
 public final class ParleyClient implements AutoCloseable {
+  private static final Logger log = Logger.getLogger(ParleyClient.class.getName());
+
   private final ClientConfig config;
   private final Listeners listeners;
   private final Engine engine;
@@ -127,12 +129,12 @@ public final class ParleyClient implements AutoCloseable {
 
   /** Connects and logs in, and keeps doing so until told otherwise. Harmless when already connected. */
   public void connect() {
-    engine.loop.execute(engine::connect);
+    engine.run(engine.connector::connect);
   }
 
   /** When waiting to reconnect: try now instead of at the end of the backoff delay. */
   public void reconnectNow() {
-    engine.loop.execute(engine::reconnectNow);
+    engine.run(engine.connector::reconnectNow);
   }
 
   /**
@@ -141,7 +143,7 @@ public final class ParleyClient implements AutoCloseable {
    * on that network, or probes it afresh.
    */
   public void networkChanged(String networkId) {
-    engine.loop.execute(() -> engine.networkChanged(networkId));
+    engine.run(() -> engine.connector.networkChanged(networkId));
   }
 
   /**
@@ -150,12 +152,12 @@ public final class ParleyClient implements AutoCloseable {
    * different interval.
    */
   public void setForeground(boolean foreground) {
-    engine.loop.execute(() -> engine.foreground(foreground));
+    engine.run(() -> engine.connector.foreground(foreground));
   }
 
   /** Closes the connection and stays offline until {@link #connect()}; queued messages stay queued. */
   public void disconnect() {
-    engine.loop.execute(engine::disconnect);
+    engine.run(engine.connector::disconnect);
   }
 
   /**
@@ -164,31 +166,31 @@ public final class ParleyClient implements AutoCloseable {
    * are saved.
    */
   public CompletableFuture<Void> logout() {
-    return onLoop(engine::logout);
+    return engine.onLoop(engine::logout);
   }
 
   /** The user this client logged in as (from the server's answer), or null before the first login. */
   public String userId() {
-    return call(engine::userId);
+    return engine.read(engine.connector::userId);
   }
 
   /** Messages handed to {@link #send} or {@link #recall} still waiting for the server's acknowledgement. */
   public int pendingSends() {
-    return call(engine.sends::size);
+    return engine.read(engine.sends::size);
   }
 
   /** The state now (changes are told to {@link ConnectionListener}s). */
   public ConnectionState state() {
-    return call(engine::state);
+    return engine.read(engine.connector::state);
   }
 
   /** Closes the connection for good, fails what is queued and saves the cursors. */
   @Override
   public void close() {
     try {
-      onLoop(engine::close).get(10, TimeUnit.SECONDS);
+      engine.onLoop(engine.connector::close).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
-      java.util.logging.Logger.getLogger(ParleyClient.class.getName()).fine("close: " + e);
+      log.fine("close: " + e);
     }
   }
 
@@ -206,11 +208,9 @@ public final class ParleyClient implements AutoCloseable {
    */
   public PendingSend send(Outgoing message) {
     String clientId = message.clientIdOrNew();
-    var send = message.toSend(clientId);
-    long deadline = (message.deadline() != null ? message.deadline() : config.sendDeadline).toMillis();
-    CompletableFuture<Message> result = new CompletableFuture<>();
-    engine.loop.execute(() -> engine.sends.add(clientId, send, null, deadline, result));
-    return new PendingSend(clientId, result);
+    Send send = message.toSend(clientId);
+    return engine.queue(clientId, send, null,
+        (message.deadline() != null ? message.deadline() : config.sendDeadline).toMillis());
   }
 
   /**
@@ -220,36 +220,30 @@ public final class ParleyClient implements AutoCloseable {
   public PendingSend recall(String conversation, long seq) {
     String clientId = UUID.randomUUID().toString();
     Recall recall = Recall.newBuilder().setClientId(clientId).setConversation(conversation).setSeq(seq).build();
-    CompletableFuture<Message> result = new CompletableFuture<>();
-    engine.loop.execute(() -> engine.sends.add(clientId, null, recall, config.sendDeadline.toMillis(), result));
-    return new PendingSend(clientId, result);
+    return engine.queue(clientId, null, recall, config.sendDeadline.toMillis());
   }
 
   /** Tells the other members this user is (or stopped) typing; dropped when offline. */
   public void typing(String conversation, boolean typing) {
-    engine.loop.execute(() -> {
-      if (engine.isOnline()) {
-        engine.write(Frame.newBuilder().setReq(engine.requests.next())
-            .setTyping(Typing.newBuilder().setConversation(conversation).setTyping(typing)).build());
-      }
-    });
+    engine.tellIfOnline(Frame.newBuilder().setTyping(Typing.newBuilder().setConversation(conversation)
+        .setTyping(typing)));
   }
 
   /** Moves this user's read cursor to {@code seq}; the other members get a read receipt. */
   public CompletableFuture<Void> markRead(String conversation, long seq) {
-    return request(Frame.newBuilder().setMarkRead(MarkRead.newBuilder().setConversation(conversation).setSeq(seq)),
+    return engine.request(Frame.newBuilder().setMarkRead(MarkRead.newBuilder().setConversation(conversation).setSeq(seq)),
         true).thenApply(f -> null);
   }
 
   /** Up to {@code limit} (max 100) messages before {@code beforeSeq} (0: the newest), ascending. */
   public CompletableFuture<HistoryResult> history(String conversation, long beforeSeq, int limit) {
-    return request(Frame.newBuilder().setHistory(History.newBuilder().setConversation(conversation)
+    return engine.request(Frame.newBuilder().setHistory(History.newBuilder().setConversation(conversation)
         .setBeforeSeq(beforeSeq).setLimit(limit)), true).thenApply(Frame::getHistoryResult);
   }
 
   /** The user's conversations, most recent first, with unread counts. */
   public CompletableFuture<List<Conversation>> conversations() {
-    return request(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance()), true)
+    return engine.request(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance()), true)
         .thenApply(f -> f.getConversationList().getConversationsList());
   }
 
@@ -258,7 +252,7 @@ public final class ParleyClient implements AutoCloseable {
    * message. A snapshot.
    */
   public Map<String, Long> cursors() {
-    return call(engine.receiver::cursors);
+    return engine.read(engine.receiver::cursors);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -270,12 +264,12 @@ public final class ParleyClient implements AutoCloseable {
    * the states are fetched and told again.
    */
   public CompletableFuture<List<Presence>> subscribePresence(Collection<String> users, Collection<String> groups) {
-    return onLoop(() -> engine.presence.follow(List.copyOf(users), List.copyOf(groups)));
+    return engine.onLoop(() -> engine.presence.follow(List.copyOf(users), List.copyOf(groups)));
   }
 
   /** Stops following users' presence (also after reconnects). */
   public CompletableFuture<Void> unsubscribePresence(Collection<String> users) {
-    return onLoop(() -> engine.presence.unfollow(List.copyOf(users))).thenApply(f -> null);
+    return engine.onLoop(() -> engine.presence.unfollow(List.copyOf(users))).thenApply(f -> null);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -283,49 +277,49 @@ public final class ParleyClient implements AutoCloseable {
 
   /** Creates a group with this user as owner. Not repeated after a lost connection (it could create two). */
   public CompletableFuture<GroupInfo> createGroup(String name, Collection<String> members) {
-    return request(Frame.newBuilder().setGroupCreate(GroupCreate.newBuilder().setName(name).addAllMembers(members)),
+    return engine.request(Frame.newBuilder().setGroupCreate(GroupCreate.newBuilder().setName(name).addAllMembers(members)),
         false).thenApply(Frame::getGroupInfo);
   }
 
   /** Renames a group (owner or admin). */
   public CompletableFuture<Void> renameGroup(String groupId, String name) {
-    return request(Frame.newBuilder().setGroupRename(GroupRename.newBuilder().setGroupId(groupId).setName(name)),
+    return engine.request(Frame.newBuilder().setGroupRename(GroupRename.newBuilder().setGroupId(groupId).setName(name)),
         true).thenApply(f -> null);
   }
 
   /** Adds members to a group (owner or admin). */
   public CompletableFuture<Void> addMembers(String groupId, Collection<String> users) {
-    return request(Frame.newBuilder().setGroupAddMembers(GroupAddMembers.newBuilder().setGroupId(groupId)
+    return engine.request(Frame.newBuilder().setGroupAddMembers(GroupAddMembers.newBuilder().setGroupId(groupId)
         .addAllUsers(users)), true).thenApply(f -> null);
   }
 
   /** Removes members from a group (owner; admins for ordinary members). */
   public CompletableFuture<Void> removeMembers(String groupId, Collection<String> users) {
-    return request(Frame.newBuilder().setGroupRemoveMembers(GroupRemoveMembers.newBuilder().setGroupId(groupId)
+    return engine.request(Frame.newBuilder().setGroupRemoveMembers(GroupRemoveMembers.newBuilder().setGroupId(groupId)
         .addAllUsers(users)), true).thenApply(f -> null);
   }
 
   /** Leaves a group. Not repeated after a lost connection. */
   public CompletableFuture<Void> leaveGroup(String groupId) {
-    return request(Frame.newBuilder().setGroupLeave(GroupLeave.newBuilder().setGroupId(groupId)), false)
+    return engine.request(Frame.newBuilder().setGroupLeave(GroupLeave.newBuilder().setGroupId(groupId)), false)
         .thenApply(f -> null);
   }
 
   /** Sets a member's role (owner only; {@code ROLE_OWNER} hands the group over). */
   public CompletableFuture<Void> setRole(String groupId, String user, Role role) {
-    return request(Frame.newBuilder().setGroupSetRole(GroupSetRole.newBuilder().setGroupId(groupId).setUser(user)
+    return engine.request(Frame.newBuilder().setGroupSetRole(GroupSetRole.newBuilder().setGroupId(groupId).setUser(user)
         .setRole(role)), true).thenApply(f -> null);
   }
 
   /** A group with its members (members only). */
   public CompletableFuture<GroupInfo> group(String groupId) {
-    return request(Frame.newBuilder().setGroupGet(GroupGet.newBuilder().setGroupId(groupId)), true)
+    return engine.request(Frame.newBuilder().setGroupGet(GroupGet.newBuilder().setGroupId(groupId)), true)
         .thenApply(Frame::getGroupInfo);
   }
 
   /** This user's groups (without members). */
   public CompletableFuture<List<GroupInfo>> groups() {
-    return request(Frame.newBuilder().setGroupList(GroupList.getDefaultInstance()), true)
+    return engine.request(Frame.newBuilder().setGroupList(GroupList.getDefaultInstance()), true)
         .thenApply(f -> f.getGroupListResult().getGroupsList());
   }
 
@@ -339,7 +333,7 @@ public final class ParleyClient implements AutoCloseable {
 
   /** The STUN/TURN servers with fresh credentials from the last login answer (empty before it). */
   public List<IceServer> iceServers() {
-    return call(engine::iceServers);
+    return engine.read(engine.connector::iceServers);
   }
 
   /**
@@ -348,31 +342,31 @@ public final class ParleyClient implements AutoCloseable {
    * connection (it would ring twice).
    */
   public CompletableFuture<CallState> invite(String user, CallMedia media, String data) {
-    return request(Frame.newBuilder().setCallInvite(CallInvite.newBuilder().setToUser(user).setMedia(media)
+    return engine.request(Frame.newBuilder().setCallInvite(CallInvite.newBuilder().setToUser(user).setMedia(media)
         .setData(data == null ? "" : data)), false).thenApply(Frame::getCallState);
   }
 
   /** Answers a ringing call on this device; the first device to accept wins. */
   public CompletableFuture<CallState> accept(String callId) {
-    return request(Frame.newBuilder().setCallAccept(CallAccept.newBuilder().setCallId(callId)), false)
+    return engine.request(Frame.newBuilder().setCallAccept(CallAccept.newBuilder().setCallId(callId)), false)
         .thenApply(Frame::getCallState);
   }
 
   /** Declines a ringing call, as busy if {@code busy}. */
   public CompletableFuture<Void> reject(String callId, boolean busy) {
-    return request(Frame.newBuilder().setCallReject(CallReject.newBuilder().setCallId(callId).setBusy(busy)), true)
+    return engine.request(Frame.newBuilder().setCallReject(CallReject.newBuilder().setCallId(callId).setBusy(busy)), true)
         .thenApply(f -> null);
   }
 
   /** The caller withdraws an invite that has not been answered. */
   public CompletableFuture<Void> cancel(String callId) {
-    return request(Frame.newBuilder().setCallCancel(CallCancel.newBuilder().setCallId(callId)), true)
+    return engine.request(Frame.newBuilder().setCallCancel(CallCancel.newBuilder().setCallId(callId)), true)
         .thenApply(f -> null);
   }
 
   /** Ends an answered call for both parties. */
   public CompletableFuture<Void> hangup(String callId) {
-    return request(Frame.newBuilder().setCallHangup(CallHangup.newBuilder().setCallId(callId)), true)
+    return engine.request(Frame.newBuilder().setCallHangup(CallHangup.newBuilder().setCallId(callId)), true)
         .thenApply(f -> null);
   }
 
@@ -383,7 +377,7 @@ public final class ParleyClient implements AutoCloseable {
    * that resumes renegotiates instead (its state says {@code restart_ice}).
    */
   public CompletableFuture<Void> signal(Signal signal) {
-    return request(Frame.newBuilder().setSignal(signal), false).thenApply(f -> null);
+    return engine.request(Frame.newBuilder().setSignal(signal), false).thenApply(f -> null);
   }
 
   /**
@@ -401,42 +395,11 @@ public final class ParleyClient implements AutoCloseable {
    * admit this user (docs/CALLS.md, "Room access").
    */
   public CompletableFuture<RoomJoined> joinRoom(RoomJoin join) {
-    return request(Frame.newBuilder().setRoomJoin(join), true).thenApply(Frame::getRoomJoined);
+    return engine.request(Frame.newBuilder().setRoomJoin(join), true).thenApply(Frame::getRoomJoined);
   }
 
   /** Leaves a room (leaving happens by itself when the connection closes). */
   public CompletableFuture<Void> leaveRoom(String room) {
-    return request(Frame.newBuilder().setRoomLeave(RoomLeave.newBuilder().setRoom(room)), true).thenApply(f -> null);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  private CompletableFuture<Frame> request(Frame.Builder body, boolean repeatable) {
-    CompletableFuture<Frame> answer = new CompletableFuture<>();
-    engine.loop.execute(() -> engine.calls.submit(body, repeatable, answer));
-    return answer;
-  }
-
-  /** Runs {@code work} on the loop and passes its future on. */
-  private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    engine.loop.execute(() -> work.get().whenComplete((v, e) -> {
-      if (e != null) {
-        out.completeExceptionally(e);
-      } else {
-        out.complete(v);
-      }
-    }));
-    return out;
-  }
-
-  /** Reads loop state from any thread (waits for the loop). */
-  private <T> T call(Supplier<T> read) {
-    if (engine.loop.inLoop()) {
-      return read.get();
-    }
-    CompletableFuture<T> f = new CompletableFuture<>();
-    engine.loop.execute(() -> f.complete(read.get()));
-    return f.join();
+    return engine.request(Frame.newBuilder().setRoomLeave(RoomLeave.newBuilder().setRoom(room)), true).thenApply(f -> null);
   }
 }

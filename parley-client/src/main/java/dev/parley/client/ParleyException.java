@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.protocol.im.Error;
 import dev.parley.protocol.im.ErrorCode;
 
 /** Why a request, a send or a login did not succeed. */
@@ -31,7 +32,7 @@ public final class ParleyException extends RuntimeException {
     this.retryAfterMillis = retryAfterMillis;
   }
 
-  static ParleyException refused(dev.parley.protocol.im.Error e) {
+  static ParleyException refused(Error e) {
     return new ParleyException(Kind.REFUSED, e.getCode(), e.getCode() + ": " + e.getMessage(), e.getRetryAfterMs());
   }
 

@@ -16,23 +16,27 @@ import java.util.concurrent.CompletableFuture;
  * only.
  */
 final class PresenceFollows {
-  private final Engine engine;
+  private final Connection conn;
+  private final RequestQueue requests;
+  private final Listeners listeners;
   private final Set<String> users = new LinkedHashSet<>();
   private final Set<String> groups = new LinkedHashSet<>();
 
-  PresenceFollows(Engine engine) {
-    this.engine = engine;
+  PresenceFollows(Connection conn, RequestQueue requests, Listeners listeners) {
+    this.conn = conn;
+    this.requests = requests;
+    this.listeners = listeners;
   }
 
   CompletableFuture<List<Presence>> follow(Collection<String> u, Collection<String> g) {
     users.addAll(u);
     groups.addAll(g);
     CompletableFuture<Frame> answer = new CompletableFuture<>();
-    engine.calls.submit(Frame.newBuilder().setPresenceSubscribe(PresenceSubscribe.newBuilder().addAllUsers(u)
+    requests.submit(Frame.newBuilder().setPresenceSubscribe(PresenceSubscribe.newBuilder().addAllUsers(u)
         .addAllGroups(g)), true, answer);
     return answer.thenApply(f -> {
       // Listeners hear the states as followed too, so an app can keep presence in one place.
-      f.getPresenceList().getPresencesList().forEach(engine.listeners::presence);
+      f.getPresenceList().getPresencesList().forEach(listeners::presence);
       return f.getPresenceList().getPresencesList();
     });
   }
@@ -40,7 +44,7 @@ final class PresenceFollows {
   CompletableFuture<Frame> unfollow(Collection<String> u) {
     users.removeAll(u);
     CompletableFuture<Frame> answer = new CompletableFuture<>();
-    engine.calls.submit(Frame.newBuilder().setPresenceUnsubscribe(PresenceUnsubscribe.newBuilder().addAllUsers(u)),
+    requests.submit(Frame.newBuilder().setPresenceUnsubscribe(PresenceUnsubscribe.newBuilder().addAllUsers(u)),
         true, answer);
     return answer;
   }
@@ -50,12 +54,12 @@ final class PresenceFollows {
     if (users.isEmpty() && groups.isEmpty()) {
       return;
     }
-    engine.send(Frame.newBuilder().setPresenceSubscribe(PresenceSubscribe.newBuilder().addAllUsers(users)
+    conn.send(Frame.newBuilder().setPresenceSubscribe(PresenceSubscribe.newBuilder().addAllUsers(users)
         .addAllGroups(groups)), new Requests.Caller() {
           @Override
           public void answered(Frame f) {
             for (Presence p : f.getPresenceList().getPresencesList()) {
-              engine.listeners.presence(p);
+              listeners.presence(p);
             }
           }
 
@@ -67,6 +71,6 @@ final class PresenceFollows {
   }
 
   void changed(Presence p) {
-    engine.listeners.presence(p);
+    listeners.presence(p);
   }
 }

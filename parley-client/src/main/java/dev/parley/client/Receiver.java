@@ -15,51 +15,52 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Level;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
  * Turns pushes and sync results into messages for the app, each once and in seq order per
  * conversation. Per conversation it keeps the cursor (every message up to it is held); a message
  * at the cursor or below is a duplicate, one past a gap is held back while a sync fills the gap.
- * Cursors are acknowledged to the server cumulatively and saved to the {@code CursorStore}. I/O
- * loop only.
+ * Cursors are acknowledged to the server cumulatively and kept in {@link Cursors}. I/O loop only.
  */
 final class Receiver {
   private static final Logger log = Logger.getLogger(Receiver.class.getName());
   private static final int SYNC_LIMIT = 200;
   private static final long RESYNC_DELAY = 1000;
 
-  private final Engine engine;
-  private String user;
-  private Map<String, Long> cursors = new HashMap<>();
+  private final Connection conn;
+  private final LoopTimers timers;
+  private final Listeners listeners;
+  /** Whether a message is one this device sent (it then goes to the send queue, not the app). */
+  private final Predicate<Message> ownMessage;
+  private final Cursors cursors;
+  /** For a device with no cursors: how many recent messages per conversation the first sync fetches (0: all). */
+  private final int initialSyncRecent;
   private final Map<String, TreeMap<Long, Message>> ahead = new HashMap<>();
   private final Map<String, Long> unacked = new LinkedHashMap<>();
   private boolean syncing;
   private boolean syncAgain;
   private Cancellable resync = Cancellable.NONE;
-  private Cancellable saveTimer;
-  private CompletableFuture<Void> saving = CompletableFuture.completedFuture(null);
-  private int duplicates;
-  private int gapSyncs;
 
-  Receiver(Engine engine) {
-    this.engine = engine;
+  Receiver(Connection conn, LoopTimers timers, Listeners listeners, Predicate<Message> ownMessage, Cursors cursors,
+      int initialSyncRecent) {
+    this.conn = conn;
+    this.timers = timers;
+    this.listeners = listeners;
+    this.ownMessage = ownMessage;
+    this.cursors = cursors;
+    this.initialSyncRecent = initialSyncRecent;
   }
 
   /** After every login: load the user's cursors (first login of a user) and sync from them. */
   void loggedIn(String userId) {
     int recent = 0;
-    if (!userId.equals(user)) {
-      if (user != null) {
-        saveNow();
-      }
-      user = userId;
-      cursors = new HashMap<>(engine.cfg.cursorStore.load(userId));
+    if (cursors.loggedIn(userId)) {
       ahead.clear();
       unacked.clear();
       if (cursors.isEmpty()) {
-        recent = engine.cfg.initialSyncRecent;
+        recent = initialSyncRecent;
       }
     }
     syncing = false;
@@ -91,14 +92,14 @@ final class Receiver {
       syncAgain = true;
       return;
     }
-    if (!engine.isOnline()) {
+    if (!conn.isOnline()) {
       return;
     }
     resync.cancel();
     syncing = true;
     Sync.Builder s = Sync.newBuilder().setLimit(SYNC_LIMIT).setRecent(recent);
     cursors.forEach((conv, seq) -> s.addCursors(Cursor.newBuilder().setConversation(conv).setSeq(seq)));
-    engine.send(Frame.newBuilder().setSync(s), new Requests.Caller() {
+    conn.send(Frame.newBuilder().setSync(s), new Requests.Caller() {
       @Override
       public void answered(Frame f) {
         syncing = false;
@@ -126,14 +127,15 @@ final class Receiver {
     if (r.getMore() || syncAgain) {
       syncAgain = false;
       sync(0);
-    } else if (hasGap()) {
+    } else if (!ahead.isEmpty()) {
+      // A gap the sync did not fill (yet): try again shortly.
       resyncLater();
     }
   }
 
   private void resyncLater() {
     resync.cancel();
-    resync = engine.schedule(RESYNC_DELAY, () -> sync(0));
+    resync = timers.schedule(RESYNC_DELAY, () -> sync(0));
   }
 
   /**
@@ -152,13 +154,12 @@ final class Receiver {
       cur = 0L;
     }
     if (seq <= cur) {
-      duplicates++;
+      // A duplicate: a resent push, or a sync overlapping a push.
       return;
     }
     if (seq > cur + 1) {
       TreeMap<Long, Message> held = ahead.computeIfAbsent(conv, k -> new TreeMap<>());
       if (held.putIfAbsent(seq, m) == null && held.firstKey() == seq) {
-        gapSyncs++;
         sync(0);
       }
       return;
@@ -178,73 +179,31 @@ final class Receiver {
     }
     cursors.put(conv, cur);
     unacked.put(conv, cur);
-    dirty();
   }
 
   private void deliver(Message m) {
-    if (!engine.sends.claim(m)) {
-      engine.listeners.message(m);
+    if (!ownMessage.test(m)) {
+      listeners.message(m);
     }
   }
 
-  private boolean hasGap() {
-    return !ahead.isEmpty();
-  }
-
   private void ack() {
-    if (unacked.isEmpty() || !engine.isOnline()) {
+    if (unacked.isEmpty() || !conn.isOnline()) {
       return;
     }
     Ack.Builder a = Ack.newBuilder();
     unacked.forEach((conv, seq) -> a.addCursors(Cursor.newBuilder().setConversation(conv).setSeq(seq)));
     unacked.clear();
-    engine.write(Frame.newBuilder().setAck(a).build());
-  }
-
-  private void dirty() {
-    if (saveTimer == null) {
-      saveTimer = engine.schedule(engine.cfg.cursorSaveDelay.toMillis(), () -> {
-        saveTimer = null;
-        saveNow();
-      });
-    }
+    conn.write(Frame.newBuilder().setAck(a).build());
   }
 
   /** Saves the cursors in the background (in order with earlier saves); the future says when done. */
   CompletableFuture<Void> saveNow() {
-    if (saveTimer != null) {
-      saveTimer.cancel();
-      saveTimer = null;
-    }
-    if (user == null) {
-      return saving;
-    }
-    String u = user;
-    Map<String, Long> snapshot = new HashMap<>(cursors);
-    saving = saving.thenRunAsync(() -> {
-      try {
-        engine.cfg.cursorStore.save(u, snapshot);
-      } catch (RuntimeException e) {
-        log.log(Level.WARNING, "saving the cursors of " + u + " failed", e);
-      }
-    }, engine.blocking);
-    return saving;
+    return cursors.saveNow();
   }
 
-  /** The cursor of one conversation (0 if none). */
-  long cursor(String conv) {
-    return cursors.getOrDefault(conv, 0L);
-  }
-
+  /** A snapshot of the cursors. */
   Map<String, Long> cursors() {
-    return new HashMap<>(cursors);
-  }
-
-  int duplicates() {
-    return duplicates;
-  }
-
-  int gapSyncs() {
-    return gapSyncs;
+    return cursors.snapshot();
   }
 }

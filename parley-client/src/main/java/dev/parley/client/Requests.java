@@ -45,10 +45,6 @@ final class Requests {
     return true;
   }
 
-  void forget(int req) {
-    inflight.remove(req);
-  }
-
   /** The link is gone: every caller hears it. */
   void linkLost() {
     List<Caller> callers = new ArrayList<>(inflight.values());

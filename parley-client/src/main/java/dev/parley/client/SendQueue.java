@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.client.time.Cancellable;
+import dev.parley.protocol.im.Error;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Message;
@@ -10,9 +11,9 @@ import dev.parley.protocol.im.Send;
 import dev.parley.protocol.im.SendAck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Messages (and recalls) waiting for their SendAck. Each keeps its client id for life: it is
@@ -24,7 +25,12 @@ final class SendQueue {
   /** Client ids of messages acknowledged lately, to tell this device's messages when sync returns them. */
   private static final int RECENT = 10_000;
 
-  private final Engine engine;
+  private final Connection conn;
+  private final LoopTimers timers;
+  private final Listeners listeners;
+  private final long resendAfterMillis;
+  /** Where a message this device sent goes once stored: the receiver, which keeps order and cursors. */
+  private final Consumer<Message> ownStored;
   private final Map<String, Entry> pending = new LinkedHashMap<>();
   private final Map<String, Boolean> recent = new LinkedHashMap<>(256, 0.75f, false) {
     private static final long serialVersionUID = 1L;
@@ -35,8 +41,13 @@ final class SendQueue {
     }
   };
 
-  SendQueue(Engine engine) {
-    this.engine = engine;
+  SendQueue(Connection conn, LoopTimers timers, Listeners listeners, long resendAfterMillis,
+      Consumer<Message> ownStored) {
+    this.conn = conn;
+    this.timers = timers;
+    this.listeners = listeners;
+    this.resendAfterMillis = resendAfterMillis;
+    this.ownStored = ownStored;
   }
 
   /** One message on its way. */
@@ -85,13 +96,13 @@ final class SendQueue {
   /** Queues a message; sends it at once when online. */
   void add(String clientId, Send send, Recall recall, long deadlineMillis, CompletableFuture<Message> future) {
     if (pending.containsKey(clientId)) {
-      engine.listeners.fail(future, new IllegalArgumentException("client id " + clientId + " is already queued"));
+      listeners.fail(future, new IllegalArgumentException("client id " + clientId + " is already queued"));
       return;
     }
     Entry e = new Entry(clientId, send, recall, future);
     pending.put(clientId, e);
-    e.deadline = engine.schedule(deadlineMillis, () -> expire(e, deadlineMillis));
-    if (engine.isOnline()) {
+    e.deadline = timers.schedule(deadlineMillis, () -> expire(e, deadlineMillis));
+    if (conn.isOnline()) {
       transmit(e);
     }
   }
@@ -106,17 +117,17 @@ final class SendQueue {
   private void transmit(Entry e) {
     e.resend.cancel();
     e.attempts++;
-    e.resend = engine.schedule(engine.cfg.resendAfter.toMillis(), () -> overdue(e));
-    engine.send(e.frame(), e);
+    e.resend = timers.schedule(resendAfterMillis, () -> overdue(e));
+    conn.send(e.frame(), e);
   }
 
   private void overdue(Entry e) {
-    if (pending.get(e.clientId) != e || !engine.isOnline()) {
+    if (pending.get(e.clientId) != e || !conn.isOnline()) {
       return;
     }
     // No SendAck in time: the link may be dead without knowing it. Check it, and send again
     // meanwhile; the same client id makes a second copy harmless.
-    engine.probe();
+    conn.probe();
     transmit(e);
   }
 
@@ -124,21 +135,21 @@ final class SendQueue {
     Message m = stored(e, ack);
     finish(e);
     if (tellReceiver) {
-      engine.receiver.own(m);
+      ownStored.accept(m);
     }
     // Listeners first: once result() completes, onSent has been called (the callback executor keeps order).
-    engine.listeners.sent(m);
-    engine.listeners.complete(e.future, m);
+    listeners.sent(m);
+    listeners.complete(e.future, m);
   }
 
-  private void refused(Entry e, dev.parley.protocol.im.Error err) {
+  private void refused(Entry e, Error err) {
     ErrorCode code = err.getCode();
     if (code == ErrorCode.ERROR_CODE_RATE_LIMITED || code == ErrorCode.ERROR_CODE_INTERNAL) {
       // Retryable with the same client id: try again after the server's hint.
       e.resend.cancel();
       long after = Math.max(err.getRetryAfterMs(), code == ErrorCode.ERROR_CODE_INTERNAL ? 1000 : 100);
-      e.resend = engine.schedule(after, () -> {
-        if (pending.get(e.clientId) == e && engine.isOnline()) {
+      e.resend = timers.schedule(after, () -> {
+        if (pending.get(e.clientId) == e && conn.isOnline()) {
           transmit(e);
         }
       });
@@ -146,8 +157,8 @@ final class SendQueue {
     }
     finish(e);
     ParleyException ex = ParleyException.refused(err);
-    engine.listeners.failed(e.clientId, ex);
-    engine.listeners.fail(e.future, ex);
+    listeners.failed(e.clientId, ex);
+    listeners.fail(e.future, ex);
   }
 
   private void expire(Entry e, long deadlineMillis) {
@@ -158,8 +169,8 @@ final class SendQueue {
     recent.remove(e.clientId);
     ParleyException ex = ParleyException.of(ParleyException.Kind.DEADLINE_PASSED, "not acknowledged within "
         + deadlineMillis + " ms (" + e.attempts + " sends); it may still have been stored");
-    engine.listeners.failed(e.clientId, ex);
-    engine.listeners.fail(e.future, ex);
+    listeners.failed(e.clientId, ex);
+    listeners.fail(e.future, ex);
   }
 
   private void finish(Entry e) {
@@ -174,7 +185,7 @@ final class SendQueue {
    * for its SendAck is thereby acknowledged: its SendAck was lost with a connection.
    */
   boolean claim(Message m) {
-    if (m.getClientId().isEmpty() || !m.getSender().equals(engine.userId())) {
+    if (m.getClientId().isEmpty() || !m.getSender().equals(conn.userId())) {
       return false;
     }
     Entry e = pending.get(m.getClientId());
@@ -190,15 +201,15 @@ final class SendQueue {
   void failAll(ParleyException ex) {
     for (Entry e : new ArrayList<>(pending.values())) {
       finish(e);
-      engine.listeners.failed(e.clientId, ex);
-      engine.listeners.fail(e.future, ex);
+      listeners.failed(e.clientId, ex);
+      listeners.fail(e.future, ex);
     }
   }
 
   /** The message as stored, built from what was sent and its SendAck. */
   private Message stored(Entry e, SendAck ack) {
     Message.Builder m = Message.newBuilder().setConversation(ack.getConversation()).setSeq(ack.getSeq())
-        .setSender(engine.userId()).setClientId(e.clientId).setTimestamp(ack.getTimestamp());
+        .setSender(conn.userId()).setClientId(e.clientId).setTimestamp(ack.getTimestamp());
     if (e.send != null) {
       m.setKind(e.send.getKind()).setText(e.send.getText());
       if (e.send.hasCustom()) {
@@ -208,9 +219,5 @@ final class SendQueue {
       m.setKind(MessageKind.MESSAGE_KIND_RECALL).setRecalledSeq(e.recall.getSeq());
     }
     return m.build();
-  }
-
-  List<String> pendingIds() {
-    return new ArrayList<>(pending.keySet());
   }
 }

@@ -2,26 +2,32 @@ package dev.parley.im;
 
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigKey;
+import dev.parley.core.kernel.CoreKeys;
 import dev.parley.core.net.TcpListener;
+import dev.parley.core.spi.ImGateway;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
-import dev.parley.core.store.Migration;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
 import dev.parley.im.admin.ImAdminRoutes;
+import dev.parley.im.config.ImKeys;
+import dev.parley.im.config.ImSettings;
 import dev.parley.im.delivery.DeliveryCursors;
 import dev.parley.im.delivery.Dispatcher;
 import dev.parley.im.delivery.OfflineNotifier;
+import dev.parley.im.gateway.Gateway;
 import dev.parley.im.handler.RequestHandler;
+import dev.parley.im.login.Logins;
+import dev.parley.im.login.SessionLifecycle;
+import dev.parley.im.metrics.ImMetrics;
 import dev.parley.im.net.ImTransports;
-import dev.parley.im.net.Sweeper;
 import dev.parley.im.presence.PresenceHub;
+import dev.parley.im.session.Directory;
 import dev.parley.im.session.LocalDirectory;
 import dev.parley.im.session.LoginLimiter;
-import dev.parley.im.store.ImMigrations;
 import dev.parley.im.store.ImStore;
-import dev.parley.im.store.SqlImStore;
-import dev.parley.core.time.Cancellable;
-import dev.parley.core.time.TimeSource;
+import dev.parley.im.store.sql.SqlImStore;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,15 +36,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-/** The IM service as a server module. */
+/**
+ * The IM service as a server module: builds its parts and wires them together (nothing else in
+ * IM reaches this package), starts its listeners, and runs its housekeeping and shutdown.
+ */
 public final class ImModule implements ParleyModule {
   /** Presence changes waiting to be announced, at most (one per user); more are not announced. */
   static final int PRESENCE_QUEUE = 100_000;
   /** Users whose last-seen time is kept in memory, at most; older ones are read from the store. */
   static final int LAST_SEEN_CACHED = 100_000;
 
-  private ImService im;
+  private ImSettings settings;
+  private Directory directory;
+  private ImMetrics metrics;
+  private PresenceHub presence;
+  private DeliveryCursors cursors;
   private OfflineNotifier offline;
+  private ImTransports transports;
   private Cancellable housekeeping = Cancellable.NONE;
   private Duration grace = Duration.ofSeconds(5);
   private TimeSource time;
@@ -59,14 +73,14 @@ public final class ImModule implements ParleyModule {
     return ImKeys.all();
   }
 
-  @Override
-  public List<Migration> migrations() {
-    return ImMigrations.all();
+  /** Who is online where, once started (for tests). */
+  public Directory directory() {
+    return directory;
   }
 
-  /** The running service (after start), for tests and for modules built on IM. */
-  public ImService service() {
-    return im;
+  /** The IM meters, once started (for tests). */
+  public ImMetrics metrics() {
+    return metrics;
   }
 
   @Override
@@ -75,36 +89,41 @@ public final class ImModule implements ParleyModule {
     if (settings.maxMessageBytes() + 1024 > settings.maxFrameBytes()) {
       throw new ConfigException("im.max-message-size must be at least 1KiB below im.max-frame-size");
     }
-    grace = ctx.config().get(dev.parley.core.kernel.CoreKeys.SHUTDOWN_GRACE);
+    this.settings = settings;
+    grace = ctx.config().get(CoreKeys.SHUTDOWN_GRACE);
     time = ctx.time();
     timerLoop = ctx.eventLoops().group().next();
-    PresenceHub presence = PresenceHub.start(time, PRESENCE_QUEUE, LAST_SEEN_CACHED);
-    LocalDirectory directory = new LocalDirectory(presence);
-    ImStore store = new SqlImStore(ctx.database(), ctx.clock(), settings.groupMaxMembers());
-    OfflineNotifier[] holder = new OfflineNotifier[1];
+    // The one cycle among the parts, closed here: the directory tells the presence hub who comes
+    // and goes, and the hub asks the directory who is online.
+    LocalDirectory directory = new LocalDirectory(t -> this.presence.accept(t));
+    this.directory = directory;
+    ImStore store = new SqlImStore(ctx.storage(), ctx.clock(), settings.groupMaxMembers());
+    PresenceHub presence = PresenceHub.start(time, PRESENCE_QUEUE, LAST_SEEN_CACHED, directory, store);
+    this.presence = presence;
     ImMetrics metrics = new ImMetrics(ctx.metrics(), directory::sessionCount, directory::onlineUsers,
-        () -> holder[0] == null ? 0 : holder[0].queued(), presence::dropped);
+        () -> offline == null ? 0 : offline.queued(), presence::dropped);
+    this.metrics = metrics;
     offline = new OfflineNotifier(ctx.services(), metrics, 100_000);
-    holder[0] = offline;
     Dispatcher dispatcher = new Dispatcher(directory, offline);
-    ctx.database().writer().addBatchListener(dispatcher);
-    presence.bind(directory, store);
-    DeliveryCursors cursors = new DeliveryCursors(directory, store);
-    Duration shortest = settings.loginTimeout().compareTo(settings.idleTimeout()) < 0 ? settings.loginTimeout()
-        : settings.idleTimeout();
-    Duration period = clamp(shortest.dividedBy(5), Duration.ofMillis(20), Duration.ofSeconds(1));
-    im = new ImService(settings, metrics, ctx.tokens(), store, directory, dispatcher, presence, cursors,
-        new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst(), time), new Sweeper(period, time));
-    im.requests(new RequestHandler(im));
+    ctx.storage().writer().addBatchListener(dispatcher);
+    DeliveryCursors cursors = new DeliveryCursors(dispatcher, store);
+    this.cursors = cursors;
+    Gateway gateway = new Gateway(directory, store, dispatcher);
+    SessionLifecycle sessions = new SessionLifecycle(directory, presence, gateway, settings.kickPolicy(),
+        settings.maxSessionsPerUser());
+    LoginLimiter loginLimiter = new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst(), time);
+    Logins logins = new Logins(settings, metrics, ctx.tokens(), loginLimiter, time, gateway::decorate, sessions);
+    RequestHandler requests = new RequestHandler(settings, metrics, time, store, dispatcher, presence, cursors,
+        gateway::handlerFor);
+    transports = new ImTransports(settings, metrics, time, logins, requests, sessions);
 
-    ctx.listen(new TcpListener("im-tcp", ImKeys.TCP.settings(ctx.config()), ch -> ImTransports.initTcp(ch, im),
+    ctx.listen(new TcpListener("im-tcp", ImKeys.TCP.settings(ctx.config()), transports::initTcp,
         ImTransports::rejectTcp));
     if (ctx.config().get(ImKeys.WS_ENABLED)) {
-      ctx.http().webSocket(ctx.config().get(ImKeys.WS_PATH), ImTransports.webSocket(im));
+      ctx.http().webSocket(ctx.config().get(ImKeys.WS_PATH), transports.webSocket());
     }
-    new ImAdminRoutes(im).register(ctx.http(), ctx.adminAuth());
-    ctx.services().register(ImService.class, im);
-    ctx.services().register(dev.parley.core.spi.ImGateway.class, im.gateway());
+    new ImAdminRoutes(directory, store, dispatcher, settings.maxMessageBytes()).register(ctx.http(), ctx.adminAuth());
+    ctx.services().register(ImGateway.class, gateway);
     ctx.services().register(StatsContributor.class, new StatsContributor() {
       @Override
       public String section() {
@@ -127,13 +146,9 @@ public final class ImModule implements ParleyModule {
       cursors.flush();
       presence.flushLastSeen();
       if (++ticks[0] % 60 == 0) {
-        im.loginLimiter().expire();
+        loginLimiter.expire();
       }
     }, Duration.ofSeconds(1));
-  }
-
-  private static Duration clamp(Duration d, Duration min, Duration max) {
-    return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
   }
 
   /**
@@ -143,13 +158,13 @@ public final class ImModule implements ParleyModule {
    */
   @Override
   public void drain() {
-    if (im == null) {
+    if (transports == null) {
       return;
     }
-    int after = (int) im.settings().shutdownReconnect().toMillis();
-    CompletableFuture<Void> gone = im.connections().goAway(after);
+    int after = (int) settings.shutdownReconnect().toMillis();
+    CompletableFuture<Void> gone = transports.goAway(after);
     Cancellable deadline = time.schedule(timerLoop, () -> {
-      im.connections().closeAll();
+      transports.closeAll();
       gone.complete(null);
     }, grace);
     try {
@@ -166,10 +181,12 @@ public final class ImModule implements ParleyModule {
   @Override
   public void stop() {
     housekeeping.cancel();
-    if (im != null) {
-      im.deliveryCursors().flush();
-      im.presence().flushLastSeen();
-      im.presence().close();
+    if (cursors != null) {
+      cursors.flush();
+    }
+    if (presence != null) {
+      presence.flushLastSeen();
+      presence.close();
     }
     if (offline != null) {
       offline.close();

@@ -3,14 +3,13 @@ package dev.parley.im;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.im.net.ImConnection;
+import dev.parley.im.net.ConnectionInternals;
 import dev.parley.im.session.Session;
 import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImServerExtension;
+import dev.parley.im.testing.ImSocket;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
-import dev.parley.protocol.FrameCodec;
-import dev.parley.protocol.FrameReader;
 import dev.parley.protocol.im.Custom;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Login;
@@ -20,9 +19,6 @@ import dev.parley.protocol.im.Push;
 import dev.parley.protocol.im.Typing;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,13 +45,12 @@ class OutboundTest {
   @Test
   void aSessionThatStopsReadingIsClosedAsASlowConsumerWhateverIsSentToIt() throws Exception {
     double before = server().im().metrics().slowConsumers.count();
-    try (Socket s = new Socket()) {
-      // A small window, so the server's buffers fill soon; the client logs in, then never reads again.
-      s.setReceiveBufferSize(4096);
-      s.connect(new InetSocketAddress("127.0.0.1", server().tcpPort()), 5000);
-      s.getOutputStream().write(FrameCodec.encode(Frame.newBuilder().setReq(1).setLogin(Login.newBuilder()
-          .setProtocolVersion(1).setToken(server().token("stalled")).setDeviceId("d")).build()));
-      readUntilLoginOk(s.getInputStream());
+    // A small window, so the server's buffers fill soon; the client logs in, then never reads again.
+    try (ImSocket s = ImSocket.connect(server().tcpPort(), null, 5000, socket -> socket.setReceiveBufferSize(4096))) {
+      s.send(Frame.newBuilder().setReq(1).setLogin(Login.newBuilder()
+          .setProtocolVersion(1).setToken(server().token("stalled")).setDeviceId("d")).build());
+      Frame answer = s.next();
+      assertThat(answer.hasLoginOk()).as("login answer %s", answer).isTrue();
       Session stalled = session("stalled");
       Frame big = Frame.newBuilder().setPush(Push.newBuilder().addMessages(Message.newBuilder()
           .setConversation("u:someone:stalled").setKind(MessageKind.MESSAGE_KIND_CUSTOM)
@@ -72,9 +67,9 @@ class OutboundTest {
   @Test
   void framesSentFromOtherThreadsAreFlushedOncePerPassOfTheEventLoop() throws Exception {
     ImTestClient c = server().login(Transport.TCP, "batched", "d");
-    ImConnection conn = (ImConnection) session("batched");
+    Session conn = session("batched");
     AtomicInteger flushes = new AtomicInteger();
-    conn.channel().pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+    ConnectionInternals.channelOf(conn).pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
       @Override
       public void flush(ChannelHandlerContext ctx) {
         flushes.incrementAndGet();
@@ -105,25 +100,5 @@ class OutboundTest {
     });
     assertThat(got).hasSize(50).allMatch(Frame::hasTyping);
     assertThat(flushes.get()).isEqualTo(1);
-  }
-
-  private static void readUntilLoginOk(InputStream in) throws Exception {
-    FrameReader reader = new FrameReader(1 << 20);
-    boolean[] ok = new boolean[1];
-    byte[] buf = new byte[1024];
-    while (!ok[0]) {
-      int n = in.read(buf);
-      assertThat(n).isPositive();
-      reader.feed(buf, 0, n, new FrameReader.Sink() {
-        @Override
-        public void onFrame(Frame frame) {
-          assertThat(frame.hasLoginOk()).as("login answer %s", frame).isTrue();
-          ok[0] = true;
-        }
-
-        @Override
-        public void onHeartbeat() {}
-      });
-    }
   }
 }

@@ -5,10 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.testing.ManualTime;
 import dev.parley.im.testing.ImServer;
+import dev.parley.im.testing.ImSocket;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
-import dev.parley.protocol.FrameCodec;
-import dev.parley.protocol.FrameException;
 import dev.parley.protocol.FrameReader;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
@@ -18,10 +17,6 @@ import dev.parley.protocol.im.MessageKind;
 import dev.parley.protocol.im.Send;
 import dev.parley.protocol.im.Sync;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +111,6 @@ class ShutdownTest {
   /** A raw TCP client that sends as fast as answers come back (64 in flight) until told to go away. */
   static final class BusyClient {
     final String user;
-    final Socket socket = new Socket();
     final Set<Integer> written = ConcurrentHashMap.newKeySet();
     final Map<Integer, Frame> answers = new ConcurrentHashMap<>();
     final Semaphore window = new Semaphore(64);
@@ -124,6 +118,7 @@ class ShutdownTest {
     volatile boolean closed;
     volatile Set<Integer> unansweredAtClose;
     private final ImServer server;
+    private ImSocket socket;
 
     BusyClient(ImServer server, String user) {
       this.server = server;
@@ -132,14 +127,24 @@ class ShutdownTest {
 
     void start() {
       try {
-        socket.connect(new InetSocketAddress("127.0.0.1", server.tcpPort()), 5000);
-        socket.setTcpNoDelay(true);
+        socket = ImSocket.connect(server.tcpPort());
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      Thread reader = new Thread(this::read, "busy-reader-" + user);
-      reader.setDaemon(true);
-      reader.start();
+      socket.readInBackground("busy-reader-" + user, new FrameReader.Sink() {
+        @Override
+        public void onFrame(Frame f) {
+          if (f.hasGoAway()) {
+            goAway = true;
+          } else if (f.getReq() != 0 && (f.hasSendAck() || f.hasError())) {
+            answers.put(f.getReq(), f);
+            window.release();
+          }
+        }
+
+        @Override
+        public void onHeartbeat() {}
+      }, this::closed);
       Thread writer = new Thread(this::write, "busy-writer-" + user);
       writer.setDaemon(true);
       writer.start();
@@ -151,9 +156,8 @@ class ShutdownTest {
 
     private void write() {
       try {
-        OutputStream out = socket.getOutputStream();
-        out.write(FrameCodec.encode(Frame.newBuilder().setLogin(Login.newBuilder().setProtocolVersion(1)
-            .setToken(server.token(user)).setDeviceId("d")).build()));
+        socket.send(Frame.newBuilder().setLogin(Login.newBuilder().setProtocolVersion(1)
+            .setToken(server.token(user)).setDeviceId("d")).build());
         for (int req = 1; !goAway; req++) {
           if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
             req--;
@@ -163,45 +167,22 @@ class ShutdownTest {
             break;
           }
           written.add(req);
-          out.write(FrameCodec.encode(Frame.newBuilder().setReq(req).setSend(Send.newBuilder()
+          socket.send(Frame.newBuilder().setReq(req).setSend(Send.newBuilder()
               .setClientId(user + "-" + req).setToUser("sink").setKind(MessageKind.MESSAGE_KIND_TEXT)
-              .setText("busy " + req)).build()));
+              .setText("busy " + req)).build());
         }
       } catch (IOException | InterruptedException e) {
         // The reader records what the close left unanswered.
       }
     }
 
-    private void read() {
-      FrameReader reader = new FrameReader(1 << 20);
-      byte[] buf = new byte[16384];
-      try (InputStream in = socket.getInputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          reader.feed(buf, 0, n, new FrameReader.Sink() {
-            @Override
-            public void onFrame(Frame f) {
-              if (f.hasGoAway()) {
-                goAway = true;
-              } else if (f.getReq() != 0 && (f.hasSendAck() || f.hasError())) {
-                answers.put(f.getReq(), f);
-                window.release();
-              }
-            }
-
-            @Override
-            public void onHeartbeat() {}
-          });
-        }
-      } catch (IOException | FrameException e) {
-        // reset: counted as a close below
-      } finally {
-        Set<Integer> missing = ConcurrentHashMap.newKeySet();
-        missing.addAll(written);
-        missing.removeAll(answers.keySet());
-        unansweredAtClose = missing;
-        closed = true;
-      }
+    /** The connection is gone (closed or reset): what was written and not answered is recorded. */
+    private void closed() {
+      Set<Integer> missing = ConcurrentHashMap.newKeySet();
+      missing.addAll(written);
+      missing.removeAll(answers.keySet());
+      unansweredAtClose = missing;
+      closed = true;
     }
   }
 }

@@ -3,12 +3,13 @@ package dev.parley.live;
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;
 import dev.parley.live.stream.Takeover;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Configuration keys of the live module (prefix {@code live.}). */
-public final class LiveKeys {
+final class LiveKeys {
   private LiveKeys() {}
 
   public static final ListenerKeys RTMP = new ListenerKeys("live.rtmp", "RTMP", 1935, 100);
@@ -78,7 +79,7 @@ public final class LiveKeys {
 
   public static final ConfigKey<Boolean> RECORD = ConfigKey.bool("live.record.enabled", false,
       "Record every published stream to an FLV file under live.record.dir.");
-  public static final ConfigKey<java.nio.file.Path> RECORD_DIR = ConfigKey.path("live.record.dir", null,
+  public static final ConfigKey<Path> RECORD_DIR = ConfigKey.path("live.record.dir", null,
       "Where recordings go (<app>/<stream>-<UTC time>.flv); unset: <data.dir>/recordings.");
 
   public static final ConfigKey<Boolean> LOOPBACK_OPEN = ConfigKey.bool("live.auth.loopback-open", true,

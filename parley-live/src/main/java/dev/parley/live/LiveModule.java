@@ -27,12 +27,16 @@ import dev.parley.live.web.PlayRoutes;
 import dev.parley.live.web.StreamsApi;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.time.Duration;
 
 /**
  * The live streaming system: RTMP on 1935 (publish and play), HTTP-FLV and HLS on the HTTP port,
@@ -43,7 +47,7 @@ public final class LiveModule implements ParleyModule {
   private HlsService hls;
   private FlvRecorder recorder;
   private Cancellable sweeper = Cancellable.NONE;
-  private io.netty.channel.group.ChannelGroup connections;
+  private ChannelGroup connections;
 
   @Override
   public String name() {
@@ -60,16 +64,11 @@ public final class LiveModule implements ParleyModule {
     return LiveKeys.all();
   }
 
-  /** The streams (for tests and tools in the same process). */
-  public StreamHub hub() {
-    return hub;
-  }
-
   @Override
   public void start(ServerContext ctx) {
     Config c = ctx.config();
-    connections = new io.netty.channel.group.DefaultChannelGroup("live",
-        io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    connections = new DefaultChannelGroup("live",
+        GlobalEventExecutor.INSTANCE);
     long queue = c.get(LiveKeys.VIEWER_QUEUE);
     hub = new StreamHub(new StreamSettings(c.get(LiveKeys.GOP_CACHE), c.get(LiveKeys.GOP_MAX_FRAMES),
         c.get(LiveKeys.GOP_MAX_BYTES), queue, c.get(LiveKeys.TAKEOVER), c.get(LiveKeys.TAKEOVER_IDLE),
@@ -139,7 +138,7 @@ public final class LiveModule implements ParleyModule {
           n += s.viewers(p);
         }
         return n;
-      }).tag("protocol", p.name().toLowerCase(java.util.Locale.ROOT)).description("Viewers playing now").register(r);
+      }).tag("protocol", p.name().toLowerCase(Locale.ROOT)).description("Viewers playing now").register(r);
     }
     if (hls != null) {
       Gauge.builder("parley.live.viewers", hub, h -> {

@@ -8,28 +8,23 @@ import dev.parley.core.spi.OfflineDeliveryHook;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
-import dev.parley.core.store.Migration;
 import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.auth.Authenticator;
 import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.config.MqttKeys;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.push.MqttPushHook;
-import dev.parley.mqtt.store.MqttMigrations;
 import dev.parley.mqtt.store.MqttStore;
-import dev.parley.mqtt.transport.BrokerServices;
-import dev.parley.mqtt.transport.MqttConnection;
-import dev.parley.mqtt.transport.MqttPipeline;
-import dev.parley.mqtt.transport.MqttWebSocketEndpoint;
+import dev.parley.mqtt.store.sql.SqlMqttStore;
+import dev.parley.mqtt.transport.MqttTransport;
 import io.micrometer.core.instrument.Gauge;
-import io.netty.channel.Channel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +33,8 @@ public final class MqttModule implements ParleyModule {
   private static final Logger log = LoggerFactory.getLogger(MqttModule.class);
 
   private Broker broker;
-  private DefaultChannelGroup channels;
-  private io.netty.channel.EventLoopGroup loops;
+  private MqttTransport transport;
+  private EventLoopGroup loops;
 
   @Override
   public String name() {
@@ -57,37 +52,30 @@ public final class MqttModule implements ParleyModule {
   }
 
   @Override
-  public List<Migration> migrations() {
-    return MqttMigrations.all();
-  }
-
-  @Override
   public void start(ServerContext ctx) {
     Config config = ctx.config();
     MqttSettings settings = MqttSettings.from(config);
     Acl acl = new Acl(config.get(MqttKeys.ACL));
     Authenticator auth = new Authenticator(ctx.tokens(), config.get(MqttKeys.DEVICES),
         config.get(MqttKeys.ANONYMOUS_LOOPBACK), config.get(MqttKeys.ANONYMOUS));
-    MqttStore store = new MqttStore(ctx.database());
+    MqttStore store = new SqlMqttStore(ctx.storage());
     broker = new Broker(settings, store, ctx.time(), ctx.metrics());
     int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore();
 
     loops = ctx.eventLoops().group();
-    channels = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
-    AtomicInteger connected = new AtomicInteger();
-    Gauge.builder("parley.mqtt.connections", connected, AtomicInteger::get).description("Open MQTT connections")
-        .register(ctx.metrics());
-    BrokerServices services = new BrokerServices(broker, settings, auth, acl, channels, connected, ctx.time());
-    MqttPipeline pipeline = new MqttPipeline(services);
+    MqttTransport connections = new MqttTransport(broker, settings, auth, acl, ctx.time());
+    transport = connections;
+    Gauge.builder("parley.mqtt.connections", connections, MqttTransport::openConnections)
+        .description("Open MQTT connections").register(ctx.metrics());
 
-    ctx.listen(new TcpListener("mqtt", MqttKeys.TCP.settings(config), pipeline, pipeline::reject));
+    ctx.listen(new TcpListener("mqtt", MqttKeys.TCP.settings(config), connections::initialize, connections::reject));
     if (config.get(MqttKeys.SECURE_ENABLED)) {
       ctx.listen(new TcpListener("mqtts", new ListenerKeys.Settings(true, config.get(MqttKeys.SECURE_HOST),
-          config.get(MqttKeys.SECURE_PORT), true, config.get(MqttKeys.SECURE_MAX_PER_IP)), pipeline, pipeline::reject));
+          config.get(MqttKeys.SECURE_PORT), true, config.get(MqttKeys.SECURE_MAX_PER_IP)), connections::initialize,
+          connections::reject));
     }
     if (config.get(MqttKeys.WEBSOCKET_ENABLED)) {
-      ctx.http().webSocket(config.get(MqttKeys.WEBSOCKET_PATH),
-          new MqttWebSocketEndpoint(pipeline, settings.maxPacketSize()));
+      ctx.http().webSocket(config.get(MqttKeys.WEBSOCKET_PATH), connections.webSocketEndpoint());
     }
     if (config.get(MqttKeys.PUSH_ENABLED)) {
       ctx.services().register(OfflineDeliveryHook.class, new MqttPushHook(broker));
@@ -101,7 +89,7 @@ public final class MqttModule implements ParleyModule {
       @Override
       public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("connections", connected.get());
+        m.put("connections", connections.openConnections());
         m.put("sessions", broker.sessions().size());
         m.put("subscriptions", broker.subscriptions().size());
         m.put("retained", broker.retained().size());
@@ -120,21 +108,13 @@ public final class MqttModule implements ParleyModule {
 
   @Override
   public void drain() {
-    if (channels == null) {
+    if (transport == null) {
       return;
     }
-    for (Channel ch : channels) {
-      MqttConnection c = ch.pipeline().get(MqttConnection.class);
-      if (c != null) {
-        ch.eventLoop().execute(c::shutdown);
-      } else {
-        ch.close();
-      }
-    }
-    channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    transport.shutdown(Duration.ofSeconds(2));
     // Closed channels run their inactive handlers (session rows, wills) as loop tasks: let them
     // finish while the store is still open.
-    for (io.netty.util.concurrent.EventExecutor loop : loops) {
+    for (EventExecutor loop : loops) {
       loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
   }

@@ -3,15 +3,16 @@ package dev.parley.mqtt;
 import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.session.Outgoing;
 import dev.parley.mqtt.session.Session;
-import dev.parley.mqtt.session.SessionStore;
 import dev.parley.mqtt.session.SubscriptionEntry;
-import dev.parley.mqtt.session.WillCodec;
 import dev.parley.mqtt.store.MqttStore;
+import dev.parley.mqtt.store.SessionStore;
 import dev.parley.mqtt.store.StoredSession;
+import dev.parley.mqtt.store.SubscriptionRow;
 import dev.parley.mqtt.topic.Topics;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +39,7 @@ final class SessionRestorer {
         broker.retained().put(m.topic(), m);
       }
     });
-    var stored = store.loadSessions();
+    List<StoredSession> stored = store.loadSessions();
     store.purgeOrphans();
     CountDownLatch done = new CountDownLatch(stored.size());
     Iterator<EventExecutor> it = loops.iterator();
@@ -67,21 +68,22 @@ final class SessionRestorer {
 
   private void restoreOne(Session session, StoredSession s, long now) {
     SessionStore.SessionRow row = s.row();
-    for (StoredSession.SubscriptionRow sub : s.subscriptions()) {
+    for (SubscriptionRow sub : s.subscriptions()) {
       Topics.Shared shared = Topics.parseShared(sub.filter());
       int o = sub.options();
       session.restoreSubscription(new SubscriptionEntry(session, sub.filter(),
           shared == null ? sub.filter() : shared.filter(), shared == null ? null : shared.group(), o & 0x03,
           (o & 0x04) != 0, (o & 0x08) != 0, (o >> 4) & 0x03, sub.subscriptionId()));
     }
-    for (Outgoing o : s.messages()) {
-      session.restoreOutgoing(o);
+    for (StoredSession.QueuedMessage m : s.messages()) {
+      session.restoreOutgoing(Outgoing.restored(m.message(), m.qos(), m.retain(), m.subscriptionIds(), m.id(),
+          m.packetId(), m.released()));
     }
     for (int id : s.inbound()) {
       session.restoreInbound(id);
     }
     long disconnectedAt = row.disconnectedAt() == 0 ? now : row.disconnectedAt();
     session.restoreOffline(row.level(), row.expirySeconds(), row.userId(), disconnectedAt,
-        row.will() == null ? null : WillCodec.decode(row.will()), row.willDueAt());
+        row.will(), row.willDueAt());
   }
 }

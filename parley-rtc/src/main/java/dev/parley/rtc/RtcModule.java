@@ -12,18 +12,19 @@ import dev.parley.core.spi.StatsContributor;
 import dev.parley.rtc.auth.Authenticator;
 import dev.parley.rtc.auth.NonceService;
 import dev.parley.rtc.auth.RestCredentials;
+import dev.parley.rtc.config.RtcKeys;
+import dev.parley.rtc.ice.IceServers;
 import dev.parley.rtc.ice.IceServersRoute;
 import dev.parley.rtc.ice.IceServersService;
-import dev.parley.rtc.net.StunFrameDecoder;
 import dev.parley.rtc.room.JoinTokens;
-import dev.parley.rtc.net.TcpServerHandler;
+import dev.parley.rtc.net.TcpTurnPipeline;
 import dev.parley.rtc.net.UdpTurnListener;
+import dev.parley.rtc.signal.LocalSignalRoutes;
 import dev.parley.rtc.signal.SignalConfig;
-import dev.parley.rtc.signal.Signaling;
 import dev.parley.rtc.turn.RtcMetrics.Direction;
+import dev.parley.rtc.turn.LocalUserAllocations;
 import dev.parley.rtc.turn.TurnConfig;
 import dev.parley.rtc.turn.TurnServer;
-import io.netty.channel.Channel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,6 @@ public final class RtcModule implements ParleyModule {
   /** Listener names (for {@link ServerContext#boundPort}). */
   public static final String TCP_LISTENER = "rtc-turn-tcp";
   public static final String TLS_LISTENER = "rtc-turn-tls";
-  /** Largest TCP frame: a STUN message or ChannelData frame carries at most 65535 bytes after its header. */
-  private static final int MAX_TCP_FRAME = 0xFFFF + 20;
 
   private TurnServer server;
   private UdpTurnListener udp;
@@ -78,7 +77,8 @@ public final class RtcModule implements ParleyModule {
     RestCredentials credentials = new RestCredentials(secret);
     Authenticator auth = new Authenticator(turn.realm(), credentials, new NonceService(turn.nonceLifetimeMillis()),
         context.time());
-    server = new TurnServer(turn, auth, context.metrics(), context.time(), context.eventLoops());
+    server = new TurnServer(turn, auth, new LocalUserAllocations(), context.metrics(), context.time(),
+        context.eventLoops());
     server.start();
     if (config.get(RtcKeys.UDP_ENABLED)) {
       udp = new UdpTurnListener(server, context.eventLoops());
@@ -87,10 +87,11 @@ public final class RtcModule implements ParleyModule {
     long handshake = config.get(RtcKeys.TCP_HANDSHAKE_TIMEOUT).toMillis();
     long idle = config.get(RtcKeys.TCP_IDLE_TIMEOUT).toMillis();
     ListenerKeys.Settings tcp = RtcKeys.TCP.settings(config);
-    context.listen(new TcpListener(TCP_LISTENER, tcp, ch -> initConnection(ch, tcp.tls() ? "tls" : "tcp", handshake, idle)));
+    context.listen(new TcpListener(TCP_LISTENER, tcp, new TcpTurnPipeline(server, tcp.tls() ? "tls" : "tcp", handshake,
+        idle)));
     ListenerKeys.Settings tls = new ListenerKeys.Settings(config.get(RtcKeys.TLS_ENABLED), config.get(RtcKeys.TLS_HOST),
         config.get(RtcKeys.TLS_PORT), true, config.get(RtcKeys.TLS_MAX_PER_IP));
-    context.listen(new TcpListener(TLS_LISTENER, tls, ch -> initConnection(ch, "tls", handshake, idle)));
+    context.listen(new TcpListener(TLS_LISTENER, tls, new TcpTurnPipeline(server, "tls", handshake, idle)));
 
     IceServersService ice = new IceServersService(credentials, config.get(RtcKeys.CREDENTIAL_TTL), context.time(),
         config.get(RtcKeys.PUBLIC_HOST), turn.advertisedIp().getHostAddress(), config.get(RtcKeys.ICE_URLS),
@@ -119,8 +120,8 @@ public final class RtcModule implements ParleyModule {
 
     // Call and room signaling ride on IM sessions; without the IM module only STUN/TURN runs.
     context.services().first(ImGateway.class).ifPresent(gateway -> {
-      signaling = new Signaling(gateway, SignalConfig.from(config), context.metrics(), context.time(),
-          context.tokens());
+      signaling = new Signaling(gateway, new LocalSignalRoutes(gateway), SignalConfig.from(config), context.metrics(),
+          context.time(), context.tokens());
       new JoinTokens(context.tokens(), config.get(RtcKeys.ROOM_TOKEN_MAX_TTL), context.time()).register(context.http(),
           context.adminAuth());
       Signaling.addIceServers(gateway, ice);
@@ -131,12 +132,6 @@ public final class RtcModule implements ParleyModule {
   /** Call and room signaling, or null when the IM module is not running. */
   public Signaling signaling() {
     return signaling;
-  }
-
-  private void initConnection(Channel ch, String transport, long handshakeMillis, long idleMillis) {
-    ch.pipeline()
-        .addLast("stun-frames", new StunFrameDecoder(MAX_TCP_FRAME))
-        .addLast("turn", new TcpServerHandler(server, transport, handshakeMillis, idleMillis));
   }
 
   private int port(String listener, boolean enabled) {

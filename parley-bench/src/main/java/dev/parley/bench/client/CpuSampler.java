@@ -1,5 +1,6 @@
 package dev.parley.bench.client;
 
+import dev.parley.bench.Procs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ final class CpuSampler {
   /** CPU time of {@code pid} in ms, or 0 when it is gone. */
   static long cpuMillis(long pid) {
     try {
-      return dev.parley.bench.Procs.cpuMillis(pid);
+      return Procs.cpuMillis(pid);
     } catch (IOException | RuntimeException e) {
       return 0;
     }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One process of storm clients: {@code count} SDK clients on one runtime (two I/O threads), each
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StormClients {
   /** Held so the level sticks: thousands of clients would each log their kicks and reconnects. */
-  private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("dev.parley.client");
+  private static final Logger SDK_LOG = Logger.getLogger("dev.parley.client");
   private final List<Long> logins = new ArrayList<>();
   private final AtomicInteger online = new AtomicInteger();
   private final AtomicLong attempts = new AtomicLong();
@@ -45,7 +47,7 @@ public final class StormClients {
   }
 
   private void run(int port, int first, int count, String secret, double jitter) throws Exception {
-    SDK_LOG.setLevel(java.util.logging.Level.WARNING);
+    SDK_LOG.setLevel(Level.WARNING);
     TokenService tokens = new TokenService(secret, Map.of(), null, Duration.ofSeconds(30), Clock.systemUTC());
     ClientRuntime runtime = ClientRuntime.builder().ioThreads(2).name("storm").build();
     List<ParleyClient> clients = new ArrayList<>(count);

@@ -1,5 +1,7 @@
 package dev.parley.bench.im;
 
+import com.sun.management.OperatingSystemMXBean;
+import dev.parley.bench.Metrics;
 import dev.parley.bench.ServerProcess;
 import dev.parley.core.auth.TokenService;
 import dev.parley.protocol.im.Frame;
@@ -7,6 +9,7 @@ import dev.parley.protocol.im.GroupCreate;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.MessageKind;
 import dev.parley.protocol.im.Send;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -252,32 +255,20 @@ public final class ImBench {
     }
 
     private static long ownCpuNanos() {
-      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-          .getOperatingSystemMXBean()).getProcessCpuTime();
+      return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
   }
 
   /** The store's group-commit figures from /metrics: batch size and commit time. */
   static String storeFigures(ServerProcess server) throws Exception {
-    String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    double batches = metric(text, "parley_store_batch_size_count");
-    double ops = metric(text, "parley_store_batch_size_sum");
-    double commitSeconds = metric(text, "parley_store_commit_seconds_sum");
+    Metrics metrics = server.metrics();
+    double batches = metrics.value("parley_store_batch_size_count");
+    double ops = metrics.value("parley_store_batch_size_sum");
+    double commitSeconds = metrics.value("parley_store_commit_seconds_sum");
     return String.format("store: %.0f batches, %.1f writes per batch on average, %.2f ms per commit on average, "
         + "commit p99 %.1f ms, max %.1f ms (last minute)", batches, ops / batches, commitSeconds * 1000 / batches,
-        metric(text, "parley_store_commit_seconds{quantile=\"0.99\"}") * 1000,
-        metric(text, "parley_store_commit_seconds_max") * 1000);
-  }
-
-  private static double metric(String text, String name) {
-    for (String line : text.split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return Double.parseDouble(line.substring(name.length() + 1).trim());
-      }
-    }
-    return Double.NaN;
+        metrics.value("parley_store_commit_seconds{quantile=\"0.99\"}") * 1000,
+        metrics.value("parley_store_commit_seconds_max") * 1000);
   }
 
   private static void send(LoadClients.Conn s, AtomicLong ids) {

@@ -1,6 +1,6 @@
 package dev.parley.bench.live;
 
-import dev.parley.live.client.RtmpClient;
+import dev.parley.live.testing.RtmpClient;
 import dev.parley.live.rtmp.chunk.MessageType;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;

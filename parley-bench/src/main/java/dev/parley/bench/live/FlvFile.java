@@ -1,5 +1,6 @@
 package dev.parley.bench.live;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,7 +17,7 @@ final class FlvFile {
 
   static List<Tag> read(Path file) throws IOException {
     List<Tag> tags = new ArrayList<>();
-    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       in.skipBytes(13);
       while (true) {
         int type;

@@ -1,5 +1,6 @@
 package dev.parley.bench.live;
 
+import dev.parley.bench.ServerProcess;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -34,8 +35,8 @@ public final class LiveBench {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
   private final FrameClock clock = new FrameClock();
   private BenchPublisher publisher;
-  private Process parley;
-  private Process nginx;
+  private ServerProcess parley;
+  private ServerProcess nginx;
   private int parleyRtmp;
   private int parleyHttp;
   private int nginxRtmp;
@@ -108,9 +109,9 @@ public final class LiveBench {
     out("source: %s, %d tags, %.0f kb/s over %.1f s", source, tags.size(), bytes * 8 / seconds / 1000, seconds);
     out("machine: %d cores, %s", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
-    parleyRtmp = Servers.freePort();
-    parleyHttp = Servers.freePort();
-    nginxRtmp = Servers.freePort();
+    parleyRtmp = ServerProcess.freePort();
+    parleyHttp = ServerProcess.freePort();
+    nginxRtmp = ServerProcess.freePort();
     parley = Servers.parley(dir, parleyHttp, parleyRtmp, "2g", parleyArgs);
     out("parley options: %s", parleyArgs.isEmpty() ? "defaults" : String.join(" ", parleyArgs));
     nginx = Servers.nginx(dir, nginxRtmp);
@@ -159,7 +160,7 @@ public final class LiveBench {
     return phase.equals("nginx-rtmp") ? nginxRtmp : phase.equals("parley-flv") ? parleyHttp : parleyRtmp;
   }
 
-  private Process server(String phase) {
+  private ServerProcess server(String phase) {
     return phase.startsWith("nginx") ? nginx : parley;
   }
 
@@ -217,11 +218,11 @@ public final class LiveBench {
     latency.getIntervalHistogram();
     long[] before = readers.stream().mapToLong(r -> r.videoFrames.get()).toArray();
     long sent0 = publisher.videoFramesSent.get();
-    long cpu0 = Servers.cpuTicks(server(phase));
+    long cpu0 = server(phase).cpuTicks();
     long self0 = Servers.selfTicks();
     long t0 = System.nanoTime();
     Thread.sleep(measureSeconds * 1000L);
-    long cpu1 = Servers.cpuTicks(server(phase));
+    long cpu1 = server(phase).cpuTicks();
     long self1 = Servers.selfTicks();
     long t1 = System.nanoTime();
     long sent = publisher.videoFramesSent.get() - sent0;
@@ -264,14 +265,13 @@ public final class LiveBench {
     System.out.flush();
   }
 
-  private void close() {
+  private void close() throws InterruptedException {
     if (publisher != null) {
       publisher.close();
     }
-    for (Process p : new Process[] {parley, nginx}) {
+    for (ServerProcess p : new ServerProcess[] {parley, nginx}) {
       if (p != null) {
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
+        p.close();
       }
     }
     group.shutdownGracefully();

@@ -1,54 +1,30 @@
 package dev.parley.bench.live;
 
+import dev.parley.bench.Procs;
+import dev.parley.bench.ServerProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts the servers under test as child processes and reads their CPU time from /proc. */
+/** Starts the servers under test as child processes, ready once they accept RTMP connections. */
 final class Servers {
   private Servers() {}
 
-  static int freePort() throws IOException {
-    return dev.parley.bench.ServerProcess.freePort();
-  }
-
-  static void awaitPort(int port, Process p) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("server exited with " + p.exitValue());
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(200);
-      }
-    }
-    throw new IllegalStateException("nothing listens on " + port);
-  }
-
   /** Parley from this very jar, in its own JVM. */
-  static Process parley(Path dir, int httpPort, int rtmpPort, String heap, List<String> extra) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    String cp = System.getProperty("java.class.path");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-cp", cp,
-        "dev.parley.server.cli.ParleyCommand", "start", "--data.dir=" + dir.resolve("parley-data"),
-        "--http.port=" + httpPort, "--http.host=127.0.0.1", "--live.rtmp.port=" + rtmpPort, "--live.rtmp.host=127.0.0.1",
-        "--log.level=warn", "--live.rtmp.max-connections-per-ip=0", "--http.max-connections-per-ip=0"));
-    cmd.addAll(extra);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("parley.log").toFile())
-        .start();
-    awaitPort(rtmpPort, p);
+  static ServerProcess parley(Path dir, int httpPort, int rtmpPort, String heap, List<String> extra) throws Exception {
+    List<String> flags = new ArrayList<>(List.of("--http.host=127.0.0.1", "--live.rtmp.port=" + rtmpPort,
+        "--live.rtmp.host=127.0.0.1", "--log.level=warn", "--live.rtmp.max-connections-per-ip=0",
+        "--http.max-connections-per-ip=0"));
+    flags.addAll(extra);
+    ServerProcess p = ServerProcess.parley(dir, List.of("-Xms" + heap, "-Xmx" + heap), httpPort, flags);
+    p.awaitPort(rtmpPort);
     return p;
   }
 
   /** nginx with the RTMP module, one worker, config generated here. */
-  static Process nginx(Path dir, int rtmpPort) throws Exception {
+  static ServerProcess nginx(Path dir, int rtmpPort) throws Exception {
     Path conf = dir.resolve("nginx.conf");
     Files.createDirectories(dir.resolve("nginx-tmp"));
     Files.writeString(conf, String.join("\n",
@@ -67,31 +43,18 @@ final class Servers {
         "    application live { live on; }",
         "  }",
         "}", ""));
-    Process p = new ProcessBuilder("nginx", "-p", dir.resolve("nginx-tmp").toString(), "-c", conf.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
-    awaitPort(rtmpPort, p);
+    ServerProcess p = ServerProcess.peer("nginx", List.of("nginx", "-p", dir.resolve("nginx-tmp").toString(), "-c",
+        conf.toString()), dir.resolve("nginx.log"));
+    p.awaitPort(rtmpPort);
     return p;
-  }
-
-  /** CPU time in clock ticks (1/100 s) of a process and all its descendants. */
-  static long cpuTicks(Process p) {
-    long sum = ticks(p.pid());
-    for (ProcessHandle h : p.descendants().toList()) {
-      sum += ticks(h.pid());
-    }
-    return sum;
-  }
-
-  private static long ticks(long pid) {
-    try {
-      return dev.parley.bench.Procs.cpuTicks(pid);
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
   }
 
   /** CPU ticks of this JVM (the publisher and the readers). */
   static long selfTicks() {
-    return ticks(ProcessHandle.current().pid());
+    try {
+      return Procs.cpuTicks(ProcessHandle.current().pid());
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.parley.bench.rtc;
 
+import com.sun.management.OperatingSystemMXBean;
+import dev.parley.rtc.stun.StunMessageBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -13,11 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * TURN relay packets per second and server CPU: Parley and coturn (Debian's turnserver), each in
@@ -83,7 +87,7 @@ public final class TurnBench {
       for (long rate : rates) {
         List<String> order = new ArrayList<>(servers);
         if (round % 2 == 1) {
-          java.util.Collections.reverse(order);
+          Collections.reverse(order);
         }
         for (String s : order) {
           Result r = runOne(s, allocations, payload, rate, seconds, warmup, generatorThreads, parleyThreads,
@@ -118,8 +122,9 @@ public final class TurnBench {
     Path dir = Files.createTempDirectory("turn-bench-" + which);
     String secret = "bench-secret-" + System.nanoTime();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(generatorThreads, EpollIoHandler.newFactory());
-    try (ServerProcess server = which.equals("coturn") ? ServerProcess.coturn(dir, secret, sameThreads ? parleyThreads : 0)
-        : ServerProcess.parley(dir, secret, parleyThreads, List.of("-Xms512m", "-Xmx1g"))) {
+    try (TurnServers.Running server = which.equals("coturn")
+        ? TurnServers.coturn(dir, secret, sameThreads ? parleyThreads : 0)
+        : TurnServers.parley(dir, secret, parleyThreads, List.of("-Xms512m", "-Xmx1g"))) {
       awaitStun(server);
       try (TurnLoad load = new TurnLoad(group, new InetSocketAddress("127.0.0.1", server.port()), payload, secret)) {
         load.setup(allocations);
@@ -127,20 +132,20 @@ public final class TurnBench {
         Thread.sleep(500);
         long sent0 = load.sentToPeer.sum() + load.sentToClient.sum();
         long recv0 = load.receivedAtPeer.sum() + load.receivedAtClient.sum();
-        double cpu0 = server.cpuSeconds();
+        double cpu0 = server.process().cpuSeconds();
         double self0 = selfCpuSeconds();
         double busy0 = machineBusySeconds();
         long t0 = System.nanoTime();
         load.run(rate, seconds * 1000L);
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        double cpu = server.cpuSeconds() - cpu0;
+        double cpu = server.process().cpuSeconds() - cpu0;
         double self = selfCpuSeconds() - self0;
         double busy = machineBusySeconds() - busy0;
         Thread.sleep(300);
         long sent = load.sentToPeer.sum() + load.sentToClient.sum() - sent0;
         long recv = load.receivedAtPeer.sum() + load.receivedAtClient.sum() - recv0;
-        if (!server.alive()) {
-          throw new IllegalStateException(which + " died:\n" + server.logTail());
+        if (!server.process().alive()) {
+          throw new IllegalStateException(which + " died:\n" + server.process().logTail(20));
         }
         System.err.printf(Locale.ROOT, "%s: sent %d to peers and %d to clients; received %d at peers and %d at clients%n",
             which, load.sentToPeer.sum(), load.sentToClient.sum(), load.receivedAtPeer.sum(), load.receivedAtClient.sum());
@@ -153,7 +158,7 @@ public final class TurnBench {
       }
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-      try (var walk = Files.walk(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
@@ -161,7 +166,7 @@ public final class TurnBench {
 
   /** CPU time of this (the load generator's) process. */
   private static double selfCpuSeconds() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / 1e9;
   }
 
@@ -176,14 +181,14 @@ public final class TurnBench {
   }
 
   /** Waits until the server answers a STUN Binding request. */
-  private static void awaitStun(ServerProcess server) throws Exception {
-    byte[] req = dev.parley.rtc.stun.StunMessageBuilder.of(1, 0, new byte[12]).build();
+  private static void awaitStun(TurnServers.Running server) throws Exception {
+    byte[] req = StunMessageBuilder.of(1, 0, new byte[12]).build();
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(200);
       long deadline = System.currentTimeMillis() + 30_000;
       while (System.currentTimeMillis() < deadline) {
-        if (!server.alive()) {
-          throw new IllegalStateException(server.name() + " exited:\n" + server.logTail());
+        if (!server.process().alive()) {
+          throw new IllegalStateException(server.name() + " exited:\n" + server.process().logTail(20));
         }
         s.send(new DatagramPacket(req, req.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port())));
         try {
@@ -194,6 +199,6 @@ public final class TurnBench {
         }
       }
     }
-    throw new IllegalStateException(server.name() + " did not answer STUN within 30 s:\n" + server.logTail());
+    throw new IllegalStateException(server.name() + " did not answer STUN within 30 s:\n" + server.process().logTail(20));
   }
 }

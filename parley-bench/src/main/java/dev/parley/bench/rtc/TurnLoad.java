@@ -33,7 +33,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The client load: N allocations, each with a channel bound to its own peer socket; ChannelData
@@ -114,7 +116,7 @@ final class TurnLoad implements AutoCloseable {
 
   private record Auth(String username, String realm, String nonce, byte[] key) {}
 
-  private StunMessage request(Channel ch, int method, java.util.function.Consumer<StunMessageBuilder> attrs, Auth auth,
+  private StunMessage request(Channel ch, int method, Consumer<StunMessageBuilder> attrs, Auth auth,
       String what) throws Exception {
     for (int attempt = 0; attempt < 5; attempt++) {
       byte[] tid = new byte[12];
@@ -137,7 +139,7 @@ final class TurnLoad implements AutoCloseable {
           throw new IllegalStateException(what + " failed: " + HexFormat.of().formatHex(r.get(StunAttr.ERROR_CODE).value()));
         }
         return r;
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         pending.remove(HexFormat.of().formatHex(tid));
       }
     }

@@ -1,6 +1,7 @@
 package dev.parley.client.heartbeat;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
@@ -242,7 +243,7 @@ public final class AdaptiveHeartbeat implements HeartbeatPolicy {
 
     /** Where settled intervals are kept per network (default: in memory). */
     public Builder memory(HeartbeatMemory m) {
-      memory = java.util.Objects.requireNonNull(m);
+      memory = Objects.requireNonNull(m);
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.parley.client.net;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -23,7 +24,7 @@ public final class IoLoop implements Executor, AutoCloseable {
   private static final Logger log = Logger.getLogger(IoLoop.class.getName());
 
   /** What a registered channel wants done when it is ready. */
-  public interface Handler {
+  interface Handler {
     /** On the loop: the channel is ready for {@code readyOps}. */
     void ready(SelectionKey key, int readyOps);
   }
@@ -33,7 +34,7 @@ public final class IoLoop implements Executor, AutoCloseable {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeup = new AtomicBoolean();
   /** Scratch for socket reads: reads are handled to the end before the next one starts. */
-  private final java.nio.ByteBuffer readBuffer = java.nio.ByteBuffer.allocate(64 * 1024);
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
   private volatile boolean closed;
 
   public IoLoop(String name) {
@@ -62,13 +63,13 @@ public final class IoLoop implements Executor, AutoCloseable {
   }
 
   /** On the loop: the shared read buffer, cleared. */
-  java.nio.ByteBuffer readBuffer() {
+  ByteBuffer readBuffer() {
     assert inLoop();
     return readBuffer.clear();
   }
 
   /** On the loop: registers a channel for {@code ops}. */
-  public SelectionKey register(SelectableChannel ch, int ops, Handler handler) throws ClosedChannelException {
+  SelectionKey register(SelectableChannel ch, int ops, Handler handler) throws ClosedChannelException {
     assert inLoop();
     return ch.register(selector, ops, handler);
   }

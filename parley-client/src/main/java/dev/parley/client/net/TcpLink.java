@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -61,7 +62,7 @@ public final class TcpLink implements Link, IoLoop.Handler, TlsSession.Out, Fram
     }
     try {
       if (addr.isUnresolved()) {
-        throw new java.net.UnknownHostException(addr.getHostString());
+        throw new UnknownHostException(addr.getHostString());
       }
       ch = SocketChannel.open();
       ch.configureBlocking(false);

@@ -13,6 +13,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -24,7 +25,7 @@ import java.util.concurrent.CompletionStage;
  * <p>Only loaded when a {@code ws://} or {@code wss://} server is configured, so runtimes
  * without {@code java.net.http} (Android) can use the TCP link.
  */
-public final class WebSocketLink implements Link, WebSocket.Listener {
+final class WebSocketLink implements Link, WebSocket.Listener {
   private final IoLoop loop;
   private final LinkListener listener;
   private final int maxFrameBytes;
@@ -43,13 +44,13 @@ public final class WebSocketLink implements Link, WebSocket.Listener {
   }
 
   /** Starts the WebSocket handshake with {@code uri}; events follow on {@code loop}. */
-  public static WebSocketLink open(IoLoop loop, HttpClient http, URI uri, Duration connectTimeout, int maxFrameBytes,
+  static WebSocketLink open(IoLoop loop, HttpClient http, URI uri, Duration connectTimeout, int maxFrameBytes,
       long maxPendingBytes, LinkListener listener) {
     WebSocketLink link = new WebSocketLink(loop, listener, maxFrameBytes, maxPendingBytes);
     http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(uri, link).whenComplete((ws, err) ->
         loop.execute(() -> {
           if (err != null) {
-            link.closeWith(err instanceof java.util.concurrent.CompletionException ? err.getCause() : err);
+            link.closeWith(err instanceof CompletionException ? err.getCause() : err);
           } else if (link.closed) {
             ws.abort();
           } else {

@@ -1,2 +1,5 @@
-/** Time as the SDK sees it: a scheduler that real apps back with a thread and tests move by hand. */
+/**
+ * Time as the SDK sees it (public): a {@code Scheduler} that real apps back with a thread
+ * ({@code SystemScheduler}) and tests move by hand ({@code ManualScheduler}).
+ */
 package dev.parley.client.time;

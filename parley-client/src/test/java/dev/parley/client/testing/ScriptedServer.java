@@ -1,13 +1,11 @@
 package dev.parley.client.testing;
 
+import dev.parley.im.testing.ImSocket;
 import dev.parley.protocol.FrameCodec;
-import dev.parley.protocol.FrameException;
 import dev.parley.protocol.FrameReader;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.LoginOk;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -58,9 +56,8 @@ public final class ScriptedServer implements AutoCloseable {
     while (!closed) {
       try {
         Socket s = listener.accept();
-        s.setTcpNoDelay(true);
         accepted.incrementAndGet();
-        Conn c = new Conn(s);
+        Conn c = new Conn(ImSocket.accepted(s));
         conns.add(c);
       } catch (IOException e) {
         return;
@@ -76,42 +73,24 @@ public final class ScriptedServer implements AutoCloseable {
 
   /** One client connection. */
   public static final class Conn {
-    private final Socket socket;
-    private final OutputStream out;
+    private final ImSocket socket;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final AtomicInteger heartbeats = new AtomicInteger();
     private volatile boolean eof;
 
-    Conn(Socket s) throws IOException {
-      this.socket = s;
-      this.out = s.getOutputStream();
-      Thread t = new Thread(this::read, "scripted-conn");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    private void read() {
-      FrameReader reader = new FrameReader(1 << 24);
-      byte[] buf = new byte[8192];
-      try (InputStream in = socket.getInputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          reader.feed(buf, 0, n, new FrameReader.Sink() {
-            @Override
-            public void onFrame(Frame frame) {
-              frames.add(frame);
-            }
-
-            @Override
-            public void onHeartbeat() {
-              heartbeats.incrementAndGet();
-            }
-          });
+    Conn(ImSocket socket) {
+      this.socket = socket;
+      socket.readInBackground("scripted-conn", new FrameReader.Sink() {
+        @Override
+        public void onFrame(Frame frame) {
+          frames.add(frame);
         }
-      } catch (IOException | FrameException e) {
-        // closed
-      }
-      eof = true;
+
+        @Override
+        public void onHeartbeat() {
+          heartbeats.incrementAndGet();
+        }
+      }, () -> eof = true);
     }
 
     /** The next frame from the client, waiting up to 10 s. */
@@ -155,10 +134,9 @@ public final class ScriptedServer implements AutoCloseable {
       write(FrameCodec.heartbeat());
     }
 
-    private synchronized void write(byte[] b) {
+    private void write(byte[] b) {
       try {
-        out.write(b);
-        out.flush();
+        socket.sendRaw(b);
       } catch (IOException e) {
         // the client went away; the test sees it through eof()
       }
@@ -173,11 +151,7 @@ public final class ScriptedServer implements AutoCloseable {
     }
 
     public void close() {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // closing
-      }
+      socket.close();
     }
   }
 }

@@ -1,11 +1,11 @@
 package dev.parley.core.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.BrowserGuard;
 import dev.parley.core.http.HttpExchange;
 import dev.parley.core.http.Json;
-import dev.parley.core.kernel.CoreKeys;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
 import dev.parley.protocol.Ids;
@@ -25,15 +25,30 @@ import java.util.function.Supplier;
 /** The kernel's routes: {@code /healthz}, {@code /metrics}, tokens, dev login and stats. */
 public final class CoreRoutes {
   private final ServerContext ctx;
+  private final Settings settings;
   private final Supplier<String> scrape;
   private final Instant started;
   private final DevLoginLimiter devLogins;
 
-  public CoreRoutes(ServerContext ctx, Supplier<String> scrape) {
+  /**
+   * What the routes are allowed to do, read by the kernel from its keys ({@code admin.dev-login.*},
+   * {@code auth.token.*}) and validated there.
+   *
+   * @param devLogin whether {@code POST /api/v1/dev/login} mints tokens
+   * @param devLoginLoopbackOnly whether it answers clients on this machine only
+   * @param devLoginsPerMinute dev logins one client address may make in a minute (0: no limit)
+   * @param defaultTtl lifetime of dev-login tokens and of minted tokens that give none
+   * @param maxTtl longest lifetime {@code POST /api/v1/tokens} mints
+   */
+  public record Settings(boolean devLogin, boolean devLoginLoopbackOnly, int devLoginsPerMinute, Duration defaultTtl,
+      Duration maxTtl) {}
+
+  public CoreRoutes(ServerContext ctx, Settings settings, Supplier<String> scrape) {
     this.ctx = ctx;
+    this.settings = settings;
     this.scrape = scrape;
     this.started = ctx.clock().instant();
-    this.devLogins = new DevLoginLimiter(ctx.time(), ctx.config().get(CoreKeys.DEV_LOGIN_PER_MINUTE));
+    this.devLogins = new DevLoginLimiter(ctx.time(), settings.devLoginsPerMinute());
   }
 
   public void register() {
@@ -61,9 +76,9 @@ public final class CoreRoutes {
     if (!Ids.isValidUser(userId)) {
       throw ApiException.badRequest("userId must be 1-64 characters of letters, digits and _ . @ -");
     }
-    Duration maxTtl = ctx.config().get(CoreKeys.TOKEN_MAX_TTL);
+    Duration maxTtl = settings.maxTtl();
     Duration ttl = body.has("ttlSeconds") ? Duration.ofSeconds(body.path("ttlSeconds").asLong(-1))
-        : ctx.config().get(CoreKeys.TOKEN_DEFAULT_TTL);
+        : settings.defaultTtl();
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(maxTtl) > 0) {
       throw ApiException.badRequest("ttlSeconds must be between 1 and " + maxTtl.toSeconds());
     }
@@ -71,11 +86,11 @@ public final class CoreRoutes {
   }
 
   private void devLogin(HttpExchange ex) {
-    if (!ctx.config().get(CoreKeys.DEV_LOGIN)) {
+    if (!settings.devLogin()) {
       throw new ApiException(HttpResponseStatus.NOT_FOUND, "DEV_LOGIN_DISABLED",
           "dev login is switched off (admin.dev-login.enabled)");
     }
-    if (ctx.config().get(CoreKeys.DEV_LOGIN_LOOPBACK_ONLY) && !ex.isLoopback()) {
+    if (settings.devLoginLoopbackOnly() && !ex.isLoopback()) {
       throw ApiException.forbidden("dev login is accepted from this machine only");
     }
     long wait = devLogins.acquire(ex.remoteAddress().getAddress());
@@ -91,7 +106,7 @@ public final class CoreRoutes {
     if (!Ids.isValidUser(userId)) {
       throw ApiException.badRequest("userId must be 1-64 characters of letters, digits and _ . @ -");
     }
-    answerToken(ex, userId, ctx.config().get(CoreKeys.TOKEN_DEFAULT_TTL));
+    answerToken(ex, userId, settings.defaultTtl());
   }
 
   private void answerToken(HttpExchange ex, String userId, Duration ttl) {
@@ -114,7 +129,7 @@ public final class CoreRoutes {
     server.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
     server.put("ioThreads", ctx.eventLoops().threads());
     server.put("transport", ctx.eventLoops().isEpoll() ? "epoll" : "nio");
-    server.put("storeQueued", ctx.database().writer().queued());
+    server.put("storeQueued", ctx.storage().writer().queued());
     out.put("server", server);
     for (StatsContributor c : ctx.services().all(StatsContributor.class)) {
       out.put(c.section(), c.stats());

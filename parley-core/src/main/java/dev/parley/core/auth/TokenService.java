@@ -7,8 +7,10 @@ import io.jsonwebtoken.IncorrectClaimException;
 import io.jsonwebtoken.Header;
 import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.JwsHeader;
+import io.jsonwebtoken.JwtBuilder;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.JwtParserBuilder;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.LocatorAdapter;
 import io.jsonwebtoken.MissingClaimException;
@@ -65,7 +67,7 @@ public final class TokenService {
     this.clock = clock;
     // Whole seconds, as the parser applies it.
     this.clockSkew = Duration.ofSeconds(clockSkew.toSeconds());
-    io.jsonwebtoken.JwtParserBuilder b = Jwts.parser()
+    JwtParserBuilder b = Jwts.parser()
         .keyLocator(new KeyLocator())
         .clockSkewSeconds(clockSkew.toSeconds())
         .clock(() -> Date.from(clock.instant()));
@@ -81,7 +83,7 @@ public final class TokenService {
       throw new IllegalArgumentException("invalid user id: " + userId);
     }
     Instant now = clock.instant();
-    io.jsonwebtoken.JwtBuilder b = Jwts.builder()
+    JwtBuilder b = Jwts.builder()
         .subject(userId)
         .issuedAt(Date.from(now))
         .expiration(Date.from(now.plus(ttl)));

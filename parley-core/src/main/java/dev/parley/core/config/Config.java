@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The effective configuration: each key's default, overridden by the config file, then by
@@ -60,7 +62,7 @@ public final class Config {
   private <T> String line(ConfigKey<T> key) {
     T value = get(key);
     String shown = value == null ? "(unset)" : key.display(value);
-    return key.name() + ": " + shown + "   # " + source(key).name().toLowerCase(java.util.Locale.ROOT);
+    return key.name() + ": " + shown + "   # " + source(key).name().toLowerCase(Locale.ROOT);
   }
 
   /** A copy of this config with some keys changed (for tests and for values derived at start). */
@@ -137,7 +139,7 @@ public final class Config {
   }
 
   /** Environment variables the launcher script ({@code ./parley}) reads itself; they are not config keys. */
-  public static final java.util.Set<String> LAUNCHER_ENV = java.util.Set.of("PARLEY_CONFIG", "PARLEY_JAVA_OPTS",
+  public static final Set<String> LAUNCHER_ENV = Set.of("PARLEY_CONFIG", "PARLEY_JAVA_OPTS",
       "PARLEY_JAR", "PARLEY_JAVA");
 
   /** Collects raw values, then parses and validates them all in {@link #build()}. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -202,7 +203,7 @@ public final class ConfigKey<T> {
   }
 
   private static String scalar(Object raw) {
-    if (raw instanceof List<?> || raw instanceof java.util.Map<?, ?>) {
+    if (raw instanceof List<?> || raw instanceof Map<?, ?>) {
       throw new IllegalArgumentException("expected a single value, not " + raw);
     }
     return String.valueOf(raw);

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -17,18 +16,16 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Routes each aggregated request to its handler or WebSocket endpoint. One per connection. */
-public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
-  public static final String WS_AGGREGATOR = "ws-aggregator";
-  public static final String WS_CONTROL = "ws-control";
 
   private final HttpRouter router;
   private final OriginPolicy origins;
@@ -86,7 +83,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
       return;
     }
     byte[] body = ByteBufUtil.getBytes(req.content());
-    HttpExchange ex = new HttpExchange(ctx.channel(), req, body, match.params(), verdict, () -> stream(ctx));
+    HttpExchange ex = new HttpExchange(ctx.channel(), req, body, match.params(), verdict, () -> HttpPipeline.streaming(ctx.pipeline()));
     try {
       match.handler().handle(ex);
     } catch (ApiException e) {
@@ -112,12 +109,6 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
     }
   }
 
-  private void stream(ChannelHandlerContext ctx) {
-    ChannelPipeline p = ctx.pipeline();
-    if (p.get(HttpPipeline.IDLE) != null) {
-      p.remove(HttpPipeline.IDLE);
-    }
-  }
 
   private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketEndpoint endpoint,
       OriginPolicy.Verdict verdict) {
@@ -133,7 +124,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         .allowExtensions(false)
         .closeOnProtocolViolation(true)
         .build();
-    String scheme = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null ? "wss://" : "ws://";
+    String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
     WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
         scheme + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri(), subprotocols, decoderConfig);
     WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
@@ -155,20 +146,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         return;
       }
     }
-    ChannelPipeline p = ctx.pipeline();
-    // The HTTP-only handlers go; the handshaker swaps the codec for the WebSocket one at once
-    // (the HTTP codec itself leaves when the 101 answer is written).
-    p.remove(HttpPipeline.IDLE);
-    p.remove(HttpPipeline.IDLE_CLOSER);
-    p.remove(HttpPipeline.CHUNKED);
-    io.netty.channel.ChannelFuture done = handshaker.handshake(ctx.channel(), req);
-    // Installed before anything more is read, so no early frame can miss the endpoint.
-    p.addLast(WS_AGGREGATOR, new WebSocketFrameAggregator(endpoint.maxMessageBytes()));
-    p.addLast(WS_CONTROL, new WebSocketControlHandler(handshaker));
-    endpoint.configure(ctx.channel(), req, handshaker.selectedSubprotocol());
-    p.remove(this);
-    dev.parley.core.net.QuietExceptionHandler.moveToTail(p);
-    done.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    HttpPipeline.upgrade(ctx, req, handshaker, endpoint).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
   private static void plain(ChannelHandlerContext ctx, FullHttpRequest req, OriginPolicy.Verdict verdict,

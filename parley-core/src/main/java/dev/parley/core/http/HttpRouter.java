@@ -2,10 +2,12 @@ package dev.parley.core.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -16,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class HttpRouter {
   private final List<Route> routes = new CopyOnWriteArrayList<>();
-  private final Map<String, WebSocketEndpoint> webSockets = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, WebSocketEndpoint> webSockets = new ConcurrentHashMap<>();
 
   /** Registers a handler for {@code method} (null for any method) and {@code pattern}. */
   public HttpRouter route(HttpMethod method, String pattern, HttpHandler handler) {
@@ -132,7 +134,7 @@ public final class HttpRouter {
       int i = 0;
       for (Segment s : segments) {
         if (s.rest) {
-          params.put("**", String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
+          params.put("**", String.join("/", Arrays.copyOfRange(parts, i, parts.length)));
           return params;
         }
         if (i >= parts.length) {

@@ -2,7 +2,8 @@ package dev.parley.core.kernel;
 
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;
-import dev.parley.core.store.Synchronous;
+import dev.parley.core.store.sqlite.Synchronous;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
 public final class CoreKeys {
   private CoreKeys() {}
 
-  public static final ConfigKey<java.nio.file.Path> DATA_DIR = ConfigKey.path("data.dir", "./data",
+  public static final ConfigKey<Path> DATA_DIR = ConfigKey.path("data.dir", "./data",
       "Directory of the SQLite database, generated secrets, recordings and HLS segments.");
   public static final ConfigKey<String> LOG_LEVEL = ConfigKey.string("log.level", "info",
       "Level of the server's own loggers: error, warn, info, debug or trace.");
@@ -47,9 +48,9 @@ public final class CoreKeys {
           + "as if listed in http.allowed-origins: a page under those names comes from a program on that machine, "
           + "never from another site. Pages opened as files (Origin: null) are never allowed.");
 
-  public static final ConfigKey<java.nio.file.Path> TLS_CERT = ConfigKey.path("tls.cert-file", null,
+  public static final ConfigKey<Path> TLS_CERT = ConfigKey.path("tls.cert-file", null,
       "PEM certificate chain for every listener with tls enabled.");
-  public static final ConfigKey<java.nio.file.Path> TLS_KEY = ConfigKey.path("tls.key-file", null,
+  public static final ConfigKey<Path> TLS_KEY = ConfigKey.path("tls.key-file", null,
       "PEM private key (PKCS#8) of tls.cert-file.");
   public static final ConfigKey<String> TLS_KEY_PASSWORD = ConfigKey.secret("tls.key-password",
       "Password of tls.key-file, if it is encrypted.");

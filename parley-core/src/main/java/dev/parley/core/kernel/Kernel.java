@@ -1,6 +1,5 @@
 package dev.parley.core.kernel;
 
-import dev.parley.core.admin.AdminAuth;
 import dev.parley.core.admin.CoreRoutes;
 import dev.parley.core.auth.PublicKeys;
 import dev.parley.core.auth.SecretFiles;
@@ -8,29 +7,27 @@ import dev.parley.core.auth.TokenService;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigSchema;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.HttpPipeline;
 import dev.parley.core.http.HttpRouter;
 import dev.parley.core.http.OriginPolicy;
 import dev.parley.core.metrics.Metrics;
 import dev.parley.core.net.EventLoops;
-import dev.parley.core.net.IpConnectionLimiter;
 import dev.parley.core.net.ListenerBindException;
+import dev.parley.core.net.ListenerInitializer;
 import dev.parley.core.net.ListenerKeys;
-import dev.parley.core.net.QuietExceptionHandler;
 import dev.parley.core.net.TcpListener;
 import dev.parley.core.net.TlsSupport;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.ServiceRegistry;
-import dev.parley.core.store.Database;
-import dev.parley.core.store.Migration;
+import dev.parley.core.store.Storage;
+import dev.parley.core.store.sqlite.SqliteStorage;
 import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -53,8 +50,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the server: config, store and migrations, secrets, the event loops, the HTTP listener,
- * then every module, then binds every listener. {@link #stop()} undoes it gracefully.
+ * Starts the server: config, secrets, the store, the event loops, the HTTP listener, then every
+ * module (each module's store migrates its schema as it opens), then binds every listener.
+ * {@link #stop()} undoes it gracefully.
  */
 public final class Kernel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Kernel.class);
@@ -68,7 +66,7 @@ public final class Kernel implements AutoCloseable {
   private final List<TcpListener> listeners = new ArrayList<>();
   private final Map<String, Channel> bound = new ConcurrentHashMap<>();
   private final List<ParleyModule> started = new ArrayList<>();
-  private Database database;
+  private SqliteStorage storage;
   private EventLoops eventLoops;
   private ExecutorService blocking;
   private TokenService tokens;
@@ -132,14 +130,9 @@ public final class Kernel implements AutoCloseable {
       throw new ConfigException("auth.jwt.secret: " + e.getMessage());
     }
 
-    database = new Database(new Database.Settings(dataDir.resolve("parley.db"), config.get(CoreKeys.STORE_SYNCHRONOUS),
-        config.get(CoreKeys.STORE_READERS), config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)),
-        metrics.registry());
-    List<Migration> migrations = new ArrayList<>();
-    for (ParleyModule m : modules) {
-      migrations.addAll(m.migrations());
-    }
-    database.migrate(migrations);
+    storage = new SqliteStorage(new SqliteStorage.Settings(dataDir.resolve("parley.db"),
+        config.get(CoreKeys.STORE_SYNCHRONOUS), config.get(CoreKeys.STORE_READERS), config.get(CoreKeys.STORE_MAX_BATCH),
+        config.get(CoreKeys.STORE_QUEUE)), metrics.registry(), time.clock());
 
     eventLoops = new EventLoops(config.get(CoreKeys.IO_THREADS), config.get(CoreKeys.NATIVE_TRANSPORT));
     AtomicInteger n = new AtomicInteger();
@@ -150,7 +143,9 @@ public final class Kernel implements AutoCloseable {
       return t;
     });
 
-    new CoreRoutes(context, metrics::scrape).register();
+    new CoreRoutes(context, new CoreRoutes.Settings(config.get(CoreKeys.DEV_LOGIN),
+        config.get(CoreKeys.DEV_LOGIN_LOOPBACK_ONLY), config.get(CoreKeys.DEV_LOGIN_PER_MINUTE),
+        config.get(CoreKeys.TOKEN_DEFAULT_TTL), config.get(CoreKeys.TOKEN_MAX_TTL)), metrics::scrape).register();
     ListenerKeys.Settings http = CoreKeys.HTTP.settings(config);
     if (http.enabled()) {
       listeners.add(new TcpListener("http", http, new HttpPipeline(router,
@@ -219,8 +214,6 @@ public final class Kernel implements AutoCloseable {
   private void bind(TcpListener l) {
     ListenerKeys.Settings s = l.settings();
     SslContext ssl = s.tls() ? context.serverTls() : null;
-    IpConnectionLimiter limiter = s.maxConnectionsPerIp() > 0
-        ? new IpConnectionLimiter(s.maxConnectionsPerIp(), l.onReject()) : null;
     ServerBootstrap b = new ServerBootstrap()
         .group(eventLoops.group())
         .channel(eventLoops.serverChannel())
@@ -229,20 +222,7 @@ public final class Kernel implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
             Math.toIntExact(config.get(CoreKeys.WRITE_BUFFER_LOW)), Math.toIntExact(config.get(CoreKeys.WRITE_BUFFER_HIGH))))
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ChannelPipeline p = ch.pipeline();
-            if (limiter != null) {
-              p.addLast("ip-limit", limiter);
-            }
-            if (ssl != null) {
-              p.addLast("tls", ssl.newHandler(ch.alloc()));
-            }
-            l.initializer().accept(ch);
-            p.addLast(QuietExceptionHandler.NAME, QuietExceptionHandler.INSTANCE);
-          }
-        });
+        .childHandler(new ListenerInitializer(l, ssl));
     try {
       Channel ch = b.bind(new InetSocketAddress(s.host(), s.port())).syncUninterruptibly().channel();
       bound.put(l.name(), ch);
@@ -299,8 +279,8 @@ public final class Kernel implements AutoCloseable {
     if (blocking != null) {
       blocking.shutdown();
     }
-    if (database != null) {
-      database.close();
+    if (storage != null) {
+      storage.close();
     }
     if (eventLoops != null) {
       eventLoops.shutdown(Duration.ofSeconds(2));
@@ -363,8 +343,8 @@ public final class Kernel implements AutoCloseable {
     }
 
     @Override
-    public Database database() {
-      return database;
+    public Storage storage() {
+      return storage;
     }
 
     @Override

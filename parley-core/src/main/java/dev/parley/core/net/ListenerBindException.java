@@ -1,5 +1,7 @@
 package dev.parley.core.net;
 
+import java.util.Locale;
+
 /**
  * A listener could not bind its address: the port is taken by another program, or the address or
  * port may not be used. Not a configuration error (the same config works once the port is free),
@@ -25,7 +27,7 @@ public final class ListenerBindException extends RuntimeException {
     String reason = null;
     for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
       String m = t.getMessage();
-      if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("already in use")) {
+      if (m != null && m.toLowerCase(Locale.ROOT).contains("already in use")) {
         inUse = true;
       }
       if (reason == null && m != null) {

@@ -3,9 +3,12 @@ package dev.parley.core.net;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -20,17 +23,14 @@ public final class QuietExceptionHandler extends ChannelInboundHandlerAdapter {
   public static final QuietExceptionHandler INSTANCE = new QuietExceptionHandler();
   private static final Logger log = LoggerFactory.getLogger(QuietExceptionHandler.class);
 
-  /** The handler's name in every pipeline. */
-  public static final String NAME = "quiet-exceptions";
-
   private QuietExceptionHandler() {}
 
   /** Puts the handler at the end of {@code p} again, after handlers were added behind it. */
-  public static void moveToTail(io.netty.channel.ChannelPipeline p) {
-    if (p.get(NAME) != null) {
-      p.remove(NAME);
+  public static void moveToTail(ChannelPipeline p) {
+    if (p.get(ChannelHandlerNames.QUIET_EXCEPTIONS) != null) {
+      p.remove(ChannelHandlerNames.QUIET_EXCEPTIONS);
     }
-    p.addLast(NAME, INSTANCE);
+    p.addLast(ChannelHandlerNames.QUIET_EXCEPTIONS, INSTANCE);
   }
 
   @Override
@@ -46,7 +46,7 @@ public final class QuietExceptionHandler extends ChannelInboundHandlerAdapter {
   /** Peer resets, TLS garbage, and the like: the other side's problem, not ours. */
   public static boolean isOrdinary(Throwable cause) {
     Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    return c instanceof IOException && !(c instanceof java.io.UncheckedIOException)
+    return c instanceof IOException && !(c instanceof UncheckedIOException)
         || c instanceof ClosedChannelException
         || c instanceof SSLException
         || c instanceof NotSslRecordException;
@@ -55,6 +55,6 @@ public final class QuietExceptionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     // Nothing upstream consumed it: release and drop rather than leak.
-    io.netty.util.ReferenceCountUtil.release(msg);
+    ReferenceCountUtil.release(msg);
   }
 }

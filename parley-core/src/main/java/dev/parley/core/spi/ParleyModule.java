@@ -1,14 +1,15 @@
 package dev.parley.core.spi;
 
 import dev.parley.core.config.ConfigKey;
-import dev.parley.core.store.Migration;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
- * A system of the server (IM, MQTT, live, calls), found with {@link java.util.ServiceLoader}.
- * The kernel collects every module's config keys and migrations, then starts modules in
- * {@link #order()}; on shutdown it calls {@link #drain()} on each (tell clients to go), then
- * {@link #stop()} in reverse order.
+ * A system of the server (IM, MQTT, live, calls), found with {@link ServiceLoader}. The kernel
+ * collects every module's config keys, then starts modules in {@link #order()}; on shutdown it
+ * calls {@link #drain()} on each (tell clients to go), then {@link #stop()} in reverse order. A
+ * module's store migrates its own schema when the module opens it in {@link #start}
+ * ({@code Storage.migrate}).
  */
 public interface ParleyModule {
   /** Short name: "im", "mqtt", "live", "rtc". */
@@ -20,10 +21,6 @@ public interface ParleyModule {
   }
 
   default List<ConfigKey<?>> configKeys() {
-    return List.of();
-  }
-
-  default List<Migration> migrations() {
     return List.of();
   }
 

@@ -1,12 +1,12 @@
 package dev.parley.core.spi;
 
-import dev.parley.core.admin.AdminAuth;
 import dev.parley.core.auth.TokenService;
 import dev.parley.core.config.Config;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.HttpRouter;
 import dev.parley.core.net.EventLoops;
 import dev.parley.core.net.TcpListener;
-import dev.parley.core.store.Database;
+import dev.parley.core.store.Storage;
 import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
@@ -32,7 +32,11 @@ public interface ServerContext {
 
   MeterRegistry metrics();
 
-  Database database();
+  /**
+   * The server's database. A module's store implementation takes it, migrates its schema when it
+   * opens, and is the only code of the module that sees it.
+   */
+  Storage storage();
 
   TokenService tokens();
 

@@ -1,19 +1,22 @@
 package dev.parley.im.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.core.admin.AdminAuth;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
 import dev.parley.core.http.HttpRouter;
-import dev.parley.im.ImService;
+import dev.parley.im.session.Directory;
+import dev.parley.im.session.Router;
+import dev.parley.im.session.Session;
 import dev.parley.im.store.ImException;
+import dev.parley.im.store.ImStore;
+import dev.parley.im.store.Outcomes;
 import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.KickReason;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.MessageKind;
-import dev.parley.im.session.Session;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,10 +29,17 @@ import java.util.Map;
  * all, send a system message to a user or a group.
  */
 public final class ImAdminRoutes {
-  private final ImService im;
+  private final Directory directory;
+  private final ImStore store;
+  private final Router router;
+  private final int maxMessageBytes;
 
-  public ImAdminRoutes(ImService im) {
-    this.im = im;
+  /** @param router pushes the system messages once stored */
+  public ImAdminRoutes(Directory directory, ImStore store, Router router, int maxMessageBytes) {
+    this.directory = directory;
+    this.store = store;
+    this.router = router;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   public void register(HttpRouter http, AdminAuth admin) {
@@ -50,7 +60,7 @@ public final class ImAdminRoutes {
   private void sessions(HttpExchange ex) {
     String user = user(ex);
     List<Object> list = new ArrayList<>();
-    for (Session s : im.directory().sessions(user)) {
+    for (Session s : directory.sessions(user)) {
       list.add(s.info());
     }
     ex.respondJson(HttpResponseStatus.OK, Map.of("userId", user, "sessions", list));
@@ -58,7 +68,7 @@ public final class ImAdminRoutes {
 
   private void kickAll(HttpExchange ex) {
     String user = user(ex);
-    Session[] sessions = im.directory().sessions(user);
+    Session[] sessions = directory.sessions(user);
     for (Session s : sessions) {
       s.kick(KickReason.KICK_REASON_ADMIN, "ended by an administrator");
     }
@@ -68,7 +78,7 @@ public final class ImAdminRoutes {
   private void kickOne(HttpExchange ex) {
     String user = user(ex);
     String id = ex.pathParam("sessionId");
-    for (Session s : im.directory().sessions(user)) {
+    for (Session s : directory.sessions(user)) {
       if (s.sessionId().equals(id)) {
         s.kick(KickReason.KICK_REASON_ADMIN, "ended by an administrator");
         ex.respondJson(HttpResponseStatus.OK, Map.of("kicked", 1));
@@ -89,7 +99,7 @@ public final class ImAdminRoutes {
     if (text.isEmpty()) {
       throw ApiException.badRequest("text is required");
     }
-    if (text.length() > im.settings().maxMessageBytes()) {
+    if (text.length() > maxMessageBytes) {
       throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "MESSAGE_TOO_LARGE", "text is too long");
     }
     Message.Builder draft = Message.newBuilder().setSender("").setKind(MessageKind.MESSAGE_KIND_SYSTEM).setText(text)
@@ -107,17 +117,17 @@ public final class ImAdminRoutes {
       if (!Ids.isValidUser(toUser)) {
         throw ApiException.badRequest("invalid toUser");
       }
-      im.store().send(Ids.system(toUser), draft.build(), (sent, error) -> answerSent(ex, sent, error));
+      store.send(Ids.system(toUser), draft.build(), (sent, error) -> answerSent(ex, sent, error));
     } else {
       if (!Ids.isValidGroup(toGroup)) {
         throw ApiException.badRequest("invalid toGroup");
       }
-      im.store().announce(toGroup, draft.build(), (sent, error) -> answerSent(ex, sent, error));
+      store.announce(toGroup, draft.build(), (sent, error) -> answerSent(ex, sent, error));
     }
   }
 
   /** Writer thread on success: push the new message (not a resend's) and answer. */
-  private void answerSent(HttpExchange ex, dev.parley.im.store.Outcomes.Sent sent, ImException error) {
+  private void answerSent(HttpExchange ex, Outcomes.Sent sent, ImException error) {
     if (error != null) {
       answerError(ex, error);
     } else if (sent.stored() == null) {
@@ -129,7 +139,7 @@ public final class ImAdminRoutes {
 
   /** Writer thread: the message is stored; push it and answer. */
   private void delivered(HttpExchange ex, StoredMessage stored) {
-    im.dispatcher().deliver(stored, null);
+    router.deliver(stored, null);
     answer(ex, stored.conversation(), stored.seq(), stored.timestamp(), false);
   }
 

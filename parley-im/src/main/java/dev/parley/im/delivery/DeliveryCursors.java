@@ -1,12 +1,12 @@
 package dev.parley.im.delivery;
 
-import dev.parley.im.session.Directory;
+import dev.parley.im.session.Router;
 import dev.parley.im.session.Session;
 import dev.parley.im.store.ImStore;
+import dev.parley.im.wire.ErrorFrames;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Ack;
 import dev.parley.protocol.im.Cursor;
-import dev.parley.protocol.im.Error;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Receipt;
@@ -22,13 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * message; a cursor in a conversation the user is not in is answered {@code NOT_MEMBER}.
  */
 public final class DeliveryCursors {
-  private final Directory directory;
+  private final Router router;
   private final ImStore store;
   /** Conversation to (user to delivered seq) not written yet; the inner maps change only inside compute. */
   private final ConcurrentHashMap<String, Map<String, Long>> pending = new ConcurrentHashMap<>();
 
-  public DeliveryCursors(Directory directory, ImStore store) {
-    this.directory = directory;
+  /** @param router reaches the other user of a direct conversation with its DELIVERED receipt */
+  public DeliveryCursors(Router router, ImStore store) {
+    this.router = router;
     this.store = store;
   }
 
@@ -96,14 +97,12 @@ public final class DeliveryCursors {
     }
     Frame receipt = Frame.newBuilder().setReceipt(Receipt.newBuilder().setConversation(cid).setUser(user)
         .setType(ReceiptType.RECEIPT_TYPE_DELIVERED).setSeq(seq)).build();
-    for (Session s : directory.sessions(peer)) {
-      s.send(receipt);
-    }
+    router.sendToUser(peer, receipt);
   }
 
   private static void notMember(Session from, int req, String cid) {
-    from.send(Frame.newBuilder().setReq(req).setError(Error.newBuilder().setCode(ErrorCode.ERROR_CODE_NOT_MEMBER)
-        .setMessage("not a member of " + cid + ": nothing to acknowledge there")).build());
+    from.send(ErrorFrames.error(req, ErrorCode.ERROR_CODE_NOT_MEMBER,
+        "not a member of " + cid + ": nothing to acknowledge there", 0));
   }
 
   /** Writes what accumulated since the last flush (called once a second and at shutdown). */

@@ -1,10 +1,11 @@
 package dev.parley.im.delivery;
 
-import dev.parley.core.store.GroupCommitWriter;
-import dev.parley.im.net.OutFrame;
+import dev.parley.core.store.jdbc.GroupCommitWriter;
 import dev.parley.im.session.Directory;
+import dev.parley.im.session.Router;
 import dev.parley.im.session.Session;
 import dev.parley.im.store.StoredMessage;
+import dev.parley.im.wire.OutFrame;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Push;
 import io.netty.channel.EventLoop;
@@ -18,13 +19,15 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
+ * The in-process {@link Router}: every session is on this node, found in the {@link Directory}.
  * Hands each committed batch to the devices, in one go per event loop. Messages of one
  * conversation in a batch travel in one Push frame, encoded once for all its recipients; the
  * device that sent a message gets its SendAck instead of a push of it. Answers (SendAck, group
  * info) written during the batch go out in the same pass, so everything is flushed once per
- * connection per batch. Called on the writer thread only, after the commit.
+ * connection per batch. Called on the writer thread only, after the commit, except
+ * {@link #sendToUser}, which any thread may call.
  */
-public final class Dispatcher implements GroupCommitWriter.BatchListener {
+public final class Dispatcher implements Router, GroupCommitWriter.BatchListener {
   private record Item(StoredMessage stored, Session origin) {}
 
   private record Reply(Session to, OutFrame frame) {}
@@ -41,17 +44,30 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
     this.offline = offline;
   }
 
+  /** Any thread: each session hops onto its event loop and flushes. */
+  @Override
+  public int sendToUser(String user, Frame frame) {
+    Session[] sessions = directory.sessions(user);
+    for (Session s : sessions) {
+      s.send(frame);
+    }
+    return sessions.length;
+  }
+
   /** Writer thread: delivers a committed message to every recipient device except {@code origin}. */
+  @Override
   public void deliver(StoredMessage stored, Session origin) {
     items.add(new Item(stored, origin));
   }
 
   /** Writer thread: sends {@code frame} to one session with this batch. */
+  @Override
   public void reply(Session to, Frame frame) {
     replies.add(new Reply(to, new OutFrame(frame)));
   }
 
   /** Writer thread: sends the frame {@code build} makes, built by the session's event loop, with this batch. */
+  @Override
   public void reply(Session to, Supplier<Frame> build) {
     replies.add(new Reply(to, new OutFrame(build)));
   }
@@ -60,6 +76,7 @@ public final class Dispatcher implements GroupCommitWriter.BatchListener {
    * Writer thread: sends {@code frame} with this batch to every session of {@code users} except
    * {@code except} (the session whose request caused it, which has its answer; null for none).
    */
+  @Override
   public void broadcast(Set<String> users, Frame frame, Session except) {
     OutFrame out = new OutFrame(frame);
     for (String u : users) {

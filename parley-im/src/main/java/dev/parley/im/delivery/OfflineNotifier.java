@@ -2,7 +2,7 @@ package dev.parley.im.delivery;
 
 import dev.parley.core.spi.OfflineDeliveryHook;
 import dev.parley.core.spi.ServiceRegistry;
-import dev.parley.im.ImMetrics;
+import dev.parley.im.metrics.ImMetrics;
 import dev.parley.im.store.StoredMessage;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -2,8 +2,8 @@ package dev.parley.im.delivery;
 
 import dev.parley.core.time.Cancellable;
 import dev.parley.core.time.TimeSource;
-import dev.parley.im.net.OutFrame;
 import dev.parley.im.store.StoredMessage;
+import dev.parley.im.wire.OutFrame;
 import dev.parley.protocol.im.Ack;
 import dev.parley.protocol.im.Cursor;
 import dev.parley.protocol.im.Frame;

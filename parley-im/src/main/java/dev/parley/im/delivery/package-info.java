@@ -1,2 +1,5 @@
-/** Delivery: fan-out after commit, unacknowledged pushes and their resend, delivered cursors, offline hooks. */
+/**
+ * Delivery: the in-process router (fan-out after commit, batched per event loop), unacknowledged
+ * pushes and their resend, delivered cursors, offline-delivery hooks. Internal to parley-im.
+ */
 package dev.parley.im.delivery;

@@ -1,8 +1,8 @@
 package dev.parley.im.handler;
 
-import dev.parley.im.ImService;
-import dev.parley.im.net.ImConnection;
+import dev.parley.im.session.Router;
 import dev.parley.im.store.Callback;
+import dev.parley.im.store.ImStore;
 import dev.parley.im.store.Outcomes;
 import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.Ids;
@@ -24,56 +24,58 @@ final class GroupRequests {
   static final int MAX_NAME = 100;
   static final int MAX_USERS_PER_REQUEST = 1000;
 
-  private final ImService im;
+  private final ImStore store;
+  private final Router router;
 
-  GroupRequests(ImService im) {
-    this.im = im;
+  GroupRequests(ImStore store, Router router) {
+    this.store = store;
+    this.router = router;
   }
 
-  void create(ImConnection c, int req, GroupCreate g) {
+  void create(Caller c, int req, GroupCreate g) {
     String name = g.getName().strip();
     if (!validName(c, req, name) || !validUsers(c, req, g.getMembersList(), true)) {
       return;
     }
-    im.store().createGroup(c.user(), name, g.getMembersList(), changed(c, req, true));
+    store.createGroup(c.user(), name, g.getMembersList(), changed(c, req, true));
   }
 
-  void rename(ImConnection c, int req, GroupRename g) {
+  void rename(Caller c, int req, GroupRename g) {
     String name = g.getName().strip();
     if (validGroup(c, req, g.getGroupId()) && validName(c, req, name)) {
-      im.store().renameGroup(c.user(), g.getGroupId(), name, changed(c, req, false));
+      store.renameGroup(c.user(), g.getGroupId(), name, changed(c, req, false));
     }
   }
 
-  void add(ImConnection c, int req, GroupAddMembers g) {
+  void add(Caller c, int req, GroupAddMembers g) {
     if (validGroup(c, req, g.getGroupId()) && validUsers(c, req, g.getUsersList(), false)) {
-      im.store().addMembers(c.user(), g.getGroupId(), g.getUsersList(), changed(c, req, false));
+      store.addMembers(c.user(), g.getGroupId(), g.getUsersList(), changed(c, req, false));
     }
   }
 
-  void remove(ImConnection c, int req, GroupRemoveMembers g) {
+  void remove(Caller c, int req, GroupRemoveMembers g) {
     if (validGroup(c, req, g.getGroupId()) && validUsers(c, req, g.getUsersList(), false)) {
-      im.store().removeMembers(c.user(), g.getGroupId(), g.getUsersList(), changed(c, req, false));
+      store.removeMembers(c.user(), g.getGroupId(), g.getUsersList(), changed(c, req, false));
     }
   }
 
-  void leave(ImConnection c, int req, GroupLeave g) {
+  void leave(Caller c, int req, GroupLeave g) {
     if (validGroup(c, req, g.getGroupId())) {
-      im.store().leaveGroup(c.user(), g.getGroupId(), changed(c, req, false));
+      store.leaveGroup(c.user(), g.getGroupId(), changed(c, req, false));
     }
   }
 
-  void setRole(ImConnection c, int req, GroupSetRole g) {
+  void setRole(Caller c, int req, GroupSetRole g) {
     if (validGroup(c, req, g.getGroupId()) && validUsers(c, req, List.of(g.getUser()), false)) {
-      im.store().setRole(c.user(), g.getGroupId(), g.getUser(), g.getRole(), changed(c, req, false));
+      store.setRole(c.user(), g.getGroupId(), g.getUser(), g.getRole(), changed(c, req, false));
     }
   }
 
-  void get(ImConnection c, int req, GroupGet g) {
+  void get(Caller c, int req, GroupGet g) {
     if (!validGroup(c, req, g.getGroupId())) {
       return;
     }
-    im.store().group(c.user(), g.getGroupId()).whenComplete((info, error) -> {
+    store.group(c.user(), g.getGroupId()).whenComplete((info, error) -> {
       if (error != null) {
         RequestHandler.refuse(c, req, error);
       } else {
@@ -82,8 +84,8 @@ final class GroupRequests {
     });
   }
 
-  void list(ImConnection c, int req) {
-    im.store().groupsOf(c.user()).whenComplete((groups, error) -> {
+  void list(Caller c, int req) {
+    store.groupsOf(c.user()).whenComplete((groups, error) -> {
       if (error != null) {
         RequestHandler.refuse(c, req, error);
       } else {
@@ -94,7 +96,7 @@ final class GroupRequests {
   }
 
   /** Writer thread on success: answer the caller, deliver the change's system messages to the members. */
-  private Callback<Outcomes.GroupChanged> changed(ImConnection c, int req, boolean answerInfo) {
+  private Callback<Outcomes.GroupChanged> changed(Caller c, int req, boolean answerInfo) {
     return (outcome, error) -> {
       if (error != null) {
         RequestHandler.refuse(c, req, error);
@@ -106,14 +108,14 @@ final class GroupRequests {
       } else {
         answer.setOk(Ok.getDefaultInstance());
       }
-      im.dispatcher().reply(c, answer.build());
+      router.reply(c, answer.build());
       for (StoredMessage m : outcome.messages()) {
-        im.dispatcher().deliver(m, null);
+        router.deliver(m, null);
       }
     };
   }
 
-  private static boolean validGroup(ImConnection c, int req, String groupId) {
+  private static boolean validGroup(Caller c, int req, String groupId) {
     if (!Ids.isValidGroup(groupId)) {
       c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "invalid group id: " + groupId);
       return false;
@@ -121,7 +123,7 @@ final class GroupRequests {
     return true;
   }
 
-  private static boolean validName(ImConnection c, int req, String name) {
+  private static boolean validName(Caller c, int req, String name) {
     if (name.isEmpty() || name.length() > MAX_NAME) {
       c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "a group name is 1-" + MAX_NAME + " characters");
       return false;
@@ -129,7 +131,7 @@ final class GroupRequests {
     return true;
   }
 
-  private static boolean validUsers(ImConnection c, int req, List<String> users, boolean emptyOk) {
+  private static boolean validUsers(Caller c, int req, List<String> users, boolean emptyOk) {
     if (users.isEmpty() && !emptyOk) {
       c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "name at least one user");
       return false;

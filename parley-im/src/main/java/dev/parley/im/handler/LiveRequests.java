@@ -1,8 +1,9 @@
 package dev.parley.im.handler;
 
-import dev.parley.im.ImService;
-import dev.parley.im.net.ImConnection;
-import dev.parley.im.session.Session;
+import dev.parley.im.config.ImSettings;
+import dev.parley.im.presence.PresenceHub;
+import dev.parley.im.session.Router;
+import dev.parley.im.store.ImStore;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
@@ -10,6 +11,7 @@ import dev.parley.protocol.im.Ok;
 import dev.parley.protocol.im.PresenceSubscribe;
 import dev.parley.protocol.im.PresenceUnsubscribe;
 import dev.parley.protocol.im.Typing;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,14 +19,20 @@ import java.util.concurrent.CompletableFuture;
 
 /** What is relayed and never stored: typing indicators and presence subscriptions. */
 final class LiveRequests {
-  private final ImService im;
+  private final ImSettings settings;
+  private final ImStore store;
+  private final Router router;
+  private final PresenceHub presence;
 
-  LiveRequests(ImService im) {
-    this.im = im;
+  LiveRequests(ImSettings settings, ImStore store, Router router, PresenceHub presence) {
+    this.settings = settings;
+    this.store = store;
+    this.router = router;
+    this.presence = presence;
   }
 
   /** Relays to the other members' online devices; no answer unless refused. */
-  void typing(ImConnection c, int req, Typing t) {
+  void typing(Caller c, int req, Typing t) {
     String cid = MessageRequests.conversation(c, req, t.getConversation(), false);
     if (cid == null) {
       return;
@@ -35,12 +43,12 @@ final class LiveRequests {
       relay(Ids.peerOf(cid, c.user()), relay);
       return;
     }
-    im.store().groupMembers(cid).whenComplete((members, error) -> {
+    store.groupMembers(cid).whenComplete((members, error) -> {
       if (error != null || !members.contains(c.user())) {
         c.refuse(req, ErrorCode.ERROR_CODE_NOT_MEMBER, "not a member of " + cid);
         return;
       }
-      if (members.size() > im.settings().groupReceiptLimit()) {
+      if (members.size() > settings.groupReceiptLimit()) {
         return;
       }
       for (String u : members) {
@@ -52,12 +60,10 @@ final class LiveRequests {
   }
 
   private void relay(String user, Frame frame) {
-    for (Session s : im.directory().sessions(user)) {
-      s.send(frame);
-    }
+    router.sendToUser(user, frame);
   }
 
-  void subscribe(ImConnection c, int req, PresenceSubscribe p) {
+  void subscribe(Caller c, int req, PresenceSubscribe p) {
     Set<String> users = new LinkedHashSet<>();
     for (String u : p.getUsersList()) {
       if (!Ids.isValidUser(u)) {
@@ -66,13 +72,13 @@ final class LiveRequests {
       }
       users.add(u);
     }
-    List<CompletableFuture<Set<String>>> groups = new java.util.ArrayList<>();
+    List<CompletableFuture<Set<String>>> groups = new ArrayList<>();
     for (String g : p.getGroupsList()) {
       if (!Ids.isValidGroup(g)) {
         c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "invalid group id: " + g);
         return;
       }
-      groups.add(im.store().groupMembers(Ids.group(g)));
+      groups.add(store.groupMembers(Ids.group(g)));
     }
     CompletableFuture.allOf(groups.toArray(new CompletableFuture[0])).whenComplete((v, error) -> {
       c.eventLoop().execute(() -> {
@@ -90,18 +96,18 @@ final class LiveRequests {
         }
         users.remove(c.user());
         int already = c.presenceSubscriptionsOrNull() == null ? 0 : c.presenceSubscriptionsOrNull().size();
-        if (already + users.size() > im.settings().maxPresenceSubscriptions()) {
+        if (already + users.size() > settings.maxPresenceSubscriptions()) {
           c.refuse(req, ErrorCode.ERROR_CODE_LIMIT_EXCEEDED,
-              "a session may follow at most " + im.settings().maxPresenceSubscriptions() + " users");
+              "a session may follow at most " + settings.maxPresenceSubscriptions() + " users");
           return;
         }
-        im.presence().subscribe(c, req, users);
+        presence.subscribe(c, req, users);
       });
     });
   }
 
-  void unsubscribe(ImConnection c, int req, PresenceUnsubscribe p) {
-    im.presence().unsubscribe(c, p.getUsersList());
+  void unsubscribe(Caller c, int req, PresenceUnsubscribe p) {
+    presence.unsubscribe(c, p.getUsersList());
     c.send(Frame.newBuilder().setReq(req).setOk(Ok.getDefaultInstance()).build());
   }
 }

@@ -1,7 +1,9 @@
 package dev.parley.im.handler;
 
-import dev.parley.im.ImService;
-import dev.parley.im.net.ImConnection;
+import dev.parley.im.config.ImSettings;
+import dev.parley.im.metrics.ImMetrics;
+import dev.parley.im.session.Router;
+import dev.parley.im.store.ImStore;
 import dev.parley.im.store.Outcomes;
 import dev.parley.im.store.StoredMessage;
 import dev.parley.protocol.Ids;
@@ -13,9 +15,9 @@ import dev.parley.protocol.im.History;
 import dev.parley.protocol.im.MarkRead;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.Ok;
+import dev.parley.protocol.im.Recall;
 import dev.parley.protocol.im.Receipt;
 import dev.parley.protocol.im.ReceiptType;
-import dev.parley.protocol.im.Recall;
 import dev.parley.protocol.im.Send;
 import dev.parley.protocol.im.SendAck;
 import dev.parley.protocol.im.Sync;
@@ -27,13 +29,19 @@ final class MessageRequests {
   static final int MAX_CLIENT_ID = 64;
   static final int MAX_SYNC_CURSORS = 10_000;
 
-  private final ImService im;
+  private final ImSettings settings;
+  private final ImMetrics metrics;
+  private final ImStore store;
+  private final Router router;
 
-  MessageRequests(ImService im) {
-    this.im = im;
+  MessageRequests(ImSettings settings, ImMetrics metrics, ImStore store, Router router) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.store = store;
+    this.router = router;
   }
 
-  void send(ImConnection c, int req, Send send) {
+  void send(Caller c, int req, Send send) {
     String clientId = send.getClientId();
     if (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID) {
       c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "client_id must be 1-" + MAX_CLIENT_ID + " characters");
@@ -66,16 +74,16 @@ final class MessageRequests {
         c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "clients send MESSAGE_KIND_TEXT or MESSAGE_KIND_CUSTOM");
         return;
     }
-    if (size > im.settings().maxMessageBytes()) {
+    if (size > settings.maxMessageBytes()) {
       c.refuse(req, ErrorCode.ERROR_CODE_MESSAGE_TOO_LARGE,
-          "message of " + size + " bytes exceeds the limit of " + im.settings().maxMessageBytes());
+          "message of " + size + " bytes exceeds the limit of " + settings.maxMessageBytes());
       return;
     }
-    im.store().send(cid, draft.build(), (sent, error) -> answerSent(c, req, sent, error));
+    store.send(cid, draft.build(), (sent, error) -> answerSent(c, req, sent, error));
   }
 
   /** The conversation a send or typing names: a user (direct) or a conversation id the caller is in. */
-  private static String target(ImConnection c, int req, String toUser, String conversation) {
+  private static String target(Caller c, int req, String toUser, String conversation) {
     if (!toUser.isEmpty() == !conversation.isEmpty()) {
       c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "give exactly one of to_user and conversation");
       return null;
@@ -95,7 +103,7 @@ final class MessageRequests {
   }
 
   /** Validates a conversation id the caller refers to; system conversations only when allowed. */
-  static String conversation(ImConnection c, int req, String cid, boolean systemAllowed) {
+  static String conversation(Caller c, int req, String cid, boolean systemAllowed) {
     Ids.Type type = Ids.typeOf(cid);
     if (type == null) {
       c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "invalid conversation id: " + cid);
@@ -120,7 +128,7 @@ final class MessageRequests {
    * Writer thread on success: SendAck to the sender's device, the message to everyone else's. The
    * SendAck is built by the event loop that writes it: the single writer thread only hands it on.
    */
-  private void answerSent(ImConnection c, int req, Outcomes.Sent sent, Throwable error) {
+  private void answerSent(Caller c, int req, Outcomes.Sent sent, Throwable error) {
     if (error != null) {
       RequestHandler.refuse(c, req, error);
       return;
@@ -128,17 +136,17 @@ final class MessageRequests {
     StoredMessage m = sent.stored();
     if (m == null) {
       SendAck previous = sent.ack();
-      im.dispatcher().reply(c, () -> Frame.newBuilder().setReq(req).setSendAck(previous).build());
+      router.reply(c, () -> Frame.newBuilder().setReq(req).setSendAck(previous).build());
       return;
     }
-    im.metrics().messagesIn.increment();
-    im.dispatcher().deliver(m, c);
-    im.dispatcher().reply(c, () -> Frame.newBuilder().setReq(req).setSendAck(SendAck.newBuilder()
+    metrics.messagesIn.increment();
+    router.deliver(m, c);
+    router.reply(c, () -> Frame.newBuilder().setReq(req).setSendAck(SendAck.newBuilder()
         .setClientId(m.clientId()).setConversation(m.conversation()).setSeq(m.seq()).setTimestamp(m.timestamp()))
         .build());
   }
 
-  void recall(ImConnection c, int req, Recall recall) {
+  void recall(Caller c, int req, Recall recall) {
     if (recall.getClientId().isEmpty() || recall.getClientId().length() > MAX_CLIENT_ID || recall.getSeq() <= 0) {
       c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "recall needs client_id, conversation and seq");
       return;
@@ -147,11 +155,11 @@ final class MessageRequests {
     if (cid == null) {
       return;
     }
-    im.store().recall(c.user(), recall.getClientId(), cid, recall.getSeq(), im.settings().recallWindow(),
+    store.recall(c.user(), recall.getClientId(), cid, recall.getSeq(), settings.recallWindow(),
         (sent, error) -> answerSent(c, req, sent, error));
   }
 
-  void markRead(ImConnection c, int req, MarkRead read) {
+  void markRead(Caller c, int req, MarkRead read) {
     String cid = conversation(c, req, read.getConversation(), true);
     if (cid == null) {
       return;
@@ -160,19 +168,19 @@ final class MessageRequests {
       c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST, "seq must be positive");
       return;
     }
-    im.store().markRead(c.user(), cid, read.getSeq(), im.settings().groupReceiptLimit(), (moved, error) -> {
+    store.markRead(c.user(), cid, read.getSeq(), settings.groupReceiptLimit(), (moved, error) -> {
       if (error != null) {
         RequestHandler.refuse(c, req, error);
         return;
       }
-      im.dispatcher().reply(c, Frame.newBuilder().setReq(req).setOk(Ok.getDefaultInstance()).build());
-      im.dispatcher().broadcast(moved.audience(), Frame.newBuilder().setReceipt(Receipt.newBuilder()
+      router.reply(c, Frame.newBuilder().setReq(req).setOk(Ok.getDefaultInstance()).build());
+      router.broadcast(moved.audience(), Frame.newBuilder().setReceipt(Receipt.newBuilder()
           .setConversation(cid).setUser(moved.user()).setType(ReceiptType.RECEIPT_TYPE_READ)
           .setSeq(moved.readSeq())).build(), c);
     });
   }
 
-  void sync(ImConnection c, int req, Sync sync) {
+  void sync(Caller c, int req, Sync sync) {
     if (sync.getCursorsCount() > MAX_SYNC_CURSORS) {
       c.refuse(req, ErrorCode.ERROR_CODE_LIMIT_EXCEEDED, "at most " + MAX_SYNC_CURSORS + " cursors per sync");
       return;
@@ -181,7 +189,7 @@ final class MessageRequests {
     for (Cursor cur : sync.getCursorsList()) {
       cursors.merge(cur.getConversation(), cur.getSeq(), Math::max);
     }
-    im.store().sync(c.user(), cursors, sync.getLimit(), sync.getRecent()).whenComplete((result, error) -> {
+    store.sync(c.user(), cursors, sync.getLimit(), sync.getRecent()).whenComplete((result, error) -> {
       if (error != null) {
         RequestHandler.refuse(c, req, error);
       } else {
@@ -190,12 +198,12 @@ final class MessageRequests {
     });
   }
 
-  void history(ImConnection c, int req, History h) {
+  void history(Caller c, int req, History h) {
     String cid = conversation(c, req, h.getConversation(), true);
     if (cid == null) {
       return;
     }
-    im.store().history(c.user(), cid, h.getBeforeSeq(), h.getLimit()).whenComplete((result, error) -> {
+    store.history(c.user(), cid, h.getBeforeSeq(), h.getLimit()).whenComplete((result, error) -> {
       if (error != null) {
         RequestHandler.refuse(c, req, error);
       } else {
@@ -204,8 +212,8 @@ final class MessageRequests {
     });
   }
 
-  void conversations(ImConnection c, int req) {
-    im.store().conversations(c.user()).whenComplete((list, error) -> {
+  void conversations(Caller c, int req) {
+    store.conversations(c.user()).whenComplete((list, error) -> {
       if (error != null) {
         RequestHandler.refuse(c, req, error);
       } else {

@@ -1,43 +1,72 @@
 package dev.parley.im.handler;
 
-import dev.parley.im.ImService;
-import dev.parley.im.net.ImConnection;
+import dev.parley.core.spi.ImGateway.FrameHandler;
+import dev.parley.core.time.TimeSource;
+import dev.parley.im.config.ImSettings;
+import dev.parley.im.delivery.DeliveryCursors;
+import dev.parley.im.metrics.ImMetrics;
+import dev.parley.im.presence.PresenceHub;
+import dev.parley.im.session.Router;
+import dev.parley.im.store.ImException;
+import dev.parley.im.store.ImStore;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.Ok;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes the requests of a logged-in connection. Runs on the connection's event loop; anything
- * blocking goes to the store's writer or readers, and answers come back through the connection.
+ * blocking goes to the store's writer or readers, and answers come back through the caller or
+ * the router.
  */
 public final class RequestHandler {
-  private final ImService im;
+  private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+
+  private final ImMetrics metrics;
+  private final DeliveryCursors cursors;
+  private final Function<Frame.BodyCase, FrameHandler> extensions;
+  private final RequestRate rate;
   private final MessageRequests messages;
   private final GroupRequests groups;
   private final LiveRequests live;
 
-  public RequestHandler(ImService im) {
-    this.im = im;
-    this.messages = new MessageRequests(im);
-    this.groups = new GroupRequests(im);
-    this.live = new LiveRequests(im);
+  /**
+   * @param router answers after commits and reaches other users' sessions
+   * @param extensions the handler other modules registered for a frame type IM does not handle, or null
+   */
+  public RequestHandler(ImSettings settings, ImMetrics metrics, TimeSource time, ImStore store, Router router,
+      PresenceHub presence, DeliveryCursors cursors, Function<Frame.BodyCase, FrameHandler> extensions) {
+    this.metrics = metrics;
+    this.cursors = cursors;
+    this.extensions = extensions;
+    this.rate = new RequestRate(settings.ratePerSecond(), settings.rateBurst(), metrics.rateLimited, time);
+    this.messages = new MessageRequests(settings, metrics, store, router);
+    this.groups = new GroupRequests(store, router);
+    this.live = new LiveRequests(settings, store, router, presence);
   }
 
-  public void handle(ImConnection c, Frame f) {
+  public void handle(Caller c, Frame f) {
     int req = f.getReq();
     switch (f.getBodyCase()) {
       case ACK:
-        c.onAck(req, f.getAck());
+        metrics.acks.increment();
+        c.acked(f.getAck());
+        cursors.acked(c, req, f.getAck());
         return;
       case LOGIN:
         c.refuse(req, ErrorCode.ERROR_CODE_ALREADY_LOGGED_IN, "this connection is already logged in");
         return;
       case LOGOUT:
-        c.logout(req);
+        c.sendAndClose(Frame.newBuilder().setReq(req).setOk(Ok.getDefaultInstance()).build());
         return;
       default:
         break;
     }
-    if (!c.admit(req)) {
+    if (!rate.admit(c, req)) {
       return;
     }
     switch (f.getBodyCase()) {
@@ -61,25 +90,24 @@ public final class RequestHandler {
       case BODY_NOT_SET -> c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST,
           "empty or unsupported request (a frame type this server does not know)");
       default -> {
-        dev.parley.core.spi.ImGateway.FrameHandler extension = im.gateway().handlerFor(f.getBodyCase());
+        FrameHandler extension = extensions.apply(f.getBodyCase());
         if (extension != null) {
           extension.handle(c, f);
         } else {
           c.refuse(req, ErrorCode.ERROR_CODE_BAD_REQUEST,
-              f.getBodyCase().name().toLowerCase(java.util.Locale.ROOT) + " is not a request this server handles");
+              f.getBodyCase().name().toLowerCase(Locale.ROOT) + " is not a request this server handles");
         }
       }
     }
   }
 
   /** The store said no: pass its code and message on. */
-  static void refuse(ImConnection c, int req, Throwable error) {
-    Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-        ? error.getCause() : error;
-    if (e instanceof dev.parley.im.store.ImException ie) {
+  static void refuse(Caller c, int req, Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (e instanceof ImException ie) {
       c.refuse(req, ie.code(), ie.getMessage());
     } else {
-      org.slf4j.LoggerFactory.getLogger(RequestHandler.class).error("request failed for {}", c, e);
+      log.error("request failed for {}", c, e);
       c.refuse(req, ErrorCode.ERROR_CODE_INTERNAL, "internal error; retry");
     }
   }

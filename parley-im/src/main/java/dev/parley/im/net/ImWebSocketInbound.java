@@ -1,6 +1,7 @@
 package dev.parley.im.net;
 
 import com.google.protobuf.CodedInputStream;
+import dev.parley.im.wire.WireFormat;
 import dev.parley.protocol.FrameException;
 import dev.parley.protocol.JsonFrames;
 import dev.parley.protocol.im.ErrorCode;

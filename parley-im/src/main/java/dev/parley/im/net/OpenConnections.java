@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every open IM connection, logged in or not, so a shutdown can tell each one to go away and
  * know when the last has left. Thread-safe.
  */
-public final class OpenConnections {
+final class OpenConnections {
   private final Set<ImConnection> open = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> empty = new CompletableFuture<>();
   private volatile int goAwayAfterMs = -1;
@@ -30,7 +30,7 @@ public final class OpenConnections {
     }
   }
 
-  public int count() {
+  int count() {
     return open.size();
   }
 
@@ -38,7 +38,7 @@ public final class OpenConnections {
    * Tells every connection, and every one that opens from now on, to go away and reconnect after
    * {@code reconnectAfterMs}. The future completes when the last connection has closed.
    */
-  public CompletableFuture<Void> goAway(int reconnectAfterMs) {
+  CompletableFuture<Void> goAway(int reconnectAfterMs) {
     goAwayAfterMs = reconnectAfterMs;
     for (ImConnection c : open) {
       c.goAway(reconnectAfterMs);
@@ -50,7 +50,7 @@ public final class OpenConnections {
   }
 
   /** Closes every connection still open (the shutdown grace is over). */
-  public void closeAll() {
+  void closeAll() {
     for (ImConnection c : open) {
       c.closeNow();
     }

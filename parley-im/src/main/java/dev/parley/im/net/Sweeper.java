@@ -1,6 +1,7 @@
 package dev.parley.im.net;
 
 import dev.parley.core.time.TimeSource;
+import dev.parley.im.config.ImSettings;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * connections and checks their deadlines (login, idle, token expiry) a few times a second. An idle
  * connection then costs one list slot instead of scheduled tasks.
  */
-public final class Sweeper {
+final class Sweeper {
   /** What the sweeper checks on each connection. */
-  public interface Swept {
+  interface Swept {
     /** Event loop: check deadlines at {@code nowNanos} and close if one passed. */
     void sweep(long nowNanos, long nowMillis);
 
@@ -27,23 +28,31 @@ public final class Sweeper {
   private final Duration period;
   private final TimeSource time;
 
-  public Sweeper(Duration period, TimeSource time) {
+  /**
+   * A fifth of the shortest deadline (login or idle timeout), between 20 ms and a second: often
+   * enough that a deadline is noticed soon after it passes.
+   */
+  static Duration periodFor(ImSettings settings) {
+    Duration shortest = settings.loginTimeout().compareTo(settings.idleTimeout()) < 0 ? settings.loginTimeout()
+        : settings.idleTimeout();
+    Duration fifth = shortest.dividedBy(5);
+    Duration min = Duration.ofMillis(20);
+    Duration max = Duration.ofSeconds(1);
+    return fifth.compareTo(min) < 0 ? min : fifth.compareTo(max) > 0 ? max : fifth;
+  }
+
+  Sweeper(Duration period, TimeSource time) {
     this.period = period;
     this.time = time;
   }
 
-  /** The time every connection deadline is measured in. */
-  public TimeSource time() {
-    return time;
-  }
-
   /** Event loop of {@code s}: starts watching it. */
-  public void add(EventLoop loop, Swept s) {
+  void add(EventLoop loop, Swept s) {
     loops.computeIfAbsent(loop, l -> new LoopList(l)).add(s);
   }
 
   /** Event loop of {@code s}: stops watching it. */
-  public void remove(EventLoop loop, Swept s) {
+  void remove(EventLoop loop, Swept s) {
     LoopList list = loops.get(loop);
     if (list != null) {
       list.remove(s);

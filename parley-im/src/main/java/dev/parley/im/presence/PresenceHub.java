@@ -59,15 +59,20 @@ public final class PresenceHub implements Consumer<Transition>, AutoCloseable {
   private final Map<String, Long> lastSeen;
   private final Map<String, Long> unsavedLastSeen = new HashMap<>();
   private final LongAdder dropped = new LongAdder();
-  private Directory directory;
-  private ImStore store;
+  private final Directory directory;
+  private final ImStore store;
 
   /**
    * @param executor runs the announcements in order (one thread); shut down by {@link #close()}
    *     when it is an {@link ExecutorService}
+   * @param directory says who is online when a session subscribes
+   * @param store holds the last-seen times of users not cached here
    */
-  public PresenceHub(TimeSource time, Executor executor, int maxQueued, int maxLastSeen) {
+  public PresenceHub(TimeSource time, Executor executor, int maxQueued, int maxLastSeen, Directory directory,
+      ImStore store) {
     this.time = time;
+    this.directory = directory;
+    this.store = store;
     this.executor = executor;
     this.maxQueued = maxQueued;
     this.lastSeen = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
@@ -79,19 +84,15 @@ public final class PresenceHub implements Consumer<Transition>, AutoCloseable {
   }
 
   /** A hub with its own announcing thread, whose queue holds at most {@code maxQueued} tasks. */
-  public static PresenceHub start(TimeSource time, int maxQueued, int maxLastSeen) {
+  public static PresenceHub start(TimeSource time, int maxQueued, int maxLastSeen, Directory directory,
+      ImStore store) {
     ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(maxQueued), r -> {
           Thread t = new Thread(r, "parley-im-presence");
           t.setDaemon(true);
           return t;
         });
-    return new PresenceHub(time, executor, maxQueued, maxLastSeen);
-  }
-
-  public void bind(Directory directory, ImStore store) {
-    this.directory = directory;
-    this.store = store;
+    return new PresenceHub(time, executor, maxQueued, maxLastSeen, directory, store);
   }
 
   /** From the directory, under the user's entry (so in order per user): queue the change. */

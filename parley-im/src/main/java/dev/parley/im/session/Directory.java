@@ -1,12 +1,30 @@
 package dev.parley.im.session;
 
-import dev.parley.im.ImKeys.KickPolicy;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Who is online where. In memory on one node today; a shared implementation (Redis) can take its
- * place when Parley runs on several nodes.
+ * Who is online where: the seam a shared (Redis) directory implements when Parley runs on several
+ * nodes. {@link LocalDirectory} is the in-process implementation for one node.
+ *
+ * <p>The contract every implementation keeps:
+ *
+ * <ul>
+ *   <li>{@link #register} and {@link #unregister} take this node's sessions (the node registers
+ *       what it accepted and unregisters what closed); the kick policy and the per-user cap are
+ *       applied across all of the user's sessions, on every node, atomically per user. A session to
+ *       kick that lives on another node is returned as a handle whose {@link Session#kick} reaches
+ *       it there.
+ *   <li>{@link #sessions} answers only this node's sessions: the ones this node can write to
+ *       directly. Reaching the others is the {@link Router}'s job.
+ *   <li>{@link #isOnline} answers for the whole deployment: a user with a session on any node is
+ *       online.
+ *   <li>The implementation reports every change of a user between no session anywhere and at
+ *       least one (a {@link Transition}) to the listener it was built with, in order per user,
+ *       while that user's entry is held, so two racing logins or logouts cannot reorder them.
+ *   <li>All methods are safe from any thread and never block on I/O for long: they are called on
+ *       event loops.
+ * </ul>
  */
 public interface Directory {
   /** Why a registration ends a session. */
@@ -36,11 +54,15 @@ public interface Directory {
   /** The user's sessions on this node (an empty array when none). Do not modify. */
   Session[] sessions(String user);
 
+  /** Whether the user has a session on any node. */
   boolean isOnline(String user);
 
+  /** Users with a session on this node (a gauge). */
   int onlineUsers();
 
+  /** Sessions on this node (a gauge). */
   int sessionCount();
 
+  /** Runs {@code action} for every session on this node. */
   void forEach(Consumer<Session> action);
 }

@@ -1,6 +1,5 @@
 package dev.parley.im.session;
 
-import dev.parley.im.ImKeys.KickPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

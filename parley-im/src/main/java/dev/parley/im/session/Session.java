@@ -1,9 +1,9 @@
 package dev.parley.im.session;
 
 import dev.parley.core.spi.ImGateway;
-import dev.parley.im.net.OutFrame;
-import dev.parley.protocol.im.KickReason;
 import dev.parley.im.store.StoredMessage;
+import dev.parley.im.wire.OutFrame;
+import dev.parley.protocol.im.KickReason;
 import dev.parley.protocol.im.Platform;
 import io.netty.channel.EventLoop;
 import java.util.List;

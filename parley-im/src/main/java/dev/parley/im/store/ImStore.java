@@ -13,19 +13,25 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the IM service needs from storage. The rest of IM uses only this interface:
- * {@link SqlImStore} implements it on the embedded SQLite database; a PostgreSQL implementation
- * can take its place when a deployment outgrows one machine.
+ * What the IM service needs from storage: the seam a PostgreSQL store implements for the cluster.
+ * The rest of IM uses only this interface; {@code store.sql.SqlImStore} implements it on the
+ * server's embedded SQLite database.
  *
- * <p>Writes report through a {@link Callback}: a success arrives on the store's writer thread
- * right after the commit (messages are durable by then and carry their sequence numbers, which the
- * store assigns gap-free per conversation); a refusal ({@link ImException}) may arrive on any
- * thread. Reads answer futures completed off the event loops.
+ * <p>The contract every implementation keeps:
+ *
+ * <ul>
+ *   <li>Sequence numbers are assigned by the store, gap-free and increasing per conversation, and
+ *       a message is stored once per conversation (never one row per member).
+ *   <li>Writes report through a {@link Callback}: a success arrives on the store's writer thread
+ *       right after the commit, when the result is durable, and before the next batch is
+ *       dispatched (so the callback may hand results to the router); a refusal
+ *       ({@link ImException}) may arrive on any thread, at once when the store is overloaded.
+ *   <li>A send with a client id its sender used before stores nothing and answers the first
+ *       SendAck again, on every node.
+ *   <li>Reads answer futures completed off the event loops; nothing here blocks its caller.
+ * </ul>
  */
 public interface ImStore {
-  /** Current members of groups, readable from any thread. */
-  Memberships memberships();
-
   /**
    * Appends a message to a conversation (a direct or system conversation is created on first
    * use). The draft carries sender, client id, kind and content; sender "" is the server. A client

@@ -16,7 +16,8 @@ public final class StoredMessage {
   private final Set<String> recipients;
   private volatile Message message;
 
-  StoredMessage(Message draft, String conversation, long seq, long timestamp, Set<String> recipients) {
+  /** A message the store has just committed at {@code seq} of {@code conversation}. */
+  public StoredMessage(Message draft, String conversation, long seq, long timestamp, Set<String> recipients) {
     this.draft = draft;
     this.conversation = conversation;
     this.seq = seq;
@@ -25,7 +26,7 @@ public final class StoredMessage {
   }
 
   /** The same message for another audience. */
-  StoredMessage withRecipients(Set<String> users) {
+  public StoredMessage withRecipients(Set<String> users) {
     return new StoredMessage(draft, conversation, seq, timestamp, users);
   }
 

@@ -1,7 +1,6 @@
 package dev.parley.im.chaos;
 
-import dev.parley.protocol.FrameCodec;
-import dev.parley.protocol.FrameException;
+import dev.parley.im.testing.ImSocket;
 import dev.parley.protocol.FrameReader;
 import dev.parley.protocol.im.Ack;
 import dev.parley.protocol.im.Cursor;
@@ -13,10 +12,6 @@ import dev.parley.protocol.im.MessageKind;
 import dev.parley.protocol.im.Send;
 import dev.parley.protocol.im.Sync;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -57,8 +52,7 @@ final class ChaosDevice {
   private final Map<String, Sent> outbox = new LinkedHashMap<>();
   /** Client id to the (conversation, seq) of its SendAck. */
   private final Map<String, String> acked = new HashMap<>();
-  private Socket socket;
-  private OutputStream out;
+  private ImSocket socket;
   private boolean loggedIn;
   private volatile boolean stopped;
   private int reqs;
@@ -129,7 +123,7 @@ final class ChaosDevice {
 
   /** Drops the link abruptly, as a phone walking into a lift would; true if it was logged in. */
   boolean cut() {
-    Socket s;
+    ImSocket s;
     boolean was;
     synchronized (lock) {
       s = socket;
@@ -137,12 +131,7 @@ final class ChaosDevice {
       loggedIn = false;
     }
     if (s != null) {
-      try {
-        s.setSoLinger(true, 0);
-        s.close();
-      } catch (IOException e) {
-        // gone already
-      }
+      s.reset();
     }
     return was;
   }
@@ -181,21 +170,24 @@ final class ChaosDevice {
       return;
     }
     try {
-      Socket s = new Socket();
-      s.connect(new InetSocketAddress("127.0.0.1", port.getAsInt()), 2000);
-      s.setTcpNoDelay(true);
+      ImSocket s = ImSocket.connect(port.getAsInt(), null, 2000, options -> { });
       synchronized (lock) {
         socket = s;
-        out = s.getOutputStream();
         connects++;
         seenOnLink.clear();
         maxPushedOnLink.clear();
         write(Frame.newBuilder().setReq(++reqs).setLogin(Login.newBuilder().setProtocolVersion(1)
             .setToken(token.get()).setDeviceId(deviceId)).build());
       }
-      Thread reader = new Thread(() -> read(s), "chaos-" + user + "-" + deviceId);
-      reader.setDaemon(true);
-      reader.start();
+      s.readInBackground("chaos-" + user + "-" + deviceId, new FrameReader.Sink() {
+        @Override
+        public void onFrame(Frame f) {
+          handle(f);
+        }
+
+        @Override
+        public void onHeartbeat() {}
+      }, () -> disconnected(s));
     } catch (IOException e) {
       reconnectLater();
     }
@@ -207,33 +199,15 @@ final class ChaosDevice {
     }
   }
 
-  private void read(Socket s) {
-    FrameReader reader = new FrameReader(16 << 20);
-    byte[] buf = new byte[16384];
-    try (InputStream in = s.getInputStream()) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        reader.feed(buf, 0, n, new FrameReader.Sink() {
-          @Override
-          public void onFrame(Frame f) {
-            handle(f);
-          }
-
-          @Override
-          public void onHeartbeat() {}
-        });
+  /** The link is gone. */
+  private void disconnected(ImSocket s) {
+    synchronized (lock) {
+      if (socket == s) {
+        loggedIn = false;
+        socket = null;
       }
-    } catch (IOException | FrameException e) {
-      // the link is gone
-    } finally {
-      synchronized (lock) {
-        if (socket == s) {
-          loggedIn = false;
-          socket = null;
-        }
-      }
-      reconnectLater();
     }
+    reconnectLater();
   }
 
   private void handle(Frame f) {
@@ -276,12 +250,10 @@ final class ChaosDevice {
         }
         case GO_AWAY -> {
           goAways++;
-          Socket s = socket;
+          ImSocket s = socket;
           loggedIn = false;
-          try {
+          if (s != null) {
             s.close();
-          } catch (IOException | NullPointerException e) {
-            // gone already
           }
         }
         default -> {
@@ -363,12 +335,11 @@ final class ChaosDevice {
 
   /** Under the lock. A failed write just means the link is going; the reader reconnects. */
   private void write(Frame f) {
-    if (out == null) {
+    if (socket == null) {
       return;
     }
     try {
-      out.write(FrameCodec.encode(f));
-      out.flush();
+      socket.send(f);
     } catch (IOException e) {
       loggedIn = false;
     }

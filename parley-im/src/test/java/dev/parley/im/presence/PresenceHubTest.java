@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.ManualTime;
 import dev.parley.im.session.Directory;
+import dev.parley.im.session.KickPolicy;
 import dev.parley.im.session.Session;
 import dev.parley.im.session.Transition;
 import dev.parley.protocol.im.Frame;
@@ -47,7 +48,7 @@ class PresenceHubTest {
   /** Everyone is online, so subscribing never reads the store. */
   static final Directory EVERYONE_ONLINE = new Directory() {
     @Override
-    public List<Kick> register(Session session, dev.parley.im.ImKeys.KickPolicy policy, int maxPerUser) {
+    public List<Kick> register(Session session, KickPolicy policy, int maxPerUser) {
       return List.of();
     }
 
@@ -85,9 +86,7 @@ class PresenceHubTest {
   final List<Runnable> tasks = new ArrayList<>();
 
   PresenceHub hub(int maxQueued, int maxLastSeen) {
-    PresenceHub hub = new PresenceHub(time, tasks::add, maxQueued, maxLastSeen);
-    hub.bind(EVERYONE_ONLINE, null);
-    return hub;
+    return new PresenceHub(time, tasks::add, maxQueued, maxLastSeen, EVERYONE_ONLINE, null);
   }
 
   void runTasks() {

@@ -5,19 +5,21 @@ import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.core.time.TimeSource;
 import dev.parley.im.ImModule;
-import dev.parley.im.ImService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A server with the IM module on ephemeral ports, and the clients a test opened on it. */
 public final class ImServer implements AutoCloseable {
   private final TestKernel kernel;
+  private final List<ImModule> modules;
   private final List<ImTestClient> clients = new ArrayList<>();
 
-  private ImServer(TestKernel kernel) {
+  private ImServer(TestKernel kernel, List<ImModule> modules) {
     this.kernel = kernel;
+    this.modules = modules;
   }
 
   public static Builder builder() {
@@ -48,13 +50,19 @@ public final class ImServer implements AutoCloseable {
     return new HttpTestClient(kernel.httpBase());
   }
 
-  public ImService im() {
-    return kernel.kernel().context().services().first(ImService.class).orElseThrow();
+  /** The IM module the server runs now (the latest that started: a restart makes a new one). */
+  public ImModule im() {
+    for (int i = modules.size() - 1; i >= 0; i--) {
+      if (modules.get(i).directory() != null) {
+        return modules.get(i);
+      }
+    }
+    throw new IllegalStateException("the IM module has not started");
   }
 
   /** How many messages the store holds for one conversation. */
   public long storedMessages(String cid) {
-    return kernel.kernel().context().database().read(c -> {
+    return kernel.kernel().context().storage().read(c -> {
       try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM im_messages m"
           + " JOIN im_conversations v ON v.id = m.conv WHERE v.cid = ?")) {
         ps.setString(1, cid);
@@ -132,9 +140,13 @@ public final class ImServer implements AutoCloseable {
     }
 
     public ImServer start() {
+      // Every start (and every look at the config schema) makes fresh modules.
+      List<ImModule> made = new CopyOnWriteArrayList<>();
       TestKernel.Builder b = TestKernel.builder(() -> {
         List<ParleyModule> ms = new ArrayList<>();
-        ms.add(new ImModule());
+        ImModule im = new ImModule();
+        made.add(im);
+        ms.add(im);
         extra.forEach(s -> ms.add(s.get()));
         return ms;
       }).time(time);
@@ -142,7 +154,7 @@ public final class ImServer implements AutoCloseable {
         b.dataDir(dataDir);
       }
       config.forEach(b::set);
-      return new ImServer(b.start());
+      return new ImServer(b.start(), made);
     }
   }
 }

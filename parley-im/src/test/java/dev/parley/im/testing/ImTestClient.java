@@ -13,10 +13,6 @@ import dev.parley.protocol.im.MessageKind;
 import dev.parley.protocol.im.Platform;
 import dev.parley.protocol.im.Send;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -36,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A raw IM client for tests: TCP (plain socket), WebSocket binary or WebSocket JSON. It sends
+ * A raw IM client for tests: TCP (an {@link ImSocket}), WebSocket binary or WebSocket JSON. It sends
  * whatever it is told (including garbage), correlates answers by req, keeps every pushed message,
  * and can acknowledge pushes automatically. No retry, dedup or reconnect logic of its own: the
  * tests check the server's behaviour, not a client's.
@@ -72,8 +68,7 @@ public final class ImTestClient implements AutoCloseable {
   private final AtomicInteger binaryFrames = new AtomicInteger();
   private volatile boolean autoAck;
   private volatile Tap tap = NO_TAP;
-  private Socket socket;
-  private OutputStream out;
+  private ImSocket tcp;
   private WebSocket ws;
 
   private ImTestClient(Transport transport) {
@@ -90,13 +85,8 @@ public final class ImTestClient implements AutoCloseable {
     ImTestClient c = new ImTestClient(transport);
     try {
       if (transport == Transport.TCP) {
-        c.socket = tls == null ? new Socket() : tls.getSocketFactory().createSocket();
-        c.socket.connect(new InetSocketAddress("127.0.0.1", tcpPort), 5000);
-        c.socket.setTcpNoDelay(true);
-        c.out = c.socket.getOutputStream();
-        Thread t = new Thread(c::readTcp, "im-test-client-reader");
-        t.setDaemon(true);
-        t.start();
+        c.tcp = ImSocket.connect(tcpPort, tls, 5000, s -> { });
+        c.readTcp();
       } else {
         HttpClient http = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
         c.ws = http.newWebSocketBuilder()
@@ -138,8 +128,7 @@ public final class ImTestClient implements AutoCloseable {
         case TCP -> {
           byte[] b = FrameCodec.encode(frame);
           tap.sent(b, false);
-          out.write(b);
-          out.flush();
+          tcp.sendRaw(b);
         }
         case WS_BINARY -> {
           byte[] b = frame.toByteArray();
@@ -162,8 +151,7 @@ public final class ImTestClient implements AutoCloseable {
     tap.sent(bytes, false);
     try {
       if (transport == Transport.TCP) {
-        out.write(bytes);
-        out.flush();
+        tcp.sendRaw(bytes);
       } else {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
       }
@@ -330,30 +318,20 @@ public final class ImTestClient implements AutoCloseable {
   }
 
   private void readTcp() {
-    FrameReader reader = new FrameReader(64 << 20);
-    byte[] buf = new byte[65536];
-    try (InputStream in = socket.getInputStream()) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        tap.received(java.util.Arrays.copyOf(buf, n), false);
-        reader.feed(buf, 0, n, new FrameReader.Sink() {
-          @Override
-          public void onFrame(Frame frame) {
-            ImTestClient.this.onFrame(frame);
-          }
-
-          @Override
-          public void onHeartbeat() {
-            heartbeats.incrementAndGet();
-          }
-        });
+    tcp.readInBackground("im-test-client-reader", new FrameReader.Sink() {
+      @Override
+      public void onFrame(Frame frame) {
+        ImTestClient.this.onFrame(frame);
       }
-    } catch (IOException | FrameException e) {
-      // closed
-    } finally {
+
+      @Override
+      public void onHeartbeat() {
+        heartbeats.incrementAndGet();
+      }
+    }, chunk -> tap.received(chunk, false), () -> {
       closed.complete(null);
       pending.values().forEach(p -> p.completeExceptionally(new IllegalStateException("connection closed")));
-    }
+    });
   }
 
   private final class Listener implements WebSocket.Listener {
@@ -423,13 +401,12 @@ public final class ImTestClient implements AutoCloseable {
   /** Drops the connection without a goodbye (as a flaky network would). */
   public void cut() {
     try {
-      if (socket != null) {
-        socket.setSoLinger(true, 0);
-        socket.close();
+      if (tcp != null) {
+        tcp.reset();
       } else {
         ws.abort();
       }
-    } catch (IOException e) {
+    } catch (RuntimeException e) {
       // already gone
     }
     closed.complete(null);

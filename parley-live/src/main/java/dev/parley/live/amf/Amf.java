@@ -1,5 +1,6 @@
 package dev.parley.live.amf;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,12 +51,12 @@ public final class Amf {
   public record ByteArray(byte[] bytes) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof ByteArray b && java.util.Arrays.equals(bytes, b.bytes);
+      return o instanceof ByteArray b && Arrays.equals(bytes, b.bytes);
     }
 
     @Override
     public int hashCode() {
-      return java.util.Arrays.hashCode(bytes);
+      return Arrays.hashCode(bytes);
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Map;
  * Decodes AMF3 values, with the string, object and traits reference tables of one message. Like
  * {@link Amf0Reader} it checks lengths against what is left before allocating and bounds nesting.
  */
-public final class Amf3Reader {
+final class Amf3Reader {
   private final ByteBuf in;
   private final List<String> strings = new ArrayList<>();
   private final List<Object> objects = new ArrayList<>();

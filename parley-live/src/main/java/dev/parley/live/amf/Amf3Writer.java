@@ -9,7 +9,7 @@ import java.util.Map;
  * Encodes Java values as AMF3. It writes no references (they are optional for a writer), so every
  * value is written in full; anonymous objects are written as dynamic objects without sealed members.
  */
-public final class Amf3Writer {
+final class Amf3Writer {
   private static final int MIN_INT = -(1 << 28);
   private static final int MAX_INT = (1 << 28) - 1;
 

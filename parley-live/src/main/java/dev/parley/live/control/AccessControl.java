@@ -6,6 +6,7 @@ import dev.parley.core.auth.TokenService;
 import dev.parley.core.auth.VerifiedToken;
 import dev.parley.core.time.Cancellable;
 import dev.parley.core.time.TimeSource;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -57,7 +58,7 @@ public final class AccessControl {
     if (local != null) {
       return CompletableFuture.completedFuture(local);
     }
-    java.net.URI hook = r.action() == AccessRequest.Action.PUBLISH ? settings.onPublish() : settings.onPlay();
+    URI hook = r.action() == AccessRequest.Action.PUBLISH ? settings.onPublish() : settings.onPlay();
     if (hook == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -132,7 +133,7 @@ public final class AccessControl {
   }
 
   /** POSTs the request to {@code uri}; completes with null on a 2xx answer, else with why not. Never fails. */
-  private CompletableFuture<String> callHook(java.net.URI uri, AccessRequest r, String action) {
+  private CompletableFuture<String> callHook(URI uri, AccessRequest r, String action) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("action", action);
     body.put("protocol", r.protocol());

@@ -1,6 +1,9 @@
 package dev.parley.live.control;
 
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,7 +35,7 @@ public record AccessRequest(Action action, String protocol, String app, String s
 
   /** Parses {@code a=1&b=2} (no decoding beyond %XX and +). */
   public static Map<String, String> parseQuery(String query) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     if (query == null || query.isEmpty()) {
       return out;
     }
@@ -44,8 +47,8 @@ public record AccessRequest(Action action, String protocol, String app, String s
       String k = eq < 0 ? pair : pair.substring(0, eq);
       String v = eq < 0 ? "" : pair.substring(eq + 1);
       try {
-        out.putIfAbsent(java.net.URLDecoder.decode(k, java.nio.charset.StandardCharsets.UTF_8),
-            java.net.URLDecoder.decode(v, java.nio.charset.StandardCharsets.UTF_8));
+        out.putIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8),
+            URLDecoder.decode(v, StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
         out.putIfAbsent(k, v);
       }

@@ -2,6 +2,8 @@ package dev.parley.live.control;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +23,8 @@ public record AccessSettings(boolean loopbackOpen, boolean publishOpen, boolean 
     Map<String, String> playKeys, URI onPublish, URI onPlay, URI onDone, Duration hookTimeout) {
 
   /** Parses {@code app/stream=key} entries. */
-  public static Map<String, String> parseKeys(java.util.List<String> entries) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+  public static Map<String, String> parseKeys(List<String> entries) {
+    Map<String, String> out = new LinkedHashMap<>();
     for (String e : entries) {
       int eq = e.indexOf('=');
       if (eq <= 0 || eq == e.length() - 1 || e.indexOf('/') <= 0) {

@@ -1,11 +1,11 @@
 package dev.parley.live.flv;
 
 import dev.parley.core.time.TimeSource;
-import dev.parley.live.LivePaths;
+import dev.parley.live.files.LivePaths;
 import dev.parley.live.media.Flv;
 import dev.parley.live.media.MediaFrame;
 import dev.parley.live.stream.LiveStream;
-import dev.parley.live.stream.SerialExecutor;
+import dev.parley.live.files.SerialExecutor;
 import dev.parley.live.stream.StreamSink;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

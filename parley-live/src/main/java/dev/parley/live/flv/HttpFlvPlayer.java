@@ -2,13 +2,14 @@ package dev.parley.live.flv;
 
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
-import dev.parley.core.http.HttpPipeline;
+import dev.parley.core.net.ChannelHandlerNames;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.control.AccessRequest;
 import dev.parley.live.stream.LiveStream;
 import dev.parley.live.stream.StreamHub;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -27,11 +28,11 @@ public final class HttpFlvPlayer {
   private final long queueBytes;
   private final boolean waitForPublisher;
 
-  private final io.netty.channel.group.ChannelGroup connections;
+  private final ChannelGroup connections;
 
   /** {@code connections} collects every HTTP-FLV response's channel (closed on drain). */
   public HttpFlvPlayer(StreamHub hub, AccessControl access, long queueBytes, boolean waitForPublisher,
-      io.netty.channel.group.ChannelGroup connections) {
+      ChannelGroup connections) {
     this.connections = connections;
     this.hub = hub;
     this.access = access;
@@ -40,7 +41,7 @@ public final class HttpFlvPlayer {
   }
 
   /** Answers the exchange with the stream; call on the channel's event loop after the access check. */
-  public void start(HttpExchange ex, AccessRequest r, String codecName) {
+  public void start(HttpExchange ex, AccessRequest r) {
     LiveStream existing = hub.get(r.app(), r.stream());
     if (!waitForPublisher && (existing == null || !existing.isLive())) {
       hub.metrics().refused(false);
@@ -49,22 +50,7 @@ public final class HttpFlvPlayer {
     }
     Channel ch = ex.startStreaming();
     connections.add(ch);
-    ChannelPipeline p = ch.pipeline();
-    p.remove(HttpPipeline.CHUNKED);
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv")
-        .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
-        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store")
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    // A player page of another origin may read the stream only if that origin is allowed.
-    ex.corsHeaders(head.headers());
-    ch.write(head);
-    // From here the body is written pre-framed: the HTTP handlers leave the pipeline.
-    p.replace(codecName, "flv-discard", DiscardInbound.INSTANCE);
-    p.remove(HttpPipeline.AGGREGATOR);
-    if (p.get(HttpPipeline.DISPATCHER) != null) {
-      p.remove(HttpPipeline.DISPATCHER);
-    }
+    toStream(ch.pipeline(), ex);
     HttpFlvViewer v = new HttpFlvViewer(ch, queueBytes);
     if (!hub.play(r.app(), r.stream(), v)) {
       hub.metrics().refused(false);
@@ -77,5 +63,26 @@ public final class HttpFlvPlayer {
       }
       access.done(r);
     });
+  }
+
+  /**
+   * Writes the response head through the HTTP codec, then takes the HTTP handlers out: from here
+   * the body is written pre-framed ({@link FlvHandlerNames} shows the pipeline before and after).
+   */
+  private static void toStream(ChannelPipeline p, HttpExchange ex) {
+    p.remove(ChannelHandlerNames.HTTP_CHUNKED);
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv")
+        .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store")
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    // A player page of another origin may read the stream only if that origin is allowed.
+    ex.corsHeaders(head.headers());
+    p.channel().write(head);
+    p.replace(ChannelHandlerNames.HTTP_CODEC, FlvHandlerNames.DISCARD, DiscardInbound.INSTANCE);
+    p.remove(ChannelHandlerNames.HTTP_AGGREGATOR);
+    if (p.get(ChannelHandlerNames.HTTP_DISPATCHER) != null) {
+      p.remove(ChannelHandlerNames.HTTP_DISPATCHER);
+    }
   }
 }

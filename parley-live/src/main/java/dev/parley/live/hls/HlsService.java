@@ -1,22 +1,24 @@
 package dev.parley.live.hls;
 
 import dev.parley.core.time.TimeSource;
+import dev.parley.live.files.SerialExecutor;
 import dev.parley.live.media.MediaFrame;
 import dev.parley.live.stream.LiveStream;
-import dev.parley.live.stream.SerialExecutor;
 import dev.parley.live.stream.StreamSink;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HLS for every published stream: one {@link HlsStream} per {@code app/name}, kept for the linger
  * time after the stream ends, and a count of HLS viewers (clients that fetched a playlist lately).
  */
 public final class HlsService implements StreamSink {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HlsService.class);
+  private static final Logger log = LoggerFactory.getLogger(HlsService.class);
   private final HlsSettings settings;
   private final Executor blocking;
   private final TimeSource time;

@@ -1,19 +1,21 @@
 package dev.parley.live.hls;
 
 import dev.parley.core.time.TimeSource;
-import dev.parley.live.LivePaths;
+import dev.parley.live.files.LivePaths;
+import dev.parley.live.files.SerialExecutor;
 import dev.parley.live.media.AacConfig;
 import dev.parley.live.media.AvcConfig;
 import dev.parley.live.media.Codecs;
 import dev.parley.live.media.MediaFrame;
-import dev.parley.live.stream.SerialExecutor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -258,7 +260,7 @@ final class HlsStream {
 
   /** Deletes the segments that left the playlist long enough ago (any thread). */
   void purge(long nowNanos) {
-    java.util.List<Path> due = new java.util.ArrayList<>();
+    List<Path> due = new ArrayList<>();
     synchronized (this) {
       for (Iterator<Retired> it = retired.iterator(); it.hasNext();) {
         Retired r = it.next();

@@ -1,13 +1,14 @@
 package dev.parley.live.hls;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * Writes MPEG-2 transport stream packets: PAT, PMT and PES packets of one program with at most one
  * video and one audio elementary stream, continuity counters per PID, PCR on the PCR PID (video if
  * any), random access indicators on keyframes. Timestamps are 90 kHz, taken modulo 2^33.
  */
-public final class TsMuxer {
+final class TsMuxer {
   public static final int PACKET = 188;
   static final int PMT_PID = 0x1000;
   static final int VIDEO_PID = 0x100;
@@ -85,7 +86,7 @@ public final class TsMuxer {
   }
 
   private void section(ByteArrayOutputStream out, int pid, byte[] table, int cc) {
-    java.util.Arrays.fill(pkt, (byte) 0xFF);
+    Arrays.fill(pkt, (byte) 0xFF);
     pkt[0] = 0x47;
     pkt[1] = (byte) (0x40 | (pid >> 8)); // payload_unit_start_indicator
     pkt[2] = (byte) pid;

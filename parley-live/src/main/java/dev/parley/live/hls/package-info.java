@@ -1,2 +1,5 @@
-/** HLS: the MPEG-TS muxer, the segmenter and the playlist and segment routes. */
+/**
+ * HLS: the MPEG-TS muxer, the segmenter of each stream, playlists, and the sweep of old segments.
+ * Internal to parley-live; the routes that serve it are in {@code dev.parley.live.web}.
+ */
 package dev.parley.live.hls;

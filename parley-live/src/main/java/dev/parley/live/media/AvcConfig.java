@@ -1,6 +1,7 @@
 package dev.parley.live.media;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public record AvcConfig(int nalLengthSize, List<byte[]> sps, List<byte[]> pps, i
       for (int i = 0; i < numSps; i++) {
         int len = ((tag[p] & 0xFF) << 8) | (tag[p + 1] & 0xFF);
         p += 2;
-        sps.add(java.util.Arrays.copyOfRange(tag, p, checkEnd(tag, p + len)));
+        sps.add(Arrays.copyOfRange(tag, p, checkEnd(tag, p + len)));
         p += len;
       }
       int numPps = tag[p++] & 0xFF;
@@ -40,7 +41,7 @@ public record AvcConfig(int nalLengthSize, List<byte[]> sps, List<byte[]> pps, i
       for (int i = 0; i < numPps; i++) {
         int len = ((tag[p] & 0xFF) << 8) | (tag[p + 1] & 0xFF);
         p += 2;
-        pps.add(java.util.Arrays.copyOfRange(tag, p, checkEnd(tag, p + len)));
+        pps.add(Arrays.copyOfRange(tag, p, checkEnd(tag, p + len)));
         p += len;
       }
       int[] size = sps.isEmpty() ? new int[2] : spsSize(sps.get(0));
@@ -151,7 +152,7 @@ public record AvcConfig(int nalLengthSize, List<byte[]> sps, List<byte[]> pps, i
       out[n++] = b;
       zeros = b == 0 ? zeros + 1 : 0;
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   /** Reads bits and Exp-Golomb codes, big-endian. */

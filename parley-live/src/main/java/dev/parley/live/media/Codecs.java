@@ -1,6 +1,7 @@
 package dev.parley.live.media;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Reads what the first bytes of an FLV audio or video tag body say: codec, keyframe, sequence
@@ -114,7 +115,7 @@ public final class Codecs {
       case 6:
         return "nellymoser";
       case 9:
-        return p.length >= 5 ? new String(p, 1, 4, StandardCharsets.US_ASCII).trim().toLowerCase(java.util.Locale.ROOT)
+        return p.length >= 5 ? new String(p, 1, 4, StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT)
             : "enhanced";
       default:
         return "format-" + format;

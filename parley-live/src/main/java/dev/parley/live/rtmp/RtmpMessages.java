@@ -6,6 +6,7 @@ import dev.parley.live.rtmp.chunk.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds the messages the server sends: protocol control, user control, commands and status. */
@@ -19,7 +20,7 @@ public final class RtmpMessages {
   }
 
   /** Set Peer Bandwidth: the window and the limit type (0 hard, 1 soft, 2 dynamic). */
-  public static ByteBuf peerBandwidth(ByteBufAllocator alloc, int window, int limitType, int chunkSize) {
+  static ByteBuf peerBandwidth(ByteBufAllocator alloc, int window, int limitType, int chunkSize) {
     byte[] body = {(byte) (window >>> 24), (byte) (window >>> 16), (byte) (window >>> 8), (byte) window,
         (byte) limitType};
     return ChunkEncoder.encode(alloc, ChunkEncoder.CSID_CONTROL, MessageType.SET_PEER_BANDWIDTH, 0, 0, body, chunkSize);
@@ -52,7 +53,7 @@ public final class RtmpMessages {
   /** {@code onStatus} on a message stream, with level, code and description. */
   public static ByteBuf status(ByteBufAllocator alloc, int streamId, int chunkSize, String level, String code,
       String description, Map<String, Object> extra) {
-    Map<String, Object> info = new java.util.LinkedHashMap<>();
+    Map<String, Object> info = new LinkedHashMap<>();
     info.put("level", level);
     info.put("code", code);
     info.put("description", description);

@@ -8,6 +8,7 @@ import dev.parley.live.stream.Viewer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import java.util.Map;
 
 /**
  * A viewer playing over RTMP on message stream {@code streamId}.
@@ -44,10 +45,10 @@ final class RtmpViewer extends Viewer {
     write(RtmpMessages.userControl(channel.alloc(), MessageType.UC_STREAM_BEGIN, streamId, chunkSize));
     if (reset) {
       write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.Reset",
-          "Playing and resetting " + name + ".", java.util.Map.of("details", name)));
+          "Playing and resetting " + name + ".", Map.of("details", name)));
     }
     write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.Start",
-        "Started playing " + name + ".", java.util.Map.of("details", name)));
+        "Started playing " + name + ".", Map.of("details", name)));
     write(RtmpMessages.data(channel.alloc(), streamId, chunkSize, "|RtmpSampleAccess", true, true));
     announced = snapshot.live();
   }
@@ -59,12 +60,12 @@ final class RtmpViewer extends Viewer {
       if (!announced) {
         write(RtmpMessages.userControl(channel.alloc(), MessageType.UC_STREAM_BEGIN, streamId, chunkSize));
         write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.PublishNotify",
-            name + " is now published.", java.util.Map.of("details", name)));
+            name + " is now published.", Map.of("details", name)));
         announced = true;
       }
     } else if (announced) {
       write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.UnpublishNotify",
-          name + " is now unpublished.", java.util.Map.of("details", name)));
+          name + " is now unpublished.", Map.of("details", name)));
       announced = false;
     }
   }
@@ -74,7 +75,7 @@ final class RtmpViewer extends Viewer {
     String name = stream() == null ? "" : stream().name();
     write(RtmpMessages.userControl(channel.alloc(), MessageType.UC_STREAM_EOF, streamId, chunkSize));
     write(RtmpMessages.status(channel.alloc(), streamId, chunkSize, "status", "NetStream.Play.Stop",
-        "Stopped playing " + name + ".", java.util.Map.of("details", name)));
+        "Stopped playing " + name + ".", Map.of("details", name)));
     channel.flush();
   }
 

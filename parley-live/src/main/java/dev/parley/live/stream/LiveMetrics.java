@@ -28,11 +28,6 @@ public final class LiveMetrics {
         .description("Publish and play requests refused (auth, taken stream, limits)").register(registry);
   }
 
-  /** A metrics object that records into a throwaway registry (tests). */
-  public static LiveMetrics noop() {
-    return new LiveMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-  }
-
   void frameIn(MediaFrame f) {
     framesIn.increment();
     bytesIn.increment(f.payload().length);

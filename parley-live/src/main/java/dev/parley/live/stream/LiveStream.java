@@ -4,12 +4,12 @@ import dev.parley.core.time.Cancellable;
 import dev.parley.live.media.MediaFrame;
 import dev.parley.live.rtmp.chunk.MessageType;
 import io.netty.channel.EventLoop;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -258,7 +258,7 @@ public final class LiveStream {
   /** Whether a data message is onMetaData (AMF0 string marker, length 10, the name). */
   static boolean isMetadata(byte[] p) {
     return p.length > 13 && p[0] == 2 && p[1] == 0 && p[2] == 10
-        && new String(p, 3, 10, java.nio.charset.StandardCharsets.US_ASCII).equals("onMetaData");
+        && new String(p, 3, 10, StandardCharsets.US_ASCII).equals("onMetaData");
   }
 
   private void fanOut(Object item) {
@@ -330,10 +330,6 @@ public final class LiveStream {
     hub.remove(this);
   }
 
-  /** Milliseconds since the publisher's first frame, or 0. */
-  public long uptimeMillis() {
-    return TimeUnit.NANOSECONDS.toMillis(hub.time().nanoTime() - stats.publishStartedNanos());
-  }
 
   @Override
   public String toString() {

@@ -32,7 +32,6 @@ public final class StreamStats {
   private long windowStart;
   private long windowBytes;
   private long windowVideoFrames;
-  private long totalFrames;
 
   StreamStats(TimeSource time) {
     this.time = time;
@@ -50,7 +49,6 @@ public final class StreamStats {
   }
 
   void frame(MediaFrame f) {
-    totalFrames++;
     windowBytes += f.payload().length;
     byte[] p = f.payload();
     if (f.isVideo()) {
@@ -155,9 +153,5 @@ public final class StreamStats {
   /** Video frames per second measured over the last window, or the metadata's figure before one is measured. */
   public double frameRate() {
     return frameRate > 0 ? frameRate : metadataFrameRate;
-  }
-
-  public long totalFrames() {
-    return totalFrames;
   }
 }

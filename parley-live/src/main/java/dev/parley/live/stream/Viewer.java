@@ -5,7 +5,8 @@ import dev.parley.core.time.TimeSource;
 import dev.parley.live.media.MediaFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +21,23 @@ import org.slf4j.LoggerFactory;
  * catches up. Frames are shared arrays, so many slow viewers hold references, not copies.
  *
  * <p>Stalled viewers: a player that stops reading keeps its connection (and its place in the
- * viewer counts) forever unless someone notices. Every second the viewer looks at the head of its
- * connection's outbound buffer; when bytes are waiting and not one has gone to the socket for
- * {@code live.viewer.stall-timeout}, the connection is closed. An idle viewer (nothing waiting,
- * no publisher) is not stalled.
+ * viewer counts) forever unless someone notices. Every second the viewer looks at what left its
+ * connection's outbound buffer since the last look: the bytes it queued minus those still
+ * pending ({@link OutboundBytes}) tell whether a write was finished, and a write of
+ * {@link #LARGE_WRITE} or more carries a progressive promise, so a large frame the socket takes in
+ * pieces counts as moving too. When bytes are waiting and nothing moved for
+ * {@code live.viewer.stall-timeout}, the connection is closed. An idle viewer (nothing waiting, no
+ * publisher) is not stalled. (A small write taken in pieces counts when it is finished: a viewer
+ * must take at least {@link #LARGE_WRITE} per stall timeout to stay.)
  */
 public abstract class Viewer {
   private static final Logger log = LoggerFactory.getLogger(Viewer.class);
   static final Duration STALL_CHECK = Duration.ofSeconds(1);
+  /**
+   * Writes at least this large carry a progressive promise: the socket may take them in pieces over
+   * several stall checks. Smaller ones (most frames) go with the void promise, as cheap as a write gets.
+   */
+  static final int LARGE_WRITE = 16 * 1024;
 
   /** The protocols a viewer may play with, for stats. */
   public enum Protocol {
@@ -41,11 +51,33 @@ public abstract class Viewer {
   private boolean needKeyframe = true;
   private boolean dirty;
   private long dropped;
-  private long sentFrames;
   LiveStream stream;
   private Cancellable stallCheck = Cancellable.NONE;
-  private Object stallHead;
-  private long stallProgress;
+  /** Bytes this viewer put in the outbound buffer, counted as the buffer counts them (with its overhead). */
+  private long queued;
+  /** {@code queued} minus the bytes pending, at the last stall check: what had left the buffer by then. */
+  private long leftAtCheck;
+  /** The bytes pending at the last stall check (0 before the first: bytes that appear since count as a move). */
+  private long pendingAtCheck;
+  /** Whether the socket took part of a large write since the last stall check. */
+  private boolean moved;
+  private final ChannelProgressiveFutureListener progress = new ChannelProgressiveFutureListener() {
+    /** Event loop: part of a write went to the socket. */
+    @Override
+    public void operationProgressed(ChannelProgressiveFuture future, long done, long total) {
+      moved = true;
+    }
+
+    /** Event loop: a write went to the socket whole, or failed (to the exception handlers, as with a void promise). */
+    @Override
+    public void operationComplete(ChannelProgressiveFuture future) {
+      if (future.isSuccess()) {
+        moved = true;
+      } else if (channel.isRegistered()) {
+        channel.pipeline().fireExceptionCaught(future.cause());
+      }
+    }
+  };
   private long progressNanos;
 
   protected Viewer(Channel channel, Protocol protocol, long maxQueueBytes) {
@@ -132,28 +164,29 @@ public abstract class Viewer {
     TimeSource time = stream.hub().time();
     long limit = stream.hub().settings().viewerStallTimeout().toNanos();
     progressNanos = time.nanoTime();
+    pendingAtCheck = 0;
     stallCheck = time.every(channel.eventLoop(), () -> checkStall(time.nanoTime(), limit), STALL_CHECK);
     channel.closeFuture().addListener(f -> stallCheck.cancel());
   }
 
   /** Event loop: closes the connection when its queued bytes have not moved for {@code limitNanos}. */
   private void checkStall(long now, long limitNanos) {
-    ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-    if (out == null) {
-      stallCheck.cancel(); // closed
+    if (!channel.isOpen()) {
+      stallCheck.cancel();
       return;
     }
-    Object head = out.current();
-    long progress = out.currentProgress();
-    if (head == null || head != stallHead || progress != stallProgress) {
-      stallHead = head;
-      stallProgress = progress;
+    long pending = OutboundBytes.pending(channel);
+    long left = queued - pending;
+    boolean progress = moved || pending == 0 || pendingAtCheck == 0 || left > leftAtCheck;
+    moved = false;
+    leftAtCheck = left;
+    pendingAtCheck = pending;
+    if (progress) {
       progressNanos = now;
       return;
     }
     if (now - progressNanos >= limitNanos) {
       stallCheck.cancel();
-      stallHead = null;
       log.info("{} viewer {} of {} closed: it took no bytes for {} s", protocol, channel.remoteAddress(),
           stream == null ? "?" : stream.key(), limitNanos / 1_000_000_000L);
       channel.close();
@@ -163,7 +196,6 @@ public abstract class Viewer {
   /** Stops watching for a stall (the viewer left its stream, its connection stays). */
   void stopWatching() {
     stallCheck.cancel();
-    stallHead = null;
   }
 
   private void drop(MediaFrame f) {
@@ -174,15 +206,19 @@ public abstract class Viewer {
   }
 
   private long pendingBytes() {
-    ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-    return out == null ? Long.MAX_VALUE / 2 : out.totalPendingWriteBytes();
+    return OutboundBytes.pending(channel);
   }
 
   /** Writes without flushing; the group flushes once per batch. */
   protected final void write(ByteBuf buf) {
-    sentFrames++;
     dirty = true;
-    channel.write(buf, channel.voidPromise());
+    long before = OutboundBytes.pending(channel);
+    if (buf.readableBytes() >= LARGE_WRITE) {
+      channel.write(buf, channel.newProgressivePromise().addListener(progress));
+    } else {
+      channel.write(buf, channel.voidPromise());
+    }
+    queued += OutboundBytes.pending(channel) - before;
   }
 
   void flushIfDirty() {
@@ -190,11 +226,6 @@ public abstract class Viewer {
       dirty = false;
       channel.flush();
     }
-  }
-
-  /** Frames written so far. */
-  public long sentFrames() {
-    return sentFrames;
   }
 
   /** The bytes of a frame for this viewer's protocol (usually a wrapper of the frame's shared encoding). */

@@ -2,24 +2,28 @@ package dev.parley.live.web;
 
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
-import dev.parley.core.http.HttpPipeline;
 import dev.parley.core.http.HttpRouter;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.control.AccessRequest;
 import dev.parley.live.flv.HttpFlvPlayer;
 import dev.parley.live.hls.HlsService;
 import dev.parley.live.stream.StreamNames;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
 
 /** The playback routes: {@code /{app}/{stream}.flv}, {@code /{app}/{stream}.m3u8} and its segments. */
 public final class PlayRoutes {
@@ -51,7 +55,7 @@ public final class PlayRoutes {
     if (!StreamNames.valid(app) || !StreamNames.valid(stream)) {
       throw ApiException.notFound("no such stream: " + app + "/" + stream);
     }
-    Map<String, String> params = new java.util.LinkedHashMap<>();
+    Map<String, String> params = new LinkedHashMap<>();
     for (String k : new String[] {"key", "token"}) {
       if (ex.query(k) != null) {
         params.put(k, ex.query(k));
@@ -73,7 +77,7 @@ public final class PlayRoutes {
         ex.respondError(ApiException.forbidden(refusal != null ? refusal : "access check failed"));
         return;
       }
-      flv.start(ex, r, HttpPipeline.CODEC);
+      flv.start(ex, r);
     }));
   }
 
@@ -111,10 +115,10 @@ public final class PlayRoutes {
     String query = queryOf(r.params());
     if (!query.isEmpty()) {
       // Players do not carry the playlist's query over to segments; the token must go along.
-      text = text.replaceAll("(?m)^([^#].*\\.ts)$", "$1" + java.util.regex.Matcher.quoteReplacement(query));
+      text = text.replaceAll("(?m)^([^#].*\\.ts)$", "$1" + Matcher.quoteReplacement(query));
     }
     FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-        Unpooled.wrappedBuffer(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
     resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.apple.mpegurl")
         .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
     ex.respond(resp);
@@ -123,7 +127,7 @@ public final class PlayRoutes {
   private static String queryOf(Map<String, String> params) {
     StringBuilder b = new StringBuilder();
     params.forEach((k, v) -> b.append(b.length() == 0 ? '?' : '&').append(k).append('=')
-        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+        .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
     return b.toString();
   }
 
@@ -153,7 +157,7 @@ public final class PlayRoutes {
       byte[] bytes;
       try {
         bytes = Files.readAllBytes(file);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         ch.eventLoop().execute(() -> ex.respondError(ApiException.notFound("segment " + seg + " is gone")));
         return;
       }

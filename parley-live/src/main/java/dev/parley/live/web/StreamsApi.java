@@ -1,7 +1,7 @@
 package dev.parley.live.web;
 
-import dev.parley.core.admin.AdminAuth;
 import dev.parley.core.auth.TokenService;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
 import dev.parley.core.http.HttpRouter;

@@ -1,2 +1,5 @@
-/** HTTP surface: the player page, its scripts, the stream list and the admin streams API. */
+/**
+ * The HTTP surface: the player page and its scripts, the playback routes (HTTP-FLV, HLS), the
+ * public stream list and the admin streams and token API. Internal to parley-live.
+ */
 package dev.parley.live.web;

@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
-import dev.parley.live.client.RtmpClient;
+import dev.parley.live.testing.RtmpClient;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
-import dev.parley.live.client.RtmpClient;
+import dev.parley.live.testing.RtmpClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,7 +3,7 @@ package dev.parley.live.it;
 import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.live.LiveModule;
-import dev.parley.live.client.RtmpClient;
+import dev.parley.live.testing.RtmpClient;
 import dev.parley.live.rtmp.chunk.MessageType;
 import dev.parley.live.rtmp.chunk.RtmpMessage;
 import io.netty.channel.EventLoopGroup;

@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.TestKernel;
-import dev.parley.live.client.RtmpClient;
+import dev.parley.live.testing.RtmpClient;
 import dev.parley.live.rtmp.chunk.MessageType;
 import dev.parley.live.rtmp.chunk.RtmpMessage;
 import java.io.InputStream;

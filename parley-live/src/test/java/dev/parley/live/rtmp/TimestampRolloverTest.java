@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class TimestampRolloverTest {
-  private final RtmpConnection c = new RtmpConnection(null, null, null, null, null);
+  private final Timestamps c = new Timestamps();
 
   @Test
   void timestampsKeepGrowingAcrossThe32BitWrap() {

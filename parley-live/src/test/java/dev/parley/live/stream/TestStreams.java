@@ -1,6 +1,7 @@
 package dev.parley.live.stream;
 
 import dev.parley.core.testing.ManualTime;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -11,7 +12,7 @@ public final class TestStreams {
   /** A hub with default settings on {@code time}, its stream-wide timers on {@code timers}. */
   public static StreamHub hub(ManualTime time, ScheduledExecutorService timers) {
     return new StreamHub(new StreamSettings(true, 1024, 16L << 20, 8L << 20, Takeover.IDLE, Duration.ofSeconds(3),
-        100, Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(30)), LiveMetrics.noop(), time, timers);
+        100, Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(30)), new LiveMetrics(new SimpleMeterRegistry()), time, timers);
   }
 
   /** A publisher that does nothing. */

@@ -2,13 +2,19 @@ package dev.parley.mqtt.broker;
 
 import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.config.MqttSettings;
+import dev.parley.mqtt.message.AppMessage;
+import dev.parley.mqtt.message.WillMessage;
+import dev.parley.mqtt.routing.LocalMessageRouter;
+import dev.parley.mqtt.routing.LocalSessionDirectory;
+import dev.parley.mqtt.routing.MessageRouter;
+import dev.parley.mqtt.routing.SessionDirectory;
+import dev.parley.mqtt.session.Link;
 import dev.parley.mqtt.session.Outgoing;
 import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.session.SessionHost;
-import dev.parley.mqtt.session.SessionStore;
 import dev.parley.mqtt.session.SubscriptionEntry;
-import dev.parley.mqtt.session.WillMessage;
 import dev.parley.mqtt.store.MqttStore;
+import dev.parley.mqtt.store.SessionStore;
 import dev.parley.mqtt.topic.RetainedTree;
 import dev.parley.mqtt.topic.SubscriptionTrie;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +22,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +32,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The broker's shared state: sessions by client id, the subscription trie, retained messages,
- * and the store. Thread-safe; sessions do their own work on their event loops.
+ * The broker's shared state: the session directory, this node's subscriptions and the router that
+ * delivers by them, retained messages, and the store. Thread-safe; sessions do their own work on
+ * their event loops.
  */
 public final class Broker implements SessionHost {
   private final MqttSettings settings;
@@ -34,8 +42,8 @@ public final class Broker implements SessionHost {
   private final TimeSource time;
   private final SubscriptionTrie<SubscriptionEntry> trie = new SubscriptionTrie<>();
   private final RetainedTree<AppMessage> retained = new RetainedTree<>();
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final Router router;
+  private final SessionDirectory directory = new LocalSessionDirectory();
+  private final MessageRouter router;
   private final Counter received;
   private final Counter sent;
   private final MeterRegistry metrics;
@@ -47,12 +55,12 @@ public final class Broker implements SessionHost {
     this.store = store;
     this.time = time;
     this.metrics = metrics;
-    this.router = new Router(trie, store);
+    this.router = new LocalMessageRouter(trie, store);
     this.received = Counter.builder("parley.mqtt.messages.received").description("PUBLISH packets received from clients")
         .register(metrics);
     this.sent = Counter.builder("parley.mqtt.messages.sent").description("PUBLISH packets sent to clients")
         .register(metrics);
-    Gauge.builder("parley.mqtt.sessions", sessions, Map::size).description("Sessions, connected or not")
+    Gauge.builder("parley.mqtt.sessions", directory, d -> d.sessions().size()).description("Sessions, connected or not")
         .register(metrics);
     Gauge.builder("parley.mqtt.subscriptions", trie, SubscriptionTrie::size).description("Subscriptions")
         .register(metrics);
@@ -85,7 +93,7 @@ public final class Broker implements SessionHost {
         retainedWrite = store.saveRetained(m);
       }
     }
-    Router.Result r = router.route(m);
+    MessageRouter.Routed r = router.route(m);
     CompletableFuture<Void> durable = r.durable();
     if (retainedWrite != null) {
       durable = durable == null ? retainedWrite : CompletableFuture.allOf(durable, retainedWrite);
@@ -113,7 +121,7 @@ public final class Broker implements SessionHost {
     long storeId = 0;
     if (qos > 0 && s.persistent()) {
       storeId = store.nextQueueId();
-      store.insertQueued(java.util.List.of(new MqttStore.QueuedRow(storeId, s.key(), m, qos, retain, subIds)));
+      store.insertQueued(List.of(new MqttStore.QueuedRow(storeId, s.key(), m, qos, retain, subIds)));
     }
     return new Outgoing(m, qos, retain, subIds, storeId);
   }
@@ -128,17 +136,13 @@ public final class Broker implements SessionHost {
    */
   public void open(String clientId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
       BiConsumer<Session, Boolean> ready) {
-    Session existing = sessions.get(clientId);
-    if (existing == null) {
-      Session fresh = newSession(clientId, loop);
-      existing = sessions.putIfAbsent(clientId, fresh);
-      if (existing == null) {
-        ready.accept(fresh, false);
-        return;
+    directory.claim(clientId, () -> newSession(clientId, loop), (session, existed) -> {
+      if (existed) {
+        session.execute(() -> takeover(session, clientId, cleanStart, loop, wanted, ready));
+      } else {
+        ready.accept(session, false);
       }
-    }
-    Session old = existing;
-    old.execute(() -> takeover(old, clientId, cleanStart, loop, wanted, ready));
+    });
   }
 
   private void takeover(Session old, String clientId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
@@ -150,7 +154,7 @@ public final class Broker implements SessionHost {
     if (!wanted.getAsBoolean()) {
       return;
     }
-    var previous = old.takeOver(cleanStart);
+    Link previous = old.takeOver(cleanStart);
     if (previous != null) {
       previous.takenOver();
     }
@@ -173,7 +177,7 @@ public final class Broker implements SessionHost {
   /** A session restored from the store at start. */
   public Session restore(String clientId, long key, EventExecutor home) {
     Session s = new Session(this, clientId, key, home);
-    sessions.put(clientId, s);
+    directory.restored(s);
     return s;
   }
 
@@ -181,14 +185,17 @@ public final class Broker implements SessionHost {
     return new Session(this, clientId, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), loop);
   }
 
+  /** The session of {@code clientId} on this node, or null. */
   public Session session(String clientId) {
-    return sessions.get(clientId);
+    return directory.local(clientId);
   }
 
+  /** The sessions on this node, connected or not. */
   public Collection<Session> sessions() {
-    return sessions.values();
+    return directory.sessions();
   }
 
+  /** This node's subscriptions. */
   public SubscriptionTrie<SubscriptionEntry> subscriptions() {
     return trie;
   }
@@ -219,13 +226,18 @@ public final class Broker implements SessionHost {
   }
 
   @Override
-  public SubscriptionTrie<SubscriptionEntry> trie() {
-    return trie;
+  public void subscribed(SubscriptionEntry entry) {
+    router.subscribed(entry);
+  }
+
+  @Override
+  public void unsubscribed(SubscriptionEntry entry) {
+    router.unsubscribed(entry);
   }
 
   @Override
   public void sessionEnded(Session session) {
-    sessions.remove(session.clientId(), session);
+    directory.release(session);
   }
 
   @Override

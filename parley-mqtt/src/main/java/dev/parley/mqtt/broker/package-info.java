@@ -1,2 +1,5 @@
-/** Routing: application messages, matching them to subscriptions, retained messages, wills. */
+/**
+ * The broker: publishing (retained messages, then routing), opening and taking over sessions, wills,
+ * and the broker's metrics. Public: the module, the transport and the push hook use it.
+ */
 package dev.parley.mqtt.broker;

@@ -57,6 +57,21 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
   /** One packet or failure from {@code in}, or null (nothing consumed) when more bytes are needed. */
   Object next(ByteBuf in) {
+    Object p = next(in, maxPacketSize, level, fromClient);
+    if (p instanceof MqttPacket.Connect c && level == 0) {
+      level = c.level();
+    }
+    return p;
+  }
+
+  /**
+   * One packet or failure from {@code in}, or null (nothing consumed) when more bytes are needed:
+   * the framing and parsing of this decoder for a handler that keeps its own state.
+   *
+   * @param level the protocol level of the peer, 0 before its CONNECT
+   * @param fromClient true in the broker (the first packet must then be CONNECT)
+   */
+  public static Object next(ByteBuf in, int maxPacketSize, int level, boolean fromClient) {
     int start = in.readerIndex();
     int available = in.readableBytes();
     if (available < 2) {
@@ -95,11 +110,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     ByteBuf body = in.slice(start + 1 + lengthBytes, remaining);
     in.skipBytes((int) total);
     try {
-      MqttPacket p = PacketReader.read(header, body, level, fromClient);
-      if (p instanceof MqttPacket.Connect c && level == 0) {
-        level = c.level();
-      }
-      return p;
+      return PacketReader.read(header, body, level, fromClient);
     } catch (MalformedPacketException e) {
       return new DecodeFailure(type, e.reasonCode(), e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.parley.mqtt.session;
 
-import dev.parley.mqtt.broker.AppMessage;
+import dev.parley.mqtt.message.AppMessage;
+import dev.parley.mqtt.store.SessionStore;
 
 /**
  * One message on its way to one session: queued, or in flight with a packet id. Owned by the
@@ -60,5 +61,13 @@ public final class Outgoing {
 
   public boolean released() {
     return released;
+  }
+
+  /** The message is done with (acknowledged, dropped or expired): its row, if stored, goes. */
+  void forget(SessionStore store) {
+    if (storeId != 0) {
+      store.deleteQueued(storeId);
+      storeId = 0;
+    }
   }
 }

@@ -1,35 +1,28 @@
 package dev.parley.mqtt.session;
 
 import dev.parley.mqtt.auth.Identity;
-import dev.parley.mqtt.codec.MessageProps;
-import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.MqttVersion;
-import dev.parley.mqtt.codec.PacketType;
-import dev.parley.mqtt.codec.ReasonCode;
-import dev.parley.mqtt.codec.Properties;
-import dev.parley.mqtt.config.QueueFullPolicy;
-import dev.parley.core.time.Cancellable;
+import dev.parley.mqtt.message.WillMessage;
+import dev.parley.mqtt.store.SessionStore;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * The state of one client id: subscriptions, QoS 1/2 messages in flight (by packet id) and
- * queued behind the window, inbound QoS 2 packet ids awaiting PUBREL, the will and the expiry
- * timer. Everything but the volatile fields is touched only on {@link #home()}, the event loop of
- * the connection it is attached to (or was last attached to); other threads hand work to it with
+ * The state of one client id and its lifecycle: attached to a connection or offline, persistent or
+ * not, its will, and when it ends. What it holds lives in collaborators made on first use, so an
+ * idle session costs this object alone: {@link Subscriptions}, the {@link Outbox} (messages in
+ * flight and queued, packet ids), {@link InboundQos2} and, while offline, {@link OfflineTimers}.
+ *
+ * <p>Everything but the volatile fields is touched only on {@link #home()}, the event loop of the
+ * connection it is attached to (or was last attached to); other threads hand work to it with
  * {@link #execute}.
  */
 public final class Session {
+  /** Session expiry that means "never" (MQTT 5, 3.1.2.11.2). */
+  private static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+
   private final SessionHost host;
   private final String clientId;
   private final long key;
@@ -46,16 +39,12 @@ public final class Session {
   private long expirySeconds;
   private Identity identity = Identity.ANONYMOUS;
   private boolean stored;
-  private final Map<String, SubscriptionEntry> subscriptions = new HashMap<>();
-  private final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
-  private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-  private final Set<Integer> inboundQos2 = new HashSet<>();
-  private int nextPacketId = 1;
   private WillMessage will;
-  private long willDueAt;
-  private Cancellable willTimer = Cancellable.NONE;
-  private Cancellable expiryTimer = Cancellable.NONE;
   private long disconnectedAt;
+  private Subscriptions subscriptions;
+  private Outbox outbox;
+  private InboundQos2 inbound;
+  private OfflineTimers timers;
 
   public Session(SessionHost host, String clientId, long key, EventExecutor home) {
     this.host = host;
@@ -100,6 +89,7 @@ public final class Session {
     return persistent;
   }
 
+  /** Whether it has more than one subscription (routing then merges overlapping ones). Any thread. */
   public boolean multiSubscribed() {
     return multiSubscribed;
   }
@@ -121,6 +111,14 @@ public final class Session {
     return expirySeconds;
   }
 
+  Link link() {
+    return link;
+  }
+
+  int level() {
+    return level;
+  }
+
   // --- lifecycle (home loop) ------------------------------------------------------------
 
   /**
@@ -134,7 +132,6 @@ public final class Session {
     this.identity = identity;
     this.ownerId = identity.userId();
     this.will = will;
-    this.willDueAt = 0;
     this.connected = true;
     setExpiry(expirySeconds);
     save();
@@ -147,11 +144,8 @@ public final class Session {
     if (wasPersistent && !persistent && stored) {
       host.store().deleteSession(key);
       stored = false;
-    } else if (persistent && !wasPersistent) {
-      // Everything held so far becomes durable from here on.
-      for (SubscriptionEntry e : subscriptions.values()) {
-        host.store().saveSubscription(key, e);
-      }
+    } else if (persistent && !wasPersistent && subscriptions != null) {
+      subscriptions.saveAll();
     }
   }
 
@@ -163,14 +157,9 @@ public final class Session {
 
   /** After CONNACK: resend what was in flight (DUP set), then what is queued. */
   public void resume() {
-    for (Outgoing o : inflight.values()) {
-      if (o.released) {
-        link.send(new MqttPacket.PubReply(PacketType.PUBREL, o.packetId));
-      } else {
-        sendPublish(o, true);
-      }
+    if (outbox != null) {
+      outbox.resume();
     }
-    drain();
   }
 
   /**
@@ -199,8 +188,7 @@ public final class Session {
         host.publishWill(this, w);
       } else {
         will = w;
-        willDueAt = disconnectedAt + delay * 1000;
-        willTimer = host.time().schedule(home, this::willDue, Duration.ofSeconds(delay));
+        timers().will(home, disconnectedAt + delay * 1000, Duration.ofSeconds(delay));
       }
     }
     save();
@@ -249,21 +237,20 @@ public final class Session {
     long now = host.nowMillis();
     if (will != null) {
       this.will = will;
-      this.willDueAt = willDueAt;
-      willTimer = host.time().schedule(home, this::willDue, Duration.ofMillis(Math.max(0, willDueAt - now)));
+      timers().will(home, willDueAt, Duration.ofMillis(Math.max(0, willDueAt - now)));
     }
     scheduleExpiry(Math.max(0, disconnectedAt + expirySeconds * 1000 - now));
   }
 
   private void scheduleExpiry(long millis) {
-    if (expirySeconds >= 0xFFFFFFFFL) {
+    if (expirySeconds >= NEVER_EXPIRES) {
       return;
     }
-    expiryTimer = host.time().schedule(home, this::expire, Duration.ofMillis(millis));
+    timers().expiry(home, Duration.ofMillis(millis));
   }
 
-  private void willDue() {
-    willTimer = Cancellable.NONE;
+  /** The delay of the pending will has passed. */
+  void willDue() {
     WillMessage w = will;
     will = null;
     if (w != null && !ended) {
@@ -272,8 +259,8 @@ public final class Session {
     }
   }
 
-  private void expire() {
-    expiryTimer = Cancellable.NONE;
+  /** The session expiry has passed. */
+  void expire() {
     if (link == null && !ended) {
       if (will != null) {
         WillMessage w = will;
@@ -284,14 +271,21 @@ public final class Session {
     }
   }
 
-  private void cancelTimers() {
-    willTimer.cancel();
-    willTimer = Cancellable.NONE;
-    expiryTimer.cancel();
-    expiryTimer = Cancellable.NONE;
+  private OfflineTimers timers() {
+    if (timers == null) {
+      timers = new OfflineTimers(this, host.time());
+    }
+    return timers;
   }
 
-  /** Ends the session: subscriptions leave the trie, the store forgets it, queued messages are gone. */
+  private void cancelTimers() {
+    if (timers != null) {
+      timers.cancel();
+      timers = null;
+    }
+  }
+
+  /** Ends the session: subscriptions leave the routing, the store forgets it, queued messages are gone. */
   public void end() {
     if (ended) {
       return;
@@ -299,12 +293,10 @@ public final class Session {
     ended = true;
     connected = false;
     cancelTimers();
-    for (SubscriptionEntry e : subscriptions.values()) {
-      host.trie().remove(e.topicFilter(), e.shareGroup(), this);
+    if (subscriptions != null) {
+      subscriptions.removeAll();
     }
-    subscriptions.clear();
-    queue.clear();
-    inflight.clear();
+    outbox = null;
     if (stored) {
       host.store().deleteSession(key);
       stored = false;
@@ -317,47 +309,44 @@ public final class Session {
       return;
     }
     stored = true;
-    byte[] willBytes = will == null ? null : WillCodec.encode(will);
+    long willDueAt = will == null || timers == null ? 0 : timers.willDueAt();
     host.store().saveSession(new SessionStore.SessionRow(key, clientId, level, expirySeconds,
-        link == null ? disconnectedAt : 0, identity.userId(), willBytes, will == null ? 0 : willDueAt));
+        link == null ? disconnectedAt : 0, identity.userId(), will, willDueAt));
   }
 
   // --- subscriptions (home loop) ----------------------------------------------------------
 
   /** Adds or replaces a subscription; returns whether one with this filter existed. */
   public boolean subscribe(SubscriptionEntry e) {
-    SubscriptionEntry previous = subscriptions.put(e.filter(), e);
-    host.trie().add(e.topicFilter(), e.shareGroup(), this, e);
+    boolean existed = subscriptionsOrNew().add(e, persistent);
     multiSubscribed = subscriptions.size() > 1;
-    if (persistent) {
-      host.store().saveSubscription(key, e);
-    }
-    return previous != null;
+    return existed;
   }
 
   /** Restores a subscription loaded from the store. */
   public void restoreSubscription(SubscriptionEntry e) {
-    subscriptions.put(e.filter(), e);
-    host.trie().add(e.topicFilter(), e.shareGroup(), this, e);
+    subscriptionsOrNew().restore(e);
     multiSubscribed = subscriptions.size() > 1;
   }
 
   /** Removes a subscription; returns whether it existed. */
   public boolean unsubscribe(String filter) {
-    SubscriptionEntry e = subscriptions.remove(filter);
-    if (e == null) {
+    if (subscriptions == null || !subscriptions.remove(filter, persistent)) {
       return false;
     }
-    host.trie().remove(e.topicFilter(), e.shareGroup(), this);
     multiSubscribed = subscriptions.size() > 1;
-    if (persistent) {
-      host.store().deleteSubscription(key, filter);
-    }
     return true;
   }
 
   public Collection<SubscriptionEntry> subscriptions() {
-    return subscriptions.values();
+    return subscriptions == null ? List.of() : subscriptions.all();
+  }
+
+  private Subscriptions subscriptionsOrNew() {
+    if (subscriptions == null) {
+      subscriptions = new Subscriptions(host, key);
+    }
+    return subscriptions;
   }
 
   // --- outbound messages (home loop) -----------------------------------------------------
@@ -365,222 +354,91 @@ public final class Session {
   /** A message for this session: sent now, queued behind the window, or dropped by policy. */
   public void deliver(Outgoing o) {
     if (ended) {
-      forget(o);
+      o.forget(host.store());
       return;
     }
-    if (o.message.expired(host.nowMillis())) {
-      drop(o, "expired");
-      return;
-    }
-    if (o.qos == 0) {
-      if (link != null && link.writable()) {
-        sendPublish(o, false);
-      } else {
-        // QoS 0 is not queued: offline or slow clients miss it (the slow-consumer policy).
-        host.dropped(link == null ? "offline" : "slow_consumer");
-      }
-      return;
-    }
-    if (link != null && queue.isEmpty() && inflight.size() < link.receiveMaximum() && link.writable()) {
-      startInflight(o);
-      return;
-    }
-    enqueue(o);
+    outbox().deliver(o);
   }
 
   /** Restores a stored message after a restart: in flight when it had a packet id, else queued. */
   public void restoreOutgoing(Outgoing o) {
-    if (o.packetId != 0) {
-      inflight.put(o.packetId, o);
-      nextPacketId = Math.max(nextPacketId, o.packetId + 1) > 65_535 ? 1 : Math.max(nextPacketId, o.packetId + 1);
-    } else {
-      queue.add(o);
-    }
-  }
-
-  private void enqueue(Outgoing o) {
-    if (queue.size() >= host.settings().maxQueued()) {
-      if (host.settings().queueFullPolicy() == QueueFullPolicy.DROP_NEW) {
-        drop(o, "queue_full");
-        return;
-      }
-      drop(queue.poll(), "queue_full");
-    }
-    queue.add(o);
+    outbox().restore(o);
   }
 
   /** Sends queued messages while the window and the connection allow. */
   public void drain() {
-    while (link != null && !queue.isEmpty() && inflight.size() < link.receiveMaximum() && link.writable()) {
-      Outgoing o = queue.poll();
-      if (o.message.expired(host.nowMillis())) {
-        drop(o, "expired");
-        continue;
-      }
-      startInflight(o);
+    if (outbox != null) {
+      outbox.drain();
     }
-  }
-
-  private void startInflight(Outgoing o) {
-    o.packetId = nextPacketId();
-    inflight.put(o.packetId, o);
-    if (o.storeId != 0 && o.qos == 2) {
-      host.store().setPacketId(o.storeId, o.packetId);
-    }
-    sendPublish(o, false);
-  }
-
-  private int nextPacketId() {
-    for (int i = 0; i < 65_535; i++) {
-      int id = nextPacketId;
-      nextPacketId = id == 65_535 ? 1 : id + 1;
-      if (!inflight.containsKey(id)) {
-        return id;
-      }
-    }
-    throw new IllegalStateException("no free packet id");
-  }
-
-  private void sendPublish(Outgoing o, boolean dup) {
-    long now = host.nowMillis();
-    MessageProps props = o.message.propsAt(now);
-    String topic = o.message.topic();
-    int alias = 0;
-    if (level == MqttVersion.V5 && !dup) {
-      int a = link.topicAlias(topic);
-      if (a < 0) {
-        alias = -a;
-        topic = "";
-      } else {
-        alias = a;
-      }
-    }
-    MqttPacket.Publish p = new MqttPacket.Publish(topic, o.qos, o.retain, dup && o.qos > 0, o.packetId, props,
-        o.message.payload(), alias, level == MqttVersion.V5 ? o.subscriptionIds : MqttPacket.Publish.NO_IDS);
-    if (level == MqttVersion.V5 && link.maximumPacketSize() < Long.MAX_VALUE
-        && dev.parley.mqtt.codec.MqttEncoder.size(p, level) > link.maximumPacketSize()) {
-      // MQTT 5, 3.1.2.11.4: a message too large for the client is discarded as if sent.
-      if (o.qos > 0) {
-        inflight.remove(o.packetId);
-        forget(o);
-      }
-      host.dropped("too_large");
-      return;
-    }
-    link.send(p);
-    host.sent();
   }
 
   /** PUBACK from the client. */
   public void onPubAck(int packetId) {
-    Outgoing o = inflight.get(packetId);
-    if (o == null || o.qos != 1) {
-      return;
+    if (outbox != null) {
+      outbox.onPubAck(packetId);
     }
-    inflight.remove(packetId);
-    forget(o);
-    drain();
   }
 
   /** PUBREC from the client: answer PUBREL (or 0x92 for an unknown id). */
   public void onPubRec(int packetId, int reasonCode) {
-    Outgoing o = inflight.get(packetId);
-    if (o == null || o.qos != 2) {
-      link.send(new MqttPacket.PubReply(PacketType.PUBREL, packetId,
-          level == MqttVersion.V5 ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS, Properties.NONE));
-      return;
-    }
-    if (ReasonCode.isError(reasonCode)) {
-      inflight.remove(packetId);
-      forget(o);
-      drain();
-      return;
-    }
-    if (!o.released) {
-      o.released = true;
-      if (o.storeId != 0) {
-        host.store().markReleased(o.storeId);
-      }
-    }
-    link.send(new MqttPacket.PubReply(PacketType.PUBREL, packetId));
+    outbox().onPubRec(packetId, reasonCode);
   }
 
   /** PUBCOMP from the client. */
   public void onPubComp(int packetId) {
-    Outgoing o = inflight.get(packetId);
-    if (o == null || !o.released) {
-      return;
+    if (outbox != null) {
+      outbox.onPubComp(packetId);
     }
-    inflight.remove(packetId);
-    forget(o);
-    drain();
   }
 
-  private void drop(Outgoing o, String reason) {
-    host.dropped(reason);
-    forget(o);
-  }
-
-  private void forget(Outgoing o) {
-    if (o.storeId != 0) {
-      host.store().deleteQueued(o.storeId);
-      o.storeId = 0;
+  private Outbox outbox() {
+    if (outbox == null) {
+      outbox = new Outbox(this, host);
     }
+    return outbox;
   }
 
   // --- inbound QoS 2 (home loop) ---------------------------------------------------------
 
   /** A QoS 2 PUBLISH arrived; false when its packet id already awaits PUBREL (a resend). */
   public boolean inboundQos2Start(int packetId) {
-    if (!inboundQos2.add(packetId)) {
-      return false;
-    }
-    if (persistent) {
-      host.store().addInbound(key, packetId);
-    }
-    return true;
+    return inbound().start(packetId, persistent);
   }
 
   /** PUBREL arrived; false when the packet id was unknown. */
   public boolean inboundQos2Release(int packetId) {
-    if (!inboundQos2.remove(packetId)) {
-      return false;
-    }
-    if (persistent) {
-      host.store().removeInbound(key, packetId);
-    }
-    return true;
+    return inbound != null && inbound.release(packetId, persistent);
   }
 
   public void restoreInbound(int packetId) {
-    inboundQos2.add(packetId);
+    inbound().restore(packetId);
   }
 
   /** Inbound QoS 2 packet ids awaiting PUBREL. */
   public int inboundPending() {
-    return inboundQos2.size();
+    return inbound == null ? 0 : inbound.size();
+  }
+
+  private InboundQos2 inbound() {
+    if (inbound == null) {
+      inbound = new InboundQos2(host, key);
+    }
+    return inbound;
   }
 
   // --- introspection for tests and stats (home loop) --------------------------------------
 
   public int queued() {
-    return queue.size();
+    return outbox == null ? 0 : outbox.queued();
   }
 
   public int inflightCount() {
-    return inflight.size();
+    return outbox == null ? 0 : outbox.inflightCount();
   }
 
   /** Ids of the messages queued and in flight, for tests. */
   public List<Long> storeIds() {
-    List<Long> out = new ArrayList<>();
-    for (Iterator<Outgoing> it = inflight.values().iterator(); it.hasNext();) {
-      out.add(it.next().storeId);
-    }
-    for (Outgoing o : queue) {
-      out.add(o.storeId);
-    }
-    return out;
+    return outbox == null ? List.of() : outbox.storeIds();
   }
 
   @Override

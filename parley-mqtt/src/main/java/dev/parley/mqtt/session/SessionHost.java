@@ -2,15 +2,20 @@ package dev.parley.mqtt.session;
 
 import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.config.MqttSettings;
-import dev.parley.mqtt.topic.SubscriptionTrie;
+import dev.parley.mqtt.message.WillMessage;
+import dev.parley.mqtt.store.SessionStore;
 
-/** What the broker gives its sessions. */
+/** What the broker gives its sessions. Called on the session's event loop. */
 public interface SessionHost {
   MqttSettings settings();
 
   SessionStore store();
 
-  SubscriptionTrie<SubscriptionEntry> trie();
+  /** A subscription was added or replaced: publishes matching its filter go to its session from now on. */
+  void subscribed(SubscriptionEntry entry);
+
+  /** A subscription was removed (unsubscribed, or its session ended). */
+  void unsubscribed(SubscriptionEntry entry);
 
   /** The session ended (expired, clean start, or its connection closed with expiry 0): forget it. */
   void sessionEnded(Session session);

@@ -1,5 +1,8 @@
 package dev.parley.mqtt.session;
 
+import dev.parley.mqtt.store.SubscriptionRow;
+import dev.parley.mqtt.topic.SubscriptionTrie;
+
 /**
  * One subscription of a session, as the trie holds it.
  *
@@ -14,5 +17,20 @@ public record SubscriptionEntry(Session session, String filter, String topicFilt
   /** Options packed as in SUBSCRIBE (for the store). */
   public int options() {
     return qos | (noLocal ? 0x04 : 0) | (retainAsPublished ? 0x08 : 0) | (retainHandling << 4);
+  }
+
+  /** Puts the subscription in {@code trie} (in place of its session's one with the same filter). */
+  public void addTo(SubscriptionTrie<SubscriptionEntry> trie) {
+    trie.add(topicFilter, shareGroup, session, this);
+  }
+
+  /** Takes the subscription out of {@code trie}. */
+  public void removeFrom(SubscriptionTrie<SubscriptionEntry> trie) {
+    trie.remove(topicFilter, shareGroup, session);
+  }
+
+  /** The subscription as stored. */
+  public SubscriptionRow row() {
+    return new SubscriptionRow(filter, options(), subscriptionId);
   }
 }

@@ -1,321 +1,48 @@
 package dev.parley.mqtt.store;
 
-import dev.parley.core.store.Database;
-import dev.parley.core.store.GroupCommitWriter;
-import dev.parley.core.store.SqlFunction;
-import dev.parley.core.store.StoreOverloadedException;
-import dev.parley.core.store.WriteOp;
-import dev.parley.mqtt.broker.AppMessage;
-import dev.parley.mqtt.codec.StoredProps;
-import dev.parley.mqtt.session.Outgoing;
-import dev.parley.mqtt.session.SessionStore;
-import dev.parley.mqtt.session.SubscriptionEntry;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.parley.mqtt.message.AppMessage;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The broker's rows in the server's database. Every write goes through the group-commit writer
- * and returns at once (fire and forget) unless a caller needs to know it is durable (a QoS 1/2
- * publish whose message was queued for a persistent session or retained).
+ * Everything the broker persists: sessions with their subscriptions, queued and in-flight
+ * messages and inbound QoS 2 ids (through {@link SessionStore}), and retained messages.
+ *
+ * <p>The contract for every implementation (SQLite today in {@code store.sql}; PostgreSQL in the
+ * cluster): writes are applied in call order; the session writes of {@link SessionStore} are fire
+ * and forget; {@link #insertQueued} and {@link #saveRetained} complete their future once the write
+ * is durable, because the broker acknowledges a QoS 1/2 PUBLISH only then. Nothing blocks the
+ * caller except the loads, which run once at start. Any thread may call.
  */
-public final class MqttStore implements SessionStore {
-  private static final Logger log = LoggerFactory.getLogger(MqttStore.class);
+public interface MqttStore extends SessionStore {
+  /**
+   * A queued message row to insert.
+   *
+   * @param id from {@link #nextQueueId()}
+   * @param sessionKey the session it is queued for
+   * @param subIds MQTT 5 subscription identifiers it is sent with
+   */
+  record QueuedRow(long id, long sessionKey, AppMessage message, int qos, boolean retain, int[] subIds) {}
 
-  private final Database db;
-  private final GroupCommitWriter writer;
-  private final AtomicLong nextQueueId = new AtomicLong();
+  /** A fresh id for a queued message row, above every id stored. */
+  long nextQueueId();
 
-  public MqttStore(Database db) {
-    this.db = db;
-    this.writer = db.writer();
-  }
-
-  /** A queued message row to insert. */
-  public record QueuedRow(long id, long sessionKey, AppMessage message, int qos, boolean retain, int[] subIds) {}
-
-  /** A retained message as stored. */
-  /** A fresh id for a queued message row. */
-  public long nextQueueId() {
-    return nextQueueId.incrementAndGet();
-  }
-
-  // --- durable writes (the caller waits for them) ----------------------------------------
-
-  /** Inserts queued messages; completes when they are durable. */
-  public CompletableFuture<Void> insertQueued(List<QueuedRow> rows) {
-    return write(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO mqtt_queue (id, session_key, packet_id, released,"
-          + " topic, qos, retain, payload, props, expires_at, subscription_ids) VALUES (?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (QueuedRow r : rows) {
-          ps.setLong(1, r.id());
-          ps.setLong(2, r.sessionKey());
-          ps.setString(3, r.message().topic());
-          ps.setInt(4, r.qos());
-          ps.setInt(5, r.retain() ? 1 : 0);
-          ps.setBytes(6, r.message().payload());
-          ps.setBytes(7, StoredProps.encode(r.message().props()));
-          ps.setLong(8, r.message().expiresAtMillis());
-          ps.setString(9, ids(r.subIds()));
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      return null;
-    });
-  }
-
-  /** Stores (or with an empty payload, deletes) the retained message of a topic; completes when durable. */
-  public CompletableFuture<Void> saveRetained(AppMessage m) {
-    return write(c -> {
-      if (m.payload().length == 0) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM mqtt_retained WHERE topic = ?")) {
-          ps.setString(1, m.topic());
-          ps.executeUpdate();
-        }
-        return null;
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO mqtt_retained (topic, qos, payload,"
-          + " props, expires_at) VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, m.topic());
-        ps.setInt(2, m.qos());
-        ps.setBytes(3, m.payload());
-        ps.setBytes(4, StoredProps.encode(m.props()));
-        ps.setLong(5, m.expiresAtMillis());
-        ps.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  private <T> CompletableFuture<T> write(SqlFunction<T> work) {
-    try {
-      return writer.write(work);
-    } catch (StoreOverloadedException | IllegalStateException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  // --- session writes (fire and forget) ---------------------------------------------------
-
-  private void submit(String what, SqlFunction<Void> work) {
-    try {
-      writer.submit(new WriteOp() {
-        @Override
-        public void apply(Connection connection) throws SQLException {
-          work.apply(connection);
-        }
-
-        @Override
-        public void committed() {}
-
-        @Override
-        public void failed(Throwable cause) {
-          log.error("mqtt store: {} failed: {}", what, cause.toString());
-        }
-      });
-    } catch (StoreOverloadedException | IllegalStateException e) {
-      log.error("mqtt store: {} not written: {}", what, e.getMessage());
-    }
-  }
-
-  private void update(String what, String sql, Object... args) {
-    submit(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          Object a = args[i];
-          if (a == null) {
-            ps.setNull(i + 1, Types.NULL);
-          } else if (a instanceof byte[] b) {
-            ps.setBytes(i + 1, b);
-          } else {
-            ps.setObject(i + 1, a);
-          }
-        }
-        ps.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  @Override
-  public void saveSession(SessionRow r) {
-    update("save session", "INSERT OR REPLACE INTO mqtt_sessions (session_key, client_id, level, expiry_seconds,"
-        + " disconnected_at, user_id, will, will_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.key(), r.clientId(),
-        r.level(), r.expirySeconds(), r.disconnectedAt(), r.userId(), r.will(), r.willDueAt());
-  }
-
-  @Override
-  public void deleteSession(long key) {
-    submit("delete session", c -> {
-      for (String table : new String[] {"mqtt_sessions", "mqtt_subscriptions", "mqtt_queue", "mqtt_inbound_qos2"}) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_key = ?")) {
-          ps.setLong(1, key);
-          ps.executeUpdate();
-        }
-      }
-      return null;
-    });
-  }
-
-  @Override
-  public void saveSubscription(long key, SubscriptionEntry e) {
-    update("save subscription", "INSERT OR REPLACE INTO mqtt_subscriptions (session_key, filter, options,"
-        + " subscription_id) VALUES (?, ?, ?, ?)", key, e.filter(), e.options(), e.subscriptionId());
-  }
-
-  @Override
-  public void deleteSubscription(long key, String filter) {
-    update("delete subscription", "DELETE FROM mqtt_subscriptions WHERE session_key = ? AND filter = ?", key, filter);
-  }
-
-  @Override
-  public void setPacketId(long storeId, int packetId) {
-    update("set packet id", "UPDATE mqtt_queue SET packet_id = ? WHERE id = ?", packetId, storeId);
-  }
-
-  @Override
-  public void markReleased(long storeId) {
-    update("mark released", "UPDATE mqtt_queue SET released = 1 WHERE id = ?", storeId);
-  }
-
-  @Override
-  public void deleteQueued(long storeId) {
-    update("delete queued", "DELETE FROM mqtt_queue WHERE id = ?", storeId);
-  }
-
-  @Override
-  public void addInbound(long key, int packetId) {
-    update("add inbound", "INSERT OR IGNORE INTO mqtt_inbound_qos2 (session_key, packet_id) VALUES (?, ?)", key,
-        packetId);
-  }
-
-  @Override
-  public void removeInbound(long key, int packetId) {
-    update("remove inbound", "DELETE FROM mqtt_inbound_qos2 WHERE session_key = ? AND packet_id = ?", key, packetId);
-  }
-
-  // --- loading at start --------------------------------------------------------------------
+  /** Inserts queued messages; completes when they are durable (exceptionally when they are not). */
+  CompletableFuture<Void> insertQueued(List<QueuedRow> rows);
 
   /**
-   * Loads every stored session with its subscriptions, messages and inbound QoS 2 ids, after
-   * deleting rows whose session is gone. Blocks; called once at start.
+   * Stores the retained message of a topic, or with an empty payload deletes it; completes when
+   * durable.
    */
-  public List<StoredSession> loadSessions() {
-    return db.read(c -> {
-      Map<Long, StoredSession> sessions = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT session_key, client_id, level, expiry_seconds,"
-          + " disconnected_at, user_id, will, will_due_at FROM mqtt_sessions");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          SessionRow row = new SessionRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5),
-              rs.getString(6), rs.getBytes(7), rs.getLong(8));
-          sessions.put(row.key(), StoredSession.of(row));
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT session_key, filter, options, subscription_id"
-          + " FROM mqtt_subscriptions"); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          StoredSession s = sessions.get(rs.getLong(1));
-          if (s != null) {
-            s.subscriptions().add(new StoredSession.SubscriptionRow(rs.getString(2), rs.getInt(3), rs.getInt(4)));
-          }
-        }
-      }
-      long maxId = 0;
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, session_key, packet_id, released, topic, qos,"
-          + " retain, payload, props, expires_at, subscription_ids FROM mqtt_queue ORDER BY id");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long id = rs.getLong(1);
-          maxId = Math.max(maxId, id);
-          StoredSession s = sessions.get(rs.getLong(2));
-          if (s == null) {
-            continue;
-          }
-          AppMessage m = new AppMessage(rs.getString(5), rs.getBytes(8), rs.getInt(6), rs.getInt(7) == 1,
-              StoredProps.decode(rs.getBytes(9)), rs.getLong(10), null);
-          s.messages().add(Outgoing.restored(m, rs.getInt(6), rs.getInt(7) == 1, parseIds(rs.getString(11)), id,
-              rs.getInt(3), rs.getInt(4) == 1));
-        }
-      }
-      nextQueueId.set(maxId);
-      try (PreparedStatement ps = c.prepareStatement("SELECT session_key, packet_id FROM mqtt_inbound_qos2");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          StoredSession s = sessions.get(rs.getLong(1));
-          if (s != null) {
-            s.inbound().add(rs.getInt(2));
-          }
-        }
-      }
-      return new ArrayList<>(sessions.values());
-    }).join();
-  }
+  CompletableFuture<Void> saveRetained(AppMessage m);
+
+  /** Loads every stored session with what it holds. Blocks; called once at start. */
+  List<StoredSession> loadSessions();
 
   /** Deletes rows that belong to no stored session (left by sessions that ended mid-write). */
-  public void purgeOrphans() {
-    submit("purge orphans", c -> {
-      for (String table : new String[] {"mqtt_subscriptions", "mqtt_queue", "mqtt_inbound_qos2"}) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
-            + " WHERE session_key NOT IN (SELECT session_key FROM mqtt_sessions)")) {
-          ps.executeUpdate();
-        }
-      }
-      return null;
-    });
-  }
+  void purgeOrphans();
 
   /** Calls {@code sink} with every stored retained message. Blocks; called once at start. */
-  public void loadRetained(Consumer<AppMessage> sink) {
-    List<AppMessage> all = db.read(c -> {
-      List<AppMessage> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT topic, qos, payload, props, expires_at FROM mqtt_retained");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new AppMessage(rs.getString(1), rs.getBytes(3), rs.getInt(2), true, StoredProps.decode(rs.getBytes(4)),
-              rs.getLong(5), null));
-        }
-      }
-      return out;
-    }).join();
-    all.forEach(sink);
-  }
-
-  private static String ids(int[] ids) {
-    if (ids.length == 0) {
-      return null;
-    }
-    StringBuilder b = new StringBuilder();
-    for (int id : ids) {
-      if (b.length() > 0) {
-        b.append(',');
-      }
-      b.append(id);
-    }
-    return b.toString();
-  }
-
-  private static int[] parseIds(String s) {
-    if (s == null || s.isEmpty()) {
-      return dev.parley.mqtt.codec.MqttPacket.Publish.NO_IDS;
-    }
-    String[] parts = s.split(",");
-    int[] out = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      out[i] = Integer.parseInt(parts[i]);
-    }
-    return out;
-  }
+  void loadRetained(Consumer<AppMessage> sink);
 }

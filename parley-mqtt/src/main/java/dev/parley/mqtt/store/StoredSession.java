@@ -1,22 +1,30 @@
 package dev.parley.mqtt.store;
 
-import dev.parley.mqtt.session.Outgoing;
-import dev.parley.mqtt.session.SessionStore;
+import dev.parley.mqtt.message.AppMessage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A persistent session as loaded at start.
  *
- * @param subscriptions (filter, options, subscription id) rows
+ * @param messages queued and in-flight messages, oldest first
+ * @param inbound inbound QoS 2 packet ids awaiting PUBREL
  */
-public record StoredSession(SessionStore.SessionRow row, List<SubscriptionRow> subscriptions, List<Outgoing> messages,
-    List<Integer> inbound) {
+public record StoredSession(SessionStore.SessionRow row, List<SubscriptionRow> subscriptions,
+    List<QueuedMessage> messages, List<Integer> inbound) {
 
-  /** One stored subscription. */
-  public record SubscriptionRow(String filter, int options, int subscriptionId) {}
+  /**
+   * One message stored for the session.
+   *
+   * @param id its row id
+   * @param packetId the packet id it was sent with, 0 while queued
+   * @param released QoS 2: PUBREC received and PUBREL sent
+   */
+  public record QueuedMessage(long id, AppMessage message, int qos, boolean retain, int[] subscriptionIds,
+      int packetId, boolean released) {}
 
-  static StoredSession of(SessionStore.SessionRow row) {
+  /** A session row with nothing attached yet, for a store implementation to fill while loading. */
+  public static StoredSession of(SessionStore.SessionRow row) {
     return new StoredSession(row, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
   }
 }

@@ -2,16 +2,12 @@ package dev.parley.mqtt.transport;
 
 import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.auth.Acl;
-import dev.parley.mqtt.auth.Authenticator;
 import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.config.MqttSettings;
-import io.netty.channel.group.ChannelGroup;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What every connection handler shares: the broker, the limits, authentication and access rules,
- * the set of open connections (for shutdown and stats) and the time source of every connection
- * timer (CONNECT timeout, keepalive).
+ * What every connection shares: the broker, the limits, the access rules, the open connections
+ * with their deadlines, the time source of those deadlines, and the two stateless flows.
  */
-public record BrokerServices(Broker broker, MqttSettings settings, Authenticator authenticator, Acl acl,
-    ChannelGroup channels, AtomicInteger connected, TimeSource time) {}
+record BrokerServices(Broker broker, MqttSettings settings, Acl acl, Connections connections, TimeSource time,
+    ConnectFlow connectFlow, SubscribeFlow subscribeFlow) {}

@@ -1,35 +1,75 @@
 package dev.parley.mqtt.transport;
 
+import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.auth.Authenticator;
+import dev.parley.mqtt.auth.Identity;
+import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.MqttVersion;
 import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.codec.Wire;
 import dev.parley.mqtt.config.MqttSettings;
+import dev.parley.mqtt.message.WillMessage;
 import dev.parley.mqtt.session.Session;
-import dev.parley.mqtt.session.WillMessage;
 import dev.parley.mqtt.topic.Topics;
+import io.netty.channel.EventLoop;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * CONNECT: checks the client id, credentials and will, settles keepalive, session expiry and the
- * windows of both sides, opens (or takes over) the session and answers CONNACK.
+ * windows of both sides, opens (or takes over) the session and hands the connection its
+ * {@link Terms}. Holds no state of its own: one serves every connection of the broker.
  */
 final class ConnectFlow {
-  private ConnectFlow() {}
+  /** A connection whose CONNECT is being handled, as this flow sees it. Its event loop only. */
+  interface Connecting {
+    /** Whether the connection is over the per-IP cap. */
+    boolean overIpCap();
 
-  static void connect(MqttConnection conn, MqttPacket.Connect c) {
-    MqttSettings settings = conn.services.settings();
+    /** The client's address, null when unknown. */
+    InetAddress remoteAddress();
+
+    EventLoop eventLoop();
+
+    /** Whether the connection closed or is closing. */
+    boolean closing();
+
+    /** Stops reading from the connection until it is accepted. */
+    void stopReading();
+
+    /** Refuses CONNECT with {@code reasonCode} and closes. */
+    void refuse(String clientId, int reasonCode, String why);
+
+    /**
+     * The session is open and ready: the connection attaches it and answers CONNACK.
+     *
+     * @param present whether the session existed (CONNACK's session present)
+     * @param will the client's will, or null
+     * @param ack the MQTT 5 CONNACK properties
+     */
+    void accepted(Session session, boolean present, Terms terms, WillMessage will, Properties ack);
+  }
+
+  private final Broker broker;
+  private final MqttSettings settings;
+  private final Authenticator authenticator;
+  private final Acl acl;
+
+  ConnectFlow(Broker broker, MqttSettings settings, Authenticator authenticator, Acl acl) {
+    this.broker = broker;
+    this.settings = settings;
+    this.authenticator = authenticator;
+    this.acl = acl;
+  }
+
+  void connect(Connecting conn, MqttPacket.Connect c) {
     boolean v5 = c.level() == MqttVersion.V5;
-    conn.level(c.level());
     Properties props = c.props();
-    conn.problemInfo = props.requestProblemInformation == null || props.requestProblemInformation == 1;
-
-    if (Boolean.TRUE.equals(conn.channel.attr(MqttConnection.REJECTED).get())) {
-      conn.refuse(v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SERVER_UNAVAILABLE,
+    if (conn.overIpCap()) {
+      conn.refuse(null, v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SERVER_UNAVAILABLE,
           "too many connections from this address");
       return;
     }
@@ -37,55 +77,39 @@ final class ConnectFlow {
     boolean assigned = false;
     if (clientId.isEmpty()) {
       if (!v5 && !c.cleanStart()) {
-        conn.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "an empty client id needs a clean session");
+        conn.refuse(null, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "an empty client id needs a clean session");
         return;
       }
       clientId = "auto-" + UUID.randomUUID();
       assigned = true;
     }
-    conn.clientId = clientId;
     if (clientId.length() > settings.maxClientIdLength()) {
-      conn.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client id longer than " + settings.maxClientIdLength());
+      conn.refuse(clientId, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+          "client id longer than " + settings.maxClientIdLength());
       return;
     }
     if (props.authenticationMethod != null) {
-      conn.refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
+      conn.refuse(clientId, ReasonCode.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
       return;
     }
-    InetAddress remote = conn.channel.remoteAddress() instanceof InetSocketAddress isa ? isa.getAddress() : null;
-    Authenticator.Result auth = conn.services.authenticator().authenticate(c.username(), c.password(), remote);
+    Authenticator.Result auth = authenticator.authenticate(c.username(), c.password(), conn.remoteAddress());
     if (auth.identity() == null) {
-      conn.refuse(auth.reasonCode(), auth.reason());
+      conn.refuse(clientId, auth.reasonCode(), auth.reason());
       return;
     }
-    conn.identity = auth.identity();
-    Session existing = conn.services.broker().session(clientId);
-    if (existing != null && !java.util.Objects.equals(existing.ownerId(), conn.identity.userId())) {
+    Identity identity = auth.identity();
+    Session existing = broker.session(clientId);
+    if (existing != null && !Objects.equals(existing.ownerId(), identity.userId())) {
       // A client id is not a credential: another user's session (and its subscriptions) stays theirs.
-      conn.refuse(ReasonCode.NOT_AUTHORIZED, "client id " + clientId + " belongs to another user");
+      conn.refuse(clientId, ReasonCode.NOT_AUTHORIZED, "client id " + clientId + " belongs to another user");
       return;
     }
-
     WillMessage will = null;
     if (c.will() != null) {
-      MqttPacket.Will w = c.will();
-      if (!Topics.isValidName(w.topic()) || Topics.levels(w.topic()) > settings.maxTopicLevels()) {
-        conn.refuse(ReasonCode.TOPIC_NAME_INVALID, "invalid will topic");
+      will = will(conn, c.will(), clientId, identity);
+      if (will == null) {
         return;
       }
-      if (w.retain() && !settings.retainEnabled()) {
-        conn.refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained messages are disabled");
-        return;
-      }
-      if (w.props().utf8Payload() && !Wire.isUtf8(w.payload())) {
-        conn.refuse(ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8");
-        return;
-      }
-      if (!conn.services.acl().canPublish(conn.identity, clientId, w.topic())) {
-        conn.refuse(ReasonCode.NOT_AUTHORIZED, "not allowed to publish the will to " + w.topic());
-        return;
-      }
-      will = new WillMessage(w.topic(), w.payload(), w.qos(), w.retain(), w.props(), w.delaySeconds());
     }
 
     int keepAlive = c.keepAliveSeconds();
@@ -97,48 +121,58 @@ final class ConnectFlow {
     long requestedExpiry = v5 ? (props.sessionExpiryInterval == null ? 0 : props.sessionExpiryInterval)
         : (c.cleanStart() ? 0 : settings.maxSessionExpirySeconds());
     long expiry = Math.min(requestedExpiry, settings.maxSessionExpirySeconds());
-    conn.expiryAtConnect = expiry;
     int clientReceiveMax = props.receiveMaximum == null ? 65_535 : props.receiveMaximum;
-    conn.window = Math.min(clientReceiveMax, settings.maxInflight());
-    conn.clientMaxPacketSize = props.maximumPacketSize == null ? Long.MAX_VALUE : props.maximumPacketSize;
-    conn.clientAliasMax = Math.min(props.topicAliasMaximum == null ? 0 : props.topicAliasMaximum,
-        settings.topicAliasMaximum());
+    Terms terms = new Terms(c.level(), clientId, identity, Math.min(clientReceiveMax, settings.maxInflight()),
+        props.maximumPacketSize == null ? Long.MAX_VALUE : props.maximumPacketSize,
+        Math.min(props.topicAliasMaximum == null ? 0 : props.topicAliasMaximum, settings.topicAliasMaximum()),
+        expiry, keepAlive);
 
-    Properties ack = new Properties();
-    if (v5) {
-      if (expiry != requestedExpiry) {
-        ack.sessionExpiryInterval = expiry;
-      }
-      ack.receiveMaximum = settings.receiveMaximum();
-      ack.maximumPacketSize = (long) settings.maxPacketSize();
-      ack.topicAliasMaximum = settings.topicAliasMaximum();
-      if (!settings.retainEnabled()) {
-        ack.retainAvailable = 0;
-      }
-      if (assigned) {
-        ack.assignedClientIdentifier = clientId;
-      }
-      if (serverKeepAlive != null) {
-        ack.serverKeepAlive = serverKeepAlive;
-      }
-    }
-    int grantedKeepAlive = keepAlive;
+    Properties ack = v5 ? connAckProperties(expiry != requestedExpiry ? expiry : null,
+        assigned ? clientId : null, serverKeepAlive) : Properties.NONE;
     WillMessage finalWill = will;
     conn.stopReading();
-    conn.services.broker().open(clientId, c.cleanStart(), conn.channel.eventLoop(), () -> !conn.closing(),
-        (session, present) -> attach(conn, session, present && !c.cleanStart(), expiry, finalWill, ack,
-            grantedKeepAlive));
+    broker.open(clientId, c.cleanStart(), conn.eventLoop(), () -> !conn.closing(),
+        (session, present) -> conn.accepted(session, present && !c.cleanStart(), terms, finalWill, ack));
   }
 
-  private static void attach(MqttConnection conn, Session session, boolean present, long expiry, WillMessage will,
-      Properties ack, int keepAlive) {
-    if (conn.closing()) {
-      session.detachedInTransit();
-      return;
+  /** The will of CONNECT, or null when it is refused (and the connection with it). */
+  private WillMessage will(Connecting conn, MqttPacket.Will w, String clientId, Identity identity) {
+    if (!Topics.isValidName(w.topic()) || Topics.levels(w.topic()) > settings.maxTopicLevels()) {
+      conn.refuse(clientId, ReasonCode.TOPIC_NAME_INVALID, "invalid will topic");
+      return null;
     }
-    conn.session = session;
-    session.attach(conn, conn.identity, expiry, will);
-    conn.send(new MqttPacket.ConnAck(present, ReasonCode.SUCCESS, conn.level == MqttVersion.V5 ? ack : Properties.NONE));
-    conn.connected(keepAlive);
+    if (w.retain() && !settings.retainEnabled()) {
+      conn.refuse(clientId, ReasonCode.RETAIN_NOT_SUPPORTED, "retained messages are disabled");
+      return null;
+    }
+    if (w.props().utf8Payload() && !Wire.isUtf8(w.payload())) {
+      conn.refuse(clientId, ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8");
+      return null;
+    }
+    if (!acl.canPublish(identity, clientId, w.topic())) {
+      conn.refuse(clientId, ReasonCode.NOT_AUTHORIZED, "not allowed to publish the will to " + w.topic());
+      return null;
+    }
+    return new WillMessage(w.topic(), w.payload(), w.qos(), w.retain(), w.props(), w.delaySeconds());
+  }
+
+  private Properties connAckProperties(Long grantedExpiry, String assignedClientId, Integer serverKeepAlive) {
+    Properties ack = new Properties();
+    if (grantedExpiry != null) {
+      ack.sessionExpiryInterval = grantedExpiry;
+    }
+    ack.receiveMaximum = settings.receiveMaximum();
+    ack.maximumPacketSize = (long) settings.maxPacketSize();
+    ack.topicAliasMaximum = settings.topicAliasMaximum();
+    if (!settings.retainEnabled()) {
+      ack.retainAvailable = 0;
+    }
+    if (assignedClientId != null) {
+      ack.assignedClientIdentifier = assignedClientId;
+    }
+    if (serverKeepAlive != null) {
+      ack.serverKeepAlive = serverKeepAlive;
+    }
+    return ack;
   }
 }

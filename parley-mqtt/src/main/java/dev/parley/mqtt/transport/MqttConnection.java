@@ -1,122 +1,85 @@
 package dev.parley.mqtt.transport;
 
-import dev.parley.core.time.Cancellable;
 import dev.parley.mqtt.auth.Identity;
 import dev.parley.mqtt.codec.DecodeFailure;
-import dev.parley.mqtt.codec.MqttDecoder;
-import dev.parley.mqtt.codec.MqttEncoder;
 import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.MqttVersion;
 import dev.parley.mqtt.codec.PacketType;
 import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.codec.ReasonCode;
+import dev.parley.mqtt.message.WillMessage;
 import dev.parley.mqtt.session.Link;
 import dev.parley.mqtt.session.Session;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol handler of one MQTT connection (TCP, TLS or WebSocket): CONNECT, then packets in
- * the session. All of it runs on the connection's event loop, which is also the home of its
- * session while attached. Bad input ends the connection with a reason (MQTT 5) and touches
- * nothing else.
+ * The protocol of one MQTT connection (TCP, TLS or WebSocket): CONNECT ({@link ConnectFlow}),
+ * then packets in the session ({@link PublishFlow}, {@link SubscribeFlow}, the session's
+ * acknowledgements), and the end of the connection. Its {@link MqttChannelHandler} turns bytes
+ * into the packets it reads and the packets it sends into bytes; {@link Connections} keeps its
+ * deadlines (CONNECT timeout, keepalive).
+ *
+ * <p>All of it runs on the connection's event loop, which is also the home of its session while
+ * attached. Bad input ends the connection with a reason (MQTT 5) and touches nothing else.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements Link {
+final class MqttConnection implements Link, Peer, ConnectFlow.Connecting, Connections.Timed {
   private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
-  /** Set on connections over the per-IP cap: CONNECT is answered with a refusal. */
-  public static final AttributeKey<Boolean> REJECTED = AttributeKey.valueOf("mqtt.rejected");
-
-  /** Handler names in the pipeline. */
-  public static final String DECODER = "mqtt-decoder";
-  public static final String ENCODER = "mqtt-encoder";
-  public static final String HANDLER = "mqtt-connection";
+  private static final long KEEP_ALIVE_LIMIT_NANOS_PER_SECOND = 1_500_000_000L;
 
   private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSING }
 
-  final BrokerServices services;
-  private final MqttDecoder decoder;
-  private final MqttEncoder.Handler encoder;
-  Channel channel;
+  private final BrokerServices services;
+  private final MqttChannelHandler io;
+  private Channel channel;
   private State state = State.AWAIT_CONNECT;
-  private Cancellable connectTimer = Cancellable.NONE;
-  private KeepAlive keepAlive;
-  private List<Object> earlyPackets;
-  private boolean flushScheduled;
-  private final Runnable flushTask = this::flushNow;
-
-  // Set at CONNECT.
-  int level = MqttVersion.V3_1_1;
-  String clientId;
-  Identity identity = Identity.ANONYMOUS;
-  Session session;
-  int window;
-  long clientMaxPacketSize = Long.MAX_VALUE;
-  int clientAliasMax;
-  boolean problemInfo = true;
-  long expiryAtConnect;
-  private Map<String, Integer> outAliases;
+  private boolean active;
+  /** The protocol level: 0 until CONNECT is read, then the one it asks for. */
+  private int level;
+  private boolean problemInfo = true;
+  /** Set once the session is attached. */
+  private Terms terms;
+  private Session session;
+  private PublishFlow publishes;
+  private OutboundAliases outAliases;
+  private List<MqttPacket> earlyPackets;
   private boolean willOnClose = true;
   private boolean takenOver;
+  /** Monotonic nanoseconds the current deadline counts from: activation, then the last packet. */
+  private long since;
+  private int slot = -1;
 
-  private final InboundFlow inbound;
-
-  public MqttConnection(BrokerServices services, MqttDecoder decoder, MqttEncoder.Handler encoder) {
+  MqttConnection(BrokerServices services, MqttChannelHandler io) {
     this.services = services;
-    this.decoder = decoder;
-    this.encoder = encoder;
-    this.inbound = new InboundFlow(this);
+    this.io = io;
   }
 
-  private boolean active;
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    channel = ctx.channel();
-    if (channel.isActive()) {
-      // WebSocket: added after the handshake, on a connection that is already active.
-      activate(ctx);
-    }
+  /** The handler was added to the pipeline of {@code channel}. */
+  void added(Channel channel) {
+    this.channel = channel;
   }
 
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    activate(ctx);
-    ctx.fireChannelActive();
-  }
-
-  private void activate(ChannelHandlerContext ctx) {
+  /** The connection is open (or was when the handler was added). */
+  void activate() {
     if (active) {
       return;
     }
     active = true;
-    services.channels().add(channel);
-    services.connected().incrementAndGet();
-    connectTimer = services.time().schedule(ctx.executor(), () -> {
-      if (state == State.AWAIT_CONNECT) {
-        log.debug("{} sent no CONNECT in time; closing", channel);
-        channel.close();
-      }
-    }, services.settings().connectTimeout());
+    since = services.time().nanoTime();
+    services.connections().add(channel.eventLoop(), this);
   }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    connectTimer.cancel();
-    if (keepAlive != null) {
-      keepAlive.stop();
-    }
+  /** The connection closed: the session is detached (its will goes out unless DISCONNECT said not to). */
+  void closed() {
     if (active) {
-      services.connected().decrementAndGet();
+      services.connections().remove(channel.eventLoop(), this);
     }
     state = State.CLOSING;
     if (session != null && !takenOver) {
@@ -124,24 +87,32 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
       session = null;
       s.detach(this, willOnClose);
     }
-    ctx.fireChannelInactive();
   }
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (state == State.CLOSING) {
-      return;
+  /** Whether what the client sends is no longer read (the connection is closing). */
+  boolean discardsInput() {
+    return state == State.CLOSING;
+  }
+
+  void writabilityChanged() {
+    if (channel.isWritable() && session != null && state == State.CONNECTED) {
+      session.drain();
+    }
+  }
+
+  /** A packet (or a decode failure) from the client. */
+  void read(Object msg) {
+    if (msg instanceof MqttPacket.Connect c && level == 0) {
+      // Every later packet is read at the level CONNECT asks for.
+      level = c.level();
     }
     if (msg instanceof DecodeFailure f) {
       onDecodeFailure(f);
       return;
     }
-    if (!(msg instanceof MqttPacket p)) {
-      io.netty.util.ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (keepAlive != null) {
-      keepAlive.packet();
+    MqttPacket p = (MqttPacket) msg;
+    if (state == State.CONNECTED) {
+      since = services.time().nanoTime();
     }
     if (state == State.CONNECTING) {
       if (p instanceof MqttPacket.Connect) {
@@ -162,8 +133,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     if (state == State.AWAIT_CONNECT) {
       if (p instanceof MqttPacket.Connect c) {
         state = State.CONNECTING;
-        connectTimer.cancel();
-        ConnectFlow.connect(this, c);
+        Integer requestProblemInformation = c.props().requestProblemInformation;
+        problemInfo = requestProblemInformation == null || requestProblemInformation == 1;
+        services.connectFlow().connect(this, c);
       } else {
         fail(ReasonCode.PROTOCOL_ERROR, "the first packet must be CONNECT");
       }
@@ -171,10 +143,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
     switch (p.type()) {
       case PacketType.PUBLISH:
-        inbound.publish((MqttPacket.Publish) p);
+        publishes().publish((MqttPacket.Publish) p);
         break;
       case PacketType.PUBREL:
-        inbound.pubRel((MqttPacket.PubReply) p);
+        publishes().pubRel((MqttPacket.PubReply) p);
         break;
       case PacketType.PUBACK:
         session.onPubAck(((MqttPacket.PubReply) p).packetId());
@@ -188,10 +160,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         session.onPubComp(((MqttPacket.PubReply) p).packetId());
         break;
       case PacketType.SUBSCRIBE:
-        SubscribeFlow.subscribe(this, (MqttPacket.Subscribe) p);
+        services.subscribeFlow().subscribe(this, (MqttPacket.Subscribe) p);
         break;
       case PacketType.UNSUBSCRIBE:
-        SubscribeFlow.unsubscribe(this, (MqttPacket.Unsubscribe) p);
+        services.subscribeFlow().unsubscribe(this, (MqttPacket.Unsubscribe) p);
         break;
       case PacketType.PINGREQ:
         send(MqttPacket.PingResp.INSTANCE);
@@ -208,10 +180,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
   }
 
+  private PublishFlow publishes() {
+    if (publishes == null) {
+      publishes = new PublishFlow(this, services.broker(), services.settings(), services.acl());
+    }
+    return publishes;
+  }
+
   private void onDisconnect(MqttPacket.Disconnect d) {
     Long expiry = d.props().sessionExpiryInterval;
     if (expiry != null) {
-      if (expiryAtConnect == 0 && expiry != 0) {
+      if (terms.expiryAtConnect() == 0 && expiry != 0) {
         fail(ReasonCode.PROTOCOL_ERROR, "session expiry cannot be set at DISCONNECT when it was 0 at CONNECT");
         return;
       }
@@ -223,91 +202,170 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
   }
 
   private void onDecodeFailure(DecodeFailure f) {
-    log.debug("{} {}: {} (reason 0x{})", channel, clientId == null ? "before CONNECT" : clientId, f.message(),
-        Integer.toHexString(f.reasonCode()));
+    log.debug("{} {}: {} (reason 0x{})", channel, state == State.AWAIT_CONNECT ? "before CONNECT" : clientId(),
+        f.message(), Integer.toHexString(f.reasonCode()));
     if (state == State.AWAIT_CONNECT && f.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
       // The 3.1.1 form of the answer: any client can read it (MQTT 5, 3.1.2.2).
-      encoder.level(MqttVersion.V3_1_1);
-      channel.writeAndFlush(new MqttPacket.ConnAck(false, ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION, Properties.NONE))
-          .addListener(ChannelFutureListener.CLOSE);
       state = State.CLOSING;
+      io.writeAndClose(new MqttPacket.ConnAck(false, ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION, Properties.NONE),
+          MqttVersion.V3_1_1);
       return;
     }
     fail(f.reasonCode(), f.message());
   }
 
-  /** Called once the session is attached and CONNACK sent: start keepalive and process what waited. */
-  void connected(int keepAliveSeconds) {
-    state = State.CONNECTED;
-    decoder.level(level);
-    if (keepAliveSeconds > 0) {
-      keepAlive = new KeepAlive(services.time(), channel.eventLoop(), Duration.ofMillis(keepAliveSeconds * 1500L),
-          () -> fail(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keepalive"));
-      keepAlive.start();
+  // --- ConnectFlow.Connecting -------------------------------------------------------------
+
+  @Override
+  public boolean overIpCap() {
+    return channel.hasAttr(MqttPipeline.OVER_IP_CAP);
+  }
+
+  @Override
+  public InetAddress remoteAddress() {
+    return channel.remoteAddress() instanceof InetSocketAddress isa ? isa.getAddress() : null;
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return channel.eventLoop();
+  }
+
+  @Override
+  public boolean closing() {
+    return state == State.CLOSING || !channel.isActive();
+  }
+
+  @Override
+  public void stopReading() {
+    channel.config().setAutoRead(false);
+  }
+
+  /** Refuses CONNECT with {@code reason} (mapped for 3.1.1) and closes. */
+  @Override
+  public void refuse(String clientId, int reason, String why) {
+    state = State.CLOSING;
+    log.debug("{} client {} refused with 0x{}: {}", channel, clientId, Integer.toHexString(reason), why);
+    int code = level == MqttVersion.V5 ? reason : ReasonCode.toV3ConnAck(reason);
+    Properties props = level == MqttVersion.V5 ? reasonProps(why) : Properties.NONE;
+    io.writeAndClose(new MqttPacket.ConnAck(false, code, props), level);
+  }
+
+  @Override
+  public void accepted(Session session, boolean present, Terms terms, WillMessage will, Properties ack) {
+    if (closing()) {
+      session.detachedInTransit();
+      return;
     }
+    this.terms = terms;
+    this.session = session;
+    session.attach(this, terms.identity(), terms.expiryAtConnect(), will);
+    send(new MqttPacket.ConnAck(present, ReasonCode.SUCCESS, level == MqttVersion.V5 ? ack : Properties.NONE));
+    state = State.CONNECTED;
+    since = services.time().nanoTime();
+    services.connections().changed(channel.eventLoop(), this);
     session.resume();
-    List<Object> early = earlyPackets;
+    List<MqttPacket> early = earlyPackets;
     earlyPackets = null;
     if (early != null) {
-      for (Object p : early) {
+      for (MqttPacket p : early) {
         if (state != State.CONNECTED) {
           break;
         }
-        handle((MqttPacket) p);
+        handle(p);
       }
     }
     channel.config().setAutoRead(true);
   }
 
-  /** Sets the level for encoding and the values the client asked for at CONNECT. */
-  void level(int level) {
-    this.level = level;
-    encoder.level(level);
+  // --- Connections.Timed ------------------------------------------------------------------
+
+  @Override
+  public long dueNanos() {
+    if (state == State.AWAIT_CONNECT) {
+      return since + services.settings().connectTimeout().toNanos();
+    }
+    if (state == State.CONNECTED && terms.keepAliveSeconds() > 0) {
+      return since + terms.keepAliveSeconds() * KEEP_ALIVE_LIMIT_NANOS_PER_SECOND;
+    }
+    return Long.MAX_VALUE;
   }
 
-  /** Ends the connection: MQTT 5 peers get DISCONNECT with the reason, 3.1.1 peers are just closed. */
-  void fail(int reasonCode, String why) {
-    if (state == State.CLOSING) {
-      return;
+  @Override
+  public void timedOut() {
+    if (state == State.AWAIT_CONNECT) {
+      log.debug("{} sent no CONNECT in time; closing", channel);
+      channel.close();
+    } else if (state == State.CONNECTED) {
+      // MQTT-3.1.2-24: nothing from the client within 1.5 times the keepalive.
+      fail(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keepalive");
     }
-    boolean connected = state == State.CONNECTED;
-    state = State.CLOSING;
-    log.debug("{} {}: closing with reason 0x{}: {}", channel, clientId, Integer.toHexString(reasonCode), why);
-    if (connected && level == MqttVersion.V5) {
-      channel.writeAndFlush(new MqttPacket.Disconnect(reasonCode, reasonProps(why)))
-          .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public ChannelFuture closeFuture() {
+    return channel.closeFuture();
+  }
+
+  @Override
+  public int slot() {
+    return slot;
+  }
+
+  @Override
+  public void slot(int slot) {
+    this.slot = slot;
+  }
+
+  /** Tells the client the server is going away (MQTT 5: 0x8B) and closes. */
+  @Override
+  public void shutdown() {
+    if (state == State.CONNECTED && level == MqttVersion.V5) {
+      state = State.CLOSING;
+      io.writeAndClose(new MqttPacket.Disconnect(ReasonCode.SERVER_SHUTTING_DOWN, Properties.NONE), level);
     } else {
       channel.close();
     }
   }
 
-  /** A reason string, unless the client asked for no problem information. */
-  Properties reasonProps(String why) {
-    return problemInfo && why != null ? Properties.reason(why) : Properties.NONE;
-  }
+  // --- Peer ---------------------------------------------------------------------------------
 
-  /** Refuses CONNECT with {@code reason} (mapped for 3.1.1) and closes. */
-  void refuse(int reason, String why) {
-    state = State.CLOSING;
-    log.debug("{} client {} refused with 0x{}: {}", channel, clientId, Integer.toHexString(reason), why);
-    int code = level == MqttVersion.V5 ? reason : ReasonCode.toV3ConnAck(reason);
-    Properties props = level == MqttVersion.V5 ? reasonProps(why) : Properties.NONE;
-    channel.writeAndFlush(new MqttPacket.ConnAck(false, code, props)).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  boolean closing() {
-    return state == State.CLOSING || !channel.isActive();
+  @Override
+  public String clientId() {
+    return terms == null ? null : terms.clientId();
   }
 
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (channel.isWritable() && session != null && state == State.CONNECTED) {
-      session.drain();
-    }
-    ctx.fireChannelWritabilityChanged();
+  public Identity identity() {
+    return terms.identity();
   }
 
-  // --- Link ------------------------------------------------------------------------------
+  @Override
+  public Session session() {
+    return session;
+  }
+
+  @Override
+  public void fail(int reasonCode, String why) {
+    if (state == State.CLOSING) {
+      return;
+    }
+    boolean connected = state == State.CONNECTED;
+    state = State.CLOSING;
+    log.debug("{} {}: closing with reason 0x{}: {}", channel, clientId(), Integer.toHexString(reasonCode), why);
+    if (connected && level == MqttVersion.V5) {
+      io.writeAndClose(new MqttPacket.Disconnect(reasonCode, reasonProps(why)), level);
+    } else {
+      channel.close();
+    }
+  }
+
+  @Override
+  public Properties reasonProps(String why) {
+    return problemInfo && why != null ? Properties.reason(why) : Properties.NONE;
+  }
+
+  // --- Link ---------------------------------------------------------------------------------
 
   @Override
   public int level() {
@@ -316,16 +374,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
   @Override
   public void send(MqttPacket packet) {
-    channel.write(packet, channel.voidPromise());
-    if (!flushScheduled) {
-      flushScheduled = true;
-      channel.eventLoop().execute(flushTask);
-    }
-  }
-
-  private void flushNow() {
-    flushScheduled = false;
-    channel.flush();
+    io.write(packet, level);
   }
 
   @Override
@@ -335,61 +384,36 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
   @Override
   public int receiveMaximum() {
-    return window;
+    return terms.receiveMaximum();
   }
 
   @Override
   public long maximumPacketSize() {
-    return clientMaxPacketSize;
+    return terms.maximumPacketSize();
   }
 
   @Override
   public int topicAlias(String topic) {
-    if (clientAliasMax == 0) {
+    if (terms.topicAliasMaximum() == 0) {
       return 0;
     }
     if (outAliases == null) {
-      outAliases = new HashMap<>();
+      outAliases = new OutboundAliases(terms.topicAliasMaximum());
     }
-    Integer known = outAliases.get(topic);
-    if (known != null) {
-      return -known;
-    }
-    if (outAliases.size() >= clientAliasMax) {
-      return 0;
-    }
-    int alias = outAliases.size() + 1;
-    outAliases.put(topic, alias);
-    return alias;
+    return outAliases.aliasFor(topic);
   }
 
   @Override
   public void takenOver() {
     takenOver = true;
     session = null;
-    log.debug("{} client {} taken over by a new connection", channel, clientId);
+    log.debug("{} client {} taken over by a new connection", channel, clientId());
     if (level == MqttVersion.V5 && state == State.CONNECTED) {
       state = State.CLOSING;
-      channel.writeAndFlush(new MqttPacket.Disconnect(ReasonCode.SESSION_TAKEN_OVER, Properties.NONE))
-          .addListener(ChannelFutureListener.CLOSE);
+      io.writeAndClose(new MqttPacket.Disconnect(ReasonCode.SESSION_TAKEN_OVER, Properties.NONE), level);
     } else {
       state = State.CLOSING;
       channel.close();
     }
-  }
-
-  /** Tells the client the server is going away (MQTT 5: 0x8B) and closes. */
-  public void shutdown() {
-    if (state == State.CONNECTED && level == MqttVersion.V5) {
-      state = State.CLOSING;
-      channel.writeAndFlush(new MqttPacket.Disconnect(ReasonCode.SERVER_SHUTTING_DOWN, Properties.NONE))
-          .addListener(ChannelFutureListener.CLOSE);
-    } else {
-      channel.close();
-    }
-  }
-
-  void stopReading() {
-    channel.config().setAutoRead(false);
   }
 }

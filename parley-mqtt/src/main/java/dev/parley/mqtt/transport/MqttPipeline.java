@@ -1,41 +1,44 @@
 package dev.parley.mqtt.transport;
 
-import dev.parley.mqtt.codec.MqttDecoder;
-import dev.parley.mqtt.codec.MqttEncoder;
-import dev.parley.mqtt.codec.MqttVersion;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import java.util.function.Consumer;
+import io.netty.util.AttributeKey;
 
 /**
- * Adds the MQTT handlers to a connection: decoder, encoder, protocol handler. TCP and TLS
- * connections get them right away (TLS is put in front by the kernel); WebSocket connections get
- * them behind the frame adapter after the handshake.
+ * Builds the MQTT part of every connection's pipeline, TCP, TLS and WebSocket alike, in this one
+ * place; {@link MqttHandlerNames} shows the whole pipeline with the kernel's handlers. TCP and TLS
+ * connections get it when accepted (TLS is put in front by the kernel); WebSocket connections
+ * after the handshake, behind the frame adapter.
  */
-public final class MqttPipeline implements Consumer<Channel> {
+final class MqttPipeline {
+  /** Set on connections over the per-IP cap: their CONNECT is answered with a refusal. */
+  static final AttributeKey<Boolean> OVER_IP_CAP = AttributeKey.valueOf("mqtt.over-ip-cap");
+
   private final BrokerServices services;
 
-  public MqttPipeline(BrokerServices services) {
+  MqttPipeline(BrokerServices services) {
     this.services = services;
   }
 
-  @Override
-  public void accept(Channel ch) {
-    addTo(ch.pipeline());
+  /** A TCP (or TLS) connection, just accepted. */
+  void tcp(Channel ch) {
+    mqtt(ch.pipeline());
   }
 
-  /** Adds decoder, encoder and handler at the end of {@code p}. */
-  public void addTo(ChannelPipeline p) {
-    MqttDecoder decoder = new MqttDecoder(services.settings().maxPacketSize(), true);
-    MqttEncoder.Handler encoder = new MqttEncoder.Handler(MqttVersion.V3_1_1);
-    p.addLast(MqttConnection.DECODER, decoder);
-    p.addLast(MqttConnection.ENCODER, encoder);
-    p.addLast(MqttConnection.HANDLER, new MqttConnection(services, decoder, encoder));
+  /** A WebSocket connection, just upgraded. */
+  void webSocket(Channel ch) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(MqttHandlerNames.WS_FRAMES, new WebSocketFrames());
+    mqtt(p);
   }
 
   /** What a connection over the per-IP cap gets: its CONNECT is refused, or it is closed soon. */
-  public void reject(Channel ch) {
-    ch.attr(MqttConnection.REJECTED).set(true);
+  void reject(Channel ch) {
+    ch.attr(OVER_IP_CAP).set(true);
     services.time().schedule(ch.eventLoop(), ch::close, services.settings().connectTimeout());
+  }
+
+  private void mqtt(ChannelPipeline p) {
+    p.addLast(MqttHandlerNames.MQTT, new MqttChannelHandler(services));
   }
 }

@@ -6,11 +6,11 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import java.util.List;
 
 /** The {@code /mqtt} WebSocket endpoint: subprotocol {@code mqtt} required, then the MQTT pipeline. */
-public final class MqttWebSocketEndpoint implements WebSocketEndpoint {
+final class MqttWebSocketEndpoint implements WebSocketEndpoint {
   private final MqttPipeline pipeline;
   private final int maxMessageBytes;
 
-  public MqttWebSocketEndpoint(MqttPipeline pipeline, int maxMessageBytes) {
+  MqttWebSocketEndpoint(MqttPipeline pipeline, int maxMessageBytes) {
     this.pipeline = pipeline;
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -32,7 +32,6 @@ public final class MqttWebSocketEndpoint implements WebSocketEndpoint {
 
   @Override
   public void configure(Channel channel, FullHttpRequest handshake, String subprotocol) {
-    channel.pipeline().addLast("mqtt-ws-frames", new WebSocketFrames());
-    pipeline.addTo(channel.pipeline());
+    pipeline.webSocket(channel);
   }
 }

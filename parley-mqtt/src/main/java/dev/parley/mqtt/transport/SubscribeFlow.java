@@ -1,27 +1,38 @@
 package dev.parley.mqtt.transport;
 
-import dev.parley.mqtt.broker.AppMessage;
+import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.MqttVersion;
 import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.config.MqttSettings;
+import dev.parley.mqtt.message.AppMessage;
 import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.session.SubscriptionEntry;
 import dev.parley.mqtt.topic.Topics;
 import java.util.ArrayList;
 import java.util.List;
 
-/** SUBSCRIBE and UNSUBSCRIBE: filter checks, access rules, the trie, and retained messages after SUBACK. */
+/**
+ * SUBSCRIBE and UNSUBSCRIBE: filter checks, access rules, the session's subscriptions, and retained
+ * messages after SUBACK. Holds no state of its own: one serves every connection of the broker, on
+ * the connection's event loop.
+ */
 final class SubscribeFlow {
-  private SubscribeFlow() {}
+  private final Broker broker;
+  private final MqttSettings settings;
+  private final Acl acl;
 
-  static void subscribe(MqttConnection conn, MqttPacket.Subscribe s) {
-    MqttSettings settings = conn.services.settings();
-    Broker broker = conn.services.broker();
-    Session session = conn.session;
-    boolean v5 = conn.level == MqttVersion.V5;
+  SubscribeFlow(Broker broker, MqttSettings settings, Acl acl) {
+    this.broker = broker;
+    this.settings = settings;
+    this.acl = acl;
+  }
+
+  void subscribe(Peer conn, MqttPacket.Subscribe s) {
+    Session session = conn.session();
+    boolean v5 = conn.level() == MqttVersion.V5;
     int[] codes = new int[s.subscriptions().size()];
     List<SubscriptionEntry> sendRetained = new ArrayList<>();
     String problem = null;
@@ -45,7 +56,7 @@ final class SubscribeFlow {
         problem = "invalid topic filter " + sub.filter();
         continue;
       }
-      if (!conn.services.acl().canSubscribe(conn.identity, conn.clientId, filter)) {
+      if (!acl.canSubscribe(conn.identity(), conn.clientId(), filter)) {
         codes[i] = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE;
         problem = "not allowed to subscribe to " + sub.filter();
         continue;
@@ -70,10 +81,10 @@ final class SubscribeFlow {
     }
   }
 
-  static void unsubscribe(MqttConnection conn, MqttPacket.Unsubscribe u) {
+  void unsubscribe(Peer conn, MqttPacket.Unsubscribe u) {
     int[] codes = new int[u.filters().size()];
     for (int i = 0; i < codes.length; i++) {
-      codes[i] = conn.session.unsubscribe(u.filters().get(i)) ? ReasonCode.SUCCESS
+      codes[i] = conn.session().unsubscribe(u.filters().get(i)) ? ReasonCode.SUCCESS
           : ReasonCode.NO_SUBSCRIPTION_EXISTED;
     }
     conn.send(new MqttPacket.UnsubAck(u.packetId(), codes, Properties.NONE));

@@ -1,6 +1,7 @@
 package dev.parley.mqtt.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -29,7 +30,7 @@ final class WebSocketFrames extends MessageToMessageCodec<WebSocketFrame, ByteBu
       out.add(frame.content().retain());
     } else if (frame instanceof TextWebSocketFrame) {
       ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE))
-          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+          .addListener(ChannelFutureListener.CLOSE);
     } else if (!(frame instanceof PongWebSocketFrame)) {
       ctx.close();
     }

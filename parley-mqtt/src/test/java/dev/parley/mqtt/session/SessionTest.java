@@ -4,23 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.core.testing.ManualTime;
+import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.auth.Identity;
-import dev.parley.mqtt.broker.AppMessage;
 import dev.parley.mqtt.codec.MessageProps;
 import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.MqttVersion;
 import dev.parley.mqtt.codec.PacketType;
 import dev.parley.mqtt.codec.ReasonCode;
-import dev.parley.mqtt.codec.UserProperty;
+import dev.parley.mqtt.codec.MqttEncoder;
+import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.config.QueueFullPolicy;
+import dev.parley.mqtt.message.AppMessage;
+import dev.parley.mqtt.message.WillMessage;
+import dev.parley.mqtt.store.SessionStore;
+import dev.parley.mqtt.store.SubscriptionRow;
 import dev.parley.mqtt.topic.SubscriptionTrie;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,7 +81,7 @@ class SessionTest {
     s.attach(new Link5(MqttVersion.V5), Identity.ANONYMOUS, 60, WILL);
     // Stored as connected again, with the new will.
     assertThat(host.lastRow().disconnectedAt()).isZero();
-    assertThat(WillCodec.decode(host.lastRow().will()).payload()).containsExactly('b', 'y', 'e');
+    assertThat(host.lastRow().will().payload()).containsExactly('b', 'y', 'e');
     host.time.advance(Duration.ofSeconds(100));
     assertThat(host.wills).isEmpty();
     assertThat(s.ended()).isFalse();
@@ -446,7 +454,7 @@ class SessionTest {
     assertThat(host.log).contains("deleteQueued 9");
     assertThat(s.inflightCount()).isZero();
     // Exactly at the limit still goes.
-    link.maxPacketSize = dev.parley.mqtt.codec.MqttEncoder.size(lastPublish(), MqttVersion.V5);
+    link.maxPacketSize = MqttEncoder.size(lastPublish(), MqttVersion.V5);
     s.deliver(out("ok", 0, 0));
     assertThat(payloads()).containsExactly("ok", "ok");
   }
@@ -486,7 +494,7 @@ class SessionTest {
     // An unknown id gets PUBREL with 0x92.
     s.onPubRec(77, ReasonCode.SUCCESS);
     assertThat(again.sent.get(1)).isEqualTo(new MqttPacket.PubReply(PacketType.PUBREL, 77,
-        ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, dev.parley.mqtt.codec.Properties.NONE));
+        ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, Properties.NONE));
   }
 
   @Test
@@ -600,39 +608,18 @@ class SessionTest {
 
   @Test
   void executeRunsOnTheHomeLoop() throws Exception {
-    io.netty.util.concurrent.DefaultEventExecutor loop = new io.netty.util.concurrent.DefaultEventExecutor();
+    DefaultEventExecutor loop = new DefaultEventExecutor();
     try {
       Session elsewhere = new Session(host, "c9", 9, loop);
-      java.util.concurrent.CompletableFuture<Boolean> ran = new java.util.concurrent.CompletableFuture<>();
+      CompletableFuture<Boolean> ran = new CompletableFuture<>();
       elsewhere.execute(() -> ran.complete(loop.inEventLoop()));
-      assertThat(ran.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(ran.get(5, TimeUnit.SECONDS)).isTrue();
       assertThat(elsewhere.home()).isSameAs(loop);
       assertThat(elsewhere.clientId()).isEqualTo("c9");
       assertThat(elsewhere.key()).isEqualTo(9);
     } finally {
-      loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+      loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     }
-  }
-
-  @Test
-  void willsSurviveTheStoreFormat() {
-    WillMessage w = new WillMessage("w/t", new byte[] {0, 1, 2}, 2, true, new MessageProps(true, 30, "text/plain",
-        "r/t", new byte[] {9}, List.of(new UserProperty("k", "v"))), 4_000_000_000L);
-    WillMessage back = WillCodec.decode(WillCodec.encode(w));
-    assertThat(back.topic()).isEqualTo("w/t");
-    assertThat(back.payload()).containsExactly(0, 1, 2);
-    assertThat(back.qos()).isEqualTo(2);
-    assertThat(back.retain()).isTrue();
-    assertThat(back.delaySeconds()).isEqualTo(4_000_000_000L);
-    assertThat(back.props().contentType()).isEqualTo("text/plain");
-    assertThat(back.props().userProperties()).containsExactly(new UserProperty("k", "v"));
-    WillMessage plain = WillCodec.decode(WillCodec.encode(WILL));
-    assertThat(plain.props()).isSameAs(MessageProps.NONE);
-    assertThat(plain.retain()).isFalse();
-    assertThat(plain.qos()).isEqualTo(1);
-    assertThatThrownBy(() -> WillCodec.decode(new byte[] {0, 3, 'a'})).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> WillCodec.decode(new byte[] {0, 1, 'a', 1, 0, 0, 0, 0, 0, 0, 0, 0, 9}))
-        .isInstanceOf(IllegalStateException.class);
   }
 
   // --- fakes -------------------------------------------------------------------------------
@@ -670,8 +657,13 @@ class SessionTest {
     }
 
     @Override
-    public SubscriptionTrie<SubscriptionEntry> trie() {
-      return trie;
+    public void subscribed(SubscriptionEntry e) {
+      e.addTo(trie);
+    }
+
+    @Override
+    public void unsubscribed(SubscriptionEntry e) {
+      e.removeFrom(trie);
     }
 
     @Override
@@ -695,7 +687,7 @@ class SessionTest {
     }
 
     @Override
-    public dev.parley.core.time.TimeSource time() {
+    public TimeSource time() {
       return time;
     }
 
@@ -716,7 +708,7 @@ class SessionTest {
     }
 
     @Override
-    public void saveSubscription(long key, SubscriptionEntry entry) {
+    public void saveSubscription(long key, SubscriptionRow entry) {
       log.add("saveSubscription " + key + " " + entry.filter());
     }
 

@@ -1,6 +1,5 @@
 package dev.parley.rtc.ice;
 
-import dev.parley.rtc.IceServers;
 import dev.parley.rtc.auth.RestCredentials;
 import dev.parley.core.time.TimeSource;
 import java.time.Duration;

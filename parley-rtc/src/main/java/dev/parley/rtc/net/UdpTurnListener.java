@@ -2,9 +2,11 @@ package dev.parley.rtc.net;
 
 import dev.parley.core.net.EventLoops;
 import dev.parley.core.net.ListenerBindException;
+import dev.parley.rtc.turn.TurnHandlerNames;
 import dev.parley.rtc.turn.TurnServer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
@@ -54,7 +56,12 @@ public final class UdpTurnListener {
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 2 << 20))
-            .handler(new UdpServerHandler(server));
+            .handler(new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(TurnHandlerNames.UDP_LISTENER, new UdpServerHandler(server));
+              }
+            });
         if (eventLoops.isEpoll()) {
           b.option(EpollChannelOption.SO_REUSEPORT, true);
         }

@@ -1,8 +1,8 @@
 package dev.parley.rtc.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.core.admin.AdminAuth;
 import dev.parley.core.auth.TokenService;
+import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.HttpExchange;
 import dev.parley.core.http.HttpRouter;

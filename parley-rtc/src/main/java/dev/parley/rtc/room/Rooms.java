@@ -42,16 +42,20 @@ public final class Rooms {
 
   private final EventExecutor loop;
   private final SignalConfig config;
-  private final SignalMetrics metrics;
+  private final SignalMetrics signals;
+  private final RoomMetrics metrics;
   private final TimeSource time;
   private final TokenService tokens;
   private final Map<String, Room> rooms = new HashMap<>();
   /** Rooms each session is in, by session id. */
   private final Map<String, Set<String>> bySession = new HashMap<>();
 
-  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics metrics, TimeSource time, TokenService tokens) {
+  /** Expiry timers run on {@code loop}, the signaling executor; join tokens are checked with {@code tokens}. */
+  public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics signals, RoomMetrics metrics, TimeSource time,
+      TokenService tokens) {
     this.loop = loop;
     this.config = config;
+    this.signals = signals;
     this.metrics = metrics;
     this.time = time;
     this.tokens = tokens;
@@ -154,7 +158,7 @@ public final class Rooms {
     }
     to.session().send(Frame.newBuilder().setSignal(signal.toBuilder().setFromUser(s.user())
         .setFromSession(s.sessionId())).build());
-    metrics.relayed();
+    signals.relayed();
     if (req != 0) {
       Replies.ok(s, req);
     }
@@ -222,7 +226,7 @@ public final class Rooms {
   }
 
   private void refuse(ImSession s, int req, ErrorCode code, String message) {
-    metrics.refused();
+    signals.refused();
     Replies.refuse(s, req, code, message);
   }
 }

@@ -1,7 +1,7 @@
 package dev.parley.rtc.signal;
 
 import dev.parley.core.config.Config;
-import dev.parley.rtc.RtcKeys;
+import dev.parley.rtc.config.RtcKeys;
 import java.time.Duration;
 
 /**

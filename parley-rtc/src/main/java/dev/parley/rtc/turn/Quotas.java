@@ -1,18 +1,21 @@
 package dev.parley.rtc.turn;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Allocations held per user and in total, against their caps. Thread-safe (allocations live on every loop). */
+/**
+ * Allocations held per user (through {@link UserAllocations}, shared by every node in a cluster)
+ * and on this node in total, against their caps. Thread-safe (allocations live on every loop).
+ */
 final class Quotas {
   private final int perUser;
   private final int total;
+  private final UserAllocations users;
   private final AtomicInteger held = new AtomicInteger();
-  private final ConcurrentHashMap<String, Integer> byUser = new ConcurrentHashMap<>();
 
-  Quotas(int perUser, int total) {
+  Quotas(int perUser, int total, UserAllocations users) {
     this.perUser = perUser;
     this.total = total;
+    this.users = users;
   }
 
   /** 0 when granted, else the error code: 486 (the user's quota) or 508 (the server's). */
@@ -21,16 +24,7 @@ final class Quotas {
       held.decrementAndGet();
       return 508;
     }
-    boolean[] over = {false};
-    byUser.compute(userId, (k, n) -> {
-      int count = n == null ? 0 : n;
-      if (perUser > 0 && count >= perUser) {
-        over[0] = true;
-        return n;
-      }
-      return count + 1;
-    });
-    if (over[0]) {
+    if (!users.tryAcquire(userId, perUser)) {
       held.decrementAndGet();
       return 486;
     }
@@ -39,7 +33,7 @@ final class Quotas {
 
   void release(String userId) {
     held.decrementAndGet();
-    byUser.computeIfPresent(userId, (k, n) -> n <= 1 ? null : n - 1);
+    users.release(userId);
   }
 
   int held() {
@@ -47,6 +41,6 @@ final class Quotas {
   }
 
   int heldBy(String userId) {
-    return byUser.getOrDefault(userId, 0);
+    return users.heldBy(userId);
   }
 }

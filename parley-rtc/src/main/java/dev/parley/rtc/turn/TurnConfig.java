@@ -2,7 +2,7 @@ package dev.parley.rtc.turn;
 
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigException;
-import dev.parley.rtc.RtcKeys;
+import dev.parley.rtc.config.RtcKeys;
 import dev.parley.rtc.policy.Cidr;
 import dev.parley.rtc.policy.PeerAddressPolicy;
 import dev.parley.rtc.stun.ChannelData;

@@ -6,9 +6,11 @@ import dev.parley.core.time.TimeSource;
 import dev.parley.rtc.auth.Authenticator;
 import dev.parley.rtc.stun.StunMessage;
 import dev.parley.rtc.stun.TransportAddress;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -71,14 +73,18 @@ public final class TurnServer {
     }
   }
 
-  public TurnServer(TurnConfig config, Authenticator authenticator, io.micrometer.core.instrument.MeterRegistry registry,
+  /**
+   * {@code users} counts each user's allocations against the user quota (in memory on one node,
+   * shared in a cluster); every timer runs on {@code time}.
+   */
+  public TurnServer(TurnConfig config, Authenticator authenticator, UserAllocations users, MeterRegistry registry,
       TimeSource time, EventLoops eventLoops) {
     this.config = config;
     this.authenticator = authenticator;
     this.time = time;
     this.clock = time.clock();
     this.eventLoops = eventLoops;
-    this.quotas = new Quotas(config.userQuota(), config.totalQuota());
+    this.quotas = new Quotas(config.userQuota(), config.totalQuota(), users);
     this.metrics = new RtcMetrics(registry, quotas::held);
     this.ports = new RelayPorts(config.portMin(), config.portMax());
     this.requests = new TurnRequests(this);
@@ -222,7 +228,12 @@ public final class TurnServer {
     }
     Bootstrap b = datagramBootstrap(a.link.loop(), ip, false)
         .option(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER)
-        .handler(new RelayHandler(a));
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(TurnHandlerNames.RELAY, new RelayHandler(a));
+          }
+        });
     b.bind(new InetSocketAddress(ip, port)).addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
         Channel ch = f.channel();

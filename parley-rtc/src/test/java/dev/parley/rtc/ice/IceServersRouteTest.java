@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
-import dev.parley.rtc.IceServers;
 import dev.parley.rtc.RtcModule;
 import dev.parley.rtc.testing.RtcTestServers;
 import dev.parley.rtc.testing.TurnTestClient;

@@ -20,7 +20,7 @@ import dev.parley.protocol.im.RoomLeave;
 import dev.parley.protocol.im.RoomParticipant;
 import dev.parley.protocol.im.Signal;
 import dev.parley.protocol.im.SignalKind;
-import dev.parley.rtc.signal.Signaling;
+import dev.parley.rtc.Signaling;
 import dev.parley.rtc.testing.CallClients;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

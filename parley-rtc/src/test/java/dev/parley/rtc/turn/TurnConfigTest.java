@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigSchema;
-import dev.parley.rtc.RtcKeys;
+import dev.parley.rtc.config.RtcKeys;
 import dev.parley.rtc.stun.TransportAddress;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;

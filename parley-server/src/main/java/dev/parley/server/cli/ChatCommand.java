@@ -3,25 +3,32 @@ package dev.parley.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.client.ClientConfig;
 import dev.parley.client.ParleyClient;
+import dev.parley.client.chat.ChatOutput;
+import dev.parley.client.chat.ChatSession;
 import dev.parley.client.store.FileCursorStore;
 import dev.parley.protocol.im.Platform;
-import dev.parley.server.cli.chat.ChatOutput;
-import dev.parley.server.cli.chat.ChatSession;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -32,9 +39,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code parley chat}: a terminal chat on the Java SDK. On a terminal it edits lines with JLine
- * and prints incoming messages above the prompt; on a pipe it reads lines and prints lines, so
- * scripts can drive it.
+ * {@code parley chat}: parley-client's terminal chat ({@link ChatSession}) on this process's
+ * terminal. On a terminal it edits lines with JLine and prints incoming messages above the prompt;
+ * on a pipe it reads lines and prints lines, so scripts can drive it. Here: the options, the dev
+ * login and the device id; the chat itself is in {@code dev.parley.client.chat}.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
     description = {"Chat from the terminal as a user (dev login by default).",
@@ -42,7 +50,7 @@ import picocli.CommandLine.Option;
         "to the current conversation."})
 final class ChatCommand implements Callable<Integer> {
   /** Held so the level sticks: the SDK's log lines would only clutter the chat. */
-  private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("dev.parley.client");
+  private static final Logger SDK_LOG = Logger.getLogger("dev.parley.client");
   @Option(names = {"-u", "--user"}, paramLabel = "USER",
       description = {"User id to log in as (dev login),", "or the user of --token."})
   String user;
@@ -105,7 +113,7 @@ final class ChatCommand implements Callable<Integer> {
         user = Jwts.subject(token);
       }
     }
-    SDK_LOG.setLevel(java.util.logging.Level.WARNING);
+    SDK_LOG.setLevel(Level.WARNING);
     if (server == null) {
       server = URI.create("tcp://" + http.getHost() + ":7900");
     }
@@ -169,13 +177,13 @@ final class ChatCommand implements Callable<Integer> {
   /** What went wrong with a connection, in words (the JDK's exceptions often carry no message). */
   private static String why(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.ConnectException) {
+      if (t instanceof ConnectException) {
         return "connection refused";
       }
-      if (t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+      if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
         return "no answer in time";
       }
-      if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
         return "unknown host";
       }
     }

@@ -8,6 +8,7 @@ import dev.parley.server.Modules;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,7 +56,7 @@ final class ConfigCommand implements Callable<Integer> {
       Path file = config.get(CoreKeys.DATA_DIR).resolve(generated).toAbsolutePath().normalize();
       shown = Files.exists(file) ? "(generated, in " + file + ")" : "(unset: generated into " + file + " at the first start)";
     }
-    String source = config.source(key).name().toLowerCase(java.util.Locale.ROOT);
+    String source = config.source(key).name().toLowerCase(Locale.ROOT);
     return key.name() + ": " + (shown.isEmpty() ? "\"\"" : shown) + "    # " + source;
   }
 }

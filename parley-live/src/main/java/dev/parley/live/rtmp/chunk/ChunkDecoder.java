@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reassembles RTMP messages from chunks: all four header types, 1-3 byte basic headers, extended
@@ -19,7 +21,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
   private final int maxMessageSize;
   private final int maxChunkSize;
   private final ChunkStream[] streams = new ChunkStream[MAX_CHUNK_STREAMS];
-  private final java.util.Map<Integer, ChunkStream> highStreams = new java.util.HashMap<>();
+  private final Map<Integer, ChunkStream> highStreams = new HashMap<>();
   private int chunkSize = 128;
   private long bytesReceived;
   private boolean failed;

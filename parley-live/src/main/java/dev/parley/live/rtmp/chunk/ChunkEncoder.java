@@ -21,7 +21,7 @@ public final class ChunkEncoder {
   public static final int CSID_DATA = 5;
 
   /** The encoded size of a message. */
-  public static int encodedSize(int csid, long timestamp, int length, int chunkSize) {
+  static int encodedSize(int csid, long timestamp, int length, int chunkSize) {
     int basic = basicHeaderSize(csid);
     boolean ext = (timestamp & 0xFFFFFFFFL) >= 0xFFFFFF;
     int chunks = length == 0 ? 1 : (length + chunkSize - 1) / chunkSize;

@@ -4,7 +4,7 @@ package dev.parley.live.rtmp.chunk;
 public final class RtmpProtocolException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  public RtmpProtocolException(String message) {
+  RtmpProtocolException(String message) {
     super(message, null, false, false);
   }
 }

@@ -29,9 +29,8 @@ public final class HandshakeCrypto {
   /** The full keys: the identity followed by the shared 32 bytes. */
   static final byte[] PLAYER_KEY = concat(PLAYER_ID, SHARED);
   static final byte[] SERVER_KEY = concat(SERVER_ID, SHARED);
-  /** Version we put in S1 (a Flash Media Server 4.5 like value) and in a complex C1. */
+  /** Version we put in S1 (a Flash Media Server 4.5 like value). */
   static final int SERVER_VERSION = 0x04050001;
-  static final int CLIENT_VERSION = 0x80000702;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,7 +55,7 @@ public final class HandshakeCrypto {
    * The scheme whose digest in {@code c1} checks out with the player key, or -1 when the packet is
    * not a complex handshake.
    */
-  public static int findScheme(byte[] c1, byte[] key) {
+  static int findScheme(byte[] c1, byte[] key) {
     for (int scheme = 0; scheme < 2; scheme++) {
       int off = digestOffset(c1, scheme);
       byte[] expected = digestAt(c1, off, key);
@@ -68,7 +67,7 @@ public final class HandshakeCrypto {
   }
 
   /** S1 followed by S2 for a client's C1: complex when C1 carries a valid digest, simple otherwise. */
-  public static byte[] serverResponse(byte[] c1, int epochMillis) {
+  static byte[] serverResponse(byte[] c1, int epochMillis) {
     byte[] s1 = randomPacket(epochMillis);
     byte[] s2;
     int scheme = (c1[4] | c1[5] | c1[6] | c1[7]) == 0 ? -1 : findScheme(c1, Arrays.copyOf(PLAYER_KEY, 30));
@@ -99,40 +98,7 @@ public final class HandshakeCrypto {
     System.arraycopy(mac.doFinal(), 0, packet, SIZE - DIGEST, DIGEST);
   }
 
-  /** Whether {@code response} (S2 or C2) carries the digest answering {@code ownDigest}. */
-  static boolean checkResponse(byte[] response, byte[] ownDigest, byte[] fullKey) {
-    byte[] copy = response.clone();
-    signResponse(copy, ownDigest, fullKey);
-    return Arrays.equals(copy, response);
-  }
-
-  /** A client C1: complex (scheme 0, with a digest) or simple (zero version). */
-  public static byte[] clientC1(boolean complex, int epochMillis) {
-    byte[] c1 = randomPacket(epochMillis);
-    if (complex) {
-      putInt(c1, 4, CLIENT_VERSION);
-      int off = digestOffset(c1, 0);
-      System.arraycopy(digestAt(c1, off, Arrays.copyOf(PLAYER_KEY, 30)), 0, c1, off, DIGEST);
-    }
-    return c1;
-  }
-
-  /**
-   * Checks a server's S1 and S2 against our complex C1, as a strict client would: S1's digest with
-   * the server key, S2's digest answering ours. True for a simple server answer that echoes C1.
-   */
-  public static boolean clientVerifies(byte[] c1, byte[] s1, byte[] s2) {
-    if ((s1[4] | s1[5] | s1[6] | s1[7]) == 0) {
-      return Arrays.equals(Arrays.copyOfRange(c1, 8, SIZE), Arrays.copyOfRange(s2, 8, SIZE));
-    }
-    if (findScheme(s1, Arrays.copyOf(SERVER_KEY, 36)) != 0) {
-      return false;
-    }
-    int off = digestOffset(c1, 0);
-    return checkResponse(s2, Arrays.copyOfRange(c1, off, off + DIGEST), SERVER_KEY);
-  }
-
-  private static byte[] randomPacket(int epochMillis) {
+  static byte[] randomPacket(int epochMillis) {
     byte[] p = new byte[SIZE];
     RANDOM.nextBytes(p);
     putInt(p, 0, epochMillis);

@@ -4,7 +4,7 @@ package dev.parley.live.rtmp.handshake;
 public final class HandshakeException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  public HandshakeException(String message) {
+  HandshakeException(String message) {
     super(message, null, false, false);
   }
 }

@@ -83,14 +83,14 @@ class HandshakeFixtureTest {
     assertThat(HandshakeCrypto.findScheme(s1, SERVER_KEY_36)).isZero(); // the client's scheme
     assertThat(HandshakeCrypto.digestOffset(s1, 0)).isEqualTo(offsetScheme0(s1)).isEqualTo(491);
     int c1Off = offsetScheme0(c1);
-    assertThat(HandshakeCrypto.checkResponse(s2, Arrays.copyOfRange(c1, c1Off, c1Off + 32), HandshakeCrypto.SERVER_KEY))
+    assertThat(ClientHandshake.checkResponse(s2, Arrays.copyOfRange(c1, c1Off, c1Off + 32), HandshakeCrypto.SERVER_KEY))
         .isTrue();
     int s1Off = offsetScheme0(s1);
-    assertThat(HandshakeCrypto.checkResponse(c2, Arrays.copyOfRange(s1, s1Off, s1Off + 32), HandshakeCrypto.PLAYER_KEY))
+    assertThat(ClientHandshake.checkResponse(c2, Arrays.copyOfRange(s1, s1Off, s1Off + 32), HandshakeCrypto.PLAYER_KEY))
         .isTrue(); // ffmpeg's answer, signed with a key derived from our S1 digest
-    assertThat(HandshakeCrypto.clientVerifies(c1, s1, s2)).isTrue();
+    assertThat(ClientHandshake.clientVerifies(c1, s1, s2)).isTrue();
     s2[HandshakeCrypto.SIZE - 1] ^= 1;
-    assertThat(HandshakeCrypto.clientVerifies(c1, s1, s2)).isFalse();
+    assertThat(ClientHandshake.clientVerifies(c1, s1, s2)).isFalse();
   }
 
   @Test
@@ -101,7 +101,7 @@ class HandshakeFixtureTest {
     byte[] s2 = Arrays.copyOfRange(a, HandshakeCrypto.SIZE, 2 * HandshakeCrypto.SIZE);
     assertThat(Arrays.copyOfRange(s1, 0, 8)).containsExactly(0x6A, 0x1D, 0x74, 0x40, 4, 5, 0, 1); // time, version
     assertThat(Arrays.copyOfRange(s2, 0, 4)).containsExactly(0x6A, 0x1D, 0x74, 0x40);
-    assertThat(HandshakeCrypto.clientVerifies(c1, s1, s2)).isTrue();
+    assertThat(ClientHandshake.clientVerifies(c1, s1, s2)).isTrue();
     byte[] b = HandshakeCrypto.serverResponse(c1, 0x6A1D7440);
     assertThat(Arrays.copyOfRange(b, 8, 8 + 400)).isNotEqualTo(Arrays.copyOfRange(a, 8, 8 + 400)); // random
     assertThat(Arrays.copyOfRange(a, 12, 412)).isNotEqualTo(new byte[400]);
@@ -110,7 +110,7 @@ class HandshakeFixtureTest {
   @Test
   void aNonZeroVersionInAnyByteAsksForTheComplexForm() {
     for (int version : new int[] {0x01000000, 0x00010000, 0x00000100, 0x00000001}) {
-      byte[] c1 = HandshakeCrypto.clientC1(false, 1);
+      byte[] c1 = ClientHandshake.clientC1(false, 1);
       HandshakeCrypto.putInt(c1, 4, version);
       int off = HandshakeCrypto.digestOffset(c1, 0);
       System.arraycopy(HandshakeCrypto.digestAt(c1, off, PLAYER_KEY_30), 0, c1, off, 32);
@@ -122,13 +122,13 @@ class HandshakeFixtureTest {
       int sOff = HandshakeCrypto.digestOffset(s1, 0);
       System.arraycopy(HandshakeCrypto.digestAt(s1, sOff, SERVER_KEY_36), 0, s1, sOff, 32);
       byte[] s2 = Arrays.copyOfRange(a, HandshakeCrypto.SIZE, 2 * HandshakeCrypto.SIZE);
-      assertThat(HandshakeCrypto.clientVerifies(c1, s1, s2)).as("server version %08x", version).isTrue();
+      assertThat(ClientHandshake.clientVerifies(c1, s1, s2)).as("server version %08x", version).isTrue();
     }
   }
 
   @Test
   void aVersionWithoutAValidDigestGetsTheSimpleEcho() {
-    byte[] c1 = HandshakeCrypto.clientC1(false, 7);
+    byte[] c1 = ClientHandshake.clientC1(false, 7);
     HandshakeCrypto.putInt(c1, 4, 0x09007C02); // claims a version, carries no digest
     assertThat(HandshakeCrypto.findScheme(c1, PLAYER_KEY_30)).isEqualTo(-1);
     byte[] a = HandshakeCrypto.serverResponse(c1, 0x01020304);
@@ -141,16 +141,16 @@ class HandshakeFixtureTest {
 
   @Test
   void aStrictClientRefusesABadS1AndASimpleS2ThatDoesNotEcho() {
-    byte[] c1 = HandshakeCrypto.clientC1(true, 1);
+    byte[] c1 = ClientHandshake.clientC1(true, 1);
     byte[] a = HandshakeCrypto.serverResponse(c1, 2);
     byte[] s1 = Arrays.copyOf(a, HandshakeCrypto.SIZE);
     byte[] s2 = Arrays.copyOfRange(a, HandshakeCrypto.SIZE, 2 * HandshakeCrypto.SIZE);
     s1[HandshakeCrypto.digestOffset(s1, 0)] ^= 1; // S1's digest no longer checks out
-    assertThat(HandshakeCrypto.clientVerifies(c1, s1, s2)).isFalse();
-    byte[] simpleC1 = HandshakeCrypto.clientC1(false, 1);
+    assertThat(ClientHandshake.clientVerifies(c1, s1, s2)).isFalse();
+    byte[] simpleC1 = ClientHandshake.clientC1(false, 1);
     byte[] zeroS1 = new byte[HandshakeCrypto.SIZE];
     byte[] noEcho = new byte[HandshakeCrypto.SIZE];
-    assertThat(HandshakeCrypto.clientVerifies(simpleC1, zeroS1, noEcho)).isFalse();
+    assertThat(ClientHandshake.clientVerifies(simpleC1, zeroS1, noEcho)).isFalse();
   }
 
   @Test
@@ -165,7 +165,7 @@ class HandshakeFixtureTest {
     ManualTime time = new ManualTime(); // 2026-06-01T12:00:00Z: 0x6a1d7440 seconds
     EmbeddedChannel ch = new EmbeddedChannel(new ServerHandshakeDecoder(time, ctx -> { }));
     ByteBuf c0c1 = Unpooled.buffer();
-    c0c1.writeByte(3).writeBytes(HandshakeCrypto.clientC1(false, 1));
+    c0c1.writeByte(3).writeBytes(ClientHandshake.clientC1(false, 1));
     ch.writeInbound(c0c1);
     ByteBuf answer = ch.readOutbound();
     assertThat(new byte[] {answer.getByte(1), answer.getByte(2), answer.getByte(3), answer.getByte(4)})
@@ -186,7 +186,7 @@ class HandshakeFixtureTest {
     AtomicBoolean done = new AtomicBoolean();
     EmbeddedChannel ch = new EmbeddedChannel(new ServerHandshakeDecoder(new ManualTime(), ctx -> done.set(true)));
     ByteBuf c0c1 = Unpooled.buffer();
-    c0c1.writeByte(3).writeBytes(HandshakeCrypto.clientC1(true, 1));
+    c0c1.writeByte(3).writeBytes(ClientHandshake.clientC1(true, 1));
     ch.writeInbound(c0c1);
     ((ByteBuf) ch.readOutbound()).release();
     ch.writeInbound(Unpooled.wrappedBuffer(new byte[HandshakeCrypto.SIZE - 1]));

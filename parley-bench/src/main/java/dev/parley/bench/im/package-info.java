@@ -1,0 +1,2 @@
+/** IM benchmarks: idle connections, durable 1:1 throughput and latency, group fan-out, on raw TCP load clients. */
+package dev.parley.bench.im;

@@ -1,0 +1,249 @@
+package dev.parley.core.store.jdbc;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of a JDBC database (SQLite's file, or a PostgreSQL server). Callers queue
+ * {@link WriteOp}s from any thread; the writer thread takes everything queued (up to the batch
+ * limit), applies it in one transaction and commits once, so one fsync covers the whole batch.
+ * Under light load a batch is one op and nothing waits; under heavy load batches grow and
+ * durability costs little per op.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+  private static final WriteOp POISON = new WriteOp() {
+    @Override
+    public void apply(Connection connection) {}
+
+    @Override
+    public void committed() {}
+
+    @Override
+    public void failed(Throwable cause) {}
+  };
+
+  private final Connection connection;
+  private final int maxBatch;
+  private final BlockingQueue<WriteOp> queue;
+  private final Thread thread;
+  private final Timer commitTimer;
+  private final DistributionSummary batchSize;
+  private final List<BatchListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  /**
+   * Sees every batch: {@link #beforeCommit} inside its transaction after all its ops (to write
+   * state the ops accumulated, once per batch), {@link #afterCommit} after every op's
+   * {@code committed()} (to hand the batch's results on in one go). Both run on the writer thread.
+   */
+  public interface BatchListener {
+    default void beforeCommit(Connection connection) throws SQLException {}
+
+    default void afterCommit() {}
+
+    /** The batch failed and was rolled back; drop what was accumulated for it. */
+    default void afterRollback() {}
+  }
+
+  /**
+   * A writer that owns {@code connection} (auto-commit off) from now on and applies at most
+   * {@code maxBatch} ops per transaction; {@code capacity} ops may wait, more are refused.
+   */
+  public GroupCommitWriter(Connection connection, int maxBatch, int capacity, MeterRegistry metrics) {
+    this.connection = connection;
+    this.maxBatch = maxBatch;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.commitTimer = Timer.builder("parley.store.commit")
+        .description("Time to apply and commit one group-commit batch")
+        .publishPercentiles(0.5, 0.99)
+        .register(metrics);
+    this.batchSize = DistributionSummary.builder("parley.store.batch.size")
+        .description("Write operations per committed batch")
+        .register(metrics);
+    Gauge.builder("parley.store.queue.depth", queue, BlockingQueue::size)
+        .description("Write operations waiting for the writer").register(metrics);
+    this.thread = new Thread(this::run, "parley-store-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /**
+   * Queues {@code op}. Throws {@link StoreOverloadedException} when the queue is full and
+     * {@link IllegalStateException} after {@link #close()}.
+   */
+  public void submit(WriteOp op) {
+    if (closed) {
+      throw new IllegalStateException("store is closed");
+    }
+    if (!queue.offer(op)) {
+      throw new StoreOverloadedException("store write queue is full");
+    }
+  }
+
+  /** Runs {@code work} in the next batch; the future completes after the batch commits. */
+  public <T> CompletableFuture<T> write(SqlFunction<T> work) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    submit(new WriteOp() {
+      private T result;
+
+      @Override
+      public void apply(Connection c) throws SQLException {
+        result = work.apply(c);
+      }
+
+      @Override
+      public void committed() {
+        future.complete(result);
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        future.completeExceptionally(cause);
+      }
+    });
+    return future;
+  }
+
+  public void addBatchListener(BatchListener listener) {
+    listeners.add(listener);
+  }
+
+  /** Whether the calling thread is the writer thread. */
+  public boolean inWriterThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Operations waiting to be written. */
+  public int queued() {
+    return queue.size();
+  }
+
+  private void run() {
+    List<WriteOp> batch = new ArrayList<>(maxBatch);
+    while (true) {
+      try {
+        WriteOp first = queue.take();
+        if (first == POISON) {
+          drainAndStop(batch);
+          return;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        boolean stop = batch.remove(POISON);
+        commit(batch);
+        batch.clear();
+        if (stop) {
+          drainAndStop(batch);
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException | Error e) {
+        log.error("store writer failed a batch", e);
+        batch.clear();
+      }
+    }
+  }
+
+  private void drainAndStop(List<WriteOp> batch) {
+    while (true) {
+      batch.clear();
+      queue.drainTo(batch, maxBatch);
+      batch.remove(POISON);
+      if (batch.isEmpty()) {
+        return;
+      }
+      commit(batch);
+    }
+  }
+
+  private void commit(List<WriteOp> batch) {
+    long start = System.nanoTime();
+    try {
+      for (WriteOp op : batch) {
+        op.apply(connection);
+      }
+      for (BatchListener l : listeners) {
+        l.beforeCommit(connection);
+      }
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      for (BatchListener l : listeners) {
+        l.afterRollback();
+      }
+      if (batch.size() == 1) {
+        fail(batch.get(0), e);
+        return;
+      }
+      // One bad op must not sink the others: retry them one per transaction.
+      log.warn("batch of {} failed ({}); retrying its operations one by one", batch.size(), e.toString());
+      for (WriteOp op : batch) {
+        commit(List.of(op));
+      }
+      return;
+    }
+    commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    batchSize.record(batch.size());
+    for (WriteOp op : batch) {
+      try {
+        op.committed();
+      } catch (RuntimeException e) {
+        log.error("commit callback failed", e);
+      }
+    }
+    for (BatchListener l : listeners) {
+      try {
+        l.afterCommit();
+      } catch (RuntimeException e) {
+        log.error("batch listener failed", e);
+      }
+    }
+  }
+
+  private void fail(WriteOp op, Throwable e) {
+    try {
+      op.failed(e);
+    } catch (RuntimeException ex) {
+      log.error("failure callback failed", ex);
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      log.error("rollback failed", e);
+    }
+  }
+
+  /** Writes everything queued, then stops the writer thread. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      queue.put(POISON);
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.parley.im.store.sql;
+
+import dev.parley.core.store.jdbc.WriteOp;
+import dev.parley.im.store.Callback;
+import dev.parley.im.store.ImException;
+import dev.parley.protocol.im.ErrorCode;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * A write of the IM store. {@link #run} may refuse with {@link ImException} before writing
+ * anything; the refusal reaches the caller once the batch commits. It may run twice if its batch
+ * is retried op by op, so it keeps no state between runs beyond its result. The callback runs on
+ * the writer thread after the commit.
+ */
+abstract class ImOp<T> implements WriteOp {
+  private final Callback<T> callback;
+  private T result;
+  private ImException refusal;
+
+  ImOp(Callback<T> callback) {
+    this.callback = callback;
+  }
+
+  abstract T run(Connection c) throws SQLException;
+
+  @Override
+  public final void apply(Connection c) throws SQLException {
+    result = null;
+    refusal = null;
+    try {
+      result = run(c);
+    } catch (ImException e) {
+      refusal = e;
+    }
+  }
+
+  @Override
+  public final void committed() {
+    callback.done(refusal == null ? result : null, refusal);
+  }
+
+  @Override
+  public final void failed(Throwable cause) {
+    callback.done(null, new ImException(ErrorCode.ERROR_CODE_INTERNAL,
+        "the request could not be stored; retry it (with the same client id)"));
+  }
+}

@@ -1,0 +1,247 @@
+package dev.parley.im.store.sql;
+
+import dev.parley.core.store.jdbc.StatementCache;
+import dev.parley.im.store.ImException;
+import dev.parley.im.store.Outcomes;
+import dev.parley.im.store.StoredMessage;
+import dev.parley.protocol.Ids;
+import dev.parley.protocol.im.ErrorCode;
+import dev.parley.protocol.im.Message;
+import dev.parley.protocol.im.MessageKind;
+import dev.parley.protocol.im.Role;
+import dev.parley.protocol.im.SendAck;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes of messages, run on the writer thread: append (with client-id idempotency), recall,
+ * read cursors. Sequence numbers come from {@link WriterState}.
+ */
+final class MessageWrites {
+  /** Sender of messages the server writes (group events, admin announcements). */
+  static final String SERVER = "";
+
+  private final WriterState state;
+  private final Clock clock;
+  /** The writer thread's hot statements. */
+  private final StatementCache sql = new StatementCache();
+
+  MessageWrites(WriterState state, Clock clock) {
+    this.state = state;
+    this.clock = clock;
+  }
+
+  /**
+   * Appends {@code draft} (sender, client id, kind and content set) to {@code cid}, creating a
+   * direct or system conversation on first use. A client id stored before answers its first
+   * SendAck as a duplicate and stores nothing.
+   */
+  Outcomes.Sent append(Connection c, String cid, Message draft, byte[] body) throws SQLException {
+    long now = clock.millis();
+    state.setNow(now);
+    String sender = draft.getSender();
+    ConvState s = state.find(c, cid);
+    if (s == null) {
+      if (!draft.getClientId().isEmpty()) {
+        SendAck previous = findByClientId(c, sender, draft.getClientId());
+        if (previous != null) {
+          return new Outcomes.Sent(previous, null);
+        }
+      }
+      s = createImplicit(c, cid, now);
+    }
+    if (!sender.equals(SERVER) && !s.isMember(sender)) {
+      SendAck previous = draft.getClientId().isEmpty() ? null : findByClientId(c, sender, draft.getClientId());
+      if (previous != null) {
+        return new Outcomes.Sent(previous, null);
+      }
+      throw new ImException(ErrorCode.ERROR_CODE_NOT_MEMBER, "only members of " + cid + " may send to it");
+    }
+    StoredMessage stored = insert(c, s, draft, body, now);
+    if (stored == null) {
+      // The client id was stored before (a resend): answer what was answered then.
+      return new Outcomes.Sent(findByClientId(c, sender, draft.getClientId()), null);
+    }
+    return new Outcomes.Sent(null, stored);
+  }
+
+  private ConvState createImplicit(Connection c, String cid, long now) throws SQLException {
+    Ids.Type type = Ids.typeOf(cid);
+    if (type == Ids.Type.DIRECT) {
+      String[] users = Ids.directUsers(cid);
+      return state.create(c, cid, List.of(new ConvState.Member(users[0], Role.ROLE_MEMBER, 0, now),
+          new ConvState.Member(users[1], Role.ROLE_MEMBER, 0, now)));
+    }
+    if (type == Ids.Type.SYSTEM) {
+      return state.create(c, cid, List.of(new ConvState.Member(cid.substring(2), Role.ROLE_MEMBER, 0, now)));
+    }
+    throw new ImException(ErrorCode.ERROR_CODE_NOT_FOUND, "no such conversation: " + cid);
+  }
+
+  /**
+   * Stores the next message of {@code s}; the caller has checked the sender may send. Returns null,
+   * storing nothing, when the sender's client id is already stored (a resend). {@code body} is
+   * the draft's encoding (no conversation, seq or time: those are columns), made off the writer
+   * thread when it can be; null to encode here.
+   */
+  StoredMessage insert(Connection c, ConvState s, Message draft, byte[] body, long now) throws SQLException {
+    long seq = s.seq + 1;
+    // The unique index on (sender, client_id) makes a resend a no-op; seq is not taken then.
+    PreparedStatement ps = sql.get(c, "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    ps.setLong(1, s.id);
+    ps.setLong(2, seq);
+    ps.setString(3, draft.getSender());
+    ps.setString(4, draft.getClientId().isEmpty() ? null : draft.getClientId());
+    ps.setLong(5, now);
+    ps.setInt(6, draft.getKindValue());
+    ps.setBytes(7, body != null ? body : draft.toByteArray());
+    if (ps.executeUpdate() == 0) {
+      return null;
+    }
+    s.seq = seq;
+    state.touch(s);
+    return new StoredMessage(draft, s.cid, seq, now, recipients(s));
+  }
+
+  static Set<String> recipients(ConvState s) {
+    return s.members.keySet();
+  }
+
+  private SendAck findByClientId(Connection c, String sender, String clientId) throws SQLException {
+    PreparedStatement ps = sql.get(c, "SELECT v.cid, m.seq, m.ts FROM im_messages m"
+        + " JOIN im_conversations v ON v.id = m.conv WHERE m.sender = ? AND m.client_id = ?");
+    ps.setString(1, sender);
+    ps.setString(2, clientId);
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return null;
+      }
+      return SendAck.newBuilder().setClientId(clientId).setConversation(rs.getString(1)).setSeq(rs.getLong(2))
+          .setTimestamp(rs.getLong(3)).setDuplicate(true).build();
+    }
+  }
+
+
+  /**
+   * Recalls {@code seq} of {@code cid}: the message keeps its place with its content gone, and a
+   * RECALL message tells every device.
+   */
+  Outcomes.Sent recall(Connection c, String user, String clientId, String cid, long seq, long windowMillis)
+      throws SQLException {
+    long now = clock.millis();
+    state.setNow(now);
+    SendAck previous = findByClientId(c, user, clientId);
+    if (previous != null) {
+      return new Outcomes.Sent(previous, null);
+    }
+    ConvState s = state.find(c, cid);
+    if (s == null || !s.isMember(user)) {
+      throw new ImException(ErrorCode.ERROR_CODE_NOT_MEMBER, "not a member of " + cid);
+    }
+    Message original = read(c, s, seq);
+    if (original == null) {
+      throw new ImException(ErrorCode.ERROR_CODE_NOT_FOUND, "no message " + seq + " in " + cid);
+    }
+    if (!original.getSender().equals(user)) {
+      throw new ImException(ErrorCode.ERROR_CODE_RECALL_NOT_ALLOWED, "only the sender may recall a message");
+    }
+    if (original.getRecalled() || original.getKind() == MessageKind.MESSAGE_KIND_RECALL
+        || original.getKind() == MessageKind.MESSAGE_KIND_SYSTEM) {
+      throw new ImException(ErrorCode.ERROR_CODE_RECALL_NOT_ALLOWED, "this message cannot be recalled");
+    }
+    if (now - original.getTimestamp() > windowMillis) {
+      throw new ImException(ErrorCode.ERROR_CODE_RECALL_NOT_ALLOWED,
+          "the recall window of " + windowMillis / 1000 + " s has passed");
+    }
+    Message cleared = original.toBuilder().clearConversation().clearSeq().clearTimestamp().clearText().clearCustom()
+        .setRecalled(true).build();
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE im_messages SET recalled = 1, body = ? WHERE conv = ? AND seq = ?")) {
+      ps.setBytes(1, cleared.toByteArray());
+      ps.setLong(2, s.id);
+      ps.setLong(3, seq);
+      ps.executeUpdate();
+    }
+    Message draft = Message.newBuilder().setSender(user).setClientId(clientId)
+        .setKind(MessageKind.MESSAGE_KIND_RECALL).setRecalledSeq(seq).build();
+    StoredMessage stored = insert(c, s, draft, null, now);
+    return stored == null ? new Outcomes.Sent(findByClientId(c, user, clientId), null) : new Outcomes.Sent(null, stored);
+  }
+
+  static Message read(Connection c, ConvState s, long seq) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT ts, body FROM im_messages WHERE conv = ? AND seq = ?")) {
+      ps.setLong(1, s.id);
+      ps.setLong(2, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? ImReads.message(s.cid, seq, rs.getLong(1), rs.getBytes(2)) : null;
+      }
+    }
+  }
+
+
+  /**
+   * Moves {@code user}'s read cursor in {@code cid} forward to {@code seq} (clamped to the last
+   * message). Returns who should be told: the user's own devices and, for direct conversations
+   * and small groups, the other members.
+   */
+  Outcomes.ReadMoved markRead(Connection c, String user, String cid, long seq, int receiptLimit) throws SQLException {
+    ConvState s = state.find(c, cid);
+    if (s == null || !s.isMember(user)) {
+      throw new ImException(ErrorCode.ERROR_CODE_NOT_MEMBER, "not a member of " + cid);
+    }
+    long target = Math.min(seq, s.seq);
+    long stored;
+    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET read_seq = MAX(read_seq, ?)"
+        + " WHERE conv = ? AND user = ?")) {
+      ps.setLong(1, target);
+      ps.setLong(2, s.id);
+      ps.setString(3, user);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT read_seq FROM im_members WHERE conv = ? AND user = ?")) {
+      ps.setLong(1, s.id);
+      ps.setString(2, user);
+      try (ResultSet rs = ps.executeQuery()) {
+        stored = rs.next() ? rs.getLong(1) : target;
+      }
+    }
+    Set<String> notify = s.type == Ids.Type.GROUP && s.members.size() > receiptLimit ? Set.of(user) : recipients(s);
+    return new Outcomes.ReadMoved(cid, user, stored, notify);
+  }
+
+  /** Raises delivered cursors (from device acknowledgements); unknown conversations are skipped. */
+  void markDelivered(Connection c, Map<String, Map<String, Long>> byConversation) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET delivered_seq = MAX(delivered_seq, ?)"
+        + " WHERE conv = (SELECT id FROM im_conversations WHERE cid = ?) AND user = ?")) {
+      for (Map.Entry<String, Map<String, Long>> conv : byConversation.entrySet()) {
+        for (Map.Entry<String, Long> e : conv.getValue().entrySet()) {
+          ps.setLong(1, e.getValue());
+          ps.setString(2, conv.getKey());
+          ps.setString(3, e.getKey());
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Records when users went offline. */
+  static void lastSeen(Connection c, Map<String, Long> seen) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO im_users (user, last_seen) VALUES (?, ?)"
+        + " ON CONFLICT (user) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)")) {
+      for (Map.Entry<String, Long> e : seen.entrySet()) {
+        ps.setString(1, e.getKey());
+        ps.setLong(2, e.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.parley.im.store.sql;
+
+import dev.parley.core.store.jdbc.GroupCommitWriter;
+import dev.parley.protocol.Ids;
+import dev.parley.protocol.im.Role;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The writer thread's cache of conversations. Sequence numbers are assigned here, so they are
+ * gap-free and ordered by commit. State touched by a batch is written back (last_seq) before the
+ * batch commits, published after, and dropped from the cache if the batch rolls back, so the next
+ * use reloads the truth from the database.
+ */
+final class WriterState implements GroupCommitWriter.BatchListener {
+  private final int maxCached;
+  private final Memberships memberships;
+  /** Last committed seq of each cached conversation, readable from any thread. */
+  private final Map<String, Long> heads;
+  private final LinkedHashMap<String, ConvState> cache = new LinkedHashMap<>(1024, 0.75f, true);
+  private final Set<ConvState> touched = new HashSet<>();
+  private final List<ConvState> touchedOrder = new ArrayList<>();
+  private long now;
+
+  WriterState(int maxCached, Memberships memberships, Map<String, Long> heads) {
+    this.maxCached = maxCached;
+    this.memberships = memberships;
+    this.heads = heads;
+  }
+
+  /** Marks a conversation as changed by the current batch. */
+  void touch(ConvState s) {
+    if (touched.add(s)) {
+      touchedOrder.add(s);
+    }
+  }
+
+  void setNow(long millis) {
+    this.now = millis;
+  }
+
+  /** The conversation, loaded from the database if needed; null when it does not exist. */
+  ConvState find(Connection c, String cid) throws SQLException {
+    ConvState s = cache.get(cid);
+    if (s != null) {
+      return s;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, last_seq FROM im_conversations WHERE cid = ?")) {
+      ps.setString(1, cid);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        s = new ConvState(rs.getLong(1), cid, Ids.typeOf(cid), rs.getLong(2), Map.of());
+      }
+    }
+    // The stored last_seq is written once per batch; the messages themselves are the truth.
+    try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM im_messages WHERE conv = ?")) {
+      ps.setLong(1, s.id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          s.seq = Math.max(s.seq, rs.getLong(1));
+          s.committedSeq = s.seq;
+        }
+      }
+    }
+    s.members = loadMembers(c, s.id);
+    if (s.type == Ids.Type.GROUP) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT group_id, name, owner, created_at FROM im_groups WHERE conv = ?")) {
+        ps.setLong(1, s.id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            s.groupId = rs.getString(1);
+            s.name = rs.getString(2);
+            s.owner = rs.getString(3);
+            s.createdAt = rs.getLong(4);
+          }
+        }
+      }
+      memberships.fill(cid, s.members.keySet());
+    }
+    cache.put(cid, s);
+    heads.put(cid, s.committedSeq);
+    return s;
+  }
+
+  private static Map<String, ConvState.Member> loadMembers(Connection c, long conv) throws SQLException {
+    Map<String, ConvState.Member> members = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT user, role, joined_seq, joined_at FROM im_members"
+        + " WHERE conv = ? AND left_seq IS NULL ORDER BY joined_at, user")) {
+      ps.setLong(1, conv);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          members.put(rs.getString(1), new ConvState.Member(rs.getString(1), Role.forNumber(rs.getInt(2)),
+              rs.getLong(3), rs.getLong(4)));
+        }
+      }
+    }
+    return Collections.unmodifiableMap(members);
+  }
+
+  /** Creates a conversation with its first members (all joined at seq 0). */
+  ConvState create(Connection c, String cid, List<ConvState.Member> members) throws SQLException {
+    long id;
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO im_conversations (cid, type, last_seq, updated_at) VALUES (?, ?, 0, ?)")) {
+      ps.setString(1, cid);
+      ps.setInt(2, Ids.typeOf(cid).ordinal());
+      ps.setLong(3, now);
+      ps.executeUpdate();
+    }
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+      rs.next();
+      id = rs.getLong(1);
+    }
+    Map<String, ConvState.Member> map = new LinkedHashMap<>();
+    for (ConvState.Member m : members) {
+      upsertMember(c, id, m);
+      map.put(m.user(), m);
+    }
+    ConvState s = new ConvState(id, cid, Ids.typeOf(cid), 0, Collections.unmodifiableMap(map));
+    s.membersChanged = true;
+    cache.put(cid, s);
+    touch(s);
+    return s;
+  }
+
+  static void upsertMember(Connection c, long conv, ConvState.Member m) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO im_members (conv, user, role, joined_seq, left_seq,"
+        + " read_seq, joined_at) VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (conv, user) DO UPDATE SET"
+        + " role = excluded.role, joined_seq = excluded.joined_seq, left_seq = NULL, joined_at = excluded.joined_at,"
+        + " read_seq = MAX(read_seq, excluded.read_seq)")) {
+      ps.setLong(1, conv);
+      ps.setString(2, m.user());
+      ps.setInt(3, m.role().getNumber());
+      ps.setLong(4, m.joinedSeq());
+      ps.setLong(5, m.joinedSeq());
+      ps.setLong(6, m.joinedAt());
+      ps.executeUpdate();
+    }
+  }
+
+  /** Replaces the member map (copy-on-write) and marks the change for publication. */
+  void setMembers(ConvState s, Map<String, ConvState.Member> members) {
+    s.members = Collections.unmodifiableMap(new LinkedHashMap<>(members));
+    s.membersChanged = true;
+    touch(s);
+  }
+
+  @Override
+  public void beforeCommit(Connection c) throws SQLException {
+    if (touchedOrder.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE im_conversations SET last_seq = ?, updated_at = ? WHERE id = ? AND last_seq < ?")) {
+      for (ConvState s : touchedOrder) {
+        if (s.seq > s.committedSeq) {
+          ps.setLong(1, s.seq);
+          ps.setLong(2, now);
+          ps.setLong(3, s.id);
+          ps.setLong(4, s.seq);
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    }
+  }
+
+  @Override
+  public void afterCommit() {
+    for (ConvState s : touchedOrder) {
+      s.committedSeq = s.seq;
+      heads.put(s.cid, s.committedSeq);
+      if (s.membersChanged && s.type == Ids.Type.GROUP) {
+        memberships.publish(s.cid, s.members.keySet());
+      }
+      s.membersChanged = false;
+    }
+    touched.clear();
+    touchedOrder.clear();
+    trim();
+  }
+
+  @Override
+  public void afterRollback() {
+    for (ConvState s : touchedOrder) {
+      cache.remove(s.cid);
+      heads.remove(s.cid);
+      memberships.forget(s.cid);
+    }
+    touched.clear();
+    touchedOrder.clear();
+  }
+
+  private void trim() {
+    Iterator<Map.Entry<String, ConvState>> it = cache.entrySet().iterator();
+    while (cache.size() > maxCached && it.hasNext()) {
+      Map.Entry<String, ConvState> e = it.next();
+      it.remove();
+      heads.remove(e.getKey());
+      if (e.getValue().type == Ids.Type.GROUP) {
+        memberships.forget(e.getKey());
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.parley.mqtt.routing;
+
+import dev.parley.mqtt.session.Session;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/** The directory of a single node: a concurrent map from client id to session. Thread-safe. */
+public final class LocalSessionDirectory implements SessionDirectory {
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+  @Override
+  public Session local(String clientId) {
+    return sessions.get(clientId);
+  }
+
+  @Override
+  public void claim(String clientId, Supplier<Session> fresh, BiConsumer<Session, Boolean> then) {
+    Session existing = sessions.get(clientId);
+    if (existing == null) {
+      Session created = fresh.get();
+      existing = sessions.putIfAbsent(clientId, created);
+      if (existing == null) {
+        then.accept(created, false);
+        return;
+      }
+    }
+    then.accept(existing, true);
+  }
+
+  @Override
+  public void restored(Session session) {
+    sessions.put(session.clientId(), session);
+  }
+
+  @Override
+  public void release(Session session) {
+    sessions.remove(session.clientId(), session);
+  }
+
+  @Override
+  public Collection<Session> sessions() {
+    return sessions.values();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.parley.mqtt.routing;
+
+import dev.parley.mqtt.message.AppMessage;
+import dev.parley.mqtt.session.SubscriptionEntry;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Delivers a published message to every matching subscription, wherever its session lives, and
+ * learns the subscriptions of this node's sessions as they change.
+ *
+ * <p>The in-process implementation ({@link LocalMessageRouter}) routes through this node's
+ * subscription trie. The contract a cluster implementation (a bus between nodes, such as Redis)
+ * must keep: {@link #subscribed} and {@link #unsubscribed} also tell the other nodes which filters
+ * this node has subscribers for; {@link #route} delivers to this node's matching sessions as the
+ * local router does and hands the message once to every other node with a matching filter, which
+ * delivers it to its own sessions (never back to this one); a shared subscription group gives one
+ * copy across all nodes. Messages for persistent sessions at QoS 1/2 are written to the store
+ * before they are handed to their session, and {@link Routed#durable} covers the writes of every
+ * node that took the message. {@code route} never blocks; any thread may call.
+ */
+public interface MessageRouter {
+  /**
+   * What routing did.
+   *
+   * @param matched sessions the message went to
+   * @param durable completes when the stored copies are durable; null when nothing was stored
+   */
+  record Routed(int matched, CompletableFuture<Void> durable) {}
+
+  /** Routes {@code m} to every matching subscription. */
+  Routed route(AppMessage m);
+
+  /** A session on this node added (or replaced) a subscription. Its session's loop. */
+  void subscribed(SubscriptionEntry entry);
+
+  /** A session on this node removed a subscription. Its session's loop. */
+  void unsubscribed(SubscriptionEntry entry);
+}

@@ -1,0 +1,48 @@
+package dev.parley.mqtt.routing;
+
+import dev.parley.mqtt.session.Session;
+import java.util.Collection;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Which node holds the session of each client id, and the sessions this node holds.
+ *
+ * <p>A session lives on exactly one node at a time: the node its connection is on, or, while it
+ * has no connection, the node it was last connected to. The in-process implementation
+ * ({@link LocalSessionDirectory}) is one node: every session is here. The contract a cluster
+ * implementation (a shared directory such as Redis) must keep:
+ *
+ * <ul>
+ *   <li>{@link #claim} makes this node the holder of the client id, atomically across nodes: of
+ *       two nodes claiming one client id at once, one wins and the other sees it as the holder.
+ *       When another node held the session, that node is asked to hand it over first: it tells its
+ *       connection the session was taken over (MQTT 5: reason 0x8E) and closes it, publishes the
+ *       will that is due, makes what it holds durable in the shared store and forgets the session.
+ *       Only then is {@code then} called, with a session rebuilt here from the store and
+ *       {@code existed} true. The call never blocks; {@code then} may run later, on any thread.
+ *   <li>{@link #release} gives the client id up only if this node still holds it with that
+ *       session (a later claim by another node is not undone).
+ *   <li>{@link #sessions} and {@link #local} see this node's sessions only.
+ * </ul>
+ */
+public interface SessionDirectory {
+  /** The session of {@code clientId} held on this node, or null. Any thread. */
+  Session local(String clientId);
+
+  /**
+   * Makes this node the holder of {@code clientId}'s session and calls {@code then} with it and
+   * whether it existed: the session held before, or (when none was) a new one from {@code fresh},
+   * registered under the client id. In-process this happens at once, on the calling thread.
+   */
+  void claim(String clientId, Supplier<Session> fresh, BiConsumer<Session, Boolean> then);
+
+  /** Registers a session restored from the store at start (this node held it before). */
+  void restored(Session session);
+
+  /** {@code session} ended: its client id is free again, unless another session holds it by now. */
+  void release(Session session);
+
+  /** The sessions held on this node, connected or not. */
+  Collection<Session> sessions();
+}

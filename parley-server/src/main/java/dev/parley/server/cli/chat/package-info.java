@@ -1,2 +1,0 @@
-/** The terminal chat of {@code parley chat}: commands, and what it shows as events arrive. */
-package dev.parley.server.cli.chat;
