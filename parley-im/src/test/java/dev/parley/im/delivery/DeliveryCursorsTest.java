@@ -2,7 +2,9 @@ package dev.parley.im.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.im.ImKeys.KickPolicy;
+import dev.parley.core.spi.ServiceRegistry;
+import dev.parley.im.metrics.ImMetrics;
+import dev.parley.im.session.KickPolicy;
 import dev.parley.im.session.LocalDirectory;
 import dev.parley.im.store.ImStore;
 import dev.parley.im.testing.RecordingSession;
@@ -13,6 +15,7 @@ import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Platform;
 import dev.parley.protocol.im.Receipt;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.parley.protocol.im.ReceiptType;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -48,7 +51,10 @@ class DeliveryCursorsTest {
         default -> throw new UnsupportedOperationException(method.getName());
       });
   private final LocalDirectory directory = new LocalDirectory(t -> {});
-  private final DeliveryCursors cursors = new DeliveryCursors(directory, store);
+  private final ImMetrics metrics = new ImMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0, () -> 0, () -> 0);
+  // The in-process router over the directory: receipts reach the sessions it holds.
+  private final DeliveryCursors cursors = new DeliveryCursors(
+      new Dispatcher(directory, new OfflineNotifier(new ServiceRegistry(), metrics, 100)), store);
   private final RecordingSession alice = online("alice");
   private final RecordingSession bob = online("bob");
 

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.spi.OfflineDeliveryHook;
 import dev.parley.core.spi.ServiceRegistry;
-import dev.parley.im.ImKeys.KickPolicy;
-import dev.parley.im.ImMetrics;
+import dev.parley.im.session.KickPolicy;
+import dev.parley.im.metrics.ImMetrics;
 import dev.parley.im.session.LocalDirectory;
 import dev.parley.im.store.StoredMessage;
 import dev.parley.im.store.TestMessages;

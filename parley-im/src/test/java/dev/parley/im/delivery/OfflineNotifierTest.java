@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.spi.OfflineDeliveryHook;
 import dev.parley.core.spi.ServiceRegistry;
-import dev.parley.im.ImMetrics;
+import dev.parley.im.metrics.ImMetrics;
 import dev.parley.im.store.StoredMessage;
 import dev.parley.im.store.TestMessages;
 import dev.parley.protocol.Ids;

@@ -3,7 +3,7 @@ package dev.parley.im.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.testing.ManualTime;
-import dev.parley.im.net.OutFrame;
+import dev.parley.im.wire.OutFrame;
 import dev.parley.im.store.StoredMessage;
 import dev.parley.im.store.TestMessages;
 import dev.parley.protocol.im.Ack;

@@ -2,6 +2,7 @@ package dev.parley.im.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.im.wire.WireFormat;
 import dev.parley.protocol.JsonFrames;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;

@@ -2,7 +2,6 @@ package dev.parley.im.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.im.ImKeys.KickPolicy;
 import dev.parley.im.session.Directory.Cause;
 import dev.parley.im.session.Directory.Kick;
 import dev.parley.im.testing.RecordingSession;

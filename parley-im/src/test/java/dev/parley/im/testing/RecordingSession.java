@@ -1,6 +1,6 @@
 package dev.parley.im.testing;
 
-import dev.parley.im.net.OutFrame;
+import dev.parley.im.wire.OutFrame;
 import dev.parley.im.session.Session;
 import dev.parley.im.session.SessionInfo;
 import dev.parley.im.store.StoredMessage;
