@@ -60,7 +60,7 @@ public final class Signaling implements AutoCloseable {
    * Registers with {@code gateway} (frames of this node's sessions, the login answer) and reaches
    * sessions through {@code routes}; every timer runs on {@code time}.
    */
-  public Signaling(ImGateway gateway, SignalRoutes routes, SignalConfig config, MeterRegistry registry,
+  Signaling(ImGateway gateway, SignalRoutes routes, SignalConfig config, MeterRegistry registry,
       TimeSource time, TokenService tokens) {
     this.config = config;
     this.metrics = new SignalMetrics(registry);
@@ -99,7 +99,7 @@ public final class Signaling implements AutoCloseable {
   }
 
   /** Puts {@code ice}'s STUN/TURN servers with fresh credentials into every login answer. */
-  public static void addIceServers(ImGateway gateway, IceServers ice) {
+  static void addIceServers(ImGateway gateway, IceServers ice) {
     gateway.addLoginDecorator((user, ok) -> {
       IceServers.IceConfig c = ice.forUser(user, null);
       for (IceServers.IceServer s : c.iceServers()) {

@@ -1,8 +1,10 @@
 package dev.parley.rtc.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,7 +30,7 @@ public final class NonceService {
         Mac m = Mac.getInstance("HmacSHA256");
         m.init(new SecretKeySpec(key, "HmacSHA256"));
         return m;
-      } catch (java.security.GeneralSecurityException e) {
+      } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }
     });
@@ -63,6 +65,6 @@ public final class NonceService {
     m.update(expiry.getBytes(StandardCharsets.US_ASCII));
     m.update(clientIp);
     byte[] h = m.doFinal();
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 12));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 12));
   }
 }

@@ -5,6 +5,7 @@ import dev.parley.protocol.im.CallEndReason;
 import dev.parley.protocol.im.CallMedia;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.MessageKind;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ final class CallRecords {
       case "declined" -> kind + " declined";
       case "cancelled" -> kind + " cancelled";
       case "busy" -> kind + ": busy";
-      default -> "Missed " + kind.toLowerCase(java.util.Locale.ROOT);
+      default -> "Missed " + kind.toLowerCase(Locale.ROOT);
     };
     store(call, "call:" + call.id, "call." + outcome, text, outcome);
   }
@@ -73,7 +74,7 @@ final class CallRecords {
 
   static String reasonName(CallEndReason r) {
     return r == CallEndReason.CALL_END_REASON_UNSPECIFIED ? ""
-        : r.name().substring("CALL_END_REASON_".length()).toLowerCase(java.util.Locale.ROOT);
+        : r.name().substring("CALL_END_REASON_".length()).toLowerCase(Locale.ROOT);
   }
 
   static String clock(long ms) {

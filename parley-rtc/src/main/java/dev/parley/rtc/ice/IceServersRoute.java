@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code ttl}, {@code uris}).
  */
 public final class IceServersRoute {
-  public static final String PATH = "/api/v1/rtc/ice-servers";
+  static final String PATH = "/api/v1/rtc/ice-servers";
 
   private final IceServers iceServers;
   private final TokenService tokens;

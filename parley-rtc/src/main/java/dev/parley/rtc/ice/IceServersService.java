@@ -85,7 +85,7 @@ public final class IceServersService implements IceServers {
   }
 
   /** The host part of an HTTP Host header ({@code example.com:8080}, {@code [::1]:8080}), or null. */
-  public static String hostOf(String hostHeader) {
+  static String hostOf(String hostHeader) {
     if (hostHeader == null || hostHeader.isBlank()) {
       return null;
     }

@@ -14,15 +14,15 @@ import java.util.List;
  * here). A stream that is neither, or a frame over the size limit, yields one {@link Malformed}
  * and the rest of the input is discarded: the handler answers by closing the connection.
  */
-public final class StunFrameDecoder extends ByteToMessageDecoder {
+final class StunFrameDecoder extends ByteToMessageDecoder {
   /** The stream broke framing. */
-  public record Malformed(String reason) {}
+  record Malformed(String reason) {}
 
   private final int maxFrame;
   private boolean failed;
 
   /** @param maxFrame the largest frame accepted, header included */
-  public StunFrameDecoder(int maxFrame) {
+  StunFrameDecoder(int maxFrame) {
     this.maxFrame = maxFrame;
   }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * writable (the slow-consumer policy: media is late anyway, and the queue stays bounded by the
  * write watermarks); responses are always written. Malformed framing closes the connection.
  */
-public final class TcpServerHandler extends ChannelInboundHandlerAdapter implements ClientLink {
+final class TcpServerHandler extends ChannelInboundHandlerAdapter implements ClientLink {
   private static final Logger log = LoggerFactory.getLogger(TcpServerHandler.class);
   private final TurnServer server;
   private final String transport;
@@ -46,7 +46,7 @@ public final class TcpServerHandler extends ChannelInboundHandlerAdapter impleme
    * @param handshakeTimeoutMillis a connection with no allocation this long after connecting is closed
    * @param idleTimeoutMillis a connection with no allocation and nothing read for this long is closed
    */
-  public TcpServerHandler(TurnServer server, String transport, long handshakeTimeoutMillis, long idleTimeoutMillis) {
+  TcpServerHandler(TurnServer server, String transport, long handshakeTimeoutMillis, long idleTimeoutMillis) {
     this.server = server;
     this.transport = transport;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;

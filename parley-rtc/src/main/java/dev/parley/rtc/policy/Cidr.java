@@ -2,6 +2,7 @@ package dev.parley.rtc.policy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * An address range written {@code 10.0.0.0/8} or {@code fc00::/7} (a bare address is a single
@@ -61,7 +62,7 @@ public final class Cidr {
     if (address.length != network.length) {
       return false;
     }
-    return java.util.Arrays.equals(mask(address, prefix), network);
+    return Arrays.equals(mask(address, prefix), network);
   }
 
   private static byte[] mask(byte[] a, int prefix) {

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class JoinTokens {
   /** The claim naming the room a token admits to. */
-  public static final String ROOM_CLAIM = "room";
+  static final String ROOM_CLAIM = "room";
   private static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
   private static final int MAX_NAME = 128;
 

@@ -4,6 +4,9 @@ import dev.parley.core.auth.TokenException;
 import dev.parley.core.auth.TokenService;
 import dev.parley.core.auth.VerifiedToken;
 import dev.parley.core.spi.ImGateway.ImSession;
+import dev.parley.core.time.Cancellable;
+import dev.parley.core.time.TimeSource;
+import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.RoomEvent;
@@ -17,8 +20,6 @@ import dev.parley.rtc.signal.Replies;
 import dev.parley.rtc.signal.SignalConfig;
 import dev.parley.rtc.signal.SignalMetrics;
 import io.netty.util.concurrent.EventExecutor;
-import dev.parley.core.time.Cancellable;
-import dev.parley.core.time.TimeSource;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class Rooms {
     }
     if (room == null) {
       if (join.getMembersCount() > config.roomMaxCapacity()
-          || !join.getMembersList().stream().allMatch(dev.parley.protocol.Ids::isValidUser)) {
+          || !join.getMembersList().stream().allMatch(Ids::isValidUser)) {
         refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, "room_join.members must be at most "
             + config.roomMaxCapacity() + " valid user ids");
         return;

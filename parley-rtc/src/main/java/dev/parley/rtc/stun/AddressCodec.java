@@ -1,5 +1,7 @@
 package dev.parley.rtc.stun;
 
+import java.util.Arrays;
+
 /**
  * Address attribute values (RFC 8489 sections 14.1 and 14.2): a reserved byte, the family, the
  * port and the address; XOR-ed forms mask the port with the cookie's top 16 bits and the address
@@ -39,7 +41,7 @@ public final class AddressCodec {
       throw new StunException("address attribute of family " + family + " must be " + expected + " bytes, not " + v.length);
     }
     int port = ((v[2] & 0xFF) << 8) | (v[3] & 0xFF);
-    byte[] ip = java.util.Arrays.copyOfRange(v, 4, v.length);
+    byte[] ip = Arrays.copyOfRange(v, 4, v.length);
     if (xor) {
       port ^= MAGIC_COOKIE >>> 16;
       xorAddress(ip, transactionId);

@@ -2,6 +2,7 @@ package dev.parley.rtc.stun;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Mac;
 
@@ -121,8 +122,8 @@ public final class StunMessage {
     mac.update((byte) adjusted);
     mac.update(raw, 4, offset - 4);
     byte[] expected = mac.doFinal();
-    byte[] got = java.util.Arrays.copyOfRange(raw, offset + 4, offset + 4 + valueLength);
-    return MessageDigest.isEqual(java.util.Arrays.copyOf(expected, valueLength), got);
+    byte[] got = Arrays.copyOfRange(raw, offset + 4, offset + 4 + valueLength);
+    return MessageDigest.isEqual(Arrays.copyOf(expected, valueLength), got);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.parley.rtc.turn;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SingleThreadEventLoop;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,7 @@ public final class FlushQueue {
   private Channel last;
   private boolean scheduled;
 
-  public FlushQueue(EventLoop loop) {
+  FlushQueue(EventLoop loop) {
     this.loop = loop;
   }
 
@@ -47,7 +48,7 @@ public final class FlushQueue {
    */
   public boolean writeIfWritable(Channel ch, Object msg) {
     if (!ch.isWritable()) {
-      io.netty.util.ReferenceCountUtil.release(msg);
+      ReferenceCountUtil.release(msg);
       return false;
     }
     ch.write(msg, ch.voidPromise());

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
@@ -23,13 +24,13 @@ public final class RtcMetrics {
   private final Map<Direction, LongAdder> packets = new EnumMap<>(Direction.class);
   private final Map<Direction, LongAdder> bytes = new EnumMap<>(Direction.class);
   private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
-  private final Map<String, LongAdder> authFailures = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, LongAdder> authFailures = new ConcurrentHashMap<>();
   private final LongAdder created = new LongAdder();
   private final LongAdder deniedPeers = new LongAdder();
-  private final Map<Integer, LongAdder> rejected = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, LongAdder> rejected = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
 
-  public RtcMetrics(MeterRegistry registry, IntSupplier active) {
+  RtcMetrics(MeterRegistry registry, IntSupplier active) {
     this.registry = registry;
     for (Direction d : Direction.values()) {
       String tag = d.name().toLowerCase(Locale.ROOT);
@@ -61,21 +62,21 @@ public final class RtcMetrics {
     drops.get(reason).increment();
   }
 
-  public void allocationCreated() {
+  void allocationCreated() {
     created.increment();
   }
 
   /** An allocation refused with {@code code} (486, 508, ...). */
-  public void allocationRejected(int code) {
+  void allocationRejected(int code) {
     rejected.computeIfAbsent(code, c -> counter("parley.rtc.allocations.rejected", "Allocate requests refused", "code",
         String.valueOf(c))).increment();
   }
 
-  public void deniedPeer() {
+  void deniedPeer() {
     deniedPeers.increment();
   }
 
-  public void authFailure(String reason) {
+  void authFailure(String reason) {
     authFailures.computeIfAbsent(reason, r -> counter("parley.rtc.auth.failures", "TURN requests refused by the "
         + "credential check", "reason", r)).increment();
   }
