@@ -29,9 +29,7 @@ import org.HdrHistogram.Recorder;
  *       most {@code window} messages on their way to its subscriber.</li>
  *   <li>{@code fanout}: one publisher, N subscribers on one topic; at most {@code window} messages
  *       not yet received by every subscriber.</li>
- *   <li>{@code idle}: N connections that only connect, then wait for a line on stdin; with
- *       {@code --pause-at=M}, they first stop at M connections (printing {@code HALF M}) until a
- *       line comes.</li>
+ *   <li>{@code idle}: N connections that only connect, then wait for a line on stdin.</li>
  * </ul>
  * Prints one line {@code RESULT key=value ...}: delivered messages per second and end-to-end
  * latency p50/p99 in microseconds (publish to receipt, same process clock).
@@ -269,18 +267,10 @@ public final class LoadGen {
   }
 
   private void idle(int n) throws Exception {
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
-    int pauseAt = Math.min(n, Integer.parseInt(opts.getOrDefault("pause-at", String.valueOf(n))));
-    List<BenchClient> conns = new ArrayList<>(open(pauseAt, "idle-", i -> p -> { }));
-    if (pauseAt < n) {
-      System.out.println("HALF " + conns.size());
-      System.out.flush();
-      in.readLine();
-      conns.addAll(open(n - pauseAt, "idle-more-", i -> p -> { }));
-    }
+    List<BenchClient> conns = open(n, "idle-", i -> p -> { });
     System.out.println("CONNECTED " + conns.size());
     System.out.flush();
-    in.readLine();
+    new BufferedReader(new InputStreamReader(System.in)).readLine();
     for (BenchClient c : conns) {
       c.channel.close();
     }

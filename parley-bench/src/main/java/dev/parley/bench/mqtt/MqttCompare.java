@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * loopback ports, the same load generator (its own process) against each, scenario by scenario.
  * With {@code --baseline=JAR}, a second Parley runs from that jar (an earlier build) in the same
  * run. The idle-memory part also measures a bare Netty server ({@link NettyFloor}), the floor
- * under any broker built on Netty, and reads each broker's RSS half way and at the end, so that
- * the second half gives the cost of one more connection without what the first ones paid once
- * (class loading, JIT code, heap regions touched for the first time). Prints Markdown tables.
+ * under any broker built on Netty, and, for the Java ones, the live heap per connection: the heap
+ * after a full collection with the connections open, less the same once they closed ({@code jcmd
+ * GC.class_histogram}, run only after the RSS reading). Prints Markdown tables.
  *
  * <pre>java -cp parley-bench/target/parley-bench.jar dev.parley.bench.mqtt.MqttCompare \
  *     [--duration=15] [--warmup=5] [--pairs=500] [--subscribers=1000] [--idle=19000] [--only=idle]
@@ -106,20 +106,19 @@ public final class MqttCompare {
       for (Broker b : fresh) {
         long before = rssKiB(b.process().pid());
         long[] during = idle(b, idle);
-        long half = during[0];
-        long after = during[1];
-        mem.append(String.format("| %s | %d | %.1f MiB | %.1f MiB | %.1f MiB | %.2f KiB | %.2f KiB |%n", b.name(), idle,
-            before / 1024.0, half / 1024.0, after / 1024.0, (after - before) / (double) idle,
-            (after - half) / (double) (idle - idle / 2)));
+        long after = during[0];
+        String live = during[1] < 0 ? "n/a" : String.format("%.2f KiB", during[1] / 1024.0 / idle);
+        mem.append(String.format("| %s | %d | %.1f MiB | %.1f MiB | %.2f KiB | %s |%n", b.name(), idle,
+            before / 1024.0, after / 1024.0, (after - before) / (double) idle, live));
       }
       if (!onlyIdle) {
         System.out.println(header(names));
         rows.forEach(System.out::println);
         System.out.println();
       }
-      System.out.println("| broker | idle connections | RSS before | RSS at half | RSS with all | per connection "
-          + "| per connection, second half |");
-      System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+      System.out.println("| broker | idle connections | RSS before | RSS with connections | per connection "
+          + "| live heap per connection |");
+      System.out.println("|---|---:|---:|---:|---:|---:|");
       System.out.print(mem);
       System.out.println();
       System.out.println("load average: " + loadAtStart + " at the start, " + loadAverage() + " at the end");
@@ -248,34 +247,54 @@ public final class MqttCompare {
   }
 
   /**
-   * Opens {@code n} idle connections to {@code b}, pausing half way; returns the broker's RSS (KiB)
-   * with half of them open and with all of them.
+   * Opens {@code n} idle connections to {@code b}; returns the broker's RSS (KiB) while they are
+   * open, and for a JVM the bytes of live heap they held (-1 for Mosquitto).
    */
   private long[] idle(Broker b, int n) throws Exception {
     Process p = new ProcessBuilder(java, "-Xmx2g", "-cp", classpath, "dev.parley.bench.mqtt.LoadGen",
-        "--scenario=idle", "--connections=" + n, "--pause-at=" + n / 2, "--port=" + b.port())
-        .redirectErrorStream(true).start();
+        "--scenario=idle", "--connections=" + n, "--port=" + b.port()).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    long[] rss = new long[2];
+    String line;
+    while ((line = out.readLine()) != null && !line.startsWith("CONNECTED")) {
+      System.err.println("loadgen: " + line);
+    }
+    if (line == null) {
+      throw new IllegalStateException("idle load generator failed against " + b.name());
+    }
+    // Let the broker settle (timers armed, buffers returned) before reading its memory.
+    Thread.sleep(3000);
+    long rss = rssKiB(b.process().pid());
+    boolean jvm = !b.name().equals(MOSQUITTO);
+    long withConnections = jvm ? liveHeapBytes(b) : -1;
     try (OutputStream in = p.getOutputStream()) {
-      for (int i = 0; i < 2; i++) {
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith(i == 0 ? "HALF" : "CONNECTED")) {
-          System.err.println("loadgen: " + line);
-        }
-        if (line == null) {
-          throw new IllegalStateException("idle load generator failed against " + b.name());
-        }
-        // Let the broker settle (timers armed, buffers returned) before reading its memory.
-        Thread.sleep(3000);
-        rss[i] = rssKiB(b.process().pid());
-        System.err.println(b.name() + " idle: " + line + ", RSS " + rss[i] + " KiB");
-        in.write((i == 0 ? "more\n" : "done\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
-      }
+      in.write("done\n".getBytes(StandardCharsets.UTF_8));
     }
     p.waitFor(60, TimeUnit.SECONDS);
-    return rss;
+    long live = -1;
+    if (jvm) {
+      // The connections close on the broker side once the generator's sockets are gone.
+      Thread.sleep(3000);
+      live = withConnections - liveHeapBytes(b);
+    }
+    System.err.println(b.name() + " idle " + n + ": " + line + ", RSS " + rss + " KiB, live heap " + live + " B");
+    return new long[] {rss, live};
+  }
+
+  /** The live heap of a JVM broker in bytes: {@code jcmd <pid> GC.class_histogram} (a full GC first). */
+  private long liveHeapBytes(Broker b) throws Exception {
+    String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+    Process p = new ProcessBuilder(jcmd, String.valueOf(b.process().pid()), "GC.class_histogram")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(60, TimeUnit.SECONDS);
+    for (String l : out.split("\n")) {
+      String t = l.trim();
+      if (t.startsWith("Total")) {
+        String[] f = t.split("\\s+");
+        return Long.parseLong(f[2]);
+      }
+    }
+    throw new IllegalStateException("no heap histogram from " + b.name() + ": " + out);
   }
 
   static long rssKiB(long pid) throws IOException {
