@@ -1,5 +1,7 @@
 package dev.parley.mqtt.auth;
 
+import java.util.Locale;
+
 /**
  * Who a connection authenticated as.
  *
@@ -18,6 +20,6 @@ public record Identity(String userId, Kind kind) {
 
   @Override
   public String toString() {
-    return anonymous() ? "anonymous" : kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + userId;
+    return anonymous() ? "anonymous" : kind.name().toLowerCase(Locale.ROOT) + ":" + userId;
   }
 }

@@ -204,10 +204,6 @@ public final class Broker implements SessionHost {
     return retained;
   }
 
-  public MqttStore mqttStore() {
-    return store;
-  }
-
   /** Counts a PUBLISH received from a client. */
   public void received() {
     received.increment();

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import java.util.List;
 
 /**
  * Encodes packets for a peer of a given protocol level. Sizes are computed first so each packet is
@@ -195,7 +196,7 @@ public final class MqttEncoder {
       if (v5) {
         Properties props = new Properties();
         if (s.subscriptionId() > 0) {
-          props.subscriptionIdentifiers = java.util.List.of(s.subscriptionId());
+          props.subscriptionIdentifiers = List.of(s.subscriptionId());
         }
         for (UserProperty u : s.userProperties()) {
           props.addUserProperty(u.name(), u.value());

@@ -15,7 +15,7 @@ import java.util.List;
  * specification that the receiver "MUST" check is checked here; the broker's own limits (topic
  * levels, aliases, receive maximum) are checked by the connection handler.
  */
-public final class PacketReader {
+final class PacketReader {
   private PacketReader() {}
 
   /**

@@ -2,13 +2,14 @@ package dev.parley.mqtt.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads and writes MQTT 5 property lists. Reading checks that each property is allowed in the
  * packet at hand, appears at most once (user properties and, server to client, subscription
  * identifiers may repeat) and has a legal value.
  */
-public final class PropertiesCodec {
+final class PropertiesCodec {
   private PropertiesCodec() {}
 
   /** Where a property list sits: one bit per packet (or will) kind. */
@@ -358,7 +359,7 @@ public final class PropertiesCodec {
     }
   }
 
-  private static int userPropertiesSize(java.util.List<UserProperty> props) {
+  private static int userPropertiesSize(List<UserProperty> props) {
     int n = 0;
     for (UserProperty u : props) {
       n += 1 + Wire.stringSize(u.name()) + Wire.stringSize(u.value());
@@ -366,7 +367,7 @@ public final class PropertiesCodec {
     return n;
   }
 
-  private static void writeUserProperties(ByteBuf out, java.util.List<UserProperty> props) {
+  private static void writeUserProperties(ByteBuf out, List<UserProperty> props) {
     for (UserProperty u : props) {
       out.writeByte(Properties.USER_PROPERTY);
       Wire.writeString(out, u.name());

@@ -1,5 +1,6 @@
 package dev.parley.mqtt.session;
 
+import dev.parley.core.time.Cancellable;
 import dev.parley.mqtt.auth.Identity;
 import dev.parley.mqtt.codec.MqttVersion;
 import dev.parley.mqtt.message.WillMessage;
@@ -11,9 +12,9 @@ import java.util.List;
 
 /**
  * The state of one client id and its lifecycle: attached to a connection or offline, persistent or
- * not, its will, and when it ends. What it holds lives in collaborators made on first use, so an
- * idle session costs this object alone: {@link Subscriptions}, the {@link Outbox} (messages in
- * flight and queued, packet ids), {@link InboundQos2} and, while offline, {@link OfflineTimers}.
+ * not, and when it ends (its expiry). What it holds lives in collaborators made on first use, so
+ * an idle session costs this object alone: {@link Subscriptions}, the {@link Outbox} (messages in
+ * flight and queued, packet ids), {@link InboundQos2} and the {@link SessionWill}.
  *
  * <p>Everything but the volatile fields is touched only on {@link #home()}, the event loop of the
  * connection it is attached to (or was last attached to); other threads hand work to it with
@@ -39,12 +40,12 @@ public final class Session {
   private long expirySeconds;
   private Identity identity = Identity.ANONYMOUS;
   private boolean stored;
-  private WillMessage will;
   private long disconnectedAt;
+  private Cancellable expiryTimer = Cancellable.NONE;
+  private SessionWill will;
   private Subscriptions subscriptions;
   private Outbox outbox;
   private InboundQos2 inbound;
-  private OfflineTimers timers;
 
   public Session(SessionHost host, String clientId, long key, EventExecutor home) {
     this.host = host;
@@ -131,7 +132,7 @@ public final class Session {
     this.level = link.level();
     this.identity = identity;
     this.ownerId = identity.userId();
-    this.will = will;
+    this.will = will == null ? null : new SessionWill(this, host, will);
     this.connected = true;
     setExpiry(expirySeconds);
     save();
@@ -173,23 +174,18 @@ public final class Session {
     link = null;
     connected = false;
     disconnectedAt = host.nowMillis();
-    WillMessage w = sendWill ? will : null;
+    SessionWill w = sendWill ? will : null;
     will = null;
     if (!persistent) {
       if (w != null) {
-        host.publishWill(this, w);
+        w.publish();
       }
       end();
       return;
     }
-    if (w != null) {
-      long delay = Math.min(w.delaySeconds(), expirySeconds);
-      if (delay == 0) {
-        host.publishWill(this, w);
-      } else {
-        will = w;
-        timers().will(home, disconnectedAt + delay * 1000, Duration.ofSeconds(delay));
-      }
+    will = w;
+    if (w != null && w.publishOrWait(expirySeconds, disconnectedAt, home)) {
+      will = null;
     }
     save();
     scheduleExpiry(expirySeconds * 1000);
@@ -203,12 +199,12 @@ public final class Session {
   public Link takeOver(boolean sessionEnds) {
     cancelTimers();
     Link previous = link;
-    WillMessage w = will;
+    SessionWill w = will;
     will = null;
     link = null;
     connected = false;
-    if (w != null && (sessionEnds || (previous != null && w.delaySeconds() == 0))) {
-      host.publishWill(this, w);
+    if (w != null && (sessionEnds || (previous != null && w.immediate()))) {
+      w.publish();
     }
     return previous;
   }
@@ -224,7 +220,7 @@ public final class Session {
     scheduleExpiry(expirySeconds * 1000);
   }
 
-  /** Restores the timers of a session loaded from the store (offline since {@code disconnectedAt}). */
+  /** Restores the will and expiry of a session loaded from the store (offline since {@code disconnectedAt}). */
   public void restoreOffline(int level, long expirySeconds, String userId, long disconnectedAt, WillMessage will,
       long willDueAt) {
     this.level = level;
@@ -236,8 +232,8 @@ public final class Session {
     this.disconnectedAt = disconnectedAt;
     long now = host.nowMillis();
     if (will != null) {
-      this.will = will;
-      timers().will(home, willDueAt, Duration.ofMillis(Math.max(0, willDueAt - now)));
+      this.will = new SessionWill(this, host, will);
+      this.will.waitUntil(willDueAt, Duration.ofMillis(Math.max(0, willDueAt - now)), home);
     }
     scheduleExpiry(Math.max(0, disconnectedAt + expirySeconds * 1000 - now));
   }
@@ -246,42 +242,36 @@ public final class Session {
     if (expirySeconds >= NEVER_EXPIRES) {
       return;
     }
-    timers().expiry(home, Duration.ofMillis(millis));
+    expiryTimer = host.time().schedule(home, this::expire, Duration.ofMillis(millis));
   }
 
   /** The delay of the pending will has passed. */
   void willDue() {
-    WillMessage w = will;
+    SessionWill w = will;
     will = null;
     if (w != null && !ended) {
-      host.publishWill(this, w);
+      w.publish();
       save();
     }
   }
 
-  /** The session expiry has passed. */
-  void expire() {
+  private void expire() {
+    expiryTimer = Cancellable.NONE;
     if (link == null && !ended) {
-      if (will != null) {
-        WillMessage w = will;
-        will = null;
-        host.publishWill(this, w);
+      SessionWill w = will;
+      will = null;
+      if (w != null) {
+        w.publish();
       }
       end();
     }
   }
 
-  private OfflineTimers timers() {
-    if (timers == null) {
-      timers = new OfflineTimers(this, host.time());
-    }
-    return timers;
-  }
-
   private void cancelTimers() {
-    if (timers != null) {
-      timers.cancel();
-      timers = null;
+    expiryTimer.cancel();
+    expiryTimer = Cancellable.NONE;
+    if (will != null) {
+      will.cancel();
     }
   }
 
@@ -309,9 +299,9 @@ public final class Session {
       return;
     }
     stored = true;
-    long willDueAt = will == null || timers == null ? 0 : timers.willDueAt();
     host.store().saveSession(new SessionStore.SessionRow(key, clientId, level, expirySeconds,
-        link == null ? disconnectedAt : 0, identity.userId(), will, willDueAt));
+        link == null ? disconnectedAt : 0, identity.userId(), will == null ? null : will.message(),
+        will == null ? 0 : will.dueAt()));
   }
 
   // --- subscriptions (home loop) ----------------------------------------------------------
@@ -374,9 +364,7 @@ public final class Session {
 
   /** PUBACK from the client. */
   public void onPubAck(int packetId) {
-    if (outbox != null) {
-      outbox.onPubAck(packetId);
-    }
+    outbox().onPubAck(packetId);
   }
 
   /** PUBREC from the client: answer PUBREL (or 0x92 for an unknown id). */
@@ -386,9 +374,7 @@ public final class Session {
 
   /** PUBCOMP from the client. */
   public void onPubComp(int packetId) {
-    if (outbox != null) {
-      outbox.onPubComp(packetId);
-    }
+    outbox().onPubComp(packetId);
   }
 
   private Outbox outbox() {

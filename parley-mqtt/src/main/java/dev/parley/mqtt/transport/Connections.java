@@ -2,7 +2,6 @@ package dev.parley.mqtt.transport;
 
 import dev.parley.core.time.Cancellable;
 import dev.parley.core.time.TimeSource;
-import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
@@ -37,7 +36,8 @@ final class Connections {
     /** The server is going away: tell the client if the protocol can, and close. */
     void shutdown();
 
-    ChannelFuture closeFuture();
+    /** Completes when the connection has closed. */
+    Future<?> closeFuture();
 
     /** Its place in the heap, -1 when in none; kept by the heap. */
     int slot();
@@ -83,15 +83,15 @@ final class Connections {
   /** Shuts every open connection down and waits up to {@code wait} for them to close. */
   void shutdownAll(Duration wait) {
     long deadline = time.nanoTime() + wait.toNanos();
-    List<Future<List<ChannelFuture>>> asked = new ArrayList<>();
+    List<Future<List<Future<?>>>> asked = new ArrayList<>();
     for (Loop l : loops.values()) {
       asked.add(l.executor.submit(l::shutdownAll));
     }
-    for (Future<List<ChannelFuture>> f : asked) {
+    for (Future<List<Future<?>>> f : asked) {
       if (!f.awaitUninterruptibly(remainingMillis(deadline)) || !f.isSuccess()) {
         continue;
       }
-      for (ChannelFuture closed : f.getNow()) {
+      for (Future<?> closed : f.getNow()) {
         closed.awaitUninterruptibly(remainingMillis(deadline));
       }
     }
@@ -153,9 +153,9 @@ final class Connections {
       }
     }
 
-    List<ChannelFuture> shutdownAll() {
+    List<Future<?>> shutdownAll() {
       List<Timed> all = new ArrayList<>(Arrays.asList(items).subList(0, size));
-      List<ChannelFuture> closing = new ArrayList<>(all.size());
+      List<Future<?>> closing = new ArrayList<>(all.size());
       for (Timed t : all) {
         closing.add(t.closeFuture());
         t.shutdown();

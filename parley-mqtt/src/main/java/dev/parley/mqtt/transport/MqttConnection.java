@@ -11,8 +11,8 @@ import dev.parley.mqtt.message.WillMessage;
 import dev.parley.mqtt.session.Link;
 import dev.parley.mqtt.session.Session;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -303,7 +303,7 @@ final class MqttConnection implements Link, Peer, ConnectFlow.Connecting, Connec
   }
 
   @Override
-  public ChannelFuture closeFuture() {
+  public Future<?> closeFuture() {
     return channel.closeFuture();
   }
 

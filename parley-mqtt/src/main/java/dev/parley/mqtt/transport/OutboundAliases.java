@@ -16,7 +16,7 @@ final class OutboundAliases {
     this.maximum = maximum;
   }
 
-  /** As {@link dev.parley.mqtt.session.Link#topicAlias}: new (positive), known (negative) or none (0). */
+  /** As {@code Link.topicAlias}: new (positive), known (negative) or none (0). */
   int aliasFor(String topic) {
     Integer known = byTopic.get(topic);
     if (known != null) {

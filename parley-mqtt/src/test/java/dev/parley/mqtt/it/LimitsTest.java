@@ -204,6 +204,18 @@ class LimitsTest {
   }
 
   @Test
+  void aKeepaliveShorterThanTheConnectTimeoutCountsFromConnack() throws IOException {
+    // The CONNECT timeout is 10 s; a keepalive of 1 s closes a silent client 1.5 s after CONNACK.
+    try (RawClient c = new RawClient(server.port("mqtt"), MqttVersion.V5)) {
+      c.send(new MqttPacket.Connect(MqttVersion.V5, true, 1, Properties.NONE, "ka-short", null, null, null));
+      assertThat(((MqttPacket.ConnAck) c.read()).reasonCode()).isZero();
+      time.advance(Duration.ofMillis(1500));
+      MqttPacket last = c.readUntilClosed();
+      assertThat(((MqttPacket.Disconnect) last).reasonCode()).isEqualTo(ReasonCode.KEEP_ALIVE_TIMEOUT);
+    }
+  }
+
+  @Test
   void connectionsPerIpAboveTheCapAreRefused() throws IOException {
     try (TestKernel k = MqttServer.start(Map.of("mqtt.max-connections-per-ip", "1"));
         RawClient first = new RawClient(k.port("mqtt"), MqttVersion.V5)) {
