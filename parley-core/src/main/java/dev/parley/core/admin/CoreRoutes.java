@@ -1,6 +1,9 @@
 package dev.parley.core.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.core.cluster.Cluster;
+import dev.parley.core.cluster.NodeInfo;
+import dev.parley.core.cluster.SingleNode;
 import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.BrowserGuard;
@@ -18,7 +21,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -59,12 +64,17 @@ public final class CoreRoutes {
             scrape.get()))
         .post("/api/v1/tokens", admin.require(this::mintToken))
         .post("/api/v1/dev/login", BrowserGuard.require(this::devLogin))
-        .get("/api/v1/stats", admin.require(this::stats));
+        .get("/api/v1/stats", admin.require(this::stats))
+        .get("/api/v1/cluster", admin.require(this::cluster));
   }
 
   private void health(HttpExchange ex) {
     if (ctx.draining()) {
       ex.respondJson(HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of("status", "draining"));
+    } else if (!cluster().healthy()) {
+      // Still serving its own clients: a load balancer keeps sending them; the operator sees why.
+      ex.respondJson(HttpResponseStatus.OK, Map.of("status", "degraded", "reason",
+          "this node cannot reach the cluster's shared state (cluster.redis.url)"));
     } else {
       ex.respondJson(HttpResponseStatus.OK, Map.of("status", "ok"));
     }
@@ -115,6 +125,32 @@ public final class CoreRoutes {
     out.put("token", token);
     out.put("userId", userId);
     out.put("expiresAt", ctx.clock().instant().plus(ttl).toString());
+    ex.respondJson(HttpResponseStatus.OK, out);
+  }
+
+  private Cluster cluster() {
+    return ctx.services().first(Cluster.class).orElseGet(() -> new SingleNode(ctx.nodeId(), ctx::self));
+  }
+
+  private void cluster(HttpExchange ex) {
+    Cluster cluster = cluster();
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    for (NodeInfo n : cluster.nodes()) {
+      Map<String, Object> node = new LinkedHashMap<>();
+      node.put("id", n.id());
+      node.put("host", n.host());
+      node.put("httpPort", n.httpPort());
+      node.put("status", n.status());
+      node.put("startedAt", n.startedAt().toString());
+      node.put("lastSeen", n.lastSeen().toString());
+      node.put("connections", n.totalConnections());
+      node.put("listeners", n.connections());
+      nodes.add(node);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("nodeId", cluster.nodeId());
+    out.put("healthy", cluster.healthy());
+    out.put("nodes", nodes);
     ex.respondJson(HttpResponseStatus.OK, out);
   }
 

@@ -14,6 +14,9 @@ public final class CoreKeys {
 
   public static final ConfigKey<Path> DATA_DIR = ConfigKey.path("data.dir", "./data",
       "Directory of the SQLite database, generated secrets, recordings and HLS segments.");
+  public static final ConfigKey<String> NODE_ID = ConfigKey.string("cluster.node-id", null,
+      "This node's id in a cluster and in /api/v1/cluster; by default generated on first start and kept in "
+          + "data.dir/node.id.");
   public static final ConfigKey<String> LOG_LEVEL = ConfigKey.string("log.level", "info",
       "Level of the server's own loggers: error, warn, info, debug or trace.");
 
@@ -103,7 +106,7 @@ public final class CoreKeys {
 
   /** Every core key. */
   public static List<ConfigKey<?>> all() {
-    List<ConfigKey<?>> keys = new ArrayList<>(List.of(DATA_DIR, LOG_LEVEL, IO_THREADS, NATIVE_TRANSPORT,
+    List<ConfigKey<?>> keys = new ArrayList<>(List.of(DATA_DIR, NODE_ID, LOG_LEVEL, IO_THREADS, NATIVE_TRANSPORT,
         SHUTDOWN_GRACE, WRITE_BUFFER_HIGH, WRITE_BUFFER_LOW, BLOCKING_THREADS));
     keys.addAll(HTTP.all());
     keys.addAll(List.of(HTTP_MAX_REQUEST, HTTP_IDLE_TIMEOUT, HTTP_ALLOWED_ORIGINS, HTTP_ALLOW_LOCAL_ORIGINS, TLS_CERT,

@@ -4,6 +4,10 @@ import dev.parley.core.admin.CoreRoutes;
 import dev.parley.core.auth.PublicKeys;
 import dev.parley.core.auth.SecretFiles;
 import dev.parley.core.auth.TokenService;
+import dev.parley.core.cluster.Cluster;
+import dev.parley.core.cluster.NodeIds;
+import dev.parley.core.cluster.NodeInfo;
+import dev.parley.core.cluster.SingleNode;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigSchema;
@@ -31,11 +35,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -65,6 +73,7 @@ public final class Kernel implements AutoCloseable {
   private final HttpRouter router = new HttpRouter();
   private final List<TcpListener> listeners = new ArrayList<>();
   private final Map<String, Channel> bound = new ConcurrentHashMap<>();
+  private final Map<String, ListenerInitializer> initializers = new ConcurrentHashMap<>();
   private final List<ParleyModule> started = new ArrayList<>();
   private SqliteStorage storage;
   private EventLoops eventLoops;
@@ -72,6 +81,9 @@ public final class Kernel implements AutoCloseable {
   private TokenService tokens;
   private AdminAuth adminAuth;
   private SslContext tls;
+  private String nodeId;
+  private String host;
+  private Instant startedAt;
   private OriginPolicy origins;
   private volatile boolean draining;
   private volatile boolean stopped;
@@ -118,6 +130,13 @@ public final class Kernel implements AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException("data.dir: cannot create " + dataDir + ": " + e.getMessage());
     }
+    try {
+      nodeId = NodeIds.resolve(config.get(CoreKeys.NODE_ID), dataDir);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    host = hostName();
+    startedAt = time.now();
     String adminSecret = config.get(CoreKeys.ADMIN_SECRET) != null ? config.get(CoreKeys.ADMIN_SECRET)
         : SecretFiles.loadOrCreate(dataDir, CoreKeys.generatedSecretFile(CoreKeys.ADMIN_SECRET), "admin API secret");
     adminAuth = new AdminAuth(adminSecret);
@@ -162,6 +181,9 @@ public final class Kernel implements AutoCloseable {
       }
       started.add(m);
     }
+    if (services.first(Cluster.class).isEmpty()) {
+      services.register(Cluster.class, new SingleNode(nodeId, context::self));
+    }
     for (TcpListener l : listeners) {
       bind(l);
     }
@@ -173,6 +195,14 @@ public final class Kernel implements AutoCloseable {
       }
     }
     log.info("{}; data in {}", ready, dataDir.toAbsolutePath().normalize());
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   /** Everything that can be checked before anything starts, so a bad config binds nothing. */
@@ -222,7 +252,7 @@ public final class Kernel implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
             Math.toIntExact(config.get(CoreKeys.WRITE_BUFFER_LOW)), Math.toIntExact(config.get(CoreKeys.WRITE_BUFFER_HIGH))))
-        .childHandler(new ListenerInitializer(l, ssl));
+        .childHandler(initializers.computeIfAbsent(l.name(), name -> new ListenerInitializer(l, ssl)));
     try {
       Channel ch = b.bind(new InetSocketAddress(s.host(), s.port())).syncUninterruptibly().channel();
       bound.put(l.name(), ch);
@@ -389,6 +419,19 @@ public final class Kernel implements AutoCloseable {
     @Override
     public boolean draining() {
       return draining;
+    }
+
+    @Override
+    public String nodeId() {
+      return nodeId;
+    }
+
+    @Override
+    public NodeInfo self() {
+      Map<String, Integer> open = new LinkedHashMap<>();
+      initializers.forEach((name, init) -> open.put(name, init.open()));
+      return new NodeInfo(nodeId, host, bound.containsKey("http") ? boundPort("http") : -1, startedAt, time.now(),
+          open, draining ? "draining" : "ok");
     }
   }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the pipeline of every accepted connection of a TCP listener: the per-IP limiter and TLS
@@ -14,6 +15,7 @@ public final class ListenerInitializer extends ChannelInitializer<Channel> {
   private final TcpListener listener;
   private final SslContext tls;
   private final IpConnectionLimiter limiter;
+  private final AtomicInteger open = new AtomicInteger();
 
   /**
    * @param tls the server's TLS context when the listener has TLS on, else null
@@ -27,6 +29,8 @@ public final class ListenerInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    open.incrementAndGet();
+    ch.closeFuture().addListener(f -> open.decrementAndGet());
     ChannelPipeline p = ch.pipeline();
     if (limiter != null) {
       p.addLast(ChannelHandlerNames.IP_LIMIT, limiter);
@@ -36,5 +40,10 @@ public final class ListenerInitializer extends ChannelInitializer<Channel> {
     }
     listener.initializer().accept(ch);
     p.addLast(ChannelHandlerNames.QUIET_EXCEPTIONS, QuietExceptionHandler.INSTANCE);
+  }
+
+  /** Connections of this listener open now. */
+  public int open() {
+    return open.get();
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.core.spi;
 
 import dev.parley.core.auth.TokenService;
+import dev.parley.core.cluster.NodeInfo;
 import dev.parley.core.config.Config;
 import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.HttpRouter;
@@ -64,4 +65,10 @@ public interface ServerContext {
 
   /** Whether the server is shutting down (health turns 503, modules refuse new work). */
   boolean draining();
+
+  /** This node's id ({@code cluster.node-id}, or generated and kept in the data directory). */
+  String nodeId();
+
+  /** What this node reports of itself now: its listeners' open connections, whether it drains. */
+  NodeInfo self();
 }
