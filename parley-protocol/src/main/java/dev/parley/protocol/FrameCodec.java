@@ -1,5 +1,6 @@
 package dev.parley.protocol;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
@@ -40,7 +41,7 @@ public final class FrameCodec {
   /** Parses the body of one frame (without its length prefix). */
   public static Frame parse(byte[] body, int offset, int length) throws FrameException {
     try {
-      return Frame.parseFrom(com.google.protobuf.CodedInputStream.newInstance(body, offset, length));
+      return Frame.parseFrom(CodedInputStream.newInstance(body, offset, length));
     } catch (IOException e) {
       throw new FrameException(ErrorCode.ERROR_CODE_PROTOCOL_ERROR, "undecodable frame: " + e.getMessage(), e);
     }

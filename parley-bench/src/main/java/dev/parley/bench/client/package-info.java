@@ -1,2 +1,5 @@
-/** Benchmarks of the Java SDK: the reconnect storm. */
+/**
+ * Benchmarks of the Java SDK: the reconnect storm.
+ * Internal to parley-bench; the public classes are the programs it runs.
+ */
 package dev.parley.bench.client;

@@ -13,11 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -96,8 +99,7 @@ public final class LoadGen {
     }
   }
 
-  private List<BenchClient> open(int n, String prefix, java.util.function.IntFunction<java.util.function.Consumer<
-      MqttPacket.Publish>> handlers) {
+  private List<BenchClient> open(int n, String prefix, IntFunction<Consumer<MqttPacket.Publish>> handlers) {
     List<BenchClient> out = new ArrayList<>(n);
     // Connects in flight at once stay under the broker's listen backlog (Mosquitto's is 100).
     int batch = Integer.parseInt(opts.getOrDefault("batch", "100"));
@@ -113,7 +115,7 @@ public final class LoadGen {
         for (int i = start; i < end; i++) {
           try {
             out.get(i).connected.orTimeout(120, TimeUnit.SECONDS).join();
-          } catch (java.util.concurrent.CompletionException e) {
+          } catch (CompletionException e) {
             failed.add(i);
           }
         }
