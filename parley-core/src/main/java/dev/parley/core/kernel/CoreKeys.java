@@ -93,6 +93,15 @@ public final class CoreKeys {
       100, 10_000_000, "Write operations that may wait for the writer; beyond it writes are refused (overload).");
   public static final ConfigKey<Integer> STORE_READERS = ConfigKey.integer("store.readers", 4, 1, 64,
       "Reader threads (each with its own SQLite connection) for sync, history and lists.");
+  public static final ConfigKey<String> STORE_POSTGRES_URL = ConfigKey.string("store.postgres.url", null,
+      "JDBC URL of a PostgreSQL database (jdbc:postgresql://host:5432/parley). Set: the server stores everything "
+          + "there instead of the SQLite file in data.dir.");
+  public static final ConfigKey<String> STORE_POSTGRES_USER = ConfigKey.string("store.postgres.user", null,
+      "PostgreSQL user (unset: the driver's default, or the user in the URL).");
+  public static final ConfigKey<String> STORE_POSTGRES_PASSWORD = ConfigKey.secret("store.postgres.password",
+      "PostgreSQL password (unset: none, or the one in the URL).");
+  public static final ConfigKey<Integer> STORE_POSTGRES_POOL = ConfigKey.integer("store.postgres.pool-size", 8, 1,
+      256, "Reader connections to PostgreSQL (one reader thread each); the writer has one more of its own.");
   public static final ConfigKey<Integer> BLOCKING_THREADS = ConfigKey.integer("server.blocking-threads", 8, 1, 256,
       "Threads for blocking work other than storage (HTTP callbacks, file writes).");
 
@@ -112,7 +121,8 @@ public final class CoreKeys {
     keys.addAll(List.of(HTTP_MAX_REQUEST, HTTP_IDLE_TIMEOUT, HTTP_ALLOWED_ORIGINS, HTTP_ALLOW_LOCAL_ORIGINS, TLS_CERT,
         TLS_KEY, TLS_KEY_PASSWORD, ADMIN_SECRET, DEV_LOGIN, DEV_LOGIN_LOOPBACK_ONLY, DEV_LOGIN_PER_MINUTE, JWT_SECRET,
         JWT_PUBLIC_KEYS, JWT_ISSUER, JWT_CLOCK_SKEW, TOKEN_DEFAULT_TTL, TOKEN_MAX_TTL, STORE_SYNCHRONOUS, STORE_MAX_BATCH,
-        STORE_QUEUE, STORE_READERS));
+        STORE_QUEUE, STORE_READERS, STORE_POSTGRES_URL, STORE_POSTGRES_USER, STORE_POSTGRES_PASSWORD,
+        STORE_POSTGRES_POOL));
     return keys;
   }
 }

@@ -25,7 +25,9 @@ import dev.parley.core.net.TlsSupport;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.ServiceRegistry;
+import dev.parley.core.store.CloseableStorage;
 import dev.parley.core.store.Storage;
+import dev.parley.core.store.postgres.PostgresStorage;
 import dev.parley.core.store.sqlite.SqliteStorage;
 import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,7 +77,7 @@ public final class Kernel implements AutoCloseable {
   private final Map<String, Channel> bound = new ConcurrentHashMap<>();
   private final Map<String, ListenerInitializer> initializers = new ConcurrentHashMap<>();
   private final List<ParleyModule> started = new ArrayList<>();
-  private SqliteStorage storage;
+  private CloseableStorage storage;
   private EventLoops eventLoops;
   private ExecutorService blocking;
   private TokenService tokens;
@@ -122,6 +124,23 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
+  /** PostgreSQL when {@code store.postgres.url} is set, else the SQLite file in {@code data.dir}. */
+  private CloseableStorage openStorage(Path dataDir) {
+    String url = config.get(CoreKeys.STORE_POSTGRES_URL);
+    if (url == null || url.isBlank()) {
+      return new SqliteStorage(new SqliteStorage.Settings(dataDir.resolve("parley.db"),
+          config.get(CoreKeys.STORE_SYNCHRONOUS), config.get(CoreKeys.STORE_READERS),
+          config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)), metrics.registry(), time.clock());
+    }
+    try {
+      return new PostgresStorage(new PostgresStorage.Settings(url, config.get(CoreKeys.STORE_POSTGRES_USER),
+          config.get(CoreKeys.STORE_POSTGRES_PASSWORD), config.get(CoreKeys.STORE_POSTGRES_POOL),
+          config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)), metrics.registry(), time.clock());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ConfigException(CoreKeys.STORE_POSTGRES_URL.name() + ": " + e.getMessage());
+    }
+  }
+
   private void boot() {
     validate();
     Path dataDir = config.get(CoreKeys.DATA_DIR);
@@ -149,9 +168,7 @@ public final class Kernel implements AutoCloseable {
       throw new ConfigException("auth.jwt.secret: " + e.getMessage());
     }
 
-    storage = new SqliteStorage(new SqliteStorage.Settings(dataDir.resolve("parley.db"),
-        config.get(CoreKeys.STORE_SYNCHRONOUS), config.get(CoreKeys.STORE_READERS), config.get(CoreKeys.STORE_MAX_BATCH),
-        config.get(CoreKeys.STORE_QUEUE)), metrics.registry(), time.clock());
+    storage = openStorage(dataDir);
 
     eventLoops = new EventLoops(config.get(CoreKeys.IO_THREADS), config.get(CoreKeys.NATIVE_TRANSPORT));
     AtomicInteger n = new AtomicInteger();

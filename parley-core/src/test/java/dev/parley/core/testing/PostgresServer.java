@@ -46,6 +46,12 @@ public final class PostgresServer extends ExternalServer {
     return jdbcUrl(db);
   }
 
+  /** Drops database {@code db}, ending any session still connected to it. */
+  public void dropDatabase(String db) {
+    run(List.of(bin("dropdb"), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, "--force", "--if-exists",
+        db));
+  }
+
   private Path data() {
     return dir.resolve("pgdata");
   }

@@ -5,6 +5,7 @@ import dev.parley.core.config.ConfigKey;
 import dev.parley.core.config.ConfigSchema;
 import dev.parley.core.kernel.Kernel;
 import dev.parley.core.spi.ParleyModule;
+import dev.parley.core.store.StoreBackend;
 import dev.parley.core.time.TimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,11 +32,13 @@ public final class TestKernel implements AutoCloseable {
   private final Path dataDir;
   private final boolean ownDataDir;
   private final TimeSource time;
+  private final StorageFixture database;
   private Kernel kernel;
 
   private TestKernel(Supplier<List<ParleyModule>> modules, Map<String, Object> overrides, java.util.Set<String> unset,
-      Path dataDir, boolean ownDataDir, TimeSource time) {
+      Path dataDir, boolean ownDataDir, TimeSource time, StorageFixture database) {
     this.modules = modules;
+    this.database = database;
     this.overrides = overrides;
     this.unset = unset;
     this.dataDir = dataDir;
@@ -134,6 +137,9 @@ public final class TestKernel implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    if (database != null) {
+      database.close();
+    }
     if (ownDataDir) {
       try (Stream<Path> walk = Files.walk(dataDir)) {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -188,7 +194,21 @@ public final class TestKernel implements AutoCloseable {
           throw new UncheckedIOException(e);
         }
       }
-      return new TestKernel(modules, overrides, unset, dir, own, time).start();
+      // With -Dparley.test.store=postgres every test kernel stores in a database of its own.
+      StorageFixture database = null;
+      Map<String, Object> config = new LinkedHashMap<>(overrides);
+      if (StorageFixture.selected() == StoreBackend.POSTGRES && !overrides.containsKey("store.postgres.url")) {
+        database = StorageFixture.create(StoreBackend.POSTGRES);
+        config.putAll(database.kernelConfig());
+      }
+      try {
+        return new TestKernel(modules, config, unset, dir, own, time, database).start();
+      } catch (RuntimeException e) {
+        if (database != null) {
+          database.close();
+        }
+        throw e;
+      }
     }
   }
 }

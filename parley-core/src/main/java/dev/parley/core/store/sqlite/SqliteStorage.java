@@ -1,13 +1,12 @@
 package dev.parley.core.store.sqlite;
 
+import dev.parley.core.store.CloseableStorage;
 import dev.parley.core.store.StoreBackend;
-import dev.parley.core.store.Storage;
 import dev.parley.core.store.jdbc.GroupCommitWriter;
 import dev.parley.core.store.jdbc.Migration;
 import dev.parley.core.store.jdbc.Migrator;
+import dev.parley.core.store.jdbc.ReaderThreads;
 import dev.parley.core.store.jdbc.SqlFunction;
-import dev.parley.core.store.jdbc.StoreOverloadedException;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,14 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The embedded SQLite database in WAL mode: one writer connection owned by the
@@ -33,13 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * readers run beside the writer), and the {@link WalCheckpointer}. Nothing here runs on an event
  * loop.
  */
-public final class SqliteStorage implements Storage, AutoCloseable {
+public final class SqliteStorage implements CloseableStorage {
   private final SqliteFile file;
   private final Connection writerConnection;
   private final GroupCommitWriter writer;
   private final Migrator migrator;
   private final WalCheckpointer checkpointer;
-  private final ThreadPoolExecutor readers;
+  private final ReaderThreads readers;
   private final List<Connection> readerConnections = new CopyOnWriteArrayList<>();
   private final ThreadLocal<Connection> readerConnection;
 
@@ -84,15 +78,7 @@ public final class SqliteStorage implements Storage, AutoCloseable {
         throw new IllegalStateException("cannot open a reader connection: " + e.getMessage(), e);
       }
     });
-    AtomicInteger n = new AtomicInteger();
-    this.readers = new ThreadPoolExecutor(settings.readerThreads(), settings.readerThreads(), 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(10_000), r -> {
-          Thread t = new Thread(r, "parley-store-reader-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    Gauge.builder("parley.store.read.queue.depth", readers, e -> e.getQueue().size())
-        .description("Reads waiting for a reader thread").register(metrics);
+    this.readers = new ReaderThreads(settings.readerThreads(), metrics);
     this.checkpointer = new WalCheckpointer(file, writerConnection, settings.walRestartPages(), metrics);
     writer.addBatchListener(checkpointer);
   }
@@ -113,19 +99,7 @@ public final class SqliteStorage implements Storage, AutoCloseable {
 
   @Override
   public <T> CompletableFuture<T> read(SqlFunction<T> work) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    try {
-      readers.execute(() -> {
-        try {
-          f.complete(work.apply(readerConnection.get()));
-        } catch (SQLException | RuntimeException e) {
-          f.completeExceptionally(e);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      f.completeExceptionally(new StoreOverloadedException("store read queue is full"));
-    }
-    return f;
+    return readers.submit(() -> work.apply(readerConnection.get()));
   }
 
   @Override
@@ -143,12 +117,7 @@ public final class SqliteStorage implements Storage, AutoCloseable {
   public void close() {
     writer.close();
     checkpointer.stop();
-    readers.shutdown();
-    try {
-      readers.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    readers.close();
     checkpointer.truncate();
     for (Connection c : readerConnections) {
       SqliteFile.closeQuietly(c);

@@ -75,8 +75,8 @@ final class GroupWrites {
     StoredMessage event = event(c, s, now, owner + " created the group \"" + name + "\"", "group.created",
         Map.of("by", owner, "name", name, "members", String.join(",", users)), s.members.keySet());
     // The creator has seen what they did: their own group.created is not unread for them.
-    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET read_seq = MAX(read_seq, ?)"
-        + " WHERE conv = ? AND user = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET read_seq = " + state.greatest() + "(read_seq, ?)"
+        + " WHERE conv = ? AND \"user\" = ?")) {
       ps.setLong(1, event.seq());
       ps.setLong(2, s.id);
       ps.setString(3, owner);
@@ -117,7 +117,7 @@ final class GroupWrites {
     Map<String, ConvState.Member> next = new LinkedHashMap<>(s.members);
     for (String u : fresh) {
       ConvState.Member m = new ConvState.Member(u, Role.ROLE_MEMBER, joinedSeq, now);
-      WriterState.upsertMember(c, s.id, m);
+      state.upsertMember(c, s.id, m);
       next.put(u, m);
     }
     state.setMembers(s, next);
@@ -244,7 +244,7 @@ final class GroupWrites {
   }
 
   private static void setRoleRow(Connection c, long conv, String user, Role role) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET role = ? WHERE conv = ? AND user = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET role = ? WHERE conv = ? AND \"user\" = ?")) {
       ps.setInt(1, role.getNumber());
       ps.setLong(2, conv);
       ps.setString(3, user);
@@ -262,7 +262,7 @@ final class GroupWrites {
   }
 
   private static void markLeft(Connection c, ConvState s, Set<String> users, long seq) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET left_seq = ? WHERE conv = ? AND user = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET left_seq = ? WHERE conv = ? AND \"user\" = ?")) {
       for (String u : users) {
         ps.setLong(1, seq);
         ps.setLong(2, s.id);

@@ -83,11 +83,11 @@ final class ImReads {
   }
 
   static List<Membership> memberships(Connection c, String user) throws SQLException {
-    return list(c, MEMBERSHIP + "m.user = ?", ps -> ps.setString(1, user), ImReads::membershipOf);
+    return list(c, MEMBERSHIP + "m.\"user\" = ?", ps -> ps.setString(1, user), ImReads::membershipOf);
   }
 
   static Membership membership(Connection c, String user, String cid) throws SQLException {
-    return first(c, MEMBERSHIP + "v.cid = ? AND m.user = ?", ps -> {
+    return first(c, MEMBERSHIP + "v.cid = ? AND m.\"user\" = ?", ps -> {
       ps.setString(1, cid);
       ps.setString(2, user);
     }, ImReads::membershipOf, null);
@@ -217,7 +217,7 @@ final class ImReads {
       return 0;
     }
     return first(c, "SELECT COUNT(*) FROM (SELECT 1 FROM im_messages"
-        + " WHERE conv = ? AND seq > ? AND seq <= ? AND sender <> ? LIMIT " + UNREAD_CAP + ")", ps -> {
+        + " WHERE conv = ? AND seq > ? AND seq <= ? AND sender <> ? LIMIT " + UNREAD_CAP + ") x", ps -> {
           ps.setLong(1, conv);
           ps.setLong(2, from);
           ps.setLong(3, to);
@@ -248,15 +248,15 @@ final class ImReads {
   }
 
   static List<Member> members(Connection c, long conv) throws SQLException {
-    return list(c, "SELECT user, role, joined_at FROM im_members"
-        + " WHERE conv = ? AND left_seq IS NULL ORDER BY role DESC, joined_at, user", ps -> ps.setLong(1, conv),
+    return list(c, "SELECT \"user\", role, joined_at FROM im_members"
+        + " WHERE conv = ? AND left_seq IS NULL ORDER BY role DESC, joined_at, \"user\"", ps -> ps.setLong(1, conv),
         rs -> Member.newBuilder().setUser(rs.getString(1)).setRole(Role.forNumber(rs.getInt(2)))
             .setJoinedAt(rs.getLong(3)).build());
   }
 
   /** Current members of a group conversation, by its conversation id. */
   static Set<String> groupMembers(Connection c, String cid) throws SQLException {
-    return new LinkedHashSet<>(list(c, "SELECT m.user FROM im_members m JOIN im_conversations v"
+    return new LinkedHashSet<>(list(c, "SELECT m.\"user\" FROM im_members m JOIN im_conversations v"
         + " ON v.id = m.conv WHERE v.cid = ? AND m.left_seq IS NULL", ps -> ps.setString(1, cid), rs -> rs.getString(1)));
   }
 
@@ -270,7 +270,7 @@ final class ImReads {
   static List<GroupInfo> groupsOf(Connection c, String user) throws SQLException {
     return list(c, "SELECT g.group_id, g.name, g.owner, g.created_at,"
         + " (SELECT COUNT(*) FROM im_members x WHERE x.conv = g.conv AND x.left_seq IS NULL)"
-        + " FROM im_members m JOIN im_groups g ON g.conv = m.conv WHERE m.user = ? AND m.left_seq IS NULL"
+        + " FROM im_members m JOIN im_groups g ON g.conv = m.conv WHERE m.\"user\" = ? AND m.left_seq IS NULL"
         + " ORDER BY g.created_at", ps -> ps.setString(1, user),
         rs -> GroupInfo.newBuilder().setGroupId(rs.getString(1)).setConversation(Ids.group(rs.getString(1)))
             .setName(rs.getString(2)).setOwner(rs.getString(3)).setCreatedAt(rs.getLong(4))
@@ -279,7 +279,7 @@ final class ImReads {
 
   static Map<String, Long> lastSeen(Connection c, Set<String> users) throws SQLException {
     Map<String, Long> out = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT last_seen FROM im_users WHERE user = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT last_seen FROM im_users WHERE \"user\" = ?")) {
       for (String u : users) {
         ps.setString(1, u);
         try (ResultSet rs = ps.executeQuery()) {

@@ -198,14 +198,14 @@ final class MessageWrites {
     }
     long target = Math.min(seq, s.seq);
     long stored;
-    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET read_seq = MAX(read_seq, ?)"
-        + " WHERE conv = ? AND user = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET read_seq = " + state.greatest() + "(read_seq, ?)"
+        + " WHERE conv = ? AND \"user\" = ?")) {
       ps.setLong(1, target);
       ps.setLong(2, s.id);
       ps.setString(3, user);
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT read_seq FROM im_members WHERE conv = ? AND user = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT read_seq FROM im_members WHERE conv = ? AND \"user\" = ?")) {
       ps.setLong(1, s.id);
       ps.setString(2, user);
       try (ResultSet rs = ps.executeQuery()) {
@@ -218,8 +218,8 @@ final class MessageWrites {
 
   /** Raises delivered cursors (from device acknowledgements); unknown conversations are skipped. */
   void markDelivered(Connection c, Map<String, Map<String, Long>> byConversation) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET delivered_seq = MAX(delivered_seq, ?)"
-        + " WHERE conv = (SELECT id FROM im_conversations WHERE cid = ?) AND user = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET delivered_seq = " + state.greatest()
+        + "(delivered_seq, ?) WHERE conv = (SELECT id FROM im_conversations WHERE cid = ?) AND \"user\" = ?")) {
       for (Map.Entry<String, Map<String, Long>> conv : byConversation.entrySet()) {
         for (Map.Entry<String, Long> e : conv.getValue().entrySet()) {
           ps.setLong(1, e.getValue());
@@ -233,9 +233,10 @@ final class MessageWrites {
   }
 
   /** Records when users went offline. */
-  static void lastSeen(Connection c, Map<String, Long> seen) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO im_users (user, last_seen) VALUES (?, ?)"
-        + " ON CONFLICT (user) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)")) {
+  void lastSeen(Connection c, Map<String, Long> seen) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO im_users (\"user\", last_seen) VALUES (?, ?)"
+        + " ON CONFLICT (\"user\") DO UPDATE SET last_seen = " + state.greatest()
+        + "(im_users.last_seen, excluded.last_seen)")) {
       for (Map.Entry<String, Long> e : seen.entrySet()) {
         ps.setString(1, e.getKey());
         ps.setLong(2, e.getValue());

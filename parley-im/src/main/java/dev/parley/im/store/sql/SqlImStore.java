@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The IM store over the server's SQL database (SQLite today): every write goes through the
+ * The IM store over the server's SQL database (SQLite or PostgreSQL): every write goes through the
  * group-commit writer (its callback runs on the writer thread after the commit), every read
  * through the reader pool.
  */
@@ -40,9 +40,9 @@ public final class SqlImStore implements ImStore {
 
   /** Opens the store on {@code db}, bringing the IM schema up to date first. */
   public SqlImStore(Storage db, Clock clock, int maxGroupMembers) {
-    db.migrate("im", ImMigrations.all());
+    db.migrate("im", ImMigrations.of(db.backend()));
     this.db = db;
-    this.state = new WriterState(100_000, memberships, heads);
+    this.state = new WriterState(db.backend(), 100_000, memberships, heads);
     this.messages = new MessageWrites(state, clock);
     this.groups = new GroupWrites(state, messages, clock, maxGroupMembers);
     db.writer().addBatchListener(state);
@@ -116,7 +116,7 @@ public final class SqlImStore implements ImStore {
   @Override
   public void saveLastSeen(Map<String, Long> seen) {
     write(c -> {
-      MessageWrites.lastSeen(c, seen);
+      messages.lastSeen(c, seen);
       return null;
     }, (r, e) -> { });
   }

@@ -1,5 +1,6 @@
 package dev.parley.im.store.sql;
 
+import dev.parley.core.store.StoreBackend;
 import dev.parley.core.store.jdbc.GroupCommitWriter;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Role;
@@ -24,6 +25,7 @@ import java.util.Set;
  * use reloads the truth from the database.
  */
 final class WriterState implements GroupCommitWriter.BatchListener {
+  private final StoreBackend backend;
   private final int maxCached;
   private final Memberships memberships;
   /** Last committed seq of each cached conversation, readable from any thread. */
@@ -33,7 +35,8 @@ final class WriterState implements GroupCommitWriter.BatchListener {
   private final List<ConvState> touchedOrder = new ArrayList<>();
   private long now;
 
-  WriterState(int maxCached, Memberships memberships, Map<String, Long> heads) {
+  WriterState(StoreBackend backend, int maxCached, Memberships memberships, Map<String, Long> heads) {
+    this.backend = backend;
     this.maxCached = maxCached;
     this.memberships = memberships;
     this.heads = heads;
@@ -98,8 +101,8 @@ final class WriterState implements GroupCommitWriter.BatchListener {
 
   private static Map<String, ConvState.Member> loadMembers(Connection c, long conv) throws SQLException {
     Map<String, ConvState.Member> members = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT user, role, joined_seq, joined_at FROM im_members"
-        + " WHERE conv = ? AND left_seq IS NULL ORDER BY joined_at, user")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT \"user\", role, joined_seq, joined_at FROM im_members"
+        + " WHERE conv = ? AND left_seq IS NULL ORDER BY joined_at, \"user\"")) {
       ps.setLong(1, conv);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -113,18 +116,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
 
   /** Creates a conversation with its first members (all joined at seq 0). */
   ConvState create(Connection c, String cid, List<ConvState.Member> members) throws SQLException {
-    long id;
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO im_conversations (cid, type, last_seq, updated_at) VALUES (?, ?, 0, ?)")) {
-      ps.setString(1, cid);
-      ps.setInt(2, Ids.typeOf(cid).ordinal());
-      ps.setLong(3, now);
-      ps.executeUpdate();
-    }
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
-      rs.next();
-      id = rs.getLong(1);
-    }
+    long id = insertConversation(c, cid);
     Map<String, ConvState.Member> map = new LinkedHashMap<>();
     for (ConvState.Member m : members) {
       upsertMember(c, id, m);
@@ -137,11 +129,11 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     return s;
   }
 
-  static void upsertMember(Connection c, long conv, ConvState.Member m) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO im_members (conv, user, role, joined_seq, left_seq,"
-        + " read_seq, joined_at) VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (conv, user) DO UPDATE SET"
+  void upsertMember(Connection c, long conv, ConvState.Member m) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO im_members (conv, \"user\", role, joined_seq, left_seq,"
+        + " read_seq, joined_at) VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (conv, \"user\") DO UPDATE SET"
         + " role = excluded.role, joined_seq = excluded.joined_seq, left_seq = NULL, joined_at = excluded.joined_at,"
-        + " read_seq = MAX(read_seq, excluded.read_seq)")) {
+        + " read_seq = " + greatest() + "(im_members.read_seq, excluded.read_seq)")) {
       ps.setLong(1, conv);
       ps.setString(2, m.user());
       ps.setInt(3, m.role().getNumber());
@@ -150,6 +142,32 @@ final class WriterState implements GroupCommitWriter.BatchListener {
       ps.setLong(6, m.joinedAt());
       ps.executeUpdate();
     }
+  }
+
+  private long insertConversation(Connection c, String cid) throws SQLException {
+    String insert = "INSERT INTO im_conversations (cid, type, last_seq, updated_at) VALUES (?, ?, 0, ?)";
+    boolean returning = backend == StoreBackend.POSTGRES;
+    try (PreparedStatement ps = c.prepareStatement(returning ? insert + " RETURNING id" : insert)) {
+      ps.setString(1, cid);
+      ps.setInt(2, Ids.typeOf(cid).ordinal());
+      ps.setLong(3, now);
+      if (returning) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+      ps.executeUpdate();
+    }
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The function that gives the larger of two values: SQLite's two-argument MAX, PostgreSQL's GREATEST. */
+  String greatest() {
+    return backend == StoreBackend.POSTGRES ? "GREATEST" : "MAX";
   }
 
   /** Replaces the member map (copy-on-write) and marks the change for publication. */

@@ -1,5 +1,6 @@
 package dev.parley.mqtt.store.sql;
 
+import dev.parley.core.store.StoreBackend;
 import dev.parley.core.store.jdbc.Migration;
 import java.util.List;
 
@@ -7,7 +8,11 @@ import java.util.List;
 final class MqttMigrations {
   private MqttMigrations() {}
 
-  static List<Migration> all() {
+  static List<Migration> of(StoreBackend backend) {
+    return backend == StoreBackend.POSTGRES ? postgres() : sqlite();
+  }
+
+  private static List<Migration> sqlite() {
     return List.of(new Migration(1, "sessions, subscriptions, queued and retained messages", List.of(
         "CREATE TABLE mqtt_sessions (session_key INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE,"
             + " level INTEGER NOT NULL, expiry_seconds INTEGER NOT NULL, disconnected_at INTEGER NOT NULL,"
@@ -22,5 +27,23 @@ final class MqttMigrations {
             + " PRIMARY KEY (session_key, packet_id))",
         "CREATE TABLE mqtt_retained (topic TEXT PRIMARY KEY, qos INTEGER NOT NULL, payload BLOB NOT NULL,"
             + " props BLOB, expires_at INTEGER NOT NULL)")));
+  }
+
+  /** The same schema in PostgreSQL: 64-bit integers (keys and times), BYTEA payloads. */
+  private static List<Migration> postgres() {
+    return List.of(new Migration(1, "sessions, subscriptions, queued and retained messages", List.of(
+        "CREATE TABLE mqtt_sessions (session_key BIGINT PRIMARY KEY, client_id TEXT NOT NULL UNIQUE,"
+            + " level INTEGER NOT NULL, expiry_seconds BIGINT NOT NULL, disconnected_at BIGINT NOT NULL,"
+            + " user_id TEXT, will BYTEA, will_due_at BIGINT NOT NULL DEFAULT 0)",
+        "CREATE TABLE mqtt_subscriptions (session_key BIGINT NOT NULL, filter TEXT NOT NULL,"
+            + " options INTEGER NOT NULL, subscription_id INTEGER NOT NULL, PRIMARY KEY (session_key, filter))",
+        "CREATE TABLE mqtt_queue (id BIGINT PRIMARY KEY, session_key BIGINT NOT NULL, packet_id INTEGER NOT NULL,"
+            + " released INTEGER NOT NULL, topic TEXT NOT NULL, qos INTEGER NOT NULL, retain INTEGER NOT NULL,"
+            + " payload BYTEA NOT NULL, props BYTEA, expires_at BIGINT NOT NULL, subscription_ids TEXT)",
+        "CREATE INDEX mqtt_queue_session ON mqtt_queue (session_key, id)",
+        "CREATE TABLE mqtt_inbound_qos2 (session_key BIGINT NOT NULL, packet_id INTEGER NOT NULL,"
+            + " PRIMARY KEY (session_key, packet_id))",
+        "CREATE TABLE mqtt_retained (topic TEXT PRIMARY KEY, qos INTEGER NOT NULL, payload BYTEA NOT NULL,"
+            + " props BYTEA, expires_at BIGINT NOT NULL)")));
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.mqtt.store.sql;
 
 import dev.parley.core.store.Storage;
+import dev.parley.core.store.StoreBackend;
 import dev.parley.core.store.jdbc.GroupCommitWriter;
 import dev.parley.core.store.jdbc.SqlFunction;
 import dev.parley.core.store.jdbc.StoreOverloadedException;
@@ -42,7 +43,7 @@ public final class SqlMqttStore implements MqttStore {
 
   /** Opens the store on {@code db}, bringing the MQTT schema up to date first. */
   public SqlMqttStore(Storage db) {
-    db.migrate("mqtt", MqttMigrations.all());
+    db.migrate("mqtt", MqttMigrations.of(db.backend()));
     this.db = db;
     this.writer = db.writer();
   }
@@ -87,8 +88,9 @@ public final class SqlMqttStore implements MqttStore {
         }
         return null;
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO mqtt_retained (topic, qos, payload,"
-          + " props, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO mqtt_retained (topic, qos, payload, props, expires_at)"
+          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic) DO UPDATE SET qos = excluded.qos, payload = excluded.payload,"
+          + " props = excluded.props, expires_at = excluded.expires_at")) {
         ps.setString(1, m.topic());
         ps.setInt(2, m.qos());
         ps.setBytes(3, m.payload());
@@ -133,29 +135,46 @@ public final class SqlMqttStore implements MqttStore {
 
   private void update(String what, String sql, Object... args) {
     submit(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          Object a = args[i];
-          if (a == null) {
-            ps.setNull(i + 1, Types.NULL);
-          } else if (a instanceof byte[] b) {
-            ps.setBytes(i + 1, b);
-          } else {
-            ps.setObject(i + 1, a);
-          }
-        }
-        ps.executeUpdate();
-      }
+      execute(c, sql, args);
       return null;
     });
   }
 
+  private static void execute(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        Object a = args[i];
+        if (a == null) {
+          ps.setNull(i + 1, Types.NULL);
+        } else if (a instanceof byte[] b) {
+          ps.setBytes(i + 1, b);
+        } else {
+          ps.setObject(i + 1, a);
+        }
+      }
+      ps.executeUpdate();
+    }
+  }
+
   @Override
   public void saveSession(SessionRow r) {
-    update("save session", "INSERT OR REPLACE INTO mqtt_sessions (session_key, client_id, level, expiry_seconds,"
-        + " disconnected_at, user_id, will, will_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.key(), r.clientId(),
-        r.level(), r.expirySeconds(), r.disconnectedAt(), r.userId(), r.will() == null ? null : WillCodec.encode(r.will()),
-        r.willDueAt());
+    Object[] row = {r.key(), r.clientId(), r.level(), r.expirySeconds(), r.disconnectedAt(), r.userId(),
+        r.will() == null ? null : WillCodec.encode(r.will()), r.willDueAt()};
+    String columns = "mqtt_sessions (session_key, client_id, level, expiry_seconds, disconnected_at, user_id, will,"
+        + " will_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    if (db.backend() != StoreBackend.POSTGRES) {
+      update("save session", "INSERT OR REPLACE INTO " + columns, row);
+      return;
+    }
+    // REPLACE also drops the row of the same client id under another key; an upsert does not.
+    submit("save session", c -> {
+      execute(c, "DELETE FROM mqtt_sessions WHERE client_id = ? AND session_key <> ?", r.clientId(), r.key());
+      execute(c, "INSERT INTO " + columns + " ON CONFLICT (session_key) DO UPDATE SET client_id = excluded.client_id,"
+          + " level = excluded.level, expiry_seconds = excluded.expiry_seconds,"
+          + " disconnected_at = excluded.disconnected_at, user_id = excluded.user_id, will = excluded.will,"
+          + " will_due_at = excluded.will_due_at", row);
+      return null;
+    });
   }
 
   @Override
@@ -173,8 +192,9 @@ public final class SqlMqttStore implements MqttStore {
 
   @Override
   public void saveSubscription(long key, SubscriptionRow e) {
-    update("save subscription", "INSERT OR REPLACE INTO mqtt_subscriptions (session_key, filter, options,"
-        + " subscription_id) VALUES (?, ?, ?, ?)", key, e.filter(), e.options(), e.subscriptionId());
+    update("save subscription", "INSERT INTO mqtt_subscriptions (session_key, filter, options,"
+        + " subscription_id) VALUES (?, ?, ?, ?) ON CONFLICT (session_key, filter) DO UPDATE SET"
+        + " options = excluded.options, subscription_id = excluded.subscription_id", key, e.filter(), e.options(), e.subscriptionId());
   }
 
   @Override
@@ -199,7 +219,8 @@ public final class SqlMqttStore implements MqttStore {
 
   @Override
   public void addInbound(long key, int packetId) {
-    update("add inbound", "INSERT OR IGNORE INTO mqtt_inbound_qos2 (session_key, packet_id) VALUES (?, ?)", key,
+    update("add inbound", "INSERT INTO mqtt_inbound_qos2 (session_key, packet_id) VALUES (?, ?)"
+        + " ON CONFLICT DO NOTHING", key,
         packetId);
   }
 
