@@ -5,6 +5,7 @@ import dev.parley.core.cluster.Cluster;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigKey;
+import dev.parley.core.kernel.CoreKeys;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.time.Cancellable;
@@ -63,6 +64,12 @@ public final class ClusterModule implements ParleyModule {
     Config config = ctx.config();
     if (!config.get(ClusterKeys.ENABLED)) {
       return;
+    }
+    String postgres = config.get(CoreKeys.STORE_POSTGRES_URL);
+    if (postgres == null || postgres.isBlank()) {
+      // Each node would keep its own SQLite file: users would see different histories per node.
+      throw new ConfigException("cluster.enabled needs store.postgres.url: the nodes share one PostgreSQL database "
+          + "for what must last");
     }
     String url = config.get(ClusterKeys.REDIS_URL);
     Duration timeout = config.get(ClusterKeys.REDIS_TIMEOUT);

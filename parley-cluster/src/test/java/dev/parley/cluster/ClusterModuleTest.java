@@ -10,7 +10,9 @@ import dev.parley.core.cluster.NodeInfo;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.ManualTime;
+import dev.parley.core.store.StoreBackend;
 import dev.parley.core.testing.RedisServer;
+import dev.parley.core.testing.StorageFixture;
 import dev.parley.core.testing.TestKernel;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class ClusterModuleTest {
   private static final Duration HEARTBEAT = Duration.ofSeconds(2);
   private static RedisServer redis;
+  private static StorageFixture database;
   private static RedisClient client;
   private static StatefulRedisConnection<String, String> connection;
   private final ManualTime time = new ManualTime();
@@ -45,6 +48,7 @@ class ClusterModuleTest {
   @BeforeAll
   static void redis() {
     redis = RedisServer.started();
+    database = StorageFixture.create(StoreBackend.POSTGRES);
     client = RedisClient.create(redis.url());
     connection = client.connect();
   }
@@ -54,6 +58,7 @@ class ClusterModuleTest {
     connection.close();
     client.shutdown();
     redis.close();
+    database.close();
   }
 
   @BeforeEach
@@ -71,9 +76,14 @@ class ClusterModuleTest {
     return connection.sync();
   }
 
+  private static TestKernel.Builder clustered() {
+    TestKernel.Builder b = TestKernel.builder(() -> List.of(new ClusterModule())).set("cluster.enabled", "true");
+    database.kernelConfig().forEach(b::set);
+    return b;
+  }
+
   private TestKernel node(String id) {
-    TestKernel k = TestKernel.builder(() -> List.of(new ClusterModule()))
-        .set("cluster.enabled", "true")
+    TestKernel k = clustered()
         .set("cluster.redis.url", redis.url())
         .set("cluster.node-id", id)
         .set("cluster.heartbeat-interval", HEARTBEAT.toMillis() + "ms")
@@ -181,14 +191,25 @@ class ClusterModuleTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closed = s.getLocalPort();
     }
-    assertThatThrownBy(() -> TestKernel.builder(() -> List.of(new ClusterModule()))
-        .set("cluster.enabled", "true")
+    assertThatThrownBy(() -> clustered()
         .set("cluster.redis.url", "redis://127.0.0.1:" + closed)
         .set("cluster.redis.timeout", "500ms")
         .time(time)
         .start())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.redis.url: cannot reach Redis at 127.0.0.1:" + closed);
+  }
+
+  @Test
+  void aClusterNeedsPostgres() {
+    assertThatThrownBy(() -> TestKernel.builder(() -> List.of(new ClusterModule()))
+        .set("cluster.enabled", "true")
+        .set("cluster.redis.url", redis.url())
+        .time(time)
+        .start())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.enabled needs store.postgres.url");
+    assertThat(commands().hlen(RedisNodes.KEY)).isZero();
   }
 
   @Test

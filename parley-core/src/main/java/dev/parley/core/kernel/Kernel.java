@@ -27,8 +27,6 @@ import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.ServiceRegistry;
 import dev.parley.core.store.CloseableStorage;
 import dev.parley.core.store.Storage;
-import dev.parley.core.store.postgres.PostgresStorage;
-import dev.parley.core.store.sqlite.SqliteStorage;
 import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -37,9 +35,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -124,25 +120,10 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** PostgreSQL when {@code store.postgres.url} is set, else the SQLite file in {@code data.dir}. */
-  private CloseableStorage openStorage(Path dataDir) {
-    String url = config.get(CoreKeys.STORE_POSTGRES_URL);
-    if (url == null || url.isBlank()) {
-      return new SqliteStorage(new SqliteStorage.Settings(dataDir.resolve("parley.db"),
-          config.get(CoreKeys.STORE_SYNCHRONOUS), config.get(CoreKeys.STORE_READERS),
-          config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)), metrics.registry(), time.clock());
-    }
-    try {
-      return new PostgresStorage(new PostgresStorage.Settings(url, config.get(CoreKeys.STORE_POSTGRES_USER),
-          config.get(CoreKeys.STORE_POSTGRES_PASSWORD), config.get(CoreKeys.STORE_POSTGRES_POOL),
-          config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)), metrics.registry(), time.clock());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ConfigException(CoreKeys.STORE_POSTGRES_URL.name() + ": " + e.getMessage());
-    }
-  }
-
   private void boot() {
-    validate();
+    Preflight.Checked checked = Preflight.check(config);
+    origins = checked.origins();
+    tls = checked.tls();
     Path dataDir = config.get(CoreKeys.DATA_DIR);
     try {
       Files.createDirectories(dataDir);
@@ -154,7 +135,7 @@ public final class Kernel implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    host = hostName();
+    host = Preflight.hostName();
     startedAt = time.now();
     String adminSecret = config.get(CoreKeys.ADMIN_SECRET) != null ? config.get(CoreKeys.ADMIN_SECRET)
         : SecretFiles.loadOrCreate(dataDir, CoreKeys.generatedSecretFile(CoreKeys.ADMIN_SECRET), "admin API secret");
@@ -168,7 +149,7 @@ public final class Kernel implements AutoCloseable {
       throw new ConfigException("auth.jwt.secret: " + e.getMessage());
     }
 
-    storage = openStorage(dataDir);
+    storage = Preflight.openStorage(config, dataDir, metrics.registry(), time.clock());
 
     eventLoops = new EventLoops(config.get(CoreKeys.IO_THREADS), config.get(CoreKeys.NATIVE_TRANSPORT));
     AtomicInteger n = new AtomicInteger();
@@ -212,50 +193,6 @@ public final class Kernel implements AutoCloseable {
       }
     }
     log.info("{}; data in {}", ready, dataDir.toAbsolutePath().normalize());
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
-  }
-
-  /** Everything that can be checked before anything starts, so a bad config binds nothing. */
-  private void validate() {
-    List<String> problems = new ArrayList<>();
-    if (config.get(CoreKeys.WRITE_BUFFER_LOW) >= config.get(CoreKeys.WRITE_BUFFER_HIGH)) {
-      problems.add("server.write-buffer-low must be below server.write-buffer-high");
-    }
-    if (!List.of("error", "warn", "info", "debug", "trace").contains(config.get(CoreKeys.LOG_LEVEL))) {
-      problems.add("log.level: " + config.get(CoreKeys.LOG_LEVEL) + " is not one of error, warn, info, debug, trace");
-    }
-    if (config.get(CoreKeys.TOKEN_DEFAULT_TTL).compareTo(config.get(CoreKeys.TOKEN_MAX_TTL)) > 0) {
-      problems.add("auth.token.default-ttl must not exceed auth.token.max-ttl");
-    }
-    try {
-      origins = OriginPolicy.of(config.get(CoreKeys.HTTP_ALLOWED_ORIGINS), config.get(CoreKeys.HTTP_ALLOW_LOCAL_ORIGINS));
-    } catch (IllegalArgumentException e) {
-      problems.add("http.allowed-origins: " + e.getMessage());
-    }
-    Path cert = config.get(CoreKeys.TLS_CERT);
-    Path key = config.get(CoreKeys.TLS_KEY);
-    if ((cert == null) != (key == null)) {
-      problems.add("tls.cert-file and tls.key-file must be set together");
-    } else if (cert != null) {
-      // Loaded now, not when the first TLS listener binds: modules (and their UDP sockets) start in between.
-      try {
-        tls = TlsSupport.serverContext(cert, key, config.get(CoreKeys.TLS_KEY_PASSWORD));
-      } catch (ConfigException e) {
-        problems.addAll(e.problems());
-      }
-    } else if (config.get(CoreKeys.HTTP.tls)) {
-      problems.add("http.tls is on but tls.cert-file and tls.key-file are not set");
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
   }
 
   private void bind(TcpListener l) {
