@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "One self-hosted server for real-time communication: IM, MQTT, live streaming, calls.",
     subcommands = {StartCommand.class, ConfigCommand.class, TokenCommand.class, ChatCommand.class,
-        VersionCommand.class, CommandLine.HelpCommand.class},
+        MigrateCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:bad command line or configuration", "3:a port is in use"})
 public final class ParleyCommand implements Runnable {

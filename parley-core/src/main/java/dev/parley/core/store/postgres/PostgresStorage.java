@@ -82,7 +82,7 @@ public final class PostgresStorage implements CloseableStorage {
     log.info("store: PostgreSQL at {} ({} reader connections)", redacted(url), settings.poolSize());
   }
 
-  private static Properties properties(Settings settings) {
+  static Properties properties(Settings settings) {
     Properties p = new Properties();
     if (settings.user() != null) {
       p.setProperty("user", settings.user());

@@ -5,10 +5,11 @@ import dev.parley.core.store.jdbc.Migration;
 import java.util.List;
 
 /** The broker's schema. Sessions are keyed by a random per-session key, so rows of an ended session never leak into a new one. */
-final class MqttMigrations {
+public final class MqttMigrations {
   private MqttMigrations() {}
 
-  static List<Migration> of(StoreBackend backend) {
+  /** The steps in {@code backend}'s SQL. */
+  public static List<Migration> of(StoreBackend backend) {
     return backend == StoreBackend.POSTGRES ? postgres() : sqlite();
   }
 
