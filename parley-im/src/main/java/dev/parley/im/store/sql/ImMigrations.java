@@ -51,6 +51,10 @@ public final class ImMigrations {
             + " created_at INTEGER NOT NULL)",
         "CREATE TABLE im_users ("
             + " user TEXT PRIMARY KEY,"
-            + " last_seen INTEGER NOT NULL) WITHOUT ROWID")));
+            + " last_seen INTEGER NOT NULL) WITHOUT ROWID")),
+        // A system message's sender is the server; actor is the user whose change it records
+        // (NULL otherwise), so it is not unread for them.
+        new Migration(2, "who caused each system message", List.of(
+            "ALTER TABLE im_messages ADD COLUMN actor TEXT")));
   }
 }
