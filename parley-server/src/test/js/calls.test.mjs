@@ -159,6 +159,33 @@ describe('perfect negotiation', () => {
   });
 });
 
+describe('camera and microphone state', () => {
+  it('ParleyCall tells the peer what its tracks send, once up and on every change, and emits the peer\'s', async () => {
+    const h = harness();
+    h.client.login('t');
+    const ws = await h.online({ userId: 'bob' });
+    const tracks = [{ kind: 'audio', enabled: true }, { kind: 'video', enabled: true }];
+    const p = ParleyCall.answer(h.client, { callId: 'c1' }, { RTCPeerConnection: FakePC, localStream: { getTracks: () => tracks } });
+    ws.reply(ws.last('callAccept'), { callState: { ...ringing, status: 'CALL_STATUS_ACTIVE', calleeSession: 's2', polite: true } });
+    const call = await p;
+    const media = () => ws.framesOf('signal').filter((f) => f.signal.kind === 'SIGNAL_KIND_MEDIA')
+      .map((f) => [f.signal.callId, JSON.parse(f.signal.payload)]);
+    assert.deepEqual(media(), [['c1', { audio: true, video: true }]]);
+    call.setMuted('video', true);
+    assert.equal(tracks[1].enabled, false);
+    tracks[0].enabled = false;
+    call.sendMedia();
+    assert.deepEqual(media().slice(1), [['c1', { audio: true, video: false }], ['c1', { audio: false, video: false }]]);
+
+    const seen = [];
+    call.on('remoteMedia', (m) => seen.push(m));
+    ws.receive({ signal: { callId: 'c1', kind: 'SIGNAL_KIND_MEDIA', payload: '{"video":false}', fromUser: 'alice' } });
+    ws.receive({ signal: { callId: 'c1', kind: 'SIGNAL_KIND_MEDIA', payload: '{"audio":false,"video":true}', fromUser: 'alice' } });
+    await flush();
+    assert.deepEqual(seen, [{ audio: true, video: false }, { audio: false, video: true }]);
+  });
+});
+
 describe('hanging up', () => {
   it('ends on the server\'s ENDED state, or locally when the request fails', async () => {
     const h = harness();

@@ -103,7 +103,7 @@ function onMessage(m) {
     if (m.kind !== 'recall') c.lastMessage = m;
     c.activity = m.timestamp || Date.now();
   }
-  if (m.sender !== me && m.kind !== 'recall' && m.seq > c.readSeq) {
+  if (m.sender !== me && m.kind !== 'recall' && !causedByMe(m) && m.seq > c.readSeq) {
     if (c.conversation === current && visible()) markRead(c);
     else c.unread++;
   }
@@ -116,6 +116,12 @@ function onMessage(m) {
   if (c.type === 'direct') watchPeers([peerOf(c.conversation, me)]);
   renderList();
   if (c.conversation === current) renderChat();
+}
+
+/** A group event this user caused (the server counts it as not unread for them, too). */
+function causedByMe(m) {
+  if (m.kind !== 'system') return false;
+  return (m.event === 'group.member_left' ? m.attributes.user : m.attributes.by) === me;
 }
 
 function onReceipt(r) {

@@ -33,8 +33,9 @@ class Emitter {
 
 /**
  * One RTCPeerConnection with perfect negotiation and trickle ICE.
- * send(kind, payload) delivers 'offer' | 'answer' | 'candidate' to the peer (in order).
- * Events: 'remoteStream' (MediaStream), 'state' (connectionState), 'error'.
+ * send(kind, payload) delivers 'offer' | 'answer' | 'candidate' | 'media' to the peer (in order).
+ * Events: 'remoteStream' (MediaStream), 'remoteMedia' ({audio, video}: what the peer's microphone
+ * and camera send, from its 'media' signals), 'state' (connectionState), 'error'.
  */
 export class PeerLink extends Emitter {
   #pc;
@@ -47,6 +48,7 @@ export class PeerLink extends Emitter {
   #localStream;
   #tracksAdded = false;
   #closed = false;
+  #remoteMedia = { audio: true, video: true };
 
   /**
    * @param {object} o
@@ -104,12 +106,20 @@ export class PeerLink extends Emitter {
     for (const t of this.#localStream.getTracks()) this.#pc.addTrack(t, this.#localStream);
   }
 
-  /** Feeds a signal from the peer: {kind: 'offer' | 'answer' | 'candidate', payload}. */
+  /** What the peer's microphone and camera send, as its last 'media' signals said. */
+  get remoteMedia() {
+    return { ...this.#remoteMedia };
+  }
+
+  /** Feeds a signal from the peer: {kind: 'offer' | 'answer' | 'candidate' | 'media', payload}. */
   async receive({ kind, payload }) {
     if (this.#closed) return;
     const pc = this.#pc;
     try {
-      if (kind === 'offer' || kind === 'answer') {
+      if (kind === 'media') {
+        this.#remoteMedia = { ...this.#remoteMedia, ...payload };
+        this.emit('remoteMedia', this.remoteMedia);
+      } else if (kind === 'offer' || kind === 'answer') {
         const description = payload;
         // Perfect negotiation: an offer collides when we are making one or are not stable.
         const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingAnswer);
@@ -141,9 +151,20 @@ export class PeerLink extends Emitter {
     if (!this.#closed) this.#pc.restartIce();
   }
 
-  /** Mutes or unmutes the local tracks of a kind ('audio' | 'video'). */
+  /** Mutes or unmutes the local tracks of a kind ('audio' | 'video') and tells the peer. */
   setMuted(kind, muted) {
     this.#localStream?.getTracks().filter((t) => t.kind === kind).forEach((t) => (t.enabled = !muted));
+    this.sendMedia();
+  }
+
+  /**
+   * Tells the peer what the local tracks send ({audio, video}): browsers do not signal a disabled
+   * track, so this is how the peer knows to show "camera off". Call it after switching tracks.
+   */
+  sendMedia() {
+    if (this.#closed || !this.#localStream) return;
+    const on = (kind) => this.#localStream.getTracks().some((t) => t.kind === kind && t.enabled);
+    this.#send('media', { audio: on('audio'), video: on('video') });
   }
 
   close() {
@@ -156,7 +177,8 @@ export class PeerLink extends Emitter {
 
 /**
  * A 1:1 call over a ParleyClient. Events: 'state' (the server's call state: ringing, active, ended
- * with reason), 'remoteStream', 'connection' (RTCPeerConnection connectionState), 'error'.
+ * with reason), 'remoteStream', 'remoteMedia' ({audio, video} of the peer), 'connection'
+ * (RTCPeerConnection connectionState), 'error'.
  */
 export class ParleyCall extends Emitter {
   #client;
@@ -217,6 +239,7 @@ export class ParleyCall extends Emitter {
     this.state = st;
     if (st.status === 'active' && !this.#link) this.#connect(st.polite);
     if (st.status === 'active' && st.restartIce) this.#link?.restartIce();
+    if (st.status === 'active' && st.resumed) this.#link?.sendMedia();
     this.emit('state', st);
     if (st.status === 'ended') this.#end();
   }
@@ -231,13 +254,20 @@ export class ParleyCall extends Emitter {
       send: (kind, payload) => this.#client.signal({ callId: this.callId, kind, payload }),
     });
     this.#link.on('remoteStream', (s) => this.emit('remoteStream', s));
+    this.#link.on('remoteMedia', (m) => this.emit('remoteMedia', m));
     this.#link.on('state', (s) => this.emit('connection', s));
     this.#link.on('error', (e) => this.emit('error', e));
+    this.#link.sendMedia();
     for (const s of this.#early.splice(0)) this.#link.receive(s);
   }
 
   setMuted(kind, muted) {
     this.#link?.setMuted(kind, muted);
+  }
+
+  /** Tells the peer what the local tracks send, after the app switched them itself. */
+  sendMedia() {
+    this.#link?.sendMedia();
   }
 
   /**
@@ -268,7 +298,7 @@ export class ParleyCall extends Emitter {
 /**
  * A mesh call in a room: one PeerLink per other participant. The newcomer offers to everyone
  * present; those already present are polite. Events: 'peer' ({sessionId, user, stream}),
- * 'peerLeft' ({sessionId}), 'error'.
+ * 'peerMedia' ({sessionId, user, audio, video}), 'peerLeft' ({sessionId}), 'error'.
  */
 export class RoomMesh extends Emitter {
   #client;
@@ -315,8 +345,10 @@ export class RoomMesh extends Emitter {
       send: (kind, payload) => this.#client.signal({ room: this.room, toSession: sessionId, kind, payload }),
     });
     link.on('remoteStream', (stream) => this.emit('peer', { sessionId, user, stream }));
+    link.on('remoteMedia', (m) => this.emit('peerMedia', { sessionId, user, ...m }));
     link.on('error', (e) => this.emit('error', e));
     this.#links.set(sessionId, link);
+    link.sendMedia();
     return link;
   }
 
@@ -335,6 +367,11 @@ export class RoomMesh extends Emitter {
 
   setMuted(kind, muted) {
     for (const l of this.#links.values()) l.setMuted(kind, muted);
+  }
+
+  /** Tells every peer what the local tracks send, after the app switched them itself. */
+  sendMedia() {
+    for (const l of this.#links.values()) l.sendMedia();
   }
 
   async leave() {

@@ -1,7 +1,7 @@
 // The call page: sign in, see contacts online, call, accept or reject, video, mute, hang up.
 // window.parleyCall exposes the client and the current call for tests and the console.
 import { ParleyCall } from '/js/parley-call.js';
-import { $, signIn, rtcOptions, localMedia, mediaButtons } from './common.js';
+import { $, signIn, rtcOptions, localMedia, mediaButtons, showPeerMedia } from './common.js';
 
 const state = {
   client: null, me: null, call: null, peer: null, ring: null, stream: null, buttons: null, contacts: new Map(), log: [],
@@ -58,6 +58,9 @@ function follow(call, peer) {
   call.on('remoteStream', (s) => {
     $('remote').srcObject = s;
   });
+  call.on('remoteMedia', (m) => {
+    if (state.call === call) showPeerMedia($('remote-camera-off'), $('remote-muted'), m);
+  });
   call.on('connection', (c) => {
     if (state.call === call) status(`connection ${c}`);
   });
@@ -73,6 +76,7 @@ function ended(st) {
   state.call = null;
   state.peer = null;
   $('remote').srcObject = null;
+  showPeerMedia($('remote-camera-off'), $('remote-muted'));
   $('peer-name').textContent = '';
   showStage(false);
 }
@@ -147,7 +151,7 @@ async function start(client, me) {
     status('declined');
   };
   $('hangup').onclick = () => state.call?.hangup().catch(() => {});
-  state.buttons = mediaButtons(() => state.stream);
+  state.buttons = mediaButtons(() => state.stream, () => state.call?.sendMedia());
   $('add-contact').addEventListener('submit', (ev) => {
     ev.preventDefault();
     addContact($('add-contact-user').value.trim());

@@ -43,6 +43,15 @@ export function signIn(start) {
   }
 }
 
+/**
+ * Shows what a peer's camera and microphone send ({audio, video} from its media signals) on the
+ * overlays over its video: a "camera off" cover and a "muted" badge.
+ */
+export function showPeerMedia(cameraOff, muted, { audio = true, video = true } = {}) {
+  cameraOff.hidden = video !== false;
+  muted.hidden = audio !== false;
+}
+
 /** Camera and microphone (the e2e tests run Chromium with fake devices). */
 export async function localMedia(video = true) {
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
@@ -53,9 +62,10 @@ export async function localMedia(video = true) {
 /**
  * Mute and camera toggles over the local stream: a track switched off sends silence or black to
  * every peer connection that carries it. While the camera is off, #camera-off covers one's own
- * video. stream() gives the local MediaStream (null before there is one).
+ * video. stream() gives the local MediaStream (null before there is one); changed() runs after
+ * every toggle, to tell the peers (the browser does not).
  */
-export function mediaButtons(stream) {
+export function mediaButtons(stream, changed = () => {}) {
   let mic = false;
   let cam = false;
   const apply = (kind, off) => stream()?.getTracks().filter((t) => t.kind === kind).forEach((t) => { t.enabled = !off; });
@@ -64,6 +74,7 @@ export function mediaButtons(stream) {
     apply('audio', mic);
     $('mute').textContent = mic ? 'Unmute' : 'Mute';
     $('mute').setAttribute('aria-pressed', String(mic));
+    changed();
   };
   $('camera').onclick = () => {
     cam = !cam;
@@ -71,6 +82,7 @@ export function mediaButtons(stream) {
     $('camera').textContent = cam ? 'Camera on' : 'Camera off';
     $('camera').setAttribute('aria-pressed', String(cam));
     $('camera-off').hidden = !cam;
+    changed();
   };
   return {
     /** Applies the buttons' state to a new stream. */

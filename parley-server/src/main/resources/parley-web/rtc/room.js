@@ -1,9 +1,9 @@
 // The room page: a small mesh call; everyone in the room sees everyone.
 // window.parleyRoom exposes the client and the mesh for tests and the console.
 import { RoomMesh } from '/js/parley-call.js';
-import { $, signIn, rtcOptions, localMedia, mediaButtons, params } from './common.js';
+import { $, signIn, rtcOptions, localMedia, mediaButtons, showPeerMedia, params } from './common.js';
 
-const state = { client: null, mesh: null, peers: new Map() };
+const state = { client: null, mesh: null, peers: new Map(), media: new Map() };
 window.parleyRoom = state;
 
 function tile(sessionId, user, stream) {
@@ -14,12 +14,27 @@ function tile(sessionId, user, stream) {
     const v = document.createElement('video');
     v.autoplay = true;
     v.playsInline = true;
+    const off = document.createElement('span');
+    off.id = `camera-off-${sessionId}`;
+    off.className = 'camera-off';
+    off.textContent = 'Camera off';
+    const muted = document.createElement('span');
+    muted.id = `muted-${sessionId}`;
+    muted.className = 'muted-badge';
+    muted.textContent = 'Muted';
     const cap = document.createElement('figcaption');
     cap.textContent = user;
-    fig.append(v, cap);
+    fig.append(v, off, muted, cap);
     $('grid').append(fig);
   }
   fig.querySelector('video').srcObject = stream;
+  peerMedia(sessionId);
+}
+
+/** The peer's camera and microphone state on its tile (once the tile is there). */
+function peerMedia(sessionId) {
+  const off = document.getElementById(`camera-off-${sessionId}`);
+  if (off) showPeerMedia(off, document.getElementById(`muted-${sessionId}`), state.media.get(sessionId));
 }
 
 /** After Leave: no own tile, no buttons, the camera released; a link joins again. */
@@ -47,12 +62,17 @@ async function start(client) {
     tile(sessionId, user, s);
     $('status').textContent = `${state.peers.size + 1} in the room`;
   });
+  mesh.on('peerMedia', ({ sessionId, audio, video }) => {
+    state.media.set(sessionId, { audio, video });
+    peerMedia(sessionId);
+  });
   mesh.on('peerLeft', ({ sessionId }) => {
     state.peers.delete(sessionId);
+    state.media.delete(sessionId);
     document.getElementById(`peer-${sessionId}`)?.remove();
     $('status').textContent = `${state.peers.size + 1} in the room`;
   });
-  mediaButtons(() => stream);
+  mediaButtons(() => stream, () => mesh.sendMedia());
   $('leave').onclick = async () => {
     $('leave').disabled = true;
     await mesh.leave().catch(() => {});

@@ -19,6 +19,7 @@ import dev.parley.protocol.im.GroupRemoveMembers;
 import dev.parley.protocol.im.GroupRename;
 import dev.parley.protocol.im.GroupSetRole;
 import dev.parley.protocol.im.History;
+import dev.parley.protocol.im.ListConversations;
 import dev.parley.protocol.im.Member;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.MessageKind;
@@ -83,12 +84,48 @@ class GroupTest {
     GroupInfo g = create(o, "unread", m);
     ImTestClient member = server().login(Transport.TCP, m, "d");
     for (ImTestClient c : List.of(o, member)) {
-      dev.parley.protocol.im.Conversation conv = c.call(Frame.newBuilder().setListConversations(
-          dev.parley.protocol.im.ListConversations.getDefaultInstance())).getConversationList().getConversationsList()
-          .stream().filter(x -> x.getConversation().equals(g.getConversation())).findFirst().orElseThrow();
-      assertThat(conv.getUnread()).as("unread for %s", c == o ? "the creator" : "the member")
+      assertThat(unread(c, g)).as("unread for %s", c == o ? "the creator" : "the member")
           .isEqualTo(c == o ? 0 : 1);
     }
+  }
+
+  @Test
+  void everyGroupEventIsNotUnreadForItsActorOnAnyDeviceButIsForTheOthers() {
+    String owner = user("owner");
+    String admin = user("admin");
+    String member = user("member");
+    String guest = user("guest");
+    ImTestClient phone = server().login(Transport.TCP, owner, "phone");
+    ImTestClient web = server().login(Transport.WS_JSON, owner, "web");
+    ImTestClient a = server().login(Transport.TCP, admin, "d");
+    ImTestClient m = server().login(Transport.TCP, member, "d");
+    GroupInfo g = create(phone, "acts", admin, member);
+    String gid = g.getGroupId();
+    m.sendToConversation(g.getConversation(), "c1", "hello");
+    assertThat(phone.call(Frame.newBuilder().setGroupRename(GroupRename.newBuilder().setGroupId(gid).setName("acts2")))
+        .hasOk()).isTrue();
+    assertThat(phone.call(Frame.newBuilder().setGroupAddMembers(GroupAddMembers.newBuilder().setGroupId(gid)
+        .addUsers(guest))).hasOk()).isTrue();
+    assertThat(web.call(Frame.newBuilder().setGroupSetRole(GroupSetRole.newBuilder().setGroupId(gid).setUser(admin)
+        .setRole(Role.ROLE_ADMIN))).hasOk()).isTrue();
+    assertThat(a.call(Frame.newBuilder().setGroupRemoveMembers(GroupRemoveMembers.newBuilder().setGroupId(gid)
+        .addUsers(guest))).hasOk()).isTrue();
+    assertThat(m.call(Frame.newBuilder().setGroupLeave(GroupLeave.newBuilder().setGroupId(gid))).hasOk()).isTrue();
+
+    // The owner's own events are not unread on either device; the member's message, the admin's
+    // removal and the member's leaving are. Acting after "hello" did not mark it read.
+    assertThat(unread(phone, g)).isEqualTo(3);
+    assertThat(unread(web, g)).isEqualTo(3);
+    // The admin: everything but their own removal of the guest.
+    assertThat(unread(a, g)).isEqualTo(6);
+    // The member, up to their leaving: the owner's and the admin's events, not their own leaving.
+    assertThat(unread(m, g)).isEqualTo(5);
+  }
+
+  private static int unread(ImTestClient c, GroupInfo g) {
+    return c.call(Frame.newBuilder().setListConversations(ListConversations.getDefaultInstance()))
+        .getConversationList().getConversationsList().stream()
+        .filter(x -> x.getConversation().equals(g.getConversation())).findFirst().orElseThrow().getUnread();
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.parley.rtc.call.Calls;
 import dev.parley.rtc.ice.IceServers;
 import dev.parley.rtc.room.RoomMetrics;
 import dev.parley.rtc.room.Rooms;
+import dev.parley.rtc.signal.MediaState;
 import dev.parley.rtc.signal.Replies;
 import dev.parley.rtc.signal.SignalConfig;
 import dev.parley.rtc.signal.SignalMetrics;
@@ -120,10 +121,24 @@ public final class Signaling implements AutoCloseable {
     if (signal.getCallId().isEmpty() == signal.getRoom().isEmpty()) {
       refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, "signal needs exactly one of call_id and room");
     } else if (signal.getKind() == SignalKind.SIGNAL_KIND_UNSPECIFIED || signal.getKind() == SignalKind.UNRECOGNIZED) {
-      refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, "signal.kind must be OFFER, ANSWER, CANDIDATE or CUSTOM");
+      refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, "signal.kind must be OFFER, ANSWER, CANDIDATE, CUSTOM or MEDIA");
     } else if (signal.getPayloadBytes().size() > config.maxPayload()) {
       refuse(s, req, ErrorCode.ERROR_CODE_MESSAGE_TOO_LARGE, "signal.payload is over " + config.maxPayload() + " bytes");
-    } else if (signal.getCallId().isEmpty()) {
+    } else if (signal.getKind() == SignalKind.SIGNAL_KIND_MEDIA) {
+      String problem = MediaState.problem(signal.getPayload());
+      if (problem != null) {
+        refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, problem);
+      } else {
+        relay(s, req, signal);
+      }
+    } else {
+      relay(s, req, signal);
+    }
+  }
+
+  /** Hands a checked signal to its room or call, in the order the session sent it. */
+  private void relay(ImSession s, int req, Signal signal) {
+    if (signal.getCallId().isEmpty()) {
       run(() -> rooms.signal(s, req, signal));
     } else {
       run(() -> requests.signal(s, req, signal));

@@ -112,18 +112,32 @@ class CallPageIT {
       assertThat(((Number) p.eval("return innerHeight")).intValue()).isGreaterThanOrEqualTo(500);
       assertThat(p.outsideViewport("mute", "camera", "hangup", "remote", "peer-name")).isEmpty();
     }
-    // Camera off: one's own video says so, and the camera track sends nothing; on again: gone.
+    // Camera off: one's own video says so, and the camera track sends nothing; the peer sees it
+    // on alice's video (told by a media signal: browsers do not signal a disabled track). On
+    // again: gone on both sides.
     String cameraOn = "return window.parleyCall.stream.getVideoTracks().every((t) => t.enabled)";
     assertThat(alice.visible("camera-off")).isFalse();
+    assertThat(bob.visible("remote-camera-off")).isFalse();
     alice.click("#camera");
     await().until(() -> alice.visible("camera-off"));
     assertThat(alice.outsideViewport("camera-off")).isEmpty();
     assertThat(alice.eval(cameraOn)).isEqualTo(false);
     assertThat(alice.text("camera")).isEqualTo("Camera on");
+    await().until(() -> bob.visible("remote-camera-off"));
+    assertThat(bob.outsideViewport("remote-camera-off")).isEmpty();
     assertThat(bob.visible("camera-off")).isFalse();
+    assertThat(alice.visible("remote-camera-off")).isFalse();
     alice.click("#camera");
     await().until(() -> !alice.visible("camera-off"));
     assertThat(alice.eval(cameraOn)).isEqualTo(true);
+    await().until(() -> !bob.visible("remote-camera-off"));
+    // Mute likewise: bob sees that alice is muted, and no longer once she unmutes.
+    assertThat(bob.visible("remote-muted")).isFalse();
+    alice.click("#mute");
+    await().until(() -> bob.visible("remote-muted"));
+    assertThat(bob.visible("remote-camera-off")).isFalse();
+    alice.click("#mute");
+    await().until(() -> !bob.visible("remote-muted"));
 
     alice.click("#hangup");
     await().until(() -> bob.text("status").startsWith("call ended (hangup)"));
@@ -157,8 +171,13 @@ class CallPageIT {
 
     CallPage cat = pages.get(2);
     assertThat(cat.present("local")).isTrue();
+    String catSession = (String) cat.eval("return window.parleyRoom.mesh.sessionId");
     cat.press("camera");
     await().until(() -> cat.visible("camera-off"));
+    // The others see it on cat's tile (cat's media signal to each of them).
+    for (CallPage p : pages.subList(0, 2)) {
+      await().until(() -> p.present("camera-off-" + catSession) && p.visible("camera-off-" + catSession));
+    }
     cat.press("leave");
     for (CallPage p : pages.subList(0, 2)) {
       await().atMost(mesh).until(() -> ((Number) p.eval("return window.parleyRoom.peers.size")).intValue() == 1);

@@ -72,6 +72,39 @@ class SignalRelayTest {
   }
 
   @Test
+  void mediaStateIsRelayedInOrderWithTheOtherSignalsAndMalformedOnesAreRefused() {
+    try (ImServer s = CallClients.server().start()) {
+      ImTestClient alice = s.login(Transport.TCP, "alice", "a1");
+      ImTestClient bob = s.login(Transport.WS_JSON, "bob", "b1");
+      String id = answered(alice, bob);
+
+      List<String> malformed = List.of("", "camera off", "null", "[]", "{}", "{\"video\":\"off\"}",
+          "{\"video\":false,\"screen\":true}", "{\"audio\":1}");
+      for (String payload : malformed) {
+        Frame refused = alice.call(signal(id, SignalKind.SIGNAL_KIND_MEDIA, payload));
+        expectError(refused, ErrorCode.ERROR_CODE_BAD_REQUEST);
+        assertThat(refused.getError().getMessage()).as("refusal of %s", payload).contains("media signal");
+      }
+
+      alice.send(signal(id, SignalKind.SIGNAL_KIND_CANDIDATE, "{\"c\":1}").build());
+      alice.send(signal(id, SignalKind.SIGNAL_KIND_MEDIA, "{\"video\":false,\"audio\":true}").build());
+      alice.send(signal(id, SignalKind.SIGNAL_KIND_CANDIDATE, "{\"c\":2}").build());
+      alice.send(signal(id, SignalKind.SIGNAL_KIND_MEDIA, "{\"video\":true}").build());
+      List<Signal> atBob = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        atBob.add(next(bob, Frame.BodyCase.SIGNAL).getSignal());
+      }
+      assertThat(atBob).extracting(Signal::getKind).containsExactly(SignalKind.SIGNAL_KIND_CANDIDATE,
+          SignalKind.SIGNAL_KIND_MEDIA, SignalKind.SIGNAL_KIND_CANDIDATE, SignalKind.SIGNAL_KIND_MEDIA);
+      assertThat(atBob).extracting(Signal::getPayload).containsExactly("{\"c\":1}",
+          "{\"video\":false,\"audio\":true}", "{\"c\":2}", "{\"video\":true}");
+      assertThat(atBob).extracting(Signal::getFromUser).containsOnly("alice");
+      // Nothing of the refused ones reached bob.
+      assertThat(bob.drainEvents()).isEmpty();
+    }
+  }
+
+  @Test
   void deviceThatReconnectsWithinTheGraceResumesItsCall() {
     ManualTime time = new ManualTime();
     try (ImServer s = CallClients.server(time).start()) {

@@ -73,8 +73,8 @@ final class GroupWrites {
       ps.executeUpdate();
     }
     StoredMessage event = event(c, s, now, owner + " created the group \"" + name + "\"", "group.created",
-        Map.of("by", owner, "name", name, "members", String.join(",", users)), s.members.keySet());
-    // The creator has seen what they did: their own group.created is not unread for them.
+        Map.of("by", owner, "name", name, "members", String.join(",", users)), s.members.keySet(), owner);
+    // The creator's read cursor starts at the group's first message, as nothing precedes it.
     try (PreparedStatement ps = c.prepareStatement("UPDATE im_members SET read_seq = " + state.greatest() + "(read_seq, ?)"
         + " WHERE conv = ? AND \"user\" = ?")) {
       ps.setLong(1, event.seq());
@@ -97,7 +97,7 @@ final class GroupWrites {
       ps.executeUpdate();
     }
     return changed(s, event(c, s, now, actor + " renamed the group to \"" + name + "\"", "group.renamed",
-        Map.of("by", actor, "name", name), s.members.keySet()));
+        Map.of("by", actor, "name", name), s.members.keySet(), actor));
   }
 
   Outcomes.GroupChanged add(Connection c, String actor, String groupId, List<String> users) throws SQLException {
@@ -122,7 +122,7 @@ final class GroupWrites {
     }
     state.setMembers(s, next);
     return changed(s, event(c, s, now, actor + " added " + String.join(", ", fresh), "group.members_added",
-        Map.of("by", actor, "users", String.join(",", fresh)), s.members.keySet()));
+        Map.of("by", actor, "users", String.join(",", fresh)), s.members.keySet(), actor));
   }
 
   Outcomes.GroupChanged remove(Connection c, String actor, String groupId, List<String> users) throws SQLException {
@@ -152,7 +152,7 @@ final class GroupWrites {
     next.keySet().removeAll(gone);
     state.setMembers(s, next);
     StoredMessage m = event(c, s, now, actor + " removed " + String.join(", ", gone), "group.members_removed",
-        Map.of("by", actor, "users", String.join(",", gone)), audience);
+        Map.of("by", actor, "users", String.join(",", gone)), audience, actor);
     markLeft(c, s, gone, m.seq());
     return changed(s, m);
   }
@@ -173,7 +173,7 @@ final class GroupWrites {
       attrs.put("owner", heir.user());
     }
     state.setMembers(s, next);
-    StoredMessage m = event(c, s, now, actor + " left the group", "group.member_left", attrs, audience);
+    StoredMessage m = event(c, s, now, actor + " left the group", "group.member_left", attrs, audience, actor);
     markLeft(c, s, Set.of(actor), m.seq());
     return changed(s, m);
   }
@@ -205,7 +205,7 @@ final class GroupWrites {
     }
     state.setMembers(s, next);
     return changed(s, event(c, s, now, actor + " made " + user + " " + roleName(role), "group.role_changed",
-        Map.of("by", actor, "user", user, "role", roleName(role)), s.members.keySet()));
+        Map.of("by", actor, "user", user, "role", roleName(role)), s.members.keySet(), actor));
   }
 
   private ConvState group(Connection c, String groupId, String actor) throws SQLException {
@@ -273,11 +273,12 @@ final class GroupWrites {
     }
   }
 
+  /** Writes the system message recording what {@code actor} did; it is not unread for the actor. */
   private StoredMessage event(Connection c, ConvState s, long now, String text, String event, Map<String, String> attrs,
-      Set<String> audience) throws SQLException {
+      Set<String> audience, String actor) throws SQLException {
     Message draft = Message.newBuilder().setSender(MessageWrites.SERVER).setKind(MessageKind.MESSAGE_KIND_SYSTEM)
         .setText(text).setEvent(event).putAllAttributes(attrs).build();
-    return messages.insert(c, s, draft, null, now).withRecipients(Set.copyOf(audience));
+    return messages.insert(c, s, draft, null, now, actor).withRecipients(Set.copyOf(audience));
   }
 
   private static Outcomes.GroupChanged changed(ConvState s, StoredMessage m) {

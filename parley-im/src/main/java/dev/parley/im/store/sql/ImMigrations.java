@@ -57,7 +57,11 @@ public final class ImMigrations {
             + " created_at INTEGER NOT NULL)",
         "CREATE TABLE im_users ("
             + " user TEXT PRIMARY KEY,"
-            + " last_seen INTEGER NOT NULL) WITHOUT ROWID")));
+            + " last_seen INTEGER NOT NULL) WITHOUT ROWID")),
+        // A system message's sender is the server; actor is the user whose change it records
+        // (NULL otherwise), so it is not unread for them.
+        new Migration(2, "who caused each system message", List.of(
+            "ALTER TABLE im_messages ADD COLUMN actor TEXT")));
   }
 
   /**
@@ -102,6 +106,8 @@ public final class ImMigrations {
             + " created_at BIGINT NOT NULL)",
         "CREATE TABLE im_users ("
             + " \"user\" TEXT COLLATE \"C\" PRIMARY KEY,"
-            + " last_seen BIGINT NOT NULL)")));
+            + " last_seen BIGINT NOT NULL)")),
+        new Migration(2, "who caused each system message", List.of(
+            "ALTER TABLE im_messages ADD COLUMN actor TEXT")));
   }
 }

@@ -212,16 +212,19 @@ final class ImReads {
     return out;
   }
 
+  /** Messages after the cursor that the user neither sent nor caused (a system message's actor). */
   private static int unread(Connection c, long conv, long from, long to, String user) throws SQLException {
     if (to <= from) {
       return 0;
     }
     return first(c, "SELECT COUNT(*) FROM (SELECT 1 FROM im_messages"
-        + " WHERE conv = ? AND seq > ? AND seq <= ? AND sender <> ? LIMIT " + UNREAD_CAP + ") x", ps -> {
+        + " WHERE conv = ? AND seq > ? AND seq <= ? AND sender <> ? AND (actor IS NULL OR actor <> ?)"
+        + " LIMIT " + UNREAD_CAP + ") x", ps -> {
           ps.setLong(1, conv);
           ps.setLong(2, from);
           ps.setLong(3, to);
           ps.setString(4, user);
+          ps.setString(5, user);
         }, rs -> rs.getInt(1), 0);
   }
 

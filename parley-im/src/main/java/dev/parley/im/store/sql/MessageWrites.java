@@ -91,10 +91,19 @@ final class MessageWrites {
    * thread when it can be; null to encode here.
    */
   StoredMessage insert(Connection c, ConvState s, Message draft, byte[] body, long now) throws SQLException {
+    return insert(c, s, draft, body, now, null);
+  }
+
+  /**
+   * {@link #insert(Connection, ConvState, Message, byte[], long)} of a system message that records
+   * what {@code actor} did: it is not unread for the actor.
+   */
+  StoredMessage insert(Connection c, ConvState s, Message draft, byte[] body, long now, String actor)
+      throws SQLException {
     long seq = s.seq + 1;
     // The unique index on (sender, client_id) makes a resend a no-op; seq is not taken then.
-    PreparedStatement ps = sql.get(c, "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    PreparedStatement ps = sql.get(c, "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body, actor)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     ps.setLong(1, s.id);
     ps.setLong(2, seq);
     ps.setString(3, draft.getSender());
@@ -102,6 +111,7 @@ final class MessageWrites {
     ps.setLong(5, now);
     ps.setInt(6, draft.getKindValue());
     ps.setBytes(7, body != null ? body : draft.toByteArray());
+    ps.setString(8, actor);
     if (ps.executeUpdate() == 0) {
       return null;
     }
