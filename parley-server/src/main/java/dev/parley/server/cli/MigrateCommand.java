@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
  * exits 1 when any differ.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-    description = {"Copy the SQLite database in data.dir into PostgreSQL (store.postgres.url),",
-        "resumable, then compare each table's row count. Run it with the server stopped."})
+    description = {"Copy the SQLite data in data.dir into PostgreSQL, resumably.",
+        "Writes into store.postgres.url, then compares each table's row count.",
+        "Run it with the server stopped."})
 final class MigrateCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
