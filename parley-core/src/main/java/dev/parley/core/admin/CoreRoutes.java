@@ -3,7 +3,6 @@ package dev.parley.core.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.core.cluster.Cluster;
 import dev.parley.core.cluster.NodeInfo;
-import dev.parley.core.cluster.SingleNode;
 import dev.parley.core.http.AdminAuth;
 import dev.parley.core.http.ApiException;
 import dev.parley.core.http.BrowserGuard;
@@ -128,8 +127,9 @@ public final class CoreRoutes {
     ex.respondJson(HttpResponseStatus.OK, out);
   }
 
+  /** The kernel registers a single node before any listener binds, unless a module registered a cluster. */
   private Cluster cluster() {
-    return ctx.services().first(Cluster.class).orElseGet(() -> new SingleNode(ctx.nodeId(), ctx::self));
+    return ctx.services().first(Cluster.class).orElseThrow();
   }
 
   private void cluster(HttpExchange ex) {
