@@ -1,0 +1,72 @@
+package dev.parley.core.cluster;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Messages between the nodes of a cluster, and who holds what: the seam every system uses to reach
+ * what lives on another node (a user's sessions, an MQTT client's session, subscribers of a topic
+ * filter, the origin of a stream). The cluster module registers it in the service registry when
+ * {@code cluster.enabled} (on Redis); a server on its own has none, and systems then keep their
+ * in-process paths.
+ *
+ * <p>The contract every implementation keeps:
+ *
+ * <ul>
+ *   <li>Delivery is at most once: a message sent while the shared transport is unreachable, or to
+ *       a node that dies, is lost. What must not be lost lives in the store; a system fills the
+ *       gaps from there when the bus {@linkplain #onResume resumes}.
+ *   <li>Order is kept per sending thread and receiving node: two messages one thread sends to one
+ *       node (or broadcasts) arrive in the order sent, whatever their topics.
+ *   <li>{@link Receiver}s run on the bus's own thread, one at a time: they must not block; they hand
+ *       work to event loops.
+ *   <li>Held entries belong to the node that holds them: they are removed when it releases them,
+ *       stops, or is dropped from the cluster (killed), and the node writes them again when the
+ *       shared state comes back empty (a restart of Redis).
+ *   <li>Nothing here blocks the caller: sends are queued, lookups answer a stage completed on the
+ *       bus's thread (exceptionally, with a timeout, when the shared state cannot be reached).
+ * </ul>
+ */
+public interface NodeBus {
+  /** Takes the messages of one topic from other nodes. */
+  @FunctionalInterface
+  interface Receiver {
+    /** On the bus's thread: {@code payload} sent by node {@code from}. */
+    void receive(String from, byte[] payload);
+  }
+
+  /** One entry under a key, held by a node. */
+  record Held(String node, String field, String value) {}
+
+  /** This node's id. */
+  String nodeId();
+
+  /** Registers the receiver of {@code topic}'s messages (one per topic, before the node serves). */
+  void listen(String topic, Receiver receiver);
+
+  /** Sends to one other node; a message to this node's own id is dropped. Any thread. */
+  void send(String node, String topic, byte[] payload);
+
+  /** Sends to every other node alive. Any thread. */
+  void broadcast(String topic, byte[] payload);
+
+  /** Marks this node as holding {@code field} under {@code key}, with {@code value}. Any thread. */
+  void hold(String key, String field, String value);
+
+  /** Drops this node's entry {@code field} under {@code key}. Any thread. */
+  void release(String key, String field);
+
+  /**
+   * The entries under each of {@code keys} held by the other nodes (this node's own are left
+   * out: the caller knows them). Keys nobody else holds are absent from the map.
+   */
+  CompletionStage<Map<String, List<Held>>> heldElsewhere(Collection<String> keys);
+
+  /**
+   * Registers {@code action} to run on the bus's thread when the bus comes back after a time it
+   * could not reach the others (messages may have been lost in between).
+   */
+  void onResume(Runnable action);
+}

@@ -1,0 +1,169 @@
+package dev.parley.core.testing;
+
+import dev.parley.core.cluster.NodeBus;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Nodes of one JVM joined by an in-memory {@link NodeBus}, for tests of a system's cross-node
+ * logic without Redis (the Redis bus has its own tests in parley-cluster). Each node's bus runs
+ * its receivers on a thread of its own, as the real one does. {@link #cut} makes every bus drop
+ * what it sends, as an unreachable Redis would; {@link #heal} brings them back and runs their
+ * resume actions. Close the group after.
+ */
+public final class InMemoryBus implements AutoCloseable {
+  private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+  /** key -> (node + "/" + field -> held entry). */
+  private final Map<String, Map<String, NodeBus.Held>> held = new ConcurrentHashMap<>();
+  private volatile boolean cut;
+
+  /** The bus of node {@code id} (made on first use). */
+  public NodeBus node(String id) {
+    return nodes.computeIfAbsent(id, Node::new);
+  }
+
+  /** From now on every message is dropped and lookups fail, until {@link #heal}. */
+  public void cut() {
+    cut = true;
+  }
+
+  /** Messages flow again; every node's resume actions run on its thread. */
+  public void heal() {
+    cut = false;
+    for (Node n : nodes.values()) {
+      n.thread.execute(() -> n.resume.forEach(Runnable::run));
+    }
+  }
+
+  /** Node {@code id} dies: its entries go, nothing more reaches it. */
+  public void kill(String id) {
+    Node n = nodes.remove(id);
+    if (n != null) {
+      n.thread.shutdownNow();
+    }
+    for (Map<String, NodeBus.Held> m : held.values()) {
+      m.values().removeIf(h -> h.node().equals(id));
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Node n : nodes.values()) {
+      n.thread.shutdown();
+      n.thread.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    nodes.clear();
+  }
+
+  private final class Node implements NodeBus {
+    private final String id;
+    private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
+    private final List<Runnable> resume = new CopyOnWriteArrayList<>();
+    private final ExecutorService thread;
+
+    Node(String id) {
+      this.id = id;
+      this.thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "test-bus-" + id);
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    @Override
+    public String nodeId() {
+      return id;
+    }
+
+    @Override
+    public void listen(String topic, Receiver receiver) {
+      receivers.put(topic, receiver);
+    }
+
+    @Override
+    public void send(String node, String topic, byte[] payload) {
+      Node to = nodes.get(node);
+      if (cut || to == null || to == this) {
+        return;
+      }
+      to.deliver(id, topic, payload);
+    }
+
+    @Override
+    public void broadcast(String topic, byte[] payload) {
+      if (cut) {
+        return;
+      }
+      for (Node to : nodes.values()) {
+        if (to != this) {
+          to.deliver(id, topic, payload);
+        }
+      }
+    }
+
+    private void deliver(String from, String topic, byte[] payload) {
+      byte[] copy = payload.clone();
+      thread.execute(() -> {
+        Receiver r = receivers.get(topic);
+        if (r != null) {
+          r.receive(from, copy);
+        }
+      });
+    }
+
+    @Override
+    public void hold(String key, String field, String value) {
+      held.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(id + "/" + field, new Held(id, field, value));
+    }
+
+    @Override
+    public void release(String key, String field) {
+      Map<String, Held> m = held.get(key);
+      if (m != null) {
+        m.remove(id + "/" + field);
+      }
+    }
+
+    @Override
+    public CompletionStage<Map<String, List<Held>>> heldElsewhere(Collection<String> keys) {
+      CompletableFuture<Map<String, List<Held>>> f = new CompletableFuture<>();
+      if (cut) {
+        thread.execute(() -> f.completeExceptionally(new IllegalStateException("bus cut")));
+        return f;
+      }
+      Map<String, List<Held>> out = new LinkedHashMap<>();
+      for (String k : keys) {
+        Map<String, Held> m = held.get(k);
+        if (m == null) {
+          continue;
+        }
+        List<Held> list = new ArrayList<>();
+        for (Held h : m.values()) {
+          if (!h.node().equals(id)) {
+            list.add(h);
+          }
+        }
+        if (!list.isEmpty()) {
+          out.put(k, list);
+        }
+      }
+      thread.execute(() -> f.complete(out));
+      return f;
+    }
+
+    @Override
+    public void onResume(Runnable action) {
+      resume.add(action);
+    }
+  }
+}
