@@ -1,5 +1,7 @@
 package dev.parley.im;
 
+import dev.parley.core.cluster.Cluster;
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.kernel.CoreKeys;
@@ -11,6 +13,7 @@ import dev.parley.core.spi.StatsContributor;
 import dev.parley.core.time.Cancellable;
 import dev.parley.core.time.TimeSource;
 import dev.parley.im.admin.ImAdminRoutes;
+import dev.parley.im.cluster.ClusterIm;
 import dev.parley.im.config.ImKeys;
 import dev.parley.im.config.ImSettings;
 import dev.parley.im.delivery.DeliveryCursors;
@@ -26,6 +29,7 @@ import dev.parley.im.presence.PresenceHub;
 import dev.parley.im.session.Directory;
 import dev.parley.im.session.LocalDirectory;
 import dev.parley.im.session.LoginLimiter;
+import dev.parley.im.session.Router;
 import dev.parley.im.store.ImStore;
 import dev.parley.im.store.sql.SqlImStore;
 import io.netty.channel.EventLoop;
@@ -57,6 +61,7 @@ public final class ImModule implements ParleyModule {
   private Duration grace = Duration.ofSeconds(5);
   private TimeSource time;
   private EventLoop timerLoop;
+  private ClusterIm cluster;
 
   @Override
   public String name() {
@@ -94,18 +99,32 @@ public final class ImModule implements ParleyModule {
     time = ctx.time();
     timerLoop = ctx.eventLoops().group().next();
     // The one cycle among the parts, closed here: the directory tells the presence hub who comes
-    // and goes, and the hub asks the directory who is online.
-    LocalDirectory directory = new LocalDirectory(t -> this.presence.accept(t));
-    this.directory = directory;
+    // and goes, and the hub asks the directory who is online. On a cluster the directory and the
+    // router reach the other nodes through the bus the cluster module registered.
     ImStore store = new SqlImStore(ctx.storage(), ctx.clock(), settings.groupMaxMembers());
-    PresenceHub presence = PresenceHub.start(time, PRESENCE_QUEUE, LAST_SEEN_CACHED, directory, store);
-    this.presence = presence;
-    ImMetrics metrics = new ImMetrics(ctx.metrics(), directory::sessionCount, directory::onlineUsers,
-        () -> offline == null ? 0 : offline.queued(), presence::dropped);
+    ImMetrics metrics = new ImMetrics(ctx.metrics(), () -> this.directory.sessionCount(),
+        () -> this.directory.onlineUsers(), () -> offline == null ? 0 : offline.queued(),
+        () -> this.presence.dropped());
     this.metrics = metrics;
     offline = new OfflineNotifier(ctx.services(), metrics, 100_000);
-    Dispatcher dispatcher = new Dispatcher(directory, offline);
-    ctx.storage().writer().addBatchListener(dispatcher);
+    NodeBus bus = ctx.services().first(NodeBus.class).orElse(null);
+    Router dispatcher;
+    if (bus == null) {
+      LocalDirectory local = new LocalDirectory(t -> this.presence.accept(t));
+      this.directory = local;
+      Dispatcher d = new Dispatcher(local, offline);
+      ctx.storage().writer().addBatchListener(d);
+      dispatcher = d;
+    } else {
+      cluster = ClusterIm.on(bus, t -> this.presence.accept(t),
+          () -> ctx.services().first(Cluster.class).orElseThrow(), offline, store);
+      this.directory = cluster.directory();
+      ctx.storage().writer().addBatchListener(cluster.router());
+      dispatcher = cluster.router();
+    }
+    Directory directory = this.directory;
+    PresenceHub presence = PresenceHub.start(time, PRESENCE_QUEUE, LAST_SEEN_CACHED, directory, store);
+    this.presence = presence;
     DeliveryCursors cursors = new DeliveryCursors(dispatcher, store);
     this.cursors = cursors;
     Gateway gateway = new Gateway(directory, store, dispatcher);
@@ -148,7 +167,13 @@ public final class ImModule implements ParleyModule {
       if (++ticks[0] % 60 == 0) {
         loginLimiter.expire();
       }
+      if (cluster != null && ticks[0] % 5 == 0) {
+        cluster.directory().sweep();
+      }
     }, Duration.ofSeconds(1));
+    if (cluster != null) {
+      cluster.started();
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.Push;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +29,13 @@ import java.util.function.Supplier;
  * {@link #sendToUser}, which any thread may call.
  */
 public final class Dispatcher implements Router, GroupCommitWriter.BatchListener {
+  /** Told of a committed message for a recipient with no session on this node. */
+  @FunctionalInterface
+  public interface Absent {
+    /** Writer thread: {@code user} has no session here for {@code message}. */
+    void noSessionHere(String user, StoredMessage message);
+  }
+
   private record Item(StoredMessage stored, Session origin) {}
 
   private record Reply(Session to, OutFrame frame) {}
@@ -35,13 +43,34 @@ public final class Dispatcher implements Router, GroupCommitWriter.BatchListener
   private record PushTo(Session to, OutFrame frame, List<StoredMessage> messages) {}
 
   private final Directory directory;
-  private final OfflineNotifier offline;
+  private final Absent absent;
   private final List<Item> items = new ArrayList<>();
   private final List<Reply> replies = new ArrayList<>();
 
+  /** One node on its own: a recipient with no session here is offline. */
   public Dispatcher(Directory directory, OfflineNotifier offline) {
+    this(directory, offline::notify);
+  }
+
+  /** @param absent told of each recipient without a session here (a cluster router looks elsewhere) */
+  public Dispatcher(Directory directory, Absent absent) {
     this.directory = directory;
-    this.offline = offline;
+    this.absent = absent;
+  }
+
+  /**
+   * Any thread: pushes {@code messages} (of one conversation, in order, committed by another node)
+   * to every session of {@code users} on this node, tracked until acknowledged like any push.
+   */
+  public void pushHere(List<StoredMessage> messages, Collection<String> users) {
+    OutFrame shared = push(messages);
+    Map<EventLoop, List<Object>> perLoop = new IdentityHashMap<>();
+    for (String user : users) {
+      for (Session s : directory.sessions(user)) {
+        perLoop.computeIfAbsent(s.eventLoop(), k -> new ArrayList<>()).add(new PushTo(s, shared, messages));
+      }
+    }
+    perLoop.forEach((loop, work) -> loop.execute(() -> write(work)));
   }
 
   /** Any thread: each session hops onto its event loop and flushes. */
@@ -148,7 +177,7 @@ public final class Dispatcher implements Router, GroupCommitWriter.BatchListener
       if (sessions.length == 0) {
         for (StoredMessage m : all) {
           if (!m.sender().equals(user)) {
-            offline.notify(user, m);
+            absent.noSessionHere(user, m);
           }
         }
         continue;
