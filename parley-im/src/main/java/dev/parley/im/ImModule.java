@@ -130,7 +130,10 @@ public final class ImModule implements ParleyModule {
     Gateway gateway = new Gateway(directory, store, dispatcher);
     SessionLifecycle sessions = new SessionLifecycle(directory, presence, gateway, settings.kickPolicy(),
         settings.maxSessionsPerUser());
-    LoginLimiter loginLimiter = new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst(), time);
+    LoginLimiter loginLimiter = cluster == null
+        ? new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst(), time)
+        : new LoginLimiter(settings.loginsPerSecond(), settings.loginBurst(), time,
+            () -> ctx.services().first(Cluster.class).map(c -> c.nodes().size()).orElse(1));
     Logins logins = new Logins(settings, metrics, ctx.tokens(), loginLimiter, time, gateway::decorate, sessions);
     RequestHandler requests = new RequestHandler(settings, metrics, time, store, dispatcher, presence, cursors,
         gateway::handlerFor);

@@ -35,6 +35,8 @@ public final class ImAdminRoutes {
   private final int maxMessageBytes;
 
   /** @param router pushes the system messages once stored */
+  private static final String ADMIN_KICK = "ended by an administrator";
+
   public ImAdminRoutes(Directory directory, ImStore store, Router router, int maxMessageBytes) {
     this.directory = directory;
     this.store = store;
@@ -57,22 +59,41 @@ public final class ImAdminRoutes {
     return user;
   }
 
+  /** This node's sessions of the user, then the other nodes' (listed with their node). */
   private void sessions(HttpExchange ex) {
     String user = user(ex);
     List<Object> list = new ArrayList<>();
     for (Session s : directory.sessions(user)) {
       list.add(s.info());
     }
-    ex.respondJson(HttpResponseStatus.OK, Map.of("userId", user, "sessions", list));
+    directory.sessionsElsewhere(user).whenComplete((remote, failure) -> {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("userId", user);
+      if (remote != null) {
+        list.addAll(remote);
+      } else {
+        // The other nodes could not be asked (Redis away): this node's sessions only.
+        out.put("partial", true);
+      }
+      out.put("sessions", list);
+      ex.respondJson(HttpResponseStatus.OK, out);
+    });
   }
 
   private void kickAll(HttpExchange ex) {
     String user = user(ex);
     Session[] sessions = directory.sessions(user);
     for (Session s : sessions) {
-      s.kick(KickReason.KICK_REASON_ADMIN, "ended by an administrator");
+      s.kick(KickReason.KICK_REASON_ADMIN, ADMIN_KICK);
     }
-    ex.respondJson(HttpResponseStatus.OK, Map.of("kicked", sessions.length));
+    directory.kickElsewhere(user, null, null, KickReason.KICK_REASON_ADMIN, ADMIN_KICK).whenComplete((n, failure) -> {
+      if (failure != null) {
+        ex.respondError(new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "kicked "
+            + sessions.length + " session(s) on this node; the other nodes could not be reached"));
+      } else {
+        ex.respondJson(HttpResponseStatus.OK, Map.of("kicked", sessions.length + n));
+      }
+    });
   }
 
   private void kickOne(HttpExchange ex) {
@@ -80,12 +101,22 @@ public final class ImAdminRoutes {
     String id = ex.pathParam("sessionId");
     for (Session s : directory.sessions(user)) {
       if (s.sessionId().equals(id)) {
-        s.kick(KickReason.KICK_REASON_ADMIN, "ended by an administrator");
+        s.kick(KickReason.KICK_REASON_ADMIN, ADMIN_KICK);
         ex.respondJson(HttpResponseStatus.OK, Map.of("kicked", 1));
         return;
       }
     }
-    throw ApiException.notFound("no session " + id + " of " + user);
+    String node = ex.query("node");
+    directory.kickElsewhere(user, node, id, KickReason.KICK_REASON_ADMIN, ADMIN_KICK).whenComplete((n, failure) -> {
+      if (failure != null) {
+        ex.respondError(new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
+            "no session " + id + " of " + user + " here, and the other nodes could not be reached"));
+      } else if (n == 0) {
+        ex.respondError(ApiException.notFound("no session " + id + " of " + user));
+      } else {
+        ex.respondJson(HttpResponseStatus.OK, Map.of("kicked", n));
+      }
+    });
   }
 
   private void systemMessage(HttpExchange ex) {

@@ -5,8 +5,10 @@ import dev.parley.im.session.Directory;
 import dev.parley.im.session.KickPolicy;
 import dev.parley.im.session.LocalDirectory;
 import dev.parley.im.session.Session;
+import dev.parley.im.session.SessionInfo;
 import dev.parley.im.session.Transition;
 import dev.parley.protocol.im.KickReason;
+import dev.parley.protocol.im.Platform;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -14,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -180,6 +183,47 @@ public final class ClusterDirectory implements Directory {
   @Override
   public void forEach(Consumer<Session> action) {
     local.forEach(action);
+  }
+
+  @Override
+  public CompletionStage<List<Remote>> sessionsElsewhere(String user) {
+    return elsewhere(user).thenApply(list -> {
+      List<Remote> out = new ArrayList<>();
+      for (Held h : list) {
+        out.add(new Remote(h.node(), h.sessionId(), user, h.deviceId(),
+            SessionInfo.platformName(Platform.forNumber(h.platform())), h.connectedAt()));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public CompletionStage<Integer> kickElsewhere(String user, String node, String sessionId, KickReason reason,
+      String why) {
+    return elsewhere(user).thenApply(list -> {
+      int n = 0;
+      for (Held h : list) {
+        if (sessionId == null || (h.sessionId().equals(sessionId) && (node == null || h.node().equals(node)))) {
+          kickElsewhere(user, h, reason, why);
+          n++;
+        }
+      }
+      return n;
+    });
+  }
+
+  private CompletionStage<List<Held>> elsewhere(String user) {
+    String key = Held.key(user);
+    return bus.heldElsewhere(List.of(key)).thenApply(map -> {
+      List<Held> out = new ArrayList<>();
+      for (NodeBus.Held h : map.getOrDefault(key, List.of())) {
+        Held o = Held.of(h);
+        if (o != null) {
+          out.add(o);
+        }
+      }
+      return out;
+    });
   }
 
   /** Drops users of nodes no longer alive (their presence turns offline); from a timer. */

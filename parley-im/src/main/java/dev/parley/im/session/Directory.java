@@ -1,6 +1,9 @@
 package dev.parley.im.session;
 
+import dev.parley.protocol.im.KickReason;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -65,4 +68,22 @@ public interface Directory {
 
   /** Runs {@code action} for every session on this node. */
   void forEach(Consumer<Session> action);
+
+  /** A session of another node, as the admin API lists it. */
+  record Remote(String node, String sessionId, String userId, String deviceId, String platform, long connectedAt) {}
+
+  /** The user's sessions on the other nodes (none on a server of its own). */
+  default CompletionStage<List<Remote>> sessionsElsewhere(String user) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  /**
+   * Kicks the user's sessions on the other nodes: every one when {@code sessionId} is null, else
+   * the one with that id (on {@code node}, or on any node when it is null); answers how many were
+   * asked to close.
+   */
+  default CompletionStage<Integer> kickElsewhere(String user, String node, String sessionId, KickReason reason,
+      String why) {
+    return CompletableFuture.completedFuture(0);
+  }
 }

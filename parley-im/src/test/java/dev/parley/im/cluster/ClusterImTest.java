@@ -10,7 +10,9 @@ import dev.parley.core.spi.OfflineDeliveryHook;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.store.StoreBackend;
+import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.InMemoryBus;
+import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.StorageFixture;
 import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImTestClient;
@@ -104,8 +106,18 @@ class ClusterImTest {
   }
 
   private ImServer node(String id, int maxSessions) {
+    return node(id, maxSessions, null);
+  }
+
+  private ImServer node(String id, int maxSessions, ManualTime time, String... settings) {
     ImServer.Builder builder = ImServer.builder().with(() -> new NodeModule(id))
         .set("im.max-sessions-per-user", maxSessions);
+    if (time != null) {
+      builder.time(time);
+    }
+    for (int i = 0; i < settings.length; i += 2) {
+      builder.set(settings[i], settings[i + 1]);
+    }
     database.kernelConfig().forEach(builder::set);
     return builder.start();
   }
@@ -221,6 +233,49 @@ class ClusterImTest {
     bus.heal();
     await().atMost(WAIT).until(() -> receiver.pushedTexts(cid).contains("during"));
     assertThat(Set.copyOf(receiver.pushedTexts(cid))).containsExactlyInAnyOrder("before", "during");
+  }
+
+  @Test
+  void theAdminApiOfEitherNodeListsAndKicksSessionsOnBoth() {
+    ImTestClient here = a.login(Transport.TCP, "adm", "phone");
+    ImTestClient there = b.login(Transport.TCP, "adm", "laptop");
+    await().atMost(WAIT).until(() -> a.http().admin("GET", "/api/v1/users/adm/sessions", null).json()
+        .get("sessions").size() == 2);
+    HttpTestClient.Response list = a.http().admin("GET", "/api/v1/users/adm/sessions", null);
+    assertThat(list.json().get("sessions").findValuesAsText("deviceId")).containsExactlyInAnyOrder("phone", "laptop");
+    assertThat(list.json().get("sessions").findValuesAsText("node")).containsExactly("b");
+    String laptopId = b.im().directory().sessions("adm")[0].sessionId();
+
+    // The session is on b; the kick is asked of a.
+    HttpTestClient.Response one = a.http().admin("DELETE", "/api/v1/users/adm/sessions/" + laptopId + "?node=b", null);
+    assertThat(one.status()).isEqualTo(200);
+    assertThat(there.nextEvent(WAIT).getKicked().getReason()).isEqualTo(KickReason.KICK_REASON_ADMIN);
+    await().atMost(WAIT).until(there::isClosed);
+    assertThat(here.isClosed()).isFalse();
+
+    ImTestClient again = b.login(Transport.TCP, "adm", "tablet");
+    await().atMost(WAIT).until(() -> a.http().admin("GET", "/api/v1/users/adm/sessions", null).json()
+        .get("sessions").size() == 2);
+    assertThat(b.http().admin("DELETE", "/api/v1/users/adm/sessions", null).json().get("kicked").asInt()).isEqualTo(2);
+    await().atMost(WAIT).until(() -> here.isClosed() && again.isClosed());
+  }
+
+  @Test
+  void thePerIpLoginLimitHoldsAcrossNodes() {
+    a.close();
+    b.close();
+    ManualTime time = new ManualTime();
+    a = node("a", 8, time, "im.rate.logins-per-second-per-ip", "1", "im.rate.login-burst-per-ip", "3");
+    b = node("b", 8, time, "im.rate.logins-per-second-per-ip", "1", "im.rate.login-burst-per-ip", "3");
+    int admitted = 0;
+    for (int i = 0; i < 8; i++) {
+      ImServer node = i % 2 == 0 ? a : b;
+      if (node.connect(Transport.TCP).login(node.token("ip" + i), "d").hasLoginOk()) {
+        admitted++;
+      }
+    }
+    // One at the rate plus a burst of three, from the two nodes together.
+    assertThat(admitted).isEqualTo(4);
   }
 
   private static Presence nextPresence(ImTestClient c) {
