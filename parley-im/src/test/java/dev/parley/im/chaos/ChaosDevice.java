@@ -36,8 +36,8 @@ import java.util.function.Supplier;
  * on one connection (a message first seen on a connection after a later one of its conversation
  * was pushed there; resends of what it already has are not counted).
  */
-final class ChaosDevice {
-  record Sent(String clientId, String toUser, String text) {}
+public final class ChaosDevice {
+  public record Sent(String clientId, String toUser, String text) {}
 
   private final String user;
   private final String deviceId;
@@ -59,15 +59,16 @@ final class ChaosDevice {
   /** Per conversation, what this connection has received (pushes and syncs) and the highest seq pushed. */
   private final Map<String, Set<Long>> seenOnLink = new HashMap<>();
   private final Map<String, Long> maxPushedOnLink = new HashMap<>();
-  int connects;
-  int duplicatesDropped;
-  int gapSyncs;
-  int outOfOrderPushes;
-  int goAways;
+  public int connects;
+  public int duplicatesDropped;
+  public int gapSyncs;
+  public int outOfOrderPushes;
+  public int goAways;
   /** Errors answering this device's requests, by code. */
   final Map<ErrorCode, Integer> refusals = new EnumMap<>(ErrorCode.class);
 
-  ChaosDevice(String user, String deviceId, IntSupplier port, Supplier<String> token, ScheduledExecutorService timer) {
+  public ChaosDevice(String user, String deviceId, IntSupplier port, Supplier<String> token,
+      ScheduledExecutorService timer) {
     this.user = user;
     this.deviceId = deviceId;
     this.port = port;
@@ -75,22 +76,22 @@ final class ChaosDevice {
     this.timer = timer;
   }
 
-  String user() {
+  public String user() {
     return user;
   }
 
-  void start() {
+  public void start() {
     timer.execute(this::connect);
     timer.scheduleAtFixedRate(this::resendOverdue, 1, 1, TimeUnit.SECONDS);
   }
 
-  void stop() {
+  public void stop() {
     stopped = true;
     cut();
   }
 
   /** Queues a message; it is sent now if connected, else after the next login. */
-  void send(String toUser, String text) {
+  public void send(String toUser, String text) {
     String clientId = user + "/" + deviceId + "/" + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
     Sent s = new Sent(clientId, toUser, text);
     synchronized (lock) {
@@ -101,19 +102,19 @@ final class ChaosDevice {
     }
   }
 
-  int outboxSize() {
+  public int outboxSize() {
     synchronized (lock) {
       return outbox.size();
     }
   }
 
-  Map<String, String> acked() {
+  public Map<String, String> acked() {
     synchronized (lock) {
       return new HashMap<>(acked);
     }
   }
 
-  Map<String, List<Message>> delivered() {
+  public Map<String, List<Message>> delivered() {
     synchronized (lock) {
       Map<String, List<Message>> copy = new HashMap<>();
       delivered.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
@@ -122,7 +123,7 @@ final class ChaosDevice {
   }
 
   /** Drops the link abruptly, as a phone walking into a lift would; true if it was logged in. */
-  boolean cut() {
+  public boolean cut() {
     ImSocket s;
     boolean was;
     synchronized (lock) {
@@ -136,14 +137,14 @@ final class ChaosDevice {
     return was;
   }
 
-  int refusals() {
+  public int refusals() {
     synchronized (lock) {
       return refusals.values().stream().mapToInt(Integer::intValue).sum();
     }
   }
 
   /** Refusals a client must not simply retry: the server said no for good. */
-  int finalRefusals() {
+  public int finalRefusals() {
     synchronized (lock) {
       int n = 0;
       for (Map.Entry<ErrorCode, Integer> e : refusals.entrySet()) {
@@ -157,7 +158,7 @@ final class ChaosDevice {
   }
 
   /** Asks for everything after what was delivered, in every conversation. */
-  void syncNow() {
+  public void syncNow() {
     synchronized (lock) {
       if (loggedIn) {
         write(syncFrame());
