@@ -193,7 +193,7 @@ public abstract class ExternalServer implements AutoCloseable {
     return c;
   }
 
-  private static int freePort() {
+  protected static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();

@@ -52,8 +52,17 @@ public final class ChaosCheck {
     });
   }
 
-  /** Asserts once, at its seq, everywhere; answers the counts. */
+  /** Asserts once, at its seq, everywhere, and every push in seq order on its connection; answers the counts. */
   public static Counts verify(List<ChaosDevice> devices) {
+    return verify(devices, true);
+  }
+
+  /**
+   * Asserts once, at its seq, everywhere; with {@code pushesInOrder}, also that pushes came in seq
+   * order on every connection (one server guarantees it; across nodes, pushes of one conversation
+   * committed by two nodes may cross, and the device orders them by buffering and syncing).
+   */
+  public static Counts verify(List<ChaosDevice> devices, boolean pushesInOrder) {
     int checked = 0;
     int deliveries = 0;
     Map<String, String> allAcked = new HashMap<>();
@@ -86,7 +95,9 @@ public final class ChaosCheck {
         devices.stream().mapToInt(d -> d.connects).sum(), devices.stream().mapToInt(d -> d.gapSyncs).sum(),
         devices.stream().mapToInt(d -> d.outOfOrderPushes).sum(), devices.stream().mapToInt(d -> d.goAways).sum(),
         devices.stream().mapToInt(ChaosDevice::refusals).sum());
-    assertThat(c.outOfOrder()).as("pushes that arrived out of seq order on a connection").isZero();
+    if (pushesInOrder) {
+      assertThat(c.outOfOrder()).as("pushes that arrived out of seq order on a connection").isZero();
+    }
     assertThat(devices).allMatch(d -> d.finalRefusals() == 0);
     return c;
   }
