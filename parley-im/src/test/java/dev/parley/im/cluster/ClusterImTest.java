@@ -157,6 +157,23 @@ class ClusterImTest {
   }
 
   @Test
+  void aResendThroughAnotherNodeAnswersTheFirstSendAckAndStoresNothing() {
+    ImTestClient onA = a.login(Transport.TCP, "resender", "phone");
+    ImTestClient peer = b.login(Transport.TCP, "resent-to", "phone").autoAck(true);
+    String cid = Ids.direct("resender", "resent-to");
+    Frame first = onA.sendToConversation(cid, "same-id", "once");
+    onA.cut();
+    // The device reconnects through the load balancer to the other node and resends.
+    ImTestClient onB = b.login(Transport.TCP, "resender", "phone");
+    Frame again = onB.sendToConversation(cid, "same-id", "once");
+    assertThat(again.getSendAck().getSeq()).isEqualTo(first.getSendAck().getSeq());
+    assertThat(again.getSendAck().getTimestamp()).isEqualTo(first.getSendAck().getTimestamp());
+    assertThat(a.storedMessages(cid)).isEqualTo(1);
+    await().atMost(WAIT).until(() -> peer.pushedTexts(cid).contains("once"));
+    assertThat(peer.pushedTexts(cid)).containsExactly("once");
+  }
+
+  @Test
   void aGroupSpansNodes() {
     ImTestClient owner = a.login(Transport.TCP, "g-owner", "d").autoAck(true);
     ImTestClient member = b.login(Transport.TCP, "g-member", "d").autoAck(true);
