@@ -27,6 +27,9 @@ final class MessageWrites {
   /** Sender of messages the server writes (group events, admin announcements). */
   static final String SERVER = "";
 
+  private static final String INSERT = "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body, actor)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
   private final WriterState state;
   private final Clock clock;
   /** The writer thread's hot statements. */
@@ -101,9 +104,11 @@ final class MessageWrites {
   StoredMessage insert(Connection c, ConvState s, Message draft, byte[] body, long now, String actor)
       throws SQLException {
     long seq = s.seq + 1;
-    // The unique index on (sender, client_id) makes a resend a no-op; seq is not taken then.
-    PreparedStatement ps = sql.get(c, "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body, actor)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    // The unique index on (sender, client_id) makes a resend a no-op; seq is not taken then. On
+    // PostgreSQL only that index may: a (conv, seq) clash means another writer took the seq, and
+    // must fail the batch rather than drop the message.
+    PreparedStatement ps = sql.get(c, state.shared() ? INSERT + " ON CONFLICT (sender, client_id)"
+        + " WHERE client_id IS NOT NULL DO NOTHING" : INSERT + " ON CONFLICT DO NOTHING");
     ps.setLong(1, s.id);
     ps.setLong(2, seq);
     ps.setString(3, draft.getSender());

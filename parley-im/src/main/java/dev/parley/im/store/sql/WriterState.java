@@ -23,6 +23,11 @@ import java.util.Set;
  * gap-free and ordered by commit. State touched by a batch is written back (last_seq) before the
  * batch commits, published after, and dropped from the cache if the batch rolls back, so the next
  * use reloads the truth from the database.
+ *
+ * <p>On PostgreSQL several nodes write into one database, so the cache is checked once per batch:
+ * the first time a batch uses a conversation it locks the conversation's row (held until the batch
+ * commits) and, if the stored last_seq moved past what this node committed, another node wrote and
+ * the conversation is reloaded. SQLite has one writer and trusts the cache.
  */
 final class WriterState implements GroupCommitWriter.BatchListener {
   private final StoreBackend backend;
@@ -33,6 +38,10 @@ final class WriterState implements GroupCommitWriter.BatchListener {
   private final LinkedHashMap<String, ConvState> cache = new LinkedHashMap<>(1024, 0.75f, true);
   private final Set<ConvState> touched = new HashSet<>();
   private final List<ConvState> touchedOrder = new ArrayList<>();
+  /** Whether other writers share the database (PostgreSQL), so the cache is checked per batch. */
+  private final boolean shared;
+  /** Conversations whose row the current batch has locked and checked (PostgreSQL only). */
+  private final Set<ConvState> locked = new HashSet<>();
   private long now;
 
   WriterState(StoreBackend backend, int maxCached, Memberships memberships, Map<String, Long> heads) {
@@ -40,6 +49,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     this.maxCached = maxCached;
     this.memberships = memberships;
     this.heads = heads;
+    this.shared = backend == StoreBackend.POSTGRES;
   }
 
   /** Marks a conversation as changed by the current batch. */
@@ -57,9 +67,17 @@ final class WriterState implements GroupCommitWriter.BatchListener {
   ConvState find(Connection c, String cid) throws SQLException {
     ConvState s = cache.get(cid);
     if (s != null) {
-      return s;
+      if (!shared || locked.contains(s) || lockedSeq(c, s.id) <= s.committedSeq) {
+        locked.add(s);
+        return s;
+      }
+      // Another node wrote since this one cached the conversation: its seq and members are stale.
+      cache.remove(cid);
+      heads.remove(cid);
+      memberships.forget(cid);
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, last_seq FROM im_conversations WHERE cid = ?")) {
+    String select = "SELECT id, last_seq FROM im_conversations WHERE cid = ?";
+    try (PreparedStatement ps = c.prepareStatement(shared ? select + " FOR UPDATE" : select)) {
       ps.setString(1, cid);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -96,7 +114,20 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     }
     cache.put(cid, s);
     heads.put(cid, s.committedSeq);
+    if (shared) {
+      locked.add(s);
+    }
     return s;
+  }
+
+  /** Locks a conversation's row until the batch ends and gives its stored last_seq (MAX_VALUE if gone). */
+  private static long lockedSeq(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM im_conversations WHERE id = ? FOR UPDATE")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
+      }
+    }
   }
 
   private static Map<String, ConvState.Member> loadMembers(Connection c, long conv) throws SQLException {
@@ -114,9 +145,19 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     return Collections.unmodifiableMap(members);
   }
 
-  /** Creates a conversation with its first members (all joined at seq 0). */
+  /**
+   * Creates a conversation with its first members (all joined at seq 0). On PostgreSQL another node
+   * may create the same (direct or system) conversation at the same time: then that one is used.
+   */
   ConvState create(Connection c, String cid, List<ConvState.Member> members) throws SQLException {
     long id = insertConversation(c, cid);
+    if (id < 0) {
+      ConvState existing = find(c, cid);
+      if (existing == null) {
+        throw new SQLException("conversation " + cid + " was neither created nor found");
+      }
+      return existing;
+    }
     Map<String, ConvState.Member> map = new LinkedHashMap<>();
     for (ConvState.Member m : members) {
       upsertMember(c, id, m);
@@ -125,6 +166,9 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     ConvState s = new ConvState(id, cid, Ids.typeOf(cid), 0, Collections.unmodifiableMap(map));
     s.membersChanged = true;
     cache.put(cid, s);
+    if (shared) {
+      locked.add(s);
+    }
     touch(s);
     return s;
   }
@@ -144,17 +188,17 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     }
   }
 
+  /** The new conversation's id; -1 when another writer created it first (PostgreSQL only). */
   private long insertConversation(Connection c, String cid) throws SQLException {
     String insert = "INSERT INTO im_conversations (cid, type, last_seq, updated_at) VALUES (?, ?, 0, ?)";
-    boolean returning = backend == StoreBackend.POSTGRES;
-    try (PreparedStatement ps = c.prepareStatement(returning ? insert + " RETURNING id" : insert)) {
+    // A racing insert of the same cid waits for the other transaction and then inserts nothing.
+    try (PreparedStatement ps = c.prepareStatement(shared ? insert + " ON CONFLICT (cid) DO NOTHING RETURNING id" : insert)) {
       ps.setString(1, cid);
       ps.setInt(2, Ids.typeOf(cid).ordinal());
       ps.setLong(3, now);
-      if (returning) {
+      if (shared) {
         try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
+          return rs.next() ? rs.getLong(1) : -1;
         }
       }
       ps.executeUpdate();
@@ -163,6 +207,11 @@ final class WriterState implements GroupCommitWriter.BatchListener {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /** Whether other writers share the database (PostgreSQL). */
+  boolean shared() {
+    return shared;
   }
 
   /** The function that gives the larger of two values: SQLite's two-argument MAX, PostgreSQL's GREATEST. */
@@ -209,6 +258,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     }
     touched.clear();
     touchedOrder.clear();
+    locked.clear();
     trim();
   }
 
@@ -221,6 +271,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
     }
     touched.clear();
     touchedOrder.clear();
+    locked.clear();
   }
 
   private void trim() {
