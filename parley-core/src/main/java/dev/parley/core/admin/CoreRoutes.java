@@ -70,6 +70,10 @@ public final class CoreRoutes {
   private void health(HttpExchange ex) {
     if (ctx.draining()) {
       ex.respondJson(HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of("status", "draining"));
+    } else if (!ctx.storage().writer().available()) {
+      // Writes are refused (retryably) until the writer reconnects; reads and live traffic go on.
+      ex.respondJson(HttpResponseStatus.OK, Map.of("status", "degraded", "reason",
+          "this node cannot reach its store (store.postgres.url); writes are refused until it is back"));
     } else if (!cluster().healthy()) {
       // Still serving its own clients: a load balancer keeps sending them; the operator sees why.
       ex.respondJson(HttpResponseStatus.OK, Map.of("status", "degraded", "reason",

@@ -149,7 +149,7 @@ public final class Kernel implements AutoCloseable {
       throw new ConfigException("auth.jwt.secret: " + e.getMessage());
     }
 
-    storage = Preflight.openStorage(config, dataDir, metrics.registry(), time.clock());
+    storage = Preflight.openStorage(config, dataDir, metrics.registry(), time);
 
     eventLoops = new EventLoops(config.get(CoreKeys.IO_THREADS), config.get(CoreKeys.NATIVE_TRANSPORT));
     AtomicInteger n = new AtomicInteger();

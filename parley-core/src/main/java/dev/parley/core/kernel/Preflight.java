@@ -7,12 +7,12 @@ import dev.parley.core.net.TlsSupport;
 import dev.parley.core.store.CloseableStorage;
 import dev.parley.core.store.postgres.PostgresStorage;
 import dev.parley.core.store.sqlite.SqliteStorage;
+import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,17 +24,17 @@ final class Preflight {
   record Checked(OriginPolicy origins, SslContext tls) {}
 
   /** PostgreSQL when {@code store.postgres.url} is set, else the SQLite file in {@code data.dir}. */
-  static CloseableStorage openStorage(Config config, Path dataDir, MeterRegistry registry, Clock clock) {
+  static CloseableStorage openStorage(Config config, Path dataDir, MeterRegistry registry, TimeSource time) {
     String url = config.get(CoreKeys.STORE_POSTGRES_URL);
     if (url == null || url.isBlank()) {
       return new SqliteStorage(new SqliteStorage.Settings(dataDir.resolve("parley.db"),
           config.get(CoreKeys.STORE_SYNCHRONOUS), config.get(CoreKeys.STORE_READERS),
-          config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)), registry, clock);
+          config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)), registry, time.clock());
     }
     try {
       return new PostgresStorage(new PostgresStorage.Settings(url, config.get(CoreKeys.STORE_POSTGRES_USER),
           config.get(CoreKeys.STORE_POSTGRES_PASSWORD), config.get(CoreKeys.STORE_POSTGRES_POOL),
-          config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)), registry, clock);
+          config.get(CoreKeys.STORE_MAX_BATCH), config.get(CoreKeys.STORE_QUEUE)), registry, time.clock());
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ConfigException(CoreKeys.STORE_POSTGRES_URL.name() + ": " + e.getMessage());
     }

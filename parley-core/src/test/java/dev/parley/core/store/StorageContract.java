@@ -205,7 +205,7 @@ public abstract class StorageContract {
     });
   }
 
-  protected static int insert(Connection c, String name) throws SQLException {
+  public static int insert(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (name) VALUES (?)")) {
       ps.setString(1, name);
       return ps.executeUpdate();

@@ -57,6 +57,14 @@ public abstract class ExternalServer implements AutoCloseable {
   protected void prepare() {
   }
 
+  /**
+   * Asks the running {@code process} to stop gracefully; {@link #stop()} then waits for it. SIGTERM
+   * unless the server has a better way (one that does not wait for its clients to leave).
+   */
+  protected void terminate(Process process) {
+    process.destroy();
+  }
+
   public int port() {
     return port;
   }
@@ -93,7 +101,7 @@ public abstract class ExternalServer implements AutoCloseable {
     }
   }
 
-  /** Stops the process gracefully (SIGTERM) and waits for it. */
+  /** Stops the process gracefully (see {@link #terminate}) and waits for it; {@link #start} starts it again. */
   public synchronized void stop() {
     end(false);
   }
@@ -120,7 +128,7 @@ public abstract class ExternalServer implements AutoCloseable {
     if (force) {
       process.destroyForcibly();
     } else {
-      process.destroy();
+      terminate(process);
     }
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {

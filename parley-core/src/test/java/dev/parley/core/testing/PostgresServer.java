@@ -13,6 +13,8 @@ import java.util.stream.Stream;
  * A real PostgreSQL server (Debian's postgresql package) on an ephemeral loopback port with its own
  * temporary cluster: superuser {@code parley}, trust authentication on loopback. As root (as CI
  * runs) the server runs as the {@code postgres} user, since PostgreSQL refuses to run as root.
+ * {@link #stop()} is PostgreSQL's fast shutdown (connected sessions are ended, as in a restart or
+ * failover), and {@link #start()} after it brings the same cluster back on the same port.
  */
 public final class PostgresServer extends ExternalServer {
   public static final String USER = "parley";
@@ -78,6 +80,12 @@ public final class PostgresServer extends ExternalServer {
       c.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
     }
     return as("postgres", c);
+  }
+
+  @Override
+  protected void terminate(Process process) {
+    // SIGTERM would be PostgreSQL's smart shutdown, which waits for every client to disconnect.
+    run(as("postgres", List.of(bin("pg_ctl"), "stop", "-D", data().toString(), "-m", "fast", "-w", "-t", "60")));
   }
 
   @Override

@@ -1,17 +1,21 @@
 package dev.parley.core.store.jdbc;
 
+import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,21 +26,19 @@ import org.slf4j.LoggerFactory;
  * limit), applies it in one transaction and commits once, so one fsync covers the whole batch.
  * Under light load a batch is one op and nothing waits; under heavy load batches grow and
  * durability costs little per op.
+ *
+ * <p>On a database server the writer survives the server going away: a batch that loses the
+ * connection fails every op in it with {@link StoreUnavailableException}, and later batches fail
+ * the same way at once until a new connection is opened (see {@link WriterConnection}).
  */
 public final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
-  private static final WriteOp POISON = new WriteOp() {
-    @Override
-    public void apply(Connection connection) {}
+  private static final WriteOp POISON = marker();
+  // Wakes the writer to retry connecting when nothing else is queued.
+  private static final WriteOp WAKE = marker();
 
-    @Override
-    public void committed() {}
-
-    @Override
-    public void failed(Throwable cause) {}
-  };
-
-  private final Connection connection;
+  private final WriterConnection link;
+  private final ScheduledExecutorService wakeups;
   private final int maxBatch;
   private final BlockingQueue<WriteOp> queue;
   private final Thread thread;
@@ -59,12 +61,41 @@ public final class GroupCommitWriter implements AutoCloseable {
     default void afterRollback() {}
   }
 
+  /** Opens a new connection to the database server for the writer, after the last was lost. */
+  @FunctionalInterface
+  public interface Connector {
+    Connection open() throws SQLException;
+  }
+
   /**
-   * A writer that owns {@code connection} (auto-commit off) from now on and applies at most
-   * {@code maxBatch} ops per transaction; {@code capacity} ops may wait, more are refused.
+   * A writer that uses {@code connection} (auto-commit off) from now on, and only it, and applies
+   * at most {@code maxBatch} ops per transaction; {@code capacity} ops may wait, more are refused.
+   * The caller closes the connection after {@link #close()}.
    */
   public GroupCommitWriter(Connection connection, int maxBatch, int capacity, MeterRegistry metrics) {
-    this.connection = connection;
+    this(connection, null, null, maxBatch, capacity, metrics);
+  }
+
+  /**
+   * A writer that owns {@code first} (auto-commit off) and every connection {@code reconnect}
+   * opens after one is lost, retrying on {@code time}'s clock and timers; it closes the one it
+   * holds on {@link #close()}. Limits as for the other constructor.
+   */
+  public GroupCommitWriter(Connection first, Connector reconnect, TimeSource time, int maxBatch, int capacity,
+      MeterRegistry metrics) {
+    if (reconnect == null) {
+      this.wakeups = null;
+      this.link = new WriterConnection(first, null, null, delay -> {});
+    } else {
+      ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "parley-store-reconnect");
+        t.setDaemon(true);
+        return t;
+      });
+      timer.setRemoveOnCancelPolicy(true);
+      this.wakeups = timer;
+      this.link = new WriterConnection(first, reconnect, time, delay -> wakeAfter(time, delay));
+    }
     this.maxBatch = maxBatch;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.commitTimer = Timer.builder("parley.store.commit")
@@ -76,6 +107,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         .register(metrics);
     Gauge.builder("parley.store.queue.depth", queue, BlockingQueue::size)
         .description("Write operations waiting for the writer").register(metrics);
+    Gauge.builder("parley.store.available", link, l -> l.available() ? 1 : 0)
+        .description("1 while the writer holds a working connection to the database, 0 while it is unreachable")
+        .register(metrics);
     this.thread = new Thread(this::run, "parley-store-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -132,6 +166,36 @@ public final class GroupCommitWriter implements AutoCloseable {
     return queue.size();
   }
 
+  /**
+   * Whether the database is reachable as far as the last batch showed: false from a batch that
+   * lost the connection until a new one is open (always true for a writer that never reconnects).
+   */
+  public boolean available() {
+    return link.available();
+  }
+
+  private void wakeAfter(TimeSource time, Duration delay) {
+    Runnable wake = () -> queue.offer(WAKE);
+    if (delay.isZero()) {
+      wake.run();
+    } else if (!closed) {
+      time.schedule(wakeups, wake, delay);
+    }
+  }
+
+  private static WriteOp marker() {
+    return new WriteOp() {
+      @Override
+      public void apply(Connection connection) {}
+
+      @Override
+      public void committed() {}
+
+      @Override
+      public void failed(Throwable cause) {}
+    };
+  }
+
   private void run() {
     List<WriteOp> batch = new ArrayList<>(maxBatch);
     while (true) {
@@ -144,7 +208,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
         boolean stop = batch.remove(POISON);
-        commit(batch);
+        if (batch.removeIf(op -> op == WAKE) && batch.isEmpty()) {
+          link.retryIfDue();
+        } else if (!batch.isEmpty()) {
+          commit(batch);
+        }
         batch.clear();
         if (stop) {
           drainAndStop(batch);
@@ -164,7 +232,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     while (true) {
       batch.clear();
       queue.drainTo(batch, maxBatch);
-      batch.remove(POISON);
+      batch.removeIf(op -> op == POISON || op == WAKE);
       if (batch.isEmpty()) {
         return;
       }
@@ -173,6 +241,13 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void commit(List<WriteOp> batch) {
+    Connection connection;
+    try {
+      connection = link.current();
+    } catch (StoreUnavailableException e) {
+      failAll(batch, e);
+      return;
+    }
     long start = System.nanoTime();
     try {
       for (WriteOp op : batch) {
@@ -183,9 +258,17 @@ public final class GroupCommitWriter implements AutoCloseable {
       }
       connection.commit();
     } catch (SQLException | RuntimeException e) {
-      rollbackQuietly();
+      SQLException rollbackFailure = rollback(connection);
       for (BatchListener l : listeners) {
         l.afterRollback();
+      }
+      if (link.lost(e)) {
+        // Retrying op by op could not help: the connection is gone, and with it the whole batch.
+        failAll(batch, link.unavailable(e));
+        return;
+      }
+      if (rollbackFailure != null) {
+        log.error("rollback failed", rollbackFailure);
       }
       if (batch.size() == 1) {
         fail(batch.get(0), e);
@@ -224,11 +307,19 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private void rollbackQuietly() {
+  private void failAll(List<WriteOp> batch, Throwable e) {
+    for (WriteOp op : batch) {
+      fail(op, e);
+    }
+  }
+
+  /** Rolls back; the failure, if any, for the caller to report unless the connection was lost. */
+  private static SQLException rollback(Connection connection) {
     try {
       connection.rollback();
+      return null;
     } catch (SQLException e) {
-      log.error("rollback failed", e);
+      return e;
     }
   }
 
@@ -245,5 +336,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (wakeups != null) {
+      wakeups.shutdownNow();
+    }
+    link.close();
   }
 }

@@ -18,17 +18,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings one schema up to date through the group-commit writer: the steps not yet recorded in
  * {@code schema_migrations} run in order of version, each in its own write, and are recorded with
- * the time of the injected clock. The table's SQL is the same on SQLite and PostgreSQL.
+ * the time of the injected clock. The table's SQL is the same on SQLite and PostgreSQL. On a
+ * database that several processes share, a {@link Lock} keeps them from migrating at once: the
+ * second waits, then finds the steps applied.
  */
 public final class Migrator {
   private static final Logger log = LoggerFactory.getLogger(Migrator.class);
 
   private final GroupCommitWriter writer;
   private final Clock clock;
+  private final Lock lock;
 
+  /**
+   * Held by one process at a time around its migrations, on the writer's connection: taken in a
+   * write of its own before anything is read, released after the last step (or the failure).
+   */
+  public interface Lock {
+    /** Waits until this connection holds the lock. */
+    void acquire(Connection c) throws SQLException;
+
+    /** Lets the next process in. */
+    void release(Connection c) throws SQLException;
+  }
+
+  /** A migrator for a database only this process writes (SQLite's file): no lock. */
   public Migrator(GroupCommitWriter writer, Clock clock) {
+    this(writer, clock, null);
+  }
+
+  /** A migrator that holds {@code lock} while it migrates. */
+  public Migrator(GroupCommitWriter writer, Clock clock, Lock lock) {
     this.writer = writer;
     this.clock = clock;
+    this.lock = lock;
   }
 
   /**
@@ -50,17 +72,45 @@ public final class Migrator {
       }
     }
     try {
-      writer.write(Migrator::createTable).join();
-      int applied = writer.write(c -> currentVersion(c, schema)).join();
-      for (Migration m : ordered) {
-        if (m.version() <= applied) {
-          continue;
+      if (lock != null) {
+        writer.write(c -> {
+          lock.acquire(c);
+          return null;
+        }).join();
+      }
+      try {
+        applyPending(schema, ordered);
+      } finally {
+        if (lock != null) {
+          release();
         }
-        writer.write(c -> apply(c, schema, m)).join();
-        log.info("schema {} v{}: {}", schema, m.version(), m.description());
       }
     } catch (CompletionException e) {
       throw new IllegalStateException("schema migration failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  private void applyPending(String schema, List<Migration> ordered) {
+    writer.write(Migrator::createTable).join();
+    int applied = writer.write(c -> currentVersion(c, schema)).join();
+    for (Migration m : ordered) {
+      if (m.version() <= applied) {
+        continue;
+      }
+      writer.write(c -> apply(c, schema, m)).join();
+      log.info("schema {} v{}: {}", schema, m.version(), m.description());
+    }
+  }
+
+  private void release() {
+    try {
+      writer.write(c -> {
+        lock.release(c);
+        return null;
+      }).join();
+    } catch (CompletionException e) {
+      // A lock lost with its connection is released already.
+      log.warn("releasing the migration lock: {}", e.getCause().toString());
     }
   }
 

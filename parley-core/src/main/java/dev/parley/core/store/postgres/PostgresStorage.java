@@ -10,6 +10,7 @@ import dev.parley.core.store.jdbc.Migration;
 import dev.parley.core.store.jdbc.Migrator;
 import dev.parley.core.store.jdbc.ReaderThreads;
 import dev.parley.core.store.jdbc.SqlFunction;
+import dev.parley.core.time.TimeSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -26,13 +27,19 @@ import org.slf4j.LoggerFactory;
  * A PostgreSQL server as the store: one writer connection owned by the {@link GroupCommitWriter}
  * (each batch one transaction, one commit), and reader threads that borrow connections from a
  * HikariCP pool of {@code poolSize}. Schemas migrate through the same {@link Migrator} as on
- * SQLite. Nothing here runs on an event loop.
+ * SQLite, one node at a time (an advisory lock). Nothing here runs on an event loop.
+ *
+ * <p>When the server goes away (restarted, failed over) the node keeps running: writes fail with
+ * {@code StoreUnavailableException} while it is unreachable and the writer connects again on its
+ * own; the pool replaces its dead connections as readers ask for them.
  */
 public final class PostgresStorage implements CloseableStorage {
   private static final Logger log = LoggerFactory.getLogger(PostgresStorage.class);
 
+  // A read waits at most this long for a connection while the server is unreachable, then fails.
+  private static final long READ_CONNECTION_TIMEOUT_MS = 3_000;
+
   private final String url;
-  private final Connection writerConnection;
   private final GroupCommitWriter writer;
   private final Migrator migrator;
   private final HikariDataSource pool;
@@ -51,17 +58,28 @@ public final class PostgresStorage implements CloseableStorage {
   }
 
   /**
-   * Connects to the server; {@code clock} dates the schema steps applied.
+   * Connects to the server; {@code time} dates the schema steps applied and paces reconnecting.
    *
    * @throws IllegalStateException when the server refuses or cannot be reached, naming the URL
    */
+  public PostgresStorage(Settings settings, MeterRegistry metrics, TimeSource time) {
+    this(settings, metrics, time, time.clock());
+  }
+
+  /** Connects to the server; {@code clock} dates the schema steps applied, reconnecting runs on real time. */
   public PostgresStorage(Settings settings, MeterRegistry metrics, Clock clock) {
+    this(settings, metrics, TimeSource.system(), clock);
+  }
+
+  private PostgresStorage(Settings settings, MeterRegistry metrics, TimeSource time, Clock clock) {
     this.url = settings.url();
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("not a jdbc:postgresql: URL: " + (url == null ? null : redacted(url)));
     }
+    Properties properties = properties(settings);
+    Connection writerConnection;
     try {
-      this.writerConnection = DriverManager.getConnection(url, properties(settings));
+      writerConnection = DriverManager.getConnection(url, properties);
       writerConnection.setAutoCommit(false);
     } catch (SQLException e) {
       throw unreachable(e);
@@ -74,8 +92,9 @@ public final class PostgresStorage implements CloseableStorage {
       throw unreachable(e.getCause() instanceof SQLException s ? s : new SQLException(e.getMessage(), e));
     }
     this.pool = ds;
-    this.writer = new GroupCommitWriter(writerConnection, settings.maxBatch(), settings.queueCapacity(), metrics);
-    this.migrator = new Migrator(writer, clock);
+    this.writer = new GroupCommitWriter(writerConnection, () -> DriverManager.getConnection(url, properties), time,
+        settings.maxBatch(), settings.queueCapacity(), metrics);
+    this.migrator = new Migrator(writer, clock, new AdvisoryMigrationLock());
     this.readers = new ReaderThreads(settings.poolSize(), metrics);
     Gauge.builder("parley.store.pool.active", pool, p -> p.getHikariPoolMXBean().getActiveConnections())
         .description("Reader connections in use").register(metrics);
@@ -106,6 +125,7 @@ public final class PostgresStorage implements CloseableStorage {
     c.setAutoCommit(true);
     // Start-up fails at once rather than waiting for a server that is not there.
     c.setInitializationFailTimeout(1);
+    c.setConnectionTimeout(READ_CONNECTION_TIMEOUT_MS);
     c.addDataSourceProperty("ApplicationName", "parley");
     return c;
   }
@@ -154,7 +174,6 @@ public final class PostgresStorage implements CloseableStorage {
     writer.close();
     readers.close();
     pool.close();
-    closeQuietly(writerConnection);
   }
 
   private static void closeQuietly(Connection c) {
