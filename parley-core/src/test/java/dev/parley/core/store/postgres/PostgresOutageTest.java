@@ -91,10 +91,15 @@ class PostgresOutageTest {
       // Hold the writer so that the next ops are queued and taken as one batch, whose first op
       // then waits until the server is gone.
       CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch held = new CountDownLatch(1);
       CompletableFuture<Object> hold = db.writer().write(c -> {
+        held.countDown();
         waitFor(holding);
         return null;
       });
+      // Only once the writer is inside the holding op are the next ops queued: else it could take
+      // them into the holding op's batch, which then waits for a server stop that never comes.
+      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
       CountDownLatch inBatch = new CountDownLatch(1);
       CountDownLatch serverGone = new CountDownLatch(1);
       List<CompletableFuture<Integer>> batch = new ArrayList<>();
