@@ -1,7 +1,9 @@
 package dev.parley.cluster;
 
+import dev.parley.cluster.redis.RedisBus;
 import dev.parley.cluster.redis.RedisNodes;
 import dev.parley.core.cluster.Cluster;
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigKey;
@@ -14,8 +16,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
@@ -30,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * One node of a cluster ({@code cluster.enabled}): connects to Redis before the systems start, so a
  * node that cannot reach it does not start; registers the Redis {@link Cluster} the kernel's
  * {@code /api/v1/cluster} and {@code /healthz} read; reports itself every heartbeat on a thread of
- * its own; removes itself when it stops. Off (the default), it does nothing and the server is a
+ * its own; registers the Redis {@link NodeBus} the systems reach the other nodes through; removes
+ * itself and what it holds when it stops. Off (the default), it does nothing and the server is a
  * cluster of one.
  */
 public final class ClusterModule implements ParleyModule {
@@ -39,6 +45,9 @@ public final class ClusterModule implements ParleyModule {
   private ClientResources resources;
   private RedisClient client;
   private StatefulRedisConnection<String, String> connection;
+  private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+  private StatefulRedisConnection<byte[], byte[]> publisher;
+  private RedisBus bus;
   private ScheduledExecutorService thread;
   private Cancellable heartbeat;
   private RedisNodes nodes;
@@ -80,7 +89,11 @@ public final class ClusterModule implements ParleyModule {
       throw new ConfigException("cluster.redis.url: " + e.getMessage());
     }
     uri.setTimeout(timeout);
-    resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+    // Reconnect soon after Redis returns (Lettuce's default backs off to 30 s): messages between the
+    // nodes are lost until it does.
+    resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+        .build();
     client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -90,14 +103,19 @@ public final class ClusterModule implements ParleyModule {
         .build());
     try {
       connection = client.connect();
+      subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      publisher = client.connect(ByteArrayCodec.INSTANCE);
     } catch (RuntimeException e) {
       throw new ConfigException("cluster.redis.url: cannot reach Redis at " + uri.getHost() + ":" + uri.getPort()
           + " (" + e.getMessage() + ")");
     }
     nodes = new RedisNodes(connection.sync(), ctx.nodeId(), ctx::self, config.get(ClusterKeys.NODE_TIMEOUT),
         ctx.time());
+    bus = new RedisBus(ctx.nodeId(), subscriber, publisher, connection, ctx.metrics());
+    bus.start();
     nodes.beat();
     ctx.services().register(Cluster.class, nodes);
+    ctx.services().register(NodeBus.class, bus);
     Gauge.builder("parley_cluster_nodes", nodes, n -> n.nodes().size())
         .description("Nodes alive in this node's view, itself included").register(ctx.metrics());
     Gauge.builder("parley_cluster_redis_up", nodes, n -> n.healthy() ? 1 : 0)
@@ -109,9 +127,17 @@ public final class ClusterModule implements ParleyModule {
       t.setDaemon(true);
       return t;
     });
-    heartbeat = ctx.time().every(thread, nodes::beat, config.get(ClusterKeys.HEARTBEAT));
+    heartbeat = ctx.time().every(thread, this::beat, config.get(ClusterKeys.HEARTBEAT));
     log.info("cluster: node {} joined through Redis {}:{}; {} node(s) alive", ctx.nodeId(), uri.getHost(),
         uri.getPort(), nodes.nodes().size());
+  }
+
+  /** One heartbeat: report, drop the entries of nodes found gone, resume the bus if Redis came back. */
+  private void beat() {
+    nodes.beat().forEach(bus::purge);
+    if (nodes.healthy()) {
+      bus.tick();
+    }
   }
 
   @Override
@@ -127,11 +153,20 @@ public final class ClusterModule implements ParleyModule {
         Thread.currentThread().interrupt();
       }
     }
+    if (bus != null) {
+      bus.close();
+    }
     if (nodes != null) {
       nodes.leave();
     }
-    if (connection != null) {
-      connection.close();
+    for (AutoCloseable c : new AutoCloseable[] {subscriber, publisher, connection}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          log.debug("cluster: closing a Redis connection failed", e);
+        }
+      }
     }
     if (client != null) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

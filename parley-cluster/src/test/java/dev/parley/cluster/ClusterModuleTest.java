@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.cluster.redis.RedisNodes;
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.cluster.NodeInfo;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.testing.HttpTestClient;
@@ -142,7 +143,13 @@ class ClusterModuleTest {
     // What a node killed with SIGKILL leaves behind: its last report, never refreshed.
     NodeInfo dead = new NodeInfo("node-dead", "elsewhere", 8080, time.now(), time.now(), Map.of("im-tcp", 3), "ok");
     commands().hset(RedisNodes.KEY, "node-dead", RedisNodes.encode(dead));
+    // ... and what it held on the bus (a session of user ann).
+    commands().hset("parley:held:im:u:ann", "node-dead/s1", "v");
+    commands().sadd("parley:holds:node-dead", "im:u:ann\u0000s1");
     TestKernel a = node("node-a");
+    NodeBus bus = a.kernel().context().services().first(NodeBus.class).orElseThrow();
+    assertThat(bus.nodeId()).isEqualTo("node-a");
+    assertThat(bus.heldElsewhere(List.of("im:u:ann")).toCompletableFuture().join()).containsKey("im:u:ann");
     assertThat(ids(a)).containsExactly("node-a", "node-dead");
     assertThat(cluster(a).path("nodes").get(1).path("connections").asInt()).isEqualTo(3);
 
@@ -151,6 +158,7 @@ class ClusterModuleTest {
     time.advance(HEARTBEAT);
     await().until(() -> ids(a).equals(List.of("node-a")));
     await().until(() -> !commands().hexists(RedisNodes.KEY, "node-dead"));
+    await().until(() -> commands().exists("parley:held:im:u:ann", "parley:holds:node-dead") == 0);
     assertThat(commands().hexists(RedisNodes.KEY, "node-a")).isTrue();
   }
 
@@ -217,6 +225,7 @@ class ClusterModuleTest {
     TestKernel k = TestKernel.builder(() -> List.of(new ClusterModule())).time(time).start();
     kernels.add(k);
     assertThat(ids(k)).containsExactly(k.kernel().context().nodeId());
+    assertThat(k.kernel().context().services().first(NodeBus.class)).isEmpty();
     assertThat(commands().hlen(RedisNodes.KEY)).isZero();
   }
 }

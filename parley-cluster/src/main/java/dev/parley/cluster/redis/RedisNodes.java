@@ -56,8 +56,12 @@ public final class RedisNodes implements Cluster {
     this.time = time;
   }
 
-  /** Reports this node and reads the others; a Redis failure makes the node unhealthy, nothing more. */
-  public void beat() {
+  /**
+   * Reports this node and reads the others; a Redis failure makes the node unhealthy, nothing more.
+   * Answers the nodes this beat found gone and removed (their held entries are for the caller to
+   * remove).
+   */
+  public List<String> beat() {
     try {
       redis.hset(KEY, nodeId, encode(self.get()));
       Instant now = time.now();
@@ -81,6 +85,7 @@ public final class RedisNodes implements Cluster {
         log.info("cluster: Redis reachable again; {} other node(s)", seen.size());
       }
       healthy = true;
+      return gone;
     } catch (RedisException e) {
       failures++;
       if (healthy) {
@@ -88,6 +93,7 @@ public final class RedisNodes implements Cluster {
             e.getMessage());
       }
       healthy = false;
+      return List.of();
     }
   }
 

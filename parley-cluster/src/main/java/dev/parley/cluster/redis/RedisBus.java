@@ -1,0 +1,379 @@
+package dev.parley.cluster.redis;
+
+import dev.parley.core.cluster.NodeBus;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link NodeBus} on Redis.
+ *
+ * <p>Messages go over Redis pub/sub: each node subscribes to its own channel ({@code
+ * parley:bus:<node>}) and to {@code parley:bus:all}; a message is framed as sender, topic and
+ * payload. Redis runs one connection's PUBLISHes in the order sent and hands them to a subscriber in
+ * that order, which gives the order the contract promises; while Redis is away a publish fails at
+ * once (the connection rejects commands) and the message is counted as dropped.
+ *
+ * <p>Held entries are fields {@code <node>/<field>} of the hash {@code parley:held:<key>}, and each
+ * node lists what it holds in the set {@code parley:holds:<node>} so that whoever drops a dead node
+ * can remove its entries ({@link #purge}). The node keeps its own entries in memory as well: after
+ * any of its connections to Redis dropped, the next {@link #tick} that finds Redis and the
+ * subscription back writes them all again (a restarted Redis is empty) and then runs the resume
+ * actions.
+ *
+ * <p>Receivers and resume actions run on one thread of the bus's own; {@link #tick} and {@link
+ * #purge} on the cluster thread (they block on Redis).
+ */
+public final class RedisBus implements NodeBus, AutoCloseable {
+  /** Channel of messages to every node. */
+  public static final String ALL = "parley:bus:all";
+  private static final String CHANNEL = "parley:bus:";
+  private static final String HELD = "parley:held:";
+  private static final String HOLDS = "parley:holds:";
+  private static final char SEPARATOR = '\u0000';
+  private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
+
+  private final String nodeId;
+  private final StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+  private final StatefulRedisConnection<byte[], byte[]> publisher;
+  private final RedisAsyncCommands<String, String> async;
+  private final RedisCommands<String, String> sync;
+  private final ExecutorService thread;
+  private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
+  private final List<Runnable> resume = new CopyOnWriteArrayList<>();
+  /** What this node holds: key -> field -> value. */
+  private final Map<String, Map<String, String>> mine = new ConcurrentHashMap<>();
+  private final Counter sent;
+  private final Counter received;
+  private final Counter dropped;
+  private volatile boolean lost;
+
+  /**
+   * @param subscriber a pub/sub connection of its own
+   * @param publisher a connection for publishing, failing fast while Redis is away
+   * @param commands a connection for the held entries, failing fast while Redis is away
+   */
+  public RedisBus(String nodeId, StatefulRedisPubSubConnection<byte[], byte[]> subscriber,
+      StatefulRedisConnection<byte[], byte[]> publisher, StatefulRedisConnection<String, String> commands,
+      MeterRegistry metrics) {
+    if (nodeId.indexOf('/') >= 0 || nodeId.indexOf(SEPARATOR) >= 0) {
+      throw new IllegalArgumentException("a node id may not contain '/': " + nodeId);
+    }
+    this.nodeId = nodeId;
+    this.subscriber = subscriber;
+    this.publisher = publisher;
+    this.async = commands.async();
+    this.sync = commands.sync();
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "parley-bus");
+      t.setDaemon(true);
+      return t;
+    });
+    this.sent = Counter.builder("parley_cluster_bus_sent").description("Messages this node sent to other nodes")
+        .register(metrics);
+    this.received = Counter.builder("parley_cluster_bus_received")
+        .description("Messages this node received from other nodes").register(metrics);
+    this.dropped = Counter.builder("parley_cluster_bus_dropped")
+        .description("Messages lost: Redis unreachable, no node listening, or no receiver for the topic")
+        .register(metrics);
+    RedisConnectionStateListener watch = new RedisConnectionStateListener() {
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        lost = true;
+      }
+    };
+    subscriber.addListener(watch);
+    publisher.addListener(watch);
+    commands.addListener(watch);
+    subscriber.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(byte[] channel, byte[] message) {
+        arrived(message);
+      }
+    });
+  }
+
+  /**
+   * Removes what a previous run of this node left (a node killed and started again under its id),
+   * then subscribes. Blocks; call once before the systems start.
+   */
+  public void start() {
+    purge(nodeId);
+    subscriber.sync().subscribe(bytes(CHANNEL + nodeId), bytes(ALL));
+    lost = false;
+  }
+
+  @Override
+  public String nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public void listen(String topic, Receiver receiver) {
+    receivers.put(topic, receiver);
+  }
+
+  @Override
+  public void send(String node, String topic, byte[] payload) {
+    if (!node.equals(nodeId)) {
+      publish(CHANNEL + node, topic, payload);
+    }
+  }
+
+  @Override
+  public void broadcast(String topic, byte[] payload) {
+    publish(ALL, topic, payload);
+  }
+
+  private void publish(String channel, String topic, byte[] payload) {
+    byte[] frame;
+    try {
+      frame = frame(nodeId, topic, payload);
+    } catch (IllegalArgumentException e) {
+      dropped.increment();
+      log.warn("cluster bus: not sent: {}", e.getMessage());
+      return;
+    }
+    try {
+      publisher.async().publish(bytes(channel), frame).whenComplete((listeners, err) -> {
+        if (err != null || listeners == null || listeners == 0) {
+          dropped.increment();
+        } else {
+          sent.increment();
+        }
+      });
+    } catch (RedisException e) {
+      dropped.increment();
+    }
+  }
+
+  private void arrived(byte[] message) {
+    Frame f = parse(message);
+    if (f == null || f.from.equals(nodeId)) {
+      // Not a frame (written by something else), or this node's own broadcast coming back.
+      if (f == null) {
+        dropped.increment();
+      }
+      return;
+    }
+    try {
+      thread.execute(() -> {
+        Receiver r = receivers.get(f.topic);
+        if (r == null) {
+          dropped.increment();
+          return;
+        }
+        received.increment();
+        try {
+          r.receive(f.from, f.payload);
+        } catch (RuntimeException e) {
+          log.warn("cluster bus: receiver of {} failed on a message from {}", f.topic, f.from, e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      dropped.increment(); // stopping
+    }
+  }
+
+  @Override
+  public void hold(String key, String field, String value) {
+    mine.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(field, value);
+    try {
+      async.hset(HELD + key, nodeId + "/" + field, value);
+      async.sadd(HOLDS + nodeId, key + SEPARATOR + field);
+    } catch (RedisException e) {
+      lost = true; // written again when Redis is back
+    }
+  }
+
+  @Override
+  public void release(String key, String field) {
+    Map<String, String> m = mine.get(key);
+    if (m != null) {
+      m.remove(field);
+      if (m.isEmpty()) {
+        mine.remove(key, m);
+      }
+    }
+    try {
+      async.hdel(HELD + key, nodeId + "/" + field);
+      async.srem(HOLDS + nodeId, key + SEPARATOR + field);
+    } catch (RedisException e) {
+      lost = true;
+    }
+  }
+
+  @Override
+  public CompletionStage<Map<String, List<Held>>> heldElsewhere(Collection<String> keys) {
+    List<String> asked = List.copyOf(keys);
+    List<CompletableFuture<Map<String, String>>> answers = new ArrayList<>(asked.size());
+    try {
+      for (String k : asked) {
+        RedisFuture<Map<String, String>> f = async.hgetall(HELD + k);
+        answers.add(f.toCompletableFuture());
+      }
+    } catch (RedisException e) {
+      CompletableFuture<Map<String, List<Held>>> failed = new CompletableFuture<>();
+      thread.execute(() -> failed.completeExceptionally(e));
+      return failed;
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
+      Map<String, List<Held>> out = new LinkedHashMap<>();
+      for (int i = 0; i < asked.size(); i++) {
+        List<Held> list = new ArrayList<>();
+        for (Map.Entry<String, String> e : answers.get(i).join().entrySet()) {
+          int slash = e.getKey().indexOf('/');
+          String node = slash < 0 ? "" : e.getKey().substring(0, slash);
+          if (slash > 0 && !node.equals(nodeId)) {
+            list.add(new Held(node, e.getKey().substring(slash + 1), e.getValue()));
+          }
+        }
+        if (!list.isEmpty()) {
+          out.put(asked.get(i), list);
+        }
+      }
+      return out;
+    }, thread);
+  }
+
+  @Override
+  public void onResume(Runnable action) {
+    resume.add(action);
+  }
+
+  /**
+   * On the cluster thread after each heartbeat that reached Redis: if a connection dropped since
+   * the last tick and the subscription is back, writes this node's entries again and runs the
+   * resume actions. Answers whether it resumed.
+   */
+  public boolean tick() {
+    if (!lost || !subscriber.isOpen() || !publisher.isOpen()) {
+      return false;
+    }
+    lost = false;
+    try {
+      int n = 0;
+      for (Map.Entry<String, Map<String, String>> k : mine.entrySet()) {
+        for (Map.Entry<String, String> f : k.getValue().entrySet()) {
+          sync.hset(HELD + k.getKey(), nodeId + "/" + f.getKey(), f.getValue());
+          sync.sadd(HOLDS + nodeId, k.getKey() + SEPARATOR + f.getKey());
+          n++;
+        }
+      }
+      log.info("cluster bus: Redis back; {} held entr{} written again", n, n == 1 ? "y" : "ies");
+    } catch (RedisException e) {
+      lost = true;
+      return false;
+    }
+    thread.execute(() -> resume.forEach(action -> {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        log.warn("cluster bus: a resume action failed", e);
+      }
+    }));
+    return true;
+  }
+
+  /** Removes every entry {@code node} holds (it is gone, or starting again). Blocks; a failure is logged. */
+  public void purge(String node) {
+    try {
+      Set<String> entries = sync.smembers(HOLDS + node);
+      for (String e : entries) {
+        int sep = e.indexOf(SEPARATOR);
+        if (sep > 0) {
+          sync.hdel(HELD + e.substring(0, sep), node + "/" + e.substring(sep + 1));
+        }
+      }
+      sync.del(HOLDS + node);
+      if (!entries.isEmpty()) {
+        log.info("cluster bus: removed {} entr{} held by node {}", entries.size(), entries.size() == 1 ? "y" : "ies",
+            node);
+      }
+    } catch (RedisException e) {
+      log.warn("cluster bus: could not remove the entries of node {} ({})", node, e.getMessage());
+    }
+  }
+
+  /** Removes this node's entries, unsubscribes and stops the bus thread. */
+  @Override
+  public void close() {
+    purge(nodeId);
+    mine.clear();
+    try {
+      subscriber.sync().unsubscribe(bytes(CHANNEL + nodeId), bytes(ALL));
+    } catch (RedisException e) {
+      log.debug("cluster bus: unsubscribe failed ({})", e.getMessage());
+    }
+    thread.shutdown();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A message on the wire: sender and topic, each a length byte and UTF-8, then the payload. */
+  static byte[] frame(String from, String topic, byte[] payload) {
+    byte[] f = bytes(from);
+    byte[] t = bytes(topic);
+    if (f.length > 255 || t.length > 255) {
+      throw new IllegalArgumentException("node id or topic longer than 255 bytes");
+    }
+    return ByteBuffer.allocate(2 + f.length + t.length + payload.length).put((byte) f.length).put(f)
+        .put((byte) t.length).put(t).put(payload).array();
+  }
+
+  /** A frame read back, or null when the message is not one. */
+  static Frame parse(byte[] m) {
+    if (m.length < 2) {
+      return null;
+    }
+    int f = m[0] & 0xff;
+    if (1 + f + 1 > m.length) {
+      return null;
+    }
+    int t = m[1 + f] & 0xff;
+    int start = 2 + f + t;
+    if (start > m.length) {
+      return null;
+    }
+    byte[] payload = new byte[m.length - start];
+    System.arraycopy(m, start, payload, 0, payload.length);
+    return new Frame(new String(m, 1, f, StandardCharsets.UTF_8), new String(m, 2 + f, t, StandardCharsets.UTF_8),
+        payload);
+  }
+
+  /** A message read off the wire. */
+  record Frame(String from, String topic, byte[] payload) {}
+}

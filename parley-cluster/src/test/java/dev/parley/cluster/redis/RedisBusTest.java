@@ -1,0 +1,255 @@
+package dev.parley.cluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.core.cluster.NodeBus;
+import dev.parley.core.testing.RedisServer;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Redis bus between two nodes on a real Redis (Debian's redis-server, its own process): what
+ * one node sends reaches the other in order, held entries are seen by the others and not by the
+ * holder, a dead node's entries go, and after a Redis restart the entries are written again, the
+ * resume actions run and messages flow.
+ */
+class RedisBusTest {
+  private static RedisServer redis;
+  private static ClientResources resources;
+  private static RedisClient client;
+  private static StatefulRedisConnection<String, String> admin;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeAll
+  static void redis() {
+    redis = RedisServer.started();
+    resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(200), 2, TimeUnit.MILLISECONDS))
+        .build();
+    client = RedisClient.create(resources, redis.url());
+    client.setOptions(ClientOptions.builder().autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2))).build());
+    admin = client.connect();
+  }
+
+  @AfterAll
+  static void stop() {
+    admin.close();
+    client.shutdown();
+    resources.shutdown();
+    redis.close();
+  }
+
+  @BeforeEach
+  void empty() {
+    redis.start();
+    await().ignoreExceptions().until(() -> "PONG".equals(admin.sync().ping()));
+    admin.sync().flushall();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private RedisBus bus(String node) {
+    var sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+    var pub = client.connect(ByteArrayCodec.INSTANCE);
+    var commands = client.connect();
+    open.add(commands);
+    open.add(pub);
+    open.add(sub);
+    RedisBus bus = new RedisBus(node, sub, pub, commands, new SimpleMeterRegistry());
+    open.add(bus);
+    bus.start();
+    return bus;
+  }
+
+  private static byte[] text(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What a receiver got, as "from:payload". */
+  private static List<String> inbox(NodeBus bus, String topic) {
+    List<String> got = new CopyOnWriteArrayList<>();
+    bus.listen(topic, (from, payload) -> got.add(from + ":" + new String(payload, StandardCharsets.UTF_8)));
+    return got;
+  }
+
+  @Test
+  void aMessageToANodeReachesItInOrder_andABroadcastEveryOtherNode() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    RedisBus c = bus("c");
+    List<String> atB = inbox(b, "t");
+    List<String> atC = inbox(c, "t");
+    List<String> atA = inbox(a, "t");
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      a.send("b", "t", text("m" + i));
+      expected.add("a:m" + i);
+    }
+    a.broadcast("t", text("all"));
+    expected.add("a:all");
+    await().until(() -> atB.size() == expected.size());
+    assertThat(atB).containsExactlyElementsOf(expected);
+    await().until(() -> atC.size() == 1);
+    assertThat(atC).containsExactly("a:all");
+    // Nothing to itself: neither its own broadcast nor a send to its own id.
+    a.send("a", "t", text("self"));
+    b.send("a", "t", text("from b"));
+    await().until(() -> atA.size() == 1);
+    assertThat(atA).containsExactly("b:from b");
+  }
+
+  @Test
+  void aMessageOfATopicNobodyListensToIsDroppedAndTheNextStillArrives() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    List<String> atB = inbox(b, "known");
+    a.send("b", "unknown", text("lost"));
+    a.send("b", "known", text("kept"));
+    await().until(() -> atB.size() == 1);
+    assertThat(atB).containsExactly("a:kept");
+    // Garbage on a node's channel (not a frame) disturbs nothing either.
+    admin.sync().publish("parley:bus:b", "");
+    a.send("b", "known", text("after"));
+    await().until(() -> atB.size() == 2);
+  }
+
+  @Test
+  void heldEntriesAreSeenByTheOthersOnly_andGoWhenReleased() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    a.hold("im:u:ann", "s1", "v1");
+    a.hold("im:u:ann", "s2", "v2");
+    b.hold("im:u:ann", "s3", "v3");
+    b.hold("im:u:bob", "s4", "v4");
+    // Holds are written asynchronously, on each node's own connection.
+    await().until(() -> admin.sync().hlen("parley:held:im:u:ann") == 3 && admin.sync().hlen("parley:held:im:u:bob") == 1);
+
+    Map<String, List<NodeBus.Held>> fromB =
+        b.heldElsewhere(List.of("im:u:ann", "im:u:bob", "im:u:nobody")).toCompletableFuture().join();
+    assertThat(fromB).containsOnlyKeys("im:u:ann");
+    assertThat(fromB.get("im:u:ann")).containsExactlyInAnyOrder(new NodeBus.Held("a", "s1", "v1"),
+        new NodeBus.Held("a", "s2", "v2"));
+    Map<String, List<NodeBus.Held>> fromA =
+        a.heldElsewhere(List.of("im:u:ann", "im:u:bob")).toCompletableFuture().join();
+    assertThat(fromA.get("im:u:ann")).containsExactly(new NodeBus.Held("b", "s3", "v3"));
+    assertThat(fromA.get("im:u:bob")).containsExactly(new NodeBus.Held("b", "s4", "v4"));
+
+    a.release("im:u:ann", "s1");
+    await().until(() -> b.heldElsewhere(List.of("im:u:ann")).toCompletableFuture().join().get("im:u:ann")
+        .equals(List.of(new NodeBus.Held("a", "s2", "v2"))));
+  }
+
+  @Test
+  void theEntriesOfANodeFoundGoneArePurged_andANodeStartingAgainDropsWhatItsLastRunLeft() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    a.hold("k", "f", "v");
+    a.hold("k2", "f", "v");
+    b.hold("k", "g", "w");
+    await().until(() -> b.heldElsewhere(List.of("k", "k2")).toCompletableFuture().join().size() == 2);
+
+    b.purge("a");
+    assertThat(b.heldElsewhere(List.of("k", "k2")).toCompletableFuture().join()).isEmpty();
+    assertThat(admin.sync().hkeys("parley:held:k")).containsExactly("b/g");
+
+    // Node b is killed (nothing released) and starts again under its id.
+    RedisBus again = bus("b");
+    assertThat(again.heldElsewhere(List.of("k")).toCompletableFuture().join()).isEmpty();
+    assertThat(a.heldElsewhere(List.of("k")).toCompletableFuture().join()).isEmpty();
+  }
+
+  @Test
+  void aNodeThatStopsReleasesEverythingItHeld() throws Exception {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    b.hold("k", "f", "v");
+    await().until(() -> a.heldElsewhere(List.of("k")).toCompletableFuture().join().containsKey("k"));
+    b.close();
+    assertThat(a.heldElsewhere(List.of("k")).toCompletableFuture().join()).isEmpty();
+  }
+
+  @Test
+  void afterARedisRestartTheEntriesAreWrittenAgain_theResumeActionsRun_andMessagesFlow() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    AtomicInteger resumedA = new AtomicInteger();
+    a.onResume(resumedA::incrementAndGet);
+    List<String> atB = inbox(b, "t");
+    a.hold("k", "f", "v");
+    await().until(() -> b.heldElsewhere(List.of("k")).toCompletableFuture().join().containsKey("k"));
+    assertThat(a.tick()).isFalse(); // nothing was lost: no resume
+
+    redis.restart(); // empty: no persistence
+    await().ignoreExceptions().until(() -> "PONG".equals(admin.sync().ping()));
+    assertThat(admin.sync().exists("parley:held:k")).isZero();
+    await().until(a::tick);
+    await().until(() -> resumedA.get() == 1);
+    assertThat(b.heldElsewhere(List.of("k")).toCompletableFuture().join().get("k"))
+        .containsExactly(new NodeBus.Held("a", "f", "v"));
+    await().until(() -> {
+      a.send("b", "t", text("again"));
+      return !atB.isEmpty();
+    });
+    assertThat(atB).allMatch("a:again"::equals);
+    assertThat(a.tick()).isFalse();
+  }
+
+  @Test
+  void whileRedisIsAwayLookupsFailAndSendsAreDropped_nothingThrows() {
+    RedisBus a = bus("a");
+    redis.stop();
+    await().until(() -> {
+      try {
+        a.heldElsewhere(List.of("k")).toCompletableFuture().join();
+        return false;
+      } catch (RuntimeException e) {
+        return true;
+      }
+    });
+    a.send("b", "t", text("lost"));
+    a.broadcast("t", text("lost"));
+    a.hold("k", "f", "v");
+    assertThat(a.tick()).isFalse();
+  }
+
+  @Test
+  void framesCarrySenderTopicAndPayload_andWhatIsNotAFrameIsRefused() {
+    byte[] f = RedisBus.frame("node-1", "im.deliver", new byte[] {1, 2, 3});
+    RedisBus.Frame back = RedisBus.parse(f);
+    assertThat(back.from()).isEqualTo("node-1");
+    assertThat(back.topic()).isEqualTo("im.deliver");
+    assertThat(back.payload()).containsExactly(1, 2, 3);
+    assertThat(RedisBus.parse(new byte[0])).isNull();
+    assertThat(RedisBus.parse(new byte[] {9, 'a'})).isNull();
+    assertThat(RedisBus.parse(new byte[] {1, 'a', 5, 'b'})).isNull();
+    assertThat(RedisBus.parse(RedisBus.frame("n", "", new byte[0])).topic()).isEmpty();
+  }
+}
