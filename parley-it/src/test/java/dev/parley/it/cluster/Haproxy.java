@@ -50,7 +50,9 @@ final class Haproxy extends ExternalServer {
     List<String> out = new ArrayList<>();
     for (String line : doc.split("\n", -1)) {
       String l = line.replace("bind :7900", "bind 127.0.0.1:" + port).replace("bind :1883", "bind 127.0.0.1:" + mqtt)
-          .replace("bind :1935", "bind 127.0.0.1:" + rtmp).replace("bind :8080", "bind 127.0.0.1:" + http);
+          .replace("bind :1935", "bind 127.0.0.1:" + rtmp).replace("bind :8080", "bind 127.0.0.1:" + http)
+          // This machine lets a process open 20,000 files; HAProxy wants two per connection and more.
+          .replace("maxconn 200000", "maxconn 8000");
       Matcher m = NODE.matcher(l);
       if (m.find()) {
         ParleyNode n = nodes.get(Integer.parseInt(m.group(1)) - 1);
