@@ -106,8 +106,8 @@ public final class ClusterModule implements ParleyModule {
       subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
       publisher = client.connect(ByteArrayCodec.INSTANCE);
     } catch (RuntimeException e) {
-      throw new ConfigException("cluster.redis.url: cannot reach Redis at " + uri.getHost() + ":" + uri.getPort()
-          + " (" + e.getMessage() + ")");
+      throw new ConfigException("cluster.redis.url: cannot reach Redis at " + where(uri) + " (" + e.getMessage()
+          + ")");
     }
     nodes = new RedisNodes(connection.sync(), ctx.nodeId(), ctx::self, config.get(ClusterKeys.NODE_TIMEOUT),
         ctx.time());
@@ -128,8 +128,21 @@ public final class ClusterModule implements ParleyModule {
       return t;
     });
     heartbeat = ctx.time().every(thread, this::beat, config.get(ClusterKeys.HEARTBEAT));
-    log.info("cluster: node {} joined through Redis {}:{}; {} node(s) alive", ctx.nodeId(), uri.getHost(),
-        uri.getPort(), nodes.nodes().size());
+    log.info("cluster: node {} joined through Redis {}; {} node(s) alive", ctx.nodeId(), where(uri),
+        nodes.nodes().size());
+  }
+
+  /** Where Redis is, for messages: host:port, or the Sentinel master's name and the Sentinels. */
+  private static String where(RedisURI uri) {
+    if (uri.getSentinels().isEmpty()) {
+      return uri.getHost() + ":" + uri.getPort();
+    }
+    StringBuilder b = new StringBuilder("master ").append(uri.getSentinelMasterId()).append(" of Sentinel ");
+    for (int i = 0; i < uri.getSentinels().size(); i++) {
+      RedisURI s = uri.getSentinels().get(i);
+      b.append(i == 0 ? "" : ",").append(s.getHost()).append(':').append(s.getPort());
+    }
+    return b.toString();
   }
 
   /** One heartbeat: report, drop the entries of nodes found gone, resume the bus if Redis came back. */

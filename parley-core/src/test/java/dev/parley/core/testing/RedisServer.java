@@ -7,12 +7,28 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
-/** A real {@code redis-server} (Debian's redis-server package) on an ephemeral loopback port, no persistence. */
+/**
+ * A real {@code redis-server} (Debian's redis-server package) on an ephemeral loopback port, no
+ * persistence; optionally a replica of another ({@link #replicaOf}).
+ */
 public final class RedisServer extends ExternalServer {
+  private final List<String> extra;
+
   public RedisServer() {
+    this(List.of());
+  }
+
+  private RedisServer(List<String> extra) {
     super("redis");
+    this.extra = extra;
+  }
+
+  /** A replica of {@code master} (not started), for Sentinel tests. */
+  public static RedisServer replicaOf(RedisServer master) {
+    return new RedisServer(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
   }
 
   /** Starts one; close it after. */
@@ -28,12 +44,20 @@ public final class RedisServer extends ExternalServer {
 
   @Override
   protected List<String> command() {
-    return List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--protected-mode", "no");
+    List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
+        "--protected-mode", "no"));
+    cmd.addAll(extra);
+    return cmd;
   }
 
   @Override
   protected boolean ready() {
+    return answersPing(port);
+  }
+
+  /** Whether a Redis (or a Sentinel) on {@code port} answers PING. */
+  static boolean answersPing(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
       s.setSoTimeout(1000);
