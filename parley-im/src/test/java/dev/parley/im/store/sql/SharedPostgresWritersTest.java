@@ -126,6 +126,46 @@ class SharedPostgresWritersTest {
   }
 
   @Test
+  void aStoreLoadingAConversationWaitsForTheOtherStoresOpenBatch() {
+    String cid = Ids.direct("alice", "bob");
+    assertThat(sent(a, cid, text("alice", "a-1")).seq()).isEqualTo(1);
+
+    // B has never seen the conversation; A's batch has stored seq 2 and is still open.
+    List<CompletableFuture<Outcomes.Sent>> onA = new ArrayList<>();
+    CompletableFuture<Void> release = holdBatch(dbA, () -> onA.add(send(a, cid, text("alice", "a-2"))));
+    CompletableFuture<Outcomes.Sent> onB = send(b, cid, text("bob", "b-1"));
+    waiting().until(() -> lockWaiters() > 0);
+    release.complete(null);
+
+    assertThat(result(onA.get(0)).stored().seq()).isEqualTo(2);
+    assertThat(result(onB).stored().seq()).isEqualTo(3);
+    assertThat(rows(cid)).extracting(Row::clientId).containsExactly("a-1", "a-2", "b-1");
+  }
+
+  @Test
+  void aSeqTakenWithoutMovingLastSeqFailsTheSendRatherThanTakingItForAResend() {
+    String cid = Ids.direct("alice", "bob");
+    assertThat(sent(a, cid, text("alice", "a-1")).seq()).isEqualTo(1);
+    // A writer that leaves last_seq alone (a node of an older version, a repair by hand) stores seq 2.
+    result(dbB.writer().write(c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO im_messages (conv, seq, sender, client_id, ts,"
+          + " kind, body) SELECT id, 2, 'bob', 'foreign-2', 0, ?, ? FROM im_conversations WHERE cid = ?")) {
+        ps.setInt(1, MessageKind.MESSAGE_KIND_TEXT_VALUE);
+        ps.setBytes(2, new byte[0]);
+        ps.setString(3, cid);
+        return ps.executeUpdate();
+      }
+    }));
+
+    // The clash on (conv, seq) is no resend: the send fails, so the client sends it again...
+    ImException refused = refusal(send(a, cid, text("alice", "a-2")));
+    assertThat(refused.code()).isEqualTo(ErrorCode.ERROR_CODE_INTERNAL);
+    // ... and the store, having dropped what the failed batch read, stores it after the foreign row.
+    assertThat(sent(a, cid, text("alice", "a-2")).seq()).isEqualTo(3);
+    assertThat(rows(cid)).extracting(Row::clientId).containsExactly("a-1", "foreign-2", "a-2");
+  }
+
+  @Test
   void aResendThroughTheOtherStoreAnswersTheFirstSendAndStoresNothing() {
     String cid = Ids.direct("alice", "bob");
     Outcomes.Sent first = result(send(a, cid, text("alice", "dup-1")));
