@@ -114,14 +114,9 @@ class SharedPostgresWritersTest {
     assertThat(sent(a, cid, text("alice", "a-2")).seq()).isEqualTo(3);
 
     // A's batch has stored seq 4 and is still open when B's send arrives.
-    List<CompletableFuture<Outcomes.Sent>> onA = new ArrayList<>();
-    CompletableFuture<Void> release = holdBatch(dbA, () -> onA.add(send(a, cid, text("alice", "a-3"))));
-    CompletableFuture<Outcomes.Sent> onB = send(b, cid, text("bob", "b-2"));
-    waiting().until(() -> lockWaiters() > 0);
-    release.complete(null);
+    List<Outcomes.Sent> sent = sendWhileABatchIsOpen(cid, text("alice", "a-3"), text("bob", "b-2"));
 
-    assertThat(result(onA.get(0)).stored().seq()).isEqualTo(4);
-    assertThat(result(onB).stored().seq()).isEqualTo(5);
+    assertThat(sent).extracting(s -> s.stored().seq()).containsExactly(4L, 5L);
     assertThat(rows(cid)).extracting(Row::clientId).containsExactly("a-1", "b-1", "a-2", "a-3", "b-2");
   }
 
@@ -131,14 +126,9 @@ class SharedPostgresWritersTest {
     assertThat(sent(a, cid, text("alice", "a-1")).seq()).isEqualTo(1);
 
     // B has never seen the conversation; A's batch has stored seq 2 and is still open.
-    List<CompletableFuture<Outcomes.Sent>> onA = new ArrayList<>();
-    CompletableFuture<Void> release = holdBatch(dbA, () -> onA.add(send(a, cid, text("alice", "a-2"))));
-    CompletableFuture<Outcomes.Sent> onB = send(b, cid, text("bob", "b-1"));
-    waiting().until(() -> lockWaiters() > 0);
-    release.complete(null);
+    List<Outcomes.Sent> sent = sendWhileABatchIsOpen(cid, text("alice", "a-2"), text("bob", "b-1"));
 
-    assertThat(result(onA.get(0)).stored().seq()).isEqualTo(2);
-    assertThat(result(onB).stored().seq()).isEqualTo(3);
+    assertThat(sent).extracting(s -> s.stored().seq()).containsExactly(2L, 3L);
     assertThat(rows(cid)).extracting(Row::clientId).containsExactly("a-1", "a-2", "b-1");
   }
 
@@ -217,14 +207,10 @@ class SharedPostgresWritersTest {
     String cid = Ids.direct("alice", "bob");
     // A has created the conversation and stored its first message, not yet committed, when B's
     // first message to it arrives: B's insert of the same conversation waits for A's batch.
-    List<CompletableFuture<Outcomes.Sent>> onA = new ArrayList<>();
-    CompletableFuture<Void> release = holdBatch(dbA, () -> onA.add(send(a, cid, text("alice", "hi-from-a"))));
-    CompletableFuture<Outcomes.Sent> onB = send(b, cid, text("bob", "hi-from-b"));
-    waiting().until(() -> lockWaiters() > 0);
-    release.complete(null);
+    List<Outcomes.Sent> sent = sendWhileABatchIsOpen(cid, text("alice", "hi-from-a"), text("bob", "hi-from-b"));
 
-    Outcomes.Sent fromA = result(onA.get(0));
-    Outcomes.Sent fromB = result(onB);
+    Outcomes.Sent fromA = sent.get(0);
+    Outcomes.Sent fromB = sent.get(1);
     assertThat(fromA.stored().conversation()).isEqualTo(cid);
     assertThat(fromB.stored().conversation()).isEqualTo(cid);
     assertThat(fromA.stored().seq()).isEqualTo(1);
@@ -339,6 +325,19 @@ class SharedPostgresWritersTest {
 
   private static List<Long> oneTo(long n) {
     return LongStream.rangeClosed(1, n).boxed().toList();
+  }
+
+  /**
+   * Sends {@code first} through A and keeps A's batch open (nothing committed, its locks held)
+   * until {@code second}, sent through B, waits for a lock; then both outcomes, A's first.
+   */
+  private List<Outcomes.Sent> sendWhileABatchIsOpen(String cid, Message first, Message second) {
+    List<CompletableFuture<Outcomes.Sent>> onA = new ArrayList<>();
+    CompletableFuture<Void> release = holdBatch(dbA, () -> onA.add(send(a, cid, first)));
+    CompletableFuture<Outcomes.Sent> onB = send(b, cid, second);
+    waiting().until(() -> lockWaiters() > 0);
+    release.complete(null);
+    return List.of(result(onA.get(0)), result(onB));
   }
 
   /**
