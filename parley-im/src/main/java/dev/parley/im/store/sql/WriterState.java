@@ -265,13 +265,22 @@ final class WriterState implements GroupCommitWriter.BatchListener {
   @Override
   public void afterRollback() {
     for (ConvState s : touchedOrder) {
-      cache.remove(s.cid);
-      heads.remove(s.cid);
-      memberships.forget(s.cid);
+      forget(s);
+    }
+    // A batch may fail on a conversation it only read (its next seq taken by a writer that left
+    // last_seq alone): reloading it is what lets the retry get past that row.
+    for (ConvState s : locked) {
+      forget(s);
     }
     touched.clear();
     touchedOrder.clear();
     locked.clear();
+  }
+
+  private void forget(ConvState s) {
+    cache.remove(s.cid);
+    heads.remove(s.cid);
+    memberships.forget(s.cid);
   }
 
   private void trim() {
