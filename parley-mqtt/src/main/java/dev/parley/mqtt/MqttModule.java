@@ -1,5 +1,6 @@
 package dev.parley.mqtt;
 
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;
@@ -11,6 +12,8 @@ import dev.parley.core.spi.StatsContributor;
 import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.auth.Authenticator;
 import dev.parley.mqtt.broker.Broker;
+import dev.parley.mqtt.cluster.ClusterMessageRouter;
+import dev.parley.mqtt.cluster.RetainedSync;
 import dev.parley.mqtt.config.MqttKeys;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.push.MqttPushHook;
@@ -59,7 +62,12 @@ public final class MqttModule implements ParleyModule {
     Authenticator auth = new Authenticator(ctx.tokens(), config.get(MqttKeys.DEVICES),
         config.get(MqttKeys.ANONYMOUS_LOOPBACK), config.get(MqttKeys.ANONYMOUS));
     MqttStore store = new SqlMqttStore(ctx.storage());
-    broker = new Broker(settings, store, ctx.time(), ctx.metrics());
+    NodeBus bus = ctx.services().first(NodeBus.class).orElse(null);
+    broker = bus == null ? new Broker(settings, store, ctx.time(), ctx.metrics())
+        : new Broker(settings, store, ctx.time(), ctx.metrics(), local -> new ClusterMessageRouter(local, bus));
+    if (bus != null) {
+      RetainedSync.start(bus, broker, store, ctx.blocking());
+    }
     int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore();
 
     loops = ctx.eventLoops().group();

@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The broker's shared state: the session directory, this node's subscriptions and the router that
@@ -48,14 +49,24 @@ public final class Broker implements SessionHost {
   private final Counter sent;
   private final MeterRegistry metrics;
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+  private volatile Consumer<AppMessage> retainedChanged = m -> { };
 
   /** @param time every clock and timer of the broker: wills, session expiry, message expiry */
   public Broker(MqttSettings settings, MqttStore store, TimeSource time, MeterRegistry metrics) {
+    this(settings, store, time, metrics, UnaryOperator.identity());
+  }
+
+  /**
+   * @param routing wraps this node's router (the cluster's router routes to other nodes too);
+   *     identity on a single server
+   */
+  public Broker(MqttSettings settings, MqttStore store, TimeSource time, MeterRegistry metrics,
+      UnaryOperator<MessageRouter> routing) {
     this.settings = settings;
     this.store = store;
     this.time = time;
     this.metrics = metrics;
-    this.router = new LocalMessageRouter(trie, store);
+    this.router = routing.apply(new LocalMessageRouter(trie, store));
     this.received = Counter.builder("parley.mqtt.messages.received").description("PUBLISH packets received from clients")
         .register(metrics);
     this.sent = Counter.builder("parley.mqtt.messages.sent").description("PUBLISH packets sent to clients")
@@ -93,12 +104,28 @@ public final class Broker implements SessionHost {
         retainedWrite = store.saveRetained(m);
       }
     }
+    if (retainedWrite != null) {
+      retainedChanged.accept(m);
+    }
     MessageRouter.Routed r = router.route(m);
     CompletableFuture<Void> durable = r.durable();
     if (retainedWrite != null) {
       durable = durable == null ? retainedWrite : CompletableFuture.allOf(durable, retainedWrite);
     }
     return new Published(r.matched(), durable, refused);
+  }
+
+  /** Runs {@code listener} with every retained message this node sets or clears (empty payload). */
+  public void onRetainedChanged(Consumer<AppMessage> listener) {
+    this.retainedChanged = listener;
+  }
+
+  /**
+   * Another node set (or, with an empty payload, cleared) the retained message of a topic: the
+   * in-memory copy follows; the store already has it.
+   */
+  public void retainedElsewhere(AppMessage m) {
+    retained.put(m.topic(), m.payload().length == 0 ? null : m);
   }
 
   /** Retained messages matching {@code filter}, skipping (and forgetting) expired ones. */
