@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +64,15 @@ public final class MqttModule implements ParleyModule {
         config.get(MqttKeys.ANONYMOUS_LOOPBACK), config.get(MqttKeys.ANONYMOUS));
     MqttStore store = new SqlMqttStore(ctx.storage());
     NodeBus bus = ctx.services().first(NodeBus.class).orElse(null);
-    broker = bus == null ? new Broker(settings, store, ctx.time(), ctx.metrics())
-        : new Broker(settings, store, ctx.time(), ctx.metrics(), local -> new ClusterMessageRouter(local, bus));
-    if (bus != null) {
+    if (bus == null) {
+      broker = new Broker(settings, store, ctx.time(), ctx.metrics());
+    } else {
+      AtomicReference<ClusterMessageRouter> router = new AtomicReference<>();
+      broker = new Broker(settings, store, ctx.time(), ctx.metrics(), local -> {
+        router.set(new ClusterMessageRouter(local, bus));
+        return router.get();
+      });
+      ctx.services().register(ClusterMessageRouter.class, router.get());
       RetainedSync.start(bus, broker, store, ctx.blocking());
     }
     int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore();

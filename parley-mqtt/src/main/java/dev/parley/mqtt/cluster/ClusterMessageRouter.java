@@ -95,35 +95,31 @@ public final class ClusterMessageRouter implements MessageRouter {
     local.route(m);
   }
 
+  // The bus calls stay inside the lock: two sessions on two loops adding and dropping the same
+  // filter must announce in the order they counted, or the other nodes end with the wrong state.
   @Override
   public void subscribed(SubscriptionEntry e) {
     local.subscribed(e);
-    boolean first;
     synchronized (subscribers) {
       Set<Object> s = subscribers.computeIfAbsent(e.filter(), f -> new HashSet<>());
-      first = s.isEmpty();
+      if (s.isEmpty()) {
+        bus.hold(FILTERS, e.filter(), "");
+        bus.broadcast(FILTER_CHANGED, change(true, e.filter()));
+      }
       s.add(e.session());
-    }
-    if (first) {
-      bus.hold(FILTERS, e.filter(), "");
-      bus.broadcast(FILTER_CHANGED, change(true, e.filter()));
     }
   }
 
   @Override
   public void unsubscribed(SubscriptionEntry e) {
     local.unsubscribed(e);
-    boolean last = false;
     synchronized (subscribers) {
       Set<Object> s = subscribers.get(e.filter());
       if (s != null && s.remove(e.session()) && s.isEmpty()) {
         subscribers.remove(e.filter());
-        last = true;
+        bus.release(FILTERS, e.filter());
+        bus.broadcast(FILTER_CHANGED, change(false, e.filter()));
       }
-    }
-    if (last) {
-      bus.release(FILTERS, e.filter());
-      bus.broadcast(FILTER_CHANGED, change(false, e.filter()));
     }
   }
 
@@ -191,6 +187,13 @@ public final class ClusterMessageRouter implements MessageRouter {
       if (filters.isEmpty()) {
         remoteFilters.remove(node);
       }
+    }
+  }
+
+  /** The filters this node knows node {@code node} has subscribers for (a copy). */
+  Set<String> remoteFilters(String node) {
+    synchronized (remoteFilters) {
+      return Set.copyOf(remoteFilters.getOrDefault(node, Set.of()));
     }
   }
 
