@@ -13,6 +13,7 @@ import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.auth.Authenticator;
 import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.cluster.ClusterMessageRouter;
+import dev.parley.mqtt.cluster.ClusterSessionDirectory;
 import dev.parley.mqtt.cluster.RetainedSync;
 import dev.parley.mqtt.config.MqttKeys;
 import dev.parley.mqtt.config.MqttSettings;
@@ -67,15 +68,20 @@ public final class MqttModule implements ParleyModule {
     if (bus == null) {
       broker = new Broker(settings, store, ctx.time(), ctx.metrics());
     } else {
+      store.useClusterQueueIds(ctx.time()::millis);
+      ClusterSessionDirectory directory = new ClusterSessionDirectory(bus, store, ctx.time(),
+          ctx.eventLoops().group().next());
       AtomicReference<ClusterMessageRouter> router = new AtomicReference<>();
       broker = new Broker(settings, store, ctx.time(), ctx.metrics(), local -> {
         router.set(new ClusterMessageRouter(local, bus));
         return router.get();
-      });
+      }, directory);
+      directory.start(broker);
       ctx.services().register(ClusterMessageRouter.class, router.get());
+      ctx.services().register(ClusterSessionDirectory.class, directory);
       RetainedSync.start(bus, broker, store, ctx.blocking());
     }
-    int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore();
+    int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore(bus == null);
 
     loops = ctx.eventLoops().group();
     MqttTransport connections = new MqttTransport(broker, settings, auth, acl, ctx.time());

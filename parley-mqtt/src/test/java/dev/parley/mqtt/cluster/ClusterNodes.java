@@ -50,12 +50,26 @@ final class ClusterNodes implements AutoCloseable {
   RawClient client(TestKernel k, String id, long expiry, boolean clean) throws IOException {
     RawClient c = new RawClient(k.port("mqtt"), MqttVersion.V5);
     clients.add(c);
+    assertThat(connect(c, id, expiry, clean, null).reasonCode()).isZero();
+    return c;
+  }
+
+  /** An MQTT 5 client on node {@code k} that has sent nothing yet. */
+  RawClient unconnected(TestKernel k) throws IOException {
+    RawClient c = new RawClient(k.port("mqtt"), MqttVersion.V5);
+    clients.add(c);
+    return c;
+  }
+
+  /** Sends CONNECT (with {@code will}, when not null) and returns the CONNACK. */
+  static MqttPacket.ConnAck connect(RawClient c, String id, long expiry, boolean clean, MqttPacket.Will will)
+      throws IOException {
     Properties p = new Properties();
     if (expiry > 0) {
       p.sessionExpiryInterval = expiry;
     }
-    assertThat(c.connect(id, clean, p).reasonCode()).isZero();
-    return c;
+    c.send(new MqttPacket.Connect(MqttVersion.V5, clean, 60, p, id, will, null, null));
+    return (MqttPacket.ConnAck) c.read();
   }
 
   RawClient client(TestKernel k, String id) throws IOException {

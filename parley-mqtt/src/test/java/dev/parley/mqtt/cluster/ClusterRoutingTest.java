@@ -16,10 +16,7 @@ import dev.parley.mqtt.codec.PacketType;
 import dev.parley.mqtt.it.MqttServer;
 import dev.parley.mqtt.it.RawClient;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,21 +28,7 @@ import org.junit.jupiter.api.Test;
  * marker; one connection's publishes cross the bus in order, so anything the subscriber gets
  * between the last message and the marker is a duplicate.
  */
-class ClusterRoutingTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
-  private ClusterNodes nodes;
-
-  @BeforeEach
-  void start() {
-    nodes = new ClusterNodes();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    nodes.close();
-  }
-
+class ClusterRoutingTest extends TwoNodeTest {
   private void awaitKnown(String filter) {
     await().atMost(WAIT).until(() -> router(nodes.a).remoteFilters("b").contains(filter));
   }
