@@ -1,5 +1,6 @@
 package dev.parley.mqtt;
 
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;
@@ -11,6 +12,9 @@ import dev.parley.core.spi.StatsContributor;
 import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.auth.Authenticator;
 import dev.parley.mqtt.broker.Broker;
+import dev.parley.mqtt.cluster.ClusterMessageRouter;
+import dev.parley.mqtt.cluster.ClusterSessionDirectory;
+import dev.parley.mqtt.cluster.RetainedSync;
 import dev.parley.mqtt.config.MqttKeys;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.push.MqttPushHook;
@@ -25,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +64,24 @@ public final class MqttModule implements ParleyModule {
     Authenticator auth = new Authenticator(ctx.tokens(), config.get(MqttKeys.DEVICES),
         config.get(MqttKeys.ANONYMOUS_LOOPBACK), config.get(MqttKeys.ANONYMOUS));
     MqttStore store = new SqlMqttStore(ctx.storage());
-    broker = new Broker(settings, store, ctx.time(), ctx.metrics());
-    int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore();
+    NodeBus bus = ctx.services().first(NodeBus.class).orElse(null);
+    if (bus == null) {
+      broker = new Broker(settings, store, ctx.time(), ctx.metrics());
+    } else {
+      store.useClusterQueueIds(ctx.time()::millis);
+      ClusterSessionDirectory directory = new ClusterSessionDirectory(bus, store, ctx.time(),
+          ctx.eventLoops().group().next());
+      AtomicReference<ClusterMessageRouter> router = new AtomicReference<>();
+      broker = new Broker(settings, store, ctx.time(), ctx.metrics(), local -> {
+        router.set(new ClusterMessageRouter(local, bus));
+        return router.get();
+      }, directory);
+      directory.start(broker);
+      ctx.services().register(ClusterMessageRouter.class, router.get());
+      ctx.services().register(ClusterSessionDirectory.class, directory);
+      RetainedSync.start(bus, broker, store, ctx.blocking());
+    }
+    int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore(bus == null);
 
     loops = ctx.eventLoops().group();
     MqttTransport connections = new MqttTransport(broker, settings, auth, acl, ctx.time());

@@ -1,14 +1,10 @@
 package dev.parley.mqtt;
 
 import dev.parley.mqtt.broker.Broker;
-import dev.parley.mqtt.session.Outgoing;
 import dev.parley.mqtt.session.Session;
-import dev.parley.mqtt.session.SubscriptionEntry;
 import dev.parley.mqtt.store.MqttStore;
 import dev.parley.mqtt.store.SessionStore;
 import dev.parley.mqtt.store.StoredSession;
-import dev.parley.mqtt.store.SubscriptionRow;
-import dev.parley.mqtt.topic.Topics;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Iterator;
@@ -32,13 +28,21 @@ final class SessionRestorer {
     this.loops = loops;
   }
 
-  int restore() {
+  /**
+   * Loads the retained messages and, with {@code sessions}, every stored session (a node of a
+   * cluster leaves them: they load on the node their client connects to). Returns the sessions
+   * restored.
+   */
+  int restore(boolean sessions) {
     long now = broker.nowMillis();
     store.loadRetained(m -> {
       if (!m.expired(now)) {
         broker.retained().put(m.topic(), m);
       }
     });
+    if (!sessions) {
+      return 0;
+    }
     List<StoredSession> stored = store.loadSessions();
     store.purgeOrphans();
     CountDownLatch done = new CountDownLatch(stored.size());
@@ -52,7 +56,7 @@ final class SessionRestorer {
       Session session = broker.restore(row.clientId(), row.key(), home);
       home.execute(() -> {
         try {
-          restoreOne(session, s, now);
+          broker.fill(session, s, now);
         } finally {
           done.countDown();
         }
@@ -64,26 +68,5 @@ final class SessionRestorer {
       Thread.currentThread().interrupt();
     }
     return stored.size();
-  }
-
-  private void restoreOne(Session session, StoredSession s, long now) {
-    SessionStore.SessionRow row = s.row();
-    for (SubscriptionRow sub : s.subscriptions()) {
-      Topics.Shared shared = Topics.parseShared(sub.filter());
-      int o = sub.options();
-      session.restoreSubscription(new SubscriptionEntry(session, sub.filter(),
-          shared == null ? sub.filter() : shared.filter(), shared == null ? null : shared.group(), o & 0x03,
-          (o & 0x04) != 0, (o & 0x08) != 0, (o >> 4) & 0x03, sub.subscriptionId()));
-    }
-    for (StoredSession.QueuedMessage m : s.messages()) {
-      session.restoreOutgoing(Outgoing.restored(m.message(), m.qos(), m.retain(), m.subscriptionIds(), m.id(),
-          m.packetId(), m.released()));
-    }
-    for (int id : s.inbound()) {
-      session.restoreInbound(id);
-    }
-    long disconnectedAt = row.disconnectedAt() == 0 ? now : row.disconnectedAt();
-    session.restoreOffline(row.level(), row.expirySeconds(), row.userId(), disconnectedAt,
-        row.will(), row.willDueAt());
   }
 }

@@ -15,8 +15,11 @@ import dev.parley.mqtt.session.SessionHost;
 import dev.parley.mqtt.session.SubscriptionEntry;
 import dev.parley.mqtt.store.MqttStore;
 import dev.parley.mqtt.store.SessionStore;
+import dev.parley.mqtt.store.StoredSession;
+import dev.parley.mqtt.store.SubscriptionRow;
 import dev.parley.mqtt.topic.RetainedTree;
 import dev.parley.mqtt.topic.SubscriptionTrie;
+import dev.parley.mqtt.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The broker's shared state: the session directory, this node's subscriptions and the router that
@@ -42,20 +46,32 @@ public final class Broker implements SessionHost {
   private final TimeSource time;
   private final SubscriptionTrie<SubscriptionEntry> trie = new SubscriptionTrie<>();
   private final RetainedTree<AppMessage> retained = new RetainedTree<>();
-  private final SessionDirectory directory = new LocalSessionDirectory();
+  private final SessionDirectory directory;
   private final MessageRouter router;
   private final Counter received;
   private final Counter sent;
   private final MeterRegistry metrics;
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+  private volatile Consumer<AppMessage> retainedChanged = m -> { };
 
   /** @param time every clock and timer of the broker: wills, session expiry, message expiry */
   public Broker(MqttSettings settings, MqttStore store, TimeSource time, MeterRegistry metrics) {
+    this(settings, store, time, metrics, UnaryOperator.identity(), new LocalSessionDirectory());
+  }
+
+  /**
+   * @param routing wraps this node's router (the cluster's router routes to other nodes too);
+   *     identity on a single server
+   * @param directory which node holds each client id's session (the cluster's asks the other nodes)
+   */
+  public Broker(MqttSettings settings, MqttStore store, TimeSource time, MeterRegistry metrics,
+      UnaryOperator<MessageRouter> routing, SessionDirectory directory) {
     this.settings = settings;
+    this.directory = directory;
     this.store = store;
     this.time = time;
     this.metrics = metrics;
-    this.router = new LocalMessageRouter(trie, store);
+    this.router = routing.apply(new LocalMessageRouter(trie, store));
     this.received = Counter.builder("parley.mqtt.messages.received").description("PUBLISH packets received from clients")
         .register(metrics);
     this.sent = Counter.builder("parley.mqtt.messages.sent").description("PUBLISH packets sent to clients")
@@ -93,12 +109,28 @@ public final class Broker implements SessionHost {
         retainedWrite = store.saveRetained(m);
       }
     }
+    if (retainedWrite != null) {
+      retainedChanged.accept(m);
+    }
     MessageRouter.Routed r = router.route(m);
     CompletableFuture<Void> durable = r.durable();
     if (retainedWrite != null) {
       durable = durable == null ? retainedWrite : CompletableFuture.allOf(durable, retainedWrite);
     }
     return new Published(r.matched(), durable, refused);
+  }
+
+  /** Runs {@code listener} with every retained message this node sets or clears (empty payload). */
+  public void onRetainedChanged(Consumer<AppMessage> listener) {
+    this.retainedChanged = listener;
+  }
+
+  /**
+   * Another node set (or, with an empty payload, cleared) the retained message of a topic: the
+   * in-memory copy follows; the store already has it.
+   */
+  public void retainedElsewhere(AppMessage m) {
+    retained.put(m.topic(), m.payload().length == 0 ? null : m);
   }
 
   /** Retained messages matching {@code filter}, skipping (and forgetting) expired ones. */
@@ -136,7 +168,8 @@ public final class Broker implements SessionHost {
    */
   public void open(String clientId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
       BiConsumer<Session, Boolean> ready) {
-    directory.claim(clientId, () -> newSession(clientId, loop), (session, existed) -> {
+    directory.claim(clientId, cleanStart, stored -> stored == null ? newSession(clientId, loop)
+        : fromStore(stored, loop), (session, existed) -> {
       if (existed) {
         session.execute(() -> takeover(session, clientId, cleanStart, loop, wanted, ready));
       } else {
@@ -172,6 +205,78 @@ public final class Broker implements SessionHost {
         }
       });
     }
+  }
+
+  /**
+   * Another node takes the session over: its connection (if any) is told and closed, the will
+   * goes out by the takeover rules, and the session leaves this node, its rows kept in the store
+   * for the other node unless {@code sessionEnds} (clean start) or it is not persistent. On the
+   * session's loop.
+   */
+  public void handOver(Session s, boolean sessionEnds) {
+    boolean ends = sessionEnds || !s.persistent();
+    Link previous = s.takeOver(ends);
+    if (previous != null) {
+      previous.takenOver();
+    }
+    if (ends) {
+      s.end();
+    } else {
+      s.handedOver();
+    }
+  }
+
+  /**
+   * A session loaded from the store for a client connecting here (a cluster): filled on
+   * {@code loop} before anything else runs for it there. An expired one is deleted (its will goes
+   * out) and a new session takes its place; a will whose delay passed while no node held the
+   * session goes out now.
+   */
+  private Session fromStore(StoredSession stored, EventExecutor loop) {
+    SessionStore.SessionRow row = stored.row();
+    long now = nowMillis();
+    boolean expired = row.disconnectedAt() > 0 && row.expirySeconds() < Session.NEVER_EXPIRES
+        && row.disconnectedAt() + row.expirySeconds() * 1000 <= now;
+    // A will with no due time was a connection's lost with its node: the client is back, so not sent.
+    boolean willDue = row.will() != null && (expired || (row.willDueAt() > 0 && row.willDueAt() <= now));
+    if (willDue) {
+      publishWillOf(row.clientId(), row.will());
+    }
+    if (expired) {
+      store.deleteSession(row.key());
+      return newSession(row.clientId(), loop);
+    }
+    Session s = new Session(this, row.clientId(), row.key(), loop);
+    StoredSession kept = willDue ? new StoredSession(new SessionStore.SessionRow(row.key(), row.clientId(),
+        row.level(), row.expirySeconds(), row.disconnectedAt(), row.userId(), null, 0), stored.subscriptions(),
+        stored.messages(), stored.inbound()) : stored;
+    loop.execute(() -> fill(s, kept, now));
+    return s;
+  }
+
+  /**
+   * Gives {@code session} what the store kept of it: subscriptions, queued and in-flight messages,
+   * inbound QoS 2 ids, expiry and pending will. On its loop.
+   */
+  public void fill(Session session, StoredSession s, long now) {
+    SessionStore.SessionRow row = s.row();
+    for (SubscriptionRow sub : s.subscriptions()) {
+      Topics.Shared shared = Topics.parseShared(sub.filter());
+      int o = sub.options();
+      session.restoreSubscription(new SubscriptionEntry(session, sub.filter(),
+          shared == null ? sub.filter() : shared.filter(), shared == null ? null : shared.group(), o & 0x03,
+          (o & 0x04) != 0, (o & 0x08) != 0, (o >> 4) & 0x03, sub.subscriptionId()));
+    }
+    for (StoredSession.QueuedMessage m : s.messages()) {
+      session.restoreOutgoing(Outgoing.restored(m.message(), m.qos(), m.retain(), m.subscriptionIds(), m.id(),
+          m.packetId(), m.released()));
+    }
+    for (int id : s.inbound()) {
+      session.restoreInbound(id);
+    }
+    long disconnectedAt = row.disconnectedAt() == 0 ? now : row.disconnectedAt();
+    session.restoreOffline(row.level(), row.expirySeconds(), row.userId(), disconnectedAt,
+        row.will(), row.willDueAt());
   }
 
   /** A session restored from the store at start. */
@@ -238,10 +343,14 @@ public final class Broker implements SessionHost {
 
   @Override
   public void publishWill(Session session, WillMessage w) {
+    publishWillOf(session.clientId(), w);
+  }
+
+  private void publishWillOf(String clientId, WillMessage w) {
     long expiry = w.props().messageExpirySeconds();
     long now = nowMillis();
     publish(new AppMessage(w.topic(), w.payload(), w.qos(), w.retain(), w.props(),
-        expiry < 0 ? AppMessage.NEVER : now + expiry * 1000, session.clientId()));
+        expiry < 0 ? AppMessage.NEVER : now + expiry * 1000, clientId));
   }
 
   @Override

@@ -1,11 +1,12 @@
 package dev.parley.mqtt.routing;
 
 import dev.parley.mqtt.session.Session;
+import dev.parley.mqtt.store.StoredSession;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** The directory of a single node: a concurrent map from client id to session. Thread-safe. */
 public final class LocalSessionDirectory implements SessionDirectory {
@@ -17,10 +18,11 @@ public final class LocalSessionDirectory implements SessionDirectory {
   }
 
   @Override
-  public void claim(String clientId, Supplier<Session> fresh, BiConsumer<Session, Boolean> then) {
+  public void claim(String clientId, boolean cleanStart, Function<StoredSession, Session> make,
+      BiConsumer<Session, Boolean> then) {
     Session existing = sessions.get(clientId);
     if (existing == null) {
-      Session created = fresh.get();
+      Session created = make.apply(null);
       existing = sessions.putIfAbsent(clientId, created);
       if (existing == null) {
         then.accept(created, false);

@@ -1,9 +1,10 @@
 package dev.parley.mqtt.routing;
 
 import dev.parley.mqtt.session.Session;
+import dev.parley.mqtt.store.StoredSession;
 import java.util.Collection;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Which node holds the session of each client id, and the sessions this node holds.
@@ -32,10 +33,16 @@ public interface SessionDirectory {
 
   /**
    * Makes this node the holder of {@code clientId}'s session and calls {@code then} with it and
-   * whether it existed: the session held before, or (when none was) a new one from {@code fresh},
-   * registered under the client id. In-process this happens at once, on the calling thread.
+   * whether it existed: the session held before, or (when none was) one from {@code make},
+   * registered under the client id: {@code make} gets the session loaded from the store (a
+   * cluster), or null for a new one; existed is false when it answers a session with another key
+   * than the stored one. In-process this happens at once, on the calling thread.
+   *
+   * @param cleanStart the new connection ends the session it finds (the node holding it publishes
+   *     its will whatever the delay)
    */
-  void claim(String clientId, Supplier<Session> fresh, BiConsumer<Session, Boolean> then);
+  void claim(String clientId, boolean cleanStart, Function<StoredSession, Session> make,
+      BiConsumer<Session, Boolean> then);
 
   /** Registers a session restored from the store at start (this node held it before). */
   void restored(Session session);

@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class Session {
   /** Session expiry that means "never" (MQTT 5, 3.1.2.11.2). */
-  private static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+  public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
 
   private final SessionHost host;
   private final String clientId;
@@ -32,6 +32,8 @@ public final class Session {
   private volatile boolean persistent;
   private volatile boolean multiSubscribed;
   private volatile boolean ended;
+  /** Ended here because another node took it over: its rows in the store are that node's now. */
+  private boolean handedOver;
   /** The user id the session belongs to (null: anonymous); readable from any thread. */
   private volatile String ownerId;
 
@@ -294,6 +296,18 @@ public final class Session {
     host.sessionEnded(this);
   }
 
+  /** Another node takes it over: it leaves as at {@link #end}; its rows (offline since now) stay for that node. */
+  public void handedOver() {
+    if (ended) {
+      return;
+    }
+    disconnectedAt = host.nowMillis();
+    save();
+    handedOver = true;
+    stored = false;
+    end();
+  }
+
   private void save() {
     if (!persistent) {
       return;
@@ -344,7 +358,9 @@ public final class Session {
   /** A message for this session: sent now, queued behind the window, or dropped by policy. */
   public void deliver(Outgoing o) {
     if (ended) {
-      o.forget(host.store());
+      if (!handedOver) {
+        o.forget(host.store());
+      }
       return;
     }
     outbox().deliver(o);

@@ -4,6 +4,7 @@ import dev.parley.mqtt.message.AppMessage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Everything the broker persists: sessions with their subscriptions, queued and in-flight
@@ -39,6 +40,21 @@ public interface MqttStore extends SessionStore {
 
   /** Loads every stored session with what it holds. Blocks; called once at start. */
   List<StoredSession> loadSessions();
+
+  /**
+   * The stored session of {@code clientId} with what it holds, or null; read after every write
+   * this store was given before (in a cluster: when the client connects to this node).
+   */
+  CompletableFuture<StoredSession> loadSession(String clientId);
+
+  /** Completes when every write given before is durable. */
+  CompletableFuture<Void> flush();
+
+  /**
+   * From now on queued message ids are unique across the nodes sharing the database, and above
+   * those of every session loaded here ({@code millis} is the clock they grow with). Blocks once.
+   */
+  void useClusterQueueIds(LongSupplier millis);
 
   /** Deletes rows that belong to no stored session (left by sessions that ended mid-write). */
   void purgeOrphans();

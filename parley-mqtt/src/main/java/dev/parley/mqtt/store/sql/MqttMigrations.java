@@ -45,6 +45,8 @@ public final class MqttMigrations {
         "CREATE TABLE mqtt_inbound_qos2 (session_key BIGINT NOT NULL, packet_id INTEGER NOT NULL,"
             + " PRIMARY KEY (session_key, packet_id))",
         "CREATE TABLE mqtt_retained (topic TEXT PRIMARY KEY, qos INTEGER NOT NULL, payload BYTEA NOT NULL,"
-            + " props BYTEA, expires_at BIGINT NOT NULL)")));
+            + " props BYTEA, expires_at BIGINT NOT NULL)")),
+        new Migration(2, "one slot per node start, for queued message ids unique across the cluster",
+            List.of("CREATE SEQUENCE mqtt_node_slots")));
   }
 }

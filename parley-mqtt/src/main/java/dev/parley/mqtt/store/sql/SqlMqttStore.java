@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +49,25 @@ public final class SqlMqttStore implements MqttStore {
     this.writer = db.writer();
   }
 
+  /** Set in a cluster: ids unique across the nodes sharing the database. */
+  private volatile ClusterQueueIds clusterIds;
+
   @Override
   public long nextQueueId() {
-    return nextQueueId.incrementAndGet();
+    ClusterQueueIds ids = clusterIds;
+    return ids == null ? nextQueueId.incrementAndGet() : ids.next();
+  }
+
+  @Override
+  public void useClusterQueueIds(LongSupplier millis) {
+    int slot = db.backend() != StoreBackend.POSTGRES ? 0 : db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT nextval('mqtt_node_slots')");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return (int) rs.getLong(1);
+      }
+    }).join();
+    clusterIds = new ClusterQueueIds(millis, slot);
   }
 
   // --- durable writes (the caller waits for them) ----------------------------------------
@@ -234,54 +251,91 @@ public final class SqlMqttStore implements MqttStore {
   @Override
   public List<StoredSession> loadSessions() {
     return db.read(c -> {
-      Map<Long, StoredSession> sessions = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT session_key, client_id, level, expiry_seconds,"
-          + " disconnected_at, user_id, will, will_due_at FROM mqtt_sessions");
-          ResultSet rs = ps.executeQuery()) {
+      List<StoredSession> all = load(c, null);
+      // Above every row, orphans too (purged after this).
+      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM mqtt_queue"); ResultSet rs = ps.executeQuery()) {
+        nextQueueId.set(rs.next() ? rs.getLong(1) : 0);
+      }
+      return all;
+    }).join();
+  }
+
+  @Override
+  public CompletableFuture<StoredSession> loadSession(String clientId) {
+    return flush().thenCompose(done -> db.read(c -> {
+      List<StoredSession> found = load(c, clientId);
+      StoredSession s = found.isEmpty() ? null : found.get(0);
+      if (s != null && clusterIds != null) {
+        long max = s.messages().stream().mapToLong(StoredSession.QueuedMessage::id).max().orElse(0);
+        clusterIds.seen(max);
+      }
+      return s;
+    }));
+  }
+
+  /** The sessions stored (of {@code clientId} only, when not null) with everything they hold. */
+  private static List<StoredSession> load(Connection c, String clientId) throws SQLException {
+    Map<Long, StoredSession> sessions = new LinkedHashMap<>();
+    String one = clientId == null ? "" : " WHERE session_key IN (SELECT session_key FROM mqtt_sessions"
+        + " WHERE client_id = ?)";
+    try (PreparedStatement ps = c.prepareStatement("SELECT session_key, client_id, level, expiry_seconds,"
+        + " disconnected_at, user_id, will, will_due_at FROM mqtt_sessions" + one)) {
+      try (ResultSet rs = query(ps, clientId)) {
         while (rs.next()) {
           SessionRow row = new SessionRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5),
               rs.getString(6), will(rs.getString(2), rs.getBytes(7)), rs.getLong(8));
           sessions.put(row.key(), StoredSession.of(row));
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT session_key, filter, options, subscription_id"
-          + " FROM mqtt_subscriptions"); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          StoredSession s = sessions.get(rs.getLong(1));
-          if (s != null) {
-            s.subscriptions().add(new SubscriptionRow(rs.getString(2), rs.getInt(3), rs.getInt(4)));
-          }
+    }
+    if (sessions.isEmpty()) {
+      return List.of();
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT session_key, filter, options, subscription_id"
+        + " FROM mqtt_subscriptions" + one); ResultSet rs = query(ps, clientId)) {
+      while (rs.next()) {
+        StoredSession s = sessions.get(rs.getLong(1));
+        if (s != null) {
+          s.subscriptions().add(new SubscriptionRow(rs.getString(2), rs.getInt(3), rs.getInt(4)));
         }
       }
-      long maxId = 0;
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, session_key, packet_id, released, topic, qos,"
-          + " retain, payload, props, expires_at, subscription_ids FROM mqtt_queue ORDER BY id");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long id = rs.getLong(1);
-          maxId = Math.max(maxId, id);
-          StoredSession s = sessions.get(rs.getLong(2));
-          if (s == null) {
-            continue;
-          }
-          AppMessage m = new AppMessage(rs.getString(5), rs.getBytes(8), rs.getInt(6), rs.getInt(7) == 1,
-              StoredProps.decode(rs.getBytes(9)), rs.getLong(10), null);
-          s.messages().add(new StoredSession.QueuedMessage(id, m, rs.getInt(6), rs.getInt(7) == 1,
-              parseIds(rs.getString(11)), rs.getInt(3), rs.getInt(4) == 1));
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, session_key, packet_id, released, topic, qos,"
+        + " retain, payload, props, expires_at, subscription_ids FROM mqtt_queue" + one + " ORDER BY id");
+        ResultSet rs = query(ps, clientId)) {
+      while (rs.next()) {
+        StoredSession s = sessions.get(rs.getLong(2));
+        if (s == null) {
+          continue;
+        }
+        AppMessage m = new AppMessage(rs.getString(5), rs.getBytes(8), rs.getInt(6), rs.getInt(7) == 1,
+            StoredProps.decode(rs.getBytes(9)), rs.getLong(10), null);
+        s.messages().add(new StoredSession.QueuedMessage(rs.getLong(1), m, rs.getInt(6), rs.getInt(7) == 1,
+            parseIds(rs.getString(11)), rs.getInt(3), rs.getInt(4) == 1));
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT session_key, packet_id FROM mqtt_inbound_qos2" + one);
+        ResultSet rs = query(ps, clientId)) {
+      while (rs.next()) {
+        StoredSession s = sessions.get(rs.getLong(1));
+        if (s != null) {
+          s.inbound().add(rs.getInt(2));
         }
       }
-      nextQueueId.set(maxId);
-      try (PreparedStatement ps = c.prepareStatement("SELECT session_key, packet_id FROM mqtt_inbound_qos2");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          StoredSession s = sessions.get(rs.getLong(1));
-          if (s != null) {
-            s.inbound().add(rs.getInt(2));
-          }
-        }
-      }
-      return new ArrayList<>(sessions.values());
-    }).join();
+    }
+    return new ArrayList<>(sessions.values());
+  }
+
+  private static ResultSet query(PreparedStatement ps, String clientId) throws SQLException {
+    if (clientId != null) {
+      ps.setString(1, clientId);
+    }
+    return ps.executeQuery();
+  }
+
+  @Override
+  public CompletableFuture<Void> flush() {
+    return write(c -> null);
   }
 
   @Override

@@ -1,0 +1,155 @@
+package dev.parley.mqtt.cluster;
+
+import static dev.parley.mqtt.cluster.ClusterNodes.connect;
+import static dev.parley.mqtt.cluster.ClusterNodes.expectPublish;
+import static dev.parley.mqtt.cluster.ClusterNodes.publish;
+import static dev.parley.mqtt.cluster.ClusterNodes.router;
+import static dev.parley.mqtt.cluster.ClusterNodes.subscribe;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.core.testing.TestKernel;
+import dev.parley.mqtt.codec.MessageProps;
+import dev.parley.mqtt.codec.MqttPacket;
+import dev.parley.mqtt.codec.PacketType;
+import dev.parley.mqtt.codec.Properties;
+import dev.parley.mqtt.codec.ReasonCode;
+import dev.parley.mqtt.it.MqttServer;
+import dev.parley.mqtt.it.RawClient;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Persistent sessions on nodes sharing one database: a node starting leaves the stored sessions
+ * alone; a session moves to the node its client connects to, with its subscriptions and queued
+ * messages, and a connection on another node takes over a connected one (0x8E, will by the
+ * takeover rules).
+ */
+class ClusterSessionTest extends TwoNodeTest {
+  private static void awaitKnown(TestKernel on, String node, String filter) {
+    await().atMost(WAIT).until(() -> router(on).remoteFilters(node).contains(filter));
+  }
+
+  /** Publishes at QoS 1 and waits for the PUBACK. */
+  private static void publishQos1(RawClient c, int packetId, String topic, String payload) throws IOException {
+    c.send(new MqttPacket.Publish(topic, 1, false, packetId, payload.getBytes()));
+    MqttPacket.PubReply ack = (MqttPacket.PubReply) c.read();
+    assertThat(ack.packetId()).isEqualTo(packetId);
+  }
+
+  @Test
+  void persistentSessionMadeOnOneNodeResumesOnTheOtherWithItsQueuedMessages() throws IOException {
+    RawClient device = nodes.client(nodes.a, "dev-1", 300, true);
+    subscribe(device, "public/p/t", 1);
+    awaitKnown(nodes.b, "a", "public/p/t");
+    device.close();
+    MqttServer.awaitOffline(nodes.a, "dev-1");
+
+    RawClient pub = nodes.client(nodes.b, "p-pub");
+    publishQos1(pub, 1, "public/p/t", "m1");
+    publishQos1(pub, 2, "public/p/t", "m2");
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session("dev-1").queued() == 2);
+
+    RawClient back = nodes.unconnected(nodes.b);
+    assertThat(connect(back, "dev-1", 300, false, null).sessionPresent()).isTrue();
+    MqttPacket.Publish m1 = expectPublish(back, "m1");
+    MqttPacket.Publish m2 = expectPublish(back, "m2");
+    back.send(new MqttPacket.PubReply(PacketType.PUBACK, m1.packetId()));
+    back.send(new MqttPacket.PubReply(PacketType.PUBACK, m2.packetId()));
+    assertThat(MqttServer.broker(nodes.a).session("dev-1")).isNull();
+    // The subscription came along: b routes to it, a stopped announcing it.
+    await().atMost(WAIT).until(() -> !router(nodes.b).remoteFilters("a").contains("public/p/t"));
+    awaitKnown(nodes.a, "b", "public/p/t");
+    publish(nodes.client(nodes.a, "p-pub-a"), "public/p/t", "m3");
+    expectPublish(back, "m3");
+  }
+
+  @Test
+  void aNodeStartingLeavesTheSessionsOfTheOthersInTheStore() throws IOException {
+    RawClient device = nodes.client(nodes.a, "dev-kept", 300, true);
+    subscribe(device, "public/k/t", 1);
+    device.close();
+    MqttServer.awaitOffline(nodes.a, "dev-kept");
+    MqttServer.broker(nodes.a).session("dev-kept").home().submit(() -> { }).syncUninterruptibly();
+    nodes.b.close();
+    nodes.b = nodes.node("b");
+    assertThat(MqttServer.broker(nodes.b).sessions()).isEmpty();
+    assertThat(MqttServer.broker(nodes.a).session("dev-kept")).isNotNull();
+  }
+
+  private static MqttPacket.Will will(long delaySeconds) {
+    return new MqttPacket.Will("public/will/dev", "gone".getBytes(), 0, false, MessageProps.NONE, delaySeconds);
+  }
+
+  /** A client on b subscribed to the will topic, known to a. */
+  private RawClient watcher() throws IOException {
+    RawClient watcher = nodes.client(nodes.b, "watcher");
+    subscribe(watcher, "public/will/#", 0);
+    awaitKnown(nodes.a, "b", "public/will/#");
+    return watcher;
+  }
+
+  /** A persistent session on a with a will delayed 60 s and one subscription. */
+  private RawClient withDelayedWill(String clientId) throws IOException {
+    RawClient old = nodes.unconnected(nodes.a);
+    assertThat(connect(old, clientId, 300, true, will(60)).reasonCode()).isZero();
+    subscribe(old, "public/t/" + clientId, 1);
+    return old;
+  }
+
+  @Test
+  void connectionOnAnotherNodeTakesOverAndADelayedWillStaysUnsentWhileTheSessionGoesOn() throws IOException {
+    RawClient watcher = watcher();
+    RawClient old = withDelayedWill("dev-2");
+
+    RawClient fresh = nodes.unconnected(nodes.b);
+    assertThat(connect(fresh, "dev-2", 300, false, null).sessionPresent()).isTrue();
+    assertThat(old.readUntilClosed()).isEqualTo(new MqttPacket.Disconnect(ReasonCode.SESSION_TAKEN_OVER,
+        Properties.NONE));
+    watcher.assertNothingMoreBeforePing();
+    assertThat(MqttServer.broker(nodes.a).session("dev-2")).isNull();
+    assertThat(MqttServer.broker(nodes.b).session("dev-2").subscriptions()).hasSize(1);
+  }
+
+  @Test
+  void cleanStartOnAnotherNodeEndsTheSessionThereAndItsWillGoesOut() throws IOException {
+    RawClient watcher = watcher();
+    RawClient old = withDelayedWill("dev-3");
+
+    RawClient fresh = nodes.unconnected(nodes.b);
+    assertThat(connect(fresh, "dev-3", 300, true, null).sessionPresent()).isFalse();
+    assertThat(old.readUntilClosed()).isEqualTo(new MqttPacket.Disconnect(ReasonCode.SESSION_TAKEN_OVER,
+        Properties.NONE));
+    expectPublish(watcher, "gone");
+    assertThat(MqttServer.broker(nodes.b).session("dev-3").subscriptions()).isEmpty();
+  }
+
+  @Test
+  void withoutAnAnswerTheNewNodeWaitsOnlyUntilItsTimeout() throws IOException {
+    RawClient device = nodes.client(nodes.a, "dev-4", 300, true);
+    subscribe(device, "public/t4", 1);
+    device.close();
+    MqttServer.awaitOffline(nodes.a, "dev-4");
+    MqttServer.broker(nodes.a).session("dev-4").home().submit(() -> { }).syncUninterruptibly();
+    // Node a stops answering but its entry stays (as when it hangs).
+    nodes.bus.node("a").listen(ClusterSessionDirectory.HANDOVER, (from, payload) -> { });
+
+    RawClient back = nodes.unconnected(nodes.b);
+    back.send(new MqttPacket.Connect(5, false, 60, expiry(300), "dev-4", null, null, null));
+    ClusterSessionDirectory directory = nodes.b.kernel().context().services()
+        .first(ClusterSessionDirectory.class).orElseThrow();
+    await().atMost(WAIT).until(() -> directory.awaiting("dev-4"));
+    nodes.time.advance(ClusterSessionDirectory.ANSWER_WAIT.minusMillis(1));
+    assertThat(directory.awaiting("dev-4")).isTrue();
+    nodes.time.advance(Duration.ofMillis(1));
+    MqttPacket.ConnAck ack = (MqttPacket.ConnAck) back.read();
+    assertThat(ack.sessionPresent()).isTrue();
+  }
+
+  private static Properties expiry(long seconds) {
+    Properties p = new Properties();
+    p.sessionExpiryInterval = seconds;
+    return p;
+  }
+}
