@@ -1,6 +1,8 @@
 package dev.parley.rtc;
 
 import dev.parley.core.auth.SecretFiles;
+import dev.parley.core.cluster.Cluster;
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.net.ListenerKeys;
@@ -9,6 +11,7 @@ import dev.parley.core.spi.ImGateway;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
+import dev.parley.core.time.Cancellable;
 import dev.parley.rtc.auth.Authenticator;
 import dev.parley.rtc.auth.NonceService;
 import dev.parley.rtc.auth.RestCredentials;
@@ -19,15 +22,22 @@ import dev.parley.rtc.ice.IceServersService;
 import dev.parley.rtc.room.JoinTokens;
 import dev.parley.rtc.net.TcpTurnPipeline;
 import dev.parley.rtc.net.UdpTurnListener;
+import dev.parley.rtc.signal.CallHome;
+import dev.parley.rtc.signal.ClusterCallHome;
+import dev.parley.rtc.signal.ClusterSignalRoutes;
 import dev.parley.rtc.signal.LocalSignalRoutes;
 import dev.parley.rtc.signal.SignalConfig;
+import dev.parley.rtc.signal.SignalRoutes;
 import dev.parley.rtc.turn.RtcMetrics.Direction;
 import dev.parley.rtc.turn.LocalUserAllocations;
 import dev.parley.rtc.turn.TurnConfig;
 import dev.parley.rtc.turn.TurnServer;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +52,14 @@ public final class RtcModule implements ParleyModule {
   /** Listener names (for {@link ServerContext#boundPort}). */
   public static final String TCP_LISTENER = "rtc-turn-tcp";
   public static final String TLS_LISTENER = "rtc-turn-tls";
+  /** How often a cluster node drops the sessions of nodes that are gone (their calls see them close). */
+  static final Duration SWEEP_PERIOD = Duration.ofSeconds(5);
 
   private TurnServer server;
   private UdpTurnListener udp;
   private ServerContext ctx;
   private Signaling signaling;
+  private Cancellable sweep = Cancellable.NONE;
 
   @Override
   public String name() {
@@ -120,13 +133,31 @@ public final class RtcModule implements ParleyModule {
 
     // Call and room signaling ride on IM sessions; without the IM module only STUN/TURN runs.
     context.services().first(ImGateway.class).ifPresent(gateway -> {
-      signaling = new Signaling(gateway, new LocalSignalRoutes(gateway), SignalConfig.from(config), context.metrics(),
-          context.time(), context.tokens());
+      NodeBus bus = context.services().first(NodeBus.class).orElse(null);
+      SignalRoutes routes = bus == null ? new LocalSignalRoutes(gateway) : clusterRoutes(gateway, bus);
+      signaling = new Signaling(gateway, routes, bus == null ? CallHome.LOCAL : new ClusterCallHome(bus),
+          SignalConfig.from(config), context.metrics(), context.time(), context.tokens());
       new JoinTokens(context.tokens(), config.get(RtcKeys.ROOM_TOKEN_MAX_TTL), context.time()).register(context.http(),
           context.adminAuth());
       Signaling.addIceServers(gateway, ice);
       context.services().register(Signaling.class, signaling);
+      context.services().register(SignalRoutes.class, routes);
     });
+  }
+
+  /**
+   * Sessions on every node of the cluster: announced once the node starts, the sessions of nodes
+   * that are gone dropped every {@link #SWEEP_PERIOD}.
+   */
+  private SignalRoutes clusterRoutes(ImGateway gateway, NodeBus bus) {
+    ClusterSignalRoutes routes = new ClusterSignalRoutes(gateway, bus, () -> {
+      Set<String> ids = new HashSet<>();
+      ctx.services().first(Cluster.class).ifPresent(c -> c.nodes().forEach(n -> ids.add(n.id())));
+      return ids;
+    });
+    sweep = ctx.time().every(ctx.eventLoops().group().next(), routes::sweep, SWEEP_PERIOD);
+    routes.announce();
+    return routes;
   }
 
   /** Call and room signaling, or null when the IM module is not running. */
@@ -160,6 +191,7 @@ public final class RtcModule implements ParleyModule {
 
   @Override
   public void stop() {
+    sweep.cancel();
     if (udp != null) {
       udp.close();
     }

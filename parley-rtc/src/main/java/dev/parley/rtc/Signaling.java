@@ -17,6 +17,7 @@ import dev.parley.rtc.call.Calls;
 import dev.parley.rtc.ice.IceServers;
 import dev.parley.rtc.room.RoomMetrics;
 import dev.parley.rtc.room.Rooms;
+import dev.parley.rtc.signal.CallHome;
 import dev.parley.rtc.signal.MediaState;
 import dev.parley.rtc.signal.Replies;
 import dev.parley.rtc.signal.SignalConfig;
@@ -56,28 +57,32 @@ public final class Signaling implements AutoCloseable {
   private final Calls calls;
   private final CallRequests requests;
   private final Rooms rooms;
+  private final CallHome home;
 
   /**
    * Registers with {@code gateway} (frames of this node's sessions, the login answer) and reaches
-   * sessions through {@code routes}; every timer runs on {@code time}.
+   * sessions through {@code routes}; frames of calls held on another node go there through
+   * {@code home}; every timer runs on {@code time}.
    */
-  Signaling(ImGateway gateway, SignalRoutes routes, SignalConfig config, MeterRegistry registry,
+  Signaling(ImGateway gateway, SignalRoutes routes, CallHome home, SignalConfig config, MeterRegistry registry,
       TimeSource time, TokenService tokens) {
     this.config = config;
     this.metrics = new SignalMetrics(registry);
     CallMetrics callMetrics = new CallMetrics(registry);
-    this.calls = new Calls(loop, gateway, config, callMetrics, time);
+    this.calls = new Calls(loop, gateway, config, callMetrics, time, home.idSuffix());
     this.requests = new CallRequests(calls, routes, config, callMetrics, metrics, time);
     CallSessions sessions = new CallSessions(calls, config, callMetrics, time);
     this.rooms = new Rooms(loop, config, metrics, new RoomMetrics(registry), time, tokens);
-    gateway.handle(Frame.BodyCase.CALL_INVITE, (s, f) -> run(() -> requests.invite(s, f.getReq(), f.getCallInvite())));
-    gateway.handle(Frame.BodyCase.CALL_ACCEPT, (s, f) -> run(() -> requests.accept(s, f.getReq(), f.getCallAccept())));
-    gateway.handle(Frame.BodyCase.CALL_REJECT, (s, f) -> run(() -> requests.reject(s, f.getReq(), f.getCallReject())));
-    gateway.handle(Frame.BodyCase.CALL_CANCEL, (s, f) -> run(() -> requests.cancel(s, f.getReq(), f.getCallCancel())));
-    gateway.handle(Frame.BodyCase.CALL_HANGUP, (s, f) -> run(() -> requests.hangup(s, f.getReq(), f.getCallHangup())));
+    this.home = home;
+    gateway.handle(Frame.BodyCase.CALL_INVITE, this::dispatch);
+    gateway.handle(Frame.BodyCase.CALL_ACCEPT, (s, f) -> toHome(s, f, f.getCallAccept().getCallId()));
+    gateway.handle(Frame.BodyCase.CALL_REJECT, (s, f) -> toHome(s, f, f.getCallReject().getCallId()));
+    gateway.handle(Frame.BodyCase.CALL_CANCEL, (s, f) -> toHome(s, f, f.getCallCancel().getCallId()));
+    gateway.handle(Frame.BodyCase.CALL_HANGUP, (s, f) -> toHome(s, f, f.getCallHangup().getCallId()));
     gateway.handle(Frame.BodyCase.SIGNAL, this::signal);
-    gateway.handle(Frame.BodyCase.ROOM_JOIN, (s, f) -> run(() -> rooms.join(s, f.getReq(), f.getRoomJoin())));
-    gateway.handle(Frame.BodyCase.ROOM_LEAVE, (s, f) -> run(() -> rooms.leave(s, f.getReq(), f.getRoomLeave())));
+    gateway.handle(Frame.BodyCase.ROOM_JOIN, this::dispatch);
+    gateway.handle(Frame.BodyCase.ROOM_LEAVE, this::dispatch);
+    home.receive(this::dispatch);
     for (Frame.BodyCase serverOnly : new Frame.BodyCase[] {Frame.BodyCase.CALL_RING, Frame.BodyCase.CALL_STATE,
         Frame.BodyCase.CALL_STOP_RINGING, Frame.BodyCase.ROOM_JOINED, Frame.BodyCase.ROOM_EVENT}) {
       gateway.handle(serverOnly, (s, f) -> refuse(s, f.getReq(), ErrorCode.ERROR_CODE_BAD_REQUEST,
@@ -114,6 +119,33 @@ public final class Signaling implements AutoCloseable {
     });
   }
 
+  /** A frame of a call: to the node that holds the call, or handled here. */
+  private void toHome(ImSession s, Frame f, String callId) {
+    if (!home.forwarded(s, f, callId)) {
+      dispatch(s, f);
+    }
+  }
+
+  /**
+   * Hands a request to the calls or rooms on the executor, in the order the session sent it: from
+   * a session's event loop, or from the bus thread for a frame another node forwarded here (its
+   * signal already checked there).
+   */
+  private void dispatch(ImSession s, Frame f) {
+    int req = f.getReq();
+    switch (f.getBodyCase()) {
+      case CALL_INVITE -> run(() -> requests.invite(s, req, f.getCallInvite()));
+      case CALL_ACCEPT -> run(() -> requests.accept(s, req, f.getCallAccept()));
+      case CALL_REJECT -> run(() -> requests.reject(s, req, f.getCallReject()));
+      case CALL_CANCEL -> run(() -> requests.cancel(s, req, f.getCallCancel()));
+      case CALL_HANGUP -> run(() -> requests.hangup(s, req, f.getCallHangup()));
+      case SIGNAL -> run(() -> requests.signal(s, req, f.getSignal()));
+      case ROOM_JOIN -> run(() -> rooms.join(s, req, f.getRoomJoin()));
+      case ROOM_LEAVE -> run(() -> rooms.leave(s, req, f.getRoomLeave()));
+      default -> log.warn("signaling: no handler for {} from {}", f.getBodyCase(), s.user());
+    }
+  }
+
   /** Session event loop: checks what needs no state, then hands the signal to the executor. */
   private void signal(ImSession s, Frame f) {
     Signal signal = f.getSignal();
@@ -129,19 +161,20 @@ public final class Signaling implements AutoCloseable {
       if (problem != null) {
         refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, problem);
       } else {
-        relay(s, req, signal);
+        relay(s, f);
       }
     } else {
-      relay(s, req, signal);
+      relay(s, f);
     }
   }
 
   /** Hands a checked signal to its room or call, in the order the session sent it. */
-  private void relay(ImSession s, int req, Signal signal) {
+  private void relay(ImSession s, Frame f) {
+    Signal signal = f.getSignal();
     if (signal.getCallId().isEmpty()) {
-      run(() -> rooms.signal(s, req, signal));
+      run(() -> rooms.signal(s, f.getReq(), signal));
     } else {
-      run(() -> requests.signal(s, req, signal));
+      toHome(s, f, signal.getCallId());
     }
   }
 

@@ -36,6 +36,7 @@ public final class Calls {
   private final CallMetrics metrics;
   private final CallRecords records;
   private final TimeSource time;
+  private final String idSuffix;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Call> calls = new HashMap<>();
   /** Calls a user takes part in (as caller or callee, ringing or active). */
@@ -43,7 +44,14 @@ public final class Calls {
 
   /** Timers run on {@code loop}, the signaling executor; records go through {@code gateway}. */
   public Calls(EventExecutor loop, ImGateway gateway, SignalConfig config, CallMetrics metrics, TimeSource time) {
+    this(loop, gateway, config, metrics, time, "");
+  }
+
+  /** Like the other, with {@code idSuffix} after every call id (the node that holds the calls). */
+  public Calls(EventExecutor loop, ImGateway gateway, SignalConfig config, CallMetrics metrics, TimeSource time,
+      String idSuffix) {
     this.loop = loop;
+    this.idSuffix = idSuffix;
     this.config = config;
     this.metrics = metrics;
     this.records = new CallRecords(gateway);
@@ -74,13 +82,13 @@ public final class Calls {
     return false;
   }
 
-  /** A fresh call id. */
+  /** A fresh call id: 16 random letters and digits, then the id suffix. */
   String newId() {
     char[] id = new char[16];
     for (int i = 0; i < id.length; i++) {
       id[i] = ID_CHARS[random.nextInt(ID_CHARS.length)];
     }
-    return new String(id);
+    return new String(id) + idSuffix;
   }
 
   /** Holds a new ringing call until it is answered, ends or rings out. */

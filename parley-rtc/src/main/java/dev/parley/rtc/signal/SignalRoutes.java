@@ -8,8 +8,8 @@ import java.util.List;
  * How call and room signaling reaches the people in it: a user's online sessions, and word of
  * sessions coming and going. This is the part of signaling that spans nodes when Parley runs on
  * several; everything else (the calls and rooms themselves) stays on the one signaling executor.
- * Today's implementation, {@link LocalSignalRoutes}, sees the sessions of this node through the IM
- * gateway.
+ * {@link LocalSignalRoutes} sees the sessions of a server of its own through the IM gateway;
+ * {@link ClusterSignalRoutes} those of every node of a cluster, over the node bus.
  *
  * <p>The contract a cluster implementation (Redis: the directory of who is online where, and the
  * bus between nodes) meets:
@@ -29,8 +29,8 @@ import java.util.List;
  * </ul>
  *
  * <p>What it does not do: carry the frames clients send. Those arrive at the node the client is
- * connected to; in a cluster that node forwards them to the one node that holds signaling state
- * (see docs/dev/RTC.md). Nothing here is persistent: calls and rooms may be lost with the node
+ * connected to; in a cluster that node forwards a call's frames to the node that holds the call
+ * ({@link CallHome}, docs/dev/RTC.md). Nothing here is persistent: calls and rooms may be lost with the node
  * that holds them, as today with a restart.
  */
 public interface SignalRoutes {

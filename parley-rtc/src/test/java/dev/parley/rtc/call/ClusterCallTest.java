@@ -1,0 +1,260 @@
+package dev.parley.rtc.call;
+
+import static dev.parley.rtc.call.CallSignalingTest.signaling;
+import static dev.parley.rtc.testing.CallClients.WAIT;
+import static dev.parley.rtc.testing.CallClients.accept;
+import static dev.parley.rtc.testing.CallClients.hangup;
+import static dev.parley.rtc.testing.CallClients.invite;
+import static dev.parley.rtc.testing.CallClients.next;
+import static dev.parley.rtc.testing.CallClients.signal;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.core.cluster.Cluster;
+import dev.parley.core.cluster.NodeBus;
+import dev.parley.core.cluster.NodeInfo;
+import dev.parley.core.spi.ParleyModule;
+import dev.parley.core.spi.ServerContext;
+import dev.parley.core.store.StoreBackend;
+import dev.parley.core.testing.InMemoryBus;
+import dev.parley.core.testing.ManualTime;
+import dev.parley.core.testing.StorageFixture;
+import dev.parley.im.testing.ImServer;
+import dev.parley.im.testing.ImTestClient;
+import dev.parley.im.testing.ImTestClient.Transport;
+import dev.parley.protocol.im.CallEndReason;
+import dev.parley.protocol.im.CallState;
+import dev.parley.protocol.im.CallStatus;
+import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.SignalKind;
+import dev.parley.rtc.RtcModule;
+import dev.parley.rtc.signal.SignalRoutes;
+import dev.parley.rtc.testing.CallClients;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Calls on two nodes in one JVM, sharing one PostgreSQL database and joined by an in-memory bus:
+ * a call held by the node its invite arrived at rings, is answered, relays signals and ends with
+ * parties on either node, and ends when the node of a party dies.
+ */
+class ClusterCallTest {
+  private final ManualTime time = new ManualTime();
+  /** The nodes the test's cluster view reports alive. */
+  private final Set<String> alive = ConcurrentHashMap.newKeySet();
+  private StorageFixture database;
+  private InMemoryBus bus;
+  private ImServer a;
+  private ImServer b;
+
+  /** The test's view of the cluster from node {@code id}: the nodes in {@link #alive}. */
+  private final class AliveNodes implements Cluster {
+    private final String id;
+
+    AliveNodes(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public String nodeId() {
+      return id;
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+      return alive.stream().sorted()
+          .map(n -> new NodeInfo(n, "127.0.0.1", 0, Instant.EPOCH, Instant.EPOCH, Map.of(), "ok")).toList();
+    }
+
+    @Override
+    public boolean healthy() {
+      return true;
+    }
+  }
+
+  /** A module of order 10 that registers node {@code id}'s bus and cluster view before the systems start. */
+  private ParleyModule joining(String id) {
+    return new ParleyModule() {
+      @Override
+      public String name() {
+        return "test-node";
+      }
+
+      @Override
+      public int order() {
+        return 10;
+      }
+
+      @Override
+      public void start(ServerContext ctx) {
+        ctx.services().register(NodeBus.class, bus.node(id));
+        ctx.services().register(Cluster.class, new AliveNodes(id));
+      }
+    };
+  }
+
+  @BeforeEach
+  void start() {
+    database = StorageFixture.create(StoreBackend.POSTGRES);
+    bus = new InMemoryBus();
+    alive.addAll(List.of("a", "b"));
+    a = node("a");
+    b = node("b");
+  }
+
+  private ImServer node(String id) {
+    ImServer.Builder builder = CallClients.server(time).with(() -> joining(id));
+    database.kernelConfig().forEach(builder::set);
+    return builder.start();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    Stream.of(a, b).filter(Objects::nonNull).forEach(ImServer::close);
+    bus.close();
+    database.close();
+  }
+
+  @Test
+  void anInviteOnOneNodeRingsTheCalleeOnTheOtherAndSignalsRelayBothWaysInOrder() {
+    ImTestClient alice = a.login(Transport.TCP, "alice", "a1").autoAck(true);
+    ImTestClient bob = b.login(Transport.WS_BINARY, "bob", "b1").autoAck(true);
+    awaitSessions(a, "bob", 1);
+
+    String id = invite(alice, "bob");
+    assertThat(id).endsWith("@a");
+    Frame ring = next(bob, Frame.BodyCase.CALL_RING);
+    assertThat(ring.getCallRing().getCallId()).isEqualTo(id);
+    assertThat(ring.getCallRing().getCaller()).isEqualTo("alice");
+
+    CallState won = accept(bob, id).getCallState();
+    assertThat(won.getStatus()).isEqualTo(CallStatus.CALL_STATUS_ACTIVE);
+    assertThat(won.getPolite()).isTrue();
+    CallState toCaller = next(alice, Frame.BodyCase.CALL_STATE).getCallState();
+    assertThat(toCaller.getStatus()).isEqualTo(CallStatus.CALL_STATUS_ACTIVE);
+    assertThat(toCaller.getCalleeSession()).isEqualTo(won.getCalleeSession());
+
+    alice.send(signal(id, SignalKind.SIGNAL_KIND_OFFER, "{\"type\":\"offer\"}").build());
+    Frame offer = next(bob, Frame.BodyCase.SIGNAL);
+    assertThat(offer.getSignal().getKind()).isEqualTo(SignalKind.SIGNAL_KIND_OFFER);
+    assertThat(offer.getSignal().getFromUser()).isEqualTo("alice");
+    assertThat(offer.getSignal().getFromSession()).isEqualTo(won.getCallerSession());
+    assertThat(bob.call(signal(id, SignalKind.SIGNAL_KIND_ANSWER, "{\"type\":\"answer\"}")).hasOk()).isTrue();
+    assertThat(next(alice, Frame.BodyCase.SIGNAL).getSignal().getKind()).isEqualTo(SignalKind.SIGNAL_KIND_ANSWER);
+    for (int i = 0; i < 20; i++) {
+      bob.send(signal(id, SignalKind.SIGNAL_KIND_CANDIDATE, "{\"from\":\"bob\",\"n\":" + i + "}").build());
+      alice.send(signal(id, SignalKind.SIGNAL_KIND_CANDIDATE, "{\"from\":\"alice\",\"n\":" + i + "}").build());
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(next(alice, Frame.BodyCase.SIGNAL).getSignal().getPayload()).isEqualTo("{\"from\":\"bob\",\"n\":" + i + "}");
+      assertThat(next(bob, Frame.BodyCase.SIGNAL).getSignal().getPayload()).isEqualTo("{\"from\":\"alice\",\"n\":" + i + "}");
+    }
+
+    assertThat(hangup(bob, id).hasOk()).isTrue();
+    CallState ended = next(alice, Frame.BodyCase.CALL_STATE).getCallState();
+    assertThat(ended.getStatus()).isEqualTo(CallStatus.CALL_STATUS_ENDED);
+    assertThat(ended.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_HANGUP);
+    assertThat(ended.getEndedBy()).isEqualTo("bob");
+    assertThat(next(bob, Frame.BodyCase.CALL_STATE).getCallState().getStatus()).isEqualTo(CallStatus.CALL_STATUS_ENDED);
+    assertThat(signaling(a).calls()).isZero();
+    assertThat(signaling(b).calls()).isZero();
+  }
+
+  @Test
+  void answeringOnOneNodeStopsTheRingingOnTheOther() {
+    ImTestClient carol = b.login(Transport.TCP, "carol", "c1").autoAck(true);
+    ImTestClient phone = a.login(Transport.TCP, "dave", "phone").autoAck(true);
+    ImTestClient laptop = b.login(Transport.WS_JSON, "dave", "laptop").autoAck(true);
+    awaitSessions(b, "dave", 2);
+
+    String id = invite(carol, "dave");
+    assertThat(id).endsWith("@b");
+    next(phone, Frame.BodyCase.CALL_RING);
+    next(laptop, Frame.BodyCase.CALL_RING);
+    // The phone is on node a, the call on node b: the accept is forwarded there.
+    assertThat(accept(phone, id).getCallState().getStatus()).isEqualTo(CallStatus.CALL_STATUS_ACTIVE);
+    assertThat(next(laptop, Frame.BodyCase.CALL_STOP_RINGING).getCallStopRinging().getReason())
+        .isEqualTo(CallEndReason.CALL_END_REASON_ANSWERED_ELSEWHERE);
+    assertThat(next(carol, Frame.BodyCase.CALL_STATE).getCallState().getStatus()).isEqualTo(CallStatus.CALL_STATUS_ACTIVE);
+    assertThat(signaling(b).calls()).isEqualTo(1);
+    assertThat(signaling(a).calls()).isZero();
+
+    assertThat(hangup(carol, id).hasOk()).isTrue();
+    assertThat(next(phone, Frame.BodyCase.CALL_STATE).getCallState().getReason())
+        .isEqualTo(CallEndReason.CALL_END_REASON_HANGUP);
+    assertThat(laptop.drainEvents()).noneMatch(Frame::hasCallState);
+  }
+
+  @Test
+  void whenTheCalleesNodeDiesTheCallEndsAsWhenItsSessionCloses() {
+    ImTestClient erin = a.login(Transport.TCP, "erin", "e1").autoAck(true);
+    ImTestClient frank = b.login(Transport.TCP, "frank", "f1").autoAck(true);
+    awaitSessions(a, "frank", 1);
+    String id = invite(erin, "frank");
+    next(frank, Frame.BodyCase.CALL_RING);
+    accept(frank, id);
+    next(erin, Frame.BodyCase.CALL_STATE);
+
+    bus.kill("b");
+    alive.remove("b");
+    time.advance(Duration.ofSeconds(5));
+    awaitSessions(a, "frank", 0);
+    // Within the reconnect grace the call waits for frank's device, as for a dropped connection.
+    List<Frame> seen = new ArrayList<>();
+    await().atMost(WAIT).until(() -> {
+      time.advance(Duration.ofSeconds(1));
+      seen.addAll(erin.drainEvents());
+      return seen.stream().anyMatch(Frame::hasCallState);
+    });
+    CallState ended = seen.stream().filter(Frame::hasCallState).findFirst().orElseThrow().getCallState();
+    assertThat(ended.getStatus()).isEqualTo(CallStatus.CALL_STATUS_ENDED);
+    assertThat(ended.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_CONNECTION_LOST);
+    assertThat(signaling(a).calls()).isZero();
+  }
+
+  @Test
+  void aNodeThatStartsLaterRingsSessionsOfTheOthersAndADeviceLoggingInElsewhereIsRungToo() {
+    ImTestClient gina = a.login(Transport.TCP, "gina", "g1").autoAck(true);
+    alive.add("c");
+    try (ImServer c = node("c")) {
+      ImTestClient hank = c.login(Transport.TCP, "hank", "h1").autoAck(true);
+      // Node c learns gina's session, logged in before it started, by asking.
+      awaitSessions(c, "gina", 1);
+      String id = invite(hank, "gina");
+      assertThat(id).endsWith("@c");
+      next(gina, Frame.BodyCase.CALL_RING);
+      // A device of gina's that logs in on node b while the call rings is rung too.
+      ImTestClient late = b.login(Transport.TCP, "gina", "g2").autoAck(true);
+      assertThat(next(late, Frame.BodyCase.CALL_RING).getCallRing().getCallId()).isEqualTo(id);
+      assertThat(hangup(hank, id).hasOk()).isTrue();
+      next(gina, Frame.BodyCase.CALL_STOP_RINGING);
+      next(late, Frame.BodyCase.CALL_STOP_RINGING);
+    }
+  }
+
+  @Test
+  void eachNodeListsItsOwnTurnServerInTheLoginAnswer() {
+    for (ImServer node : List.of(a, b)) {
+      int port = node.kernel().port(RtcModule.TCP_LISTENER);
+      Frame ok = node.connect(Transport.TCP).login(node.token("ice"), "d");
+      List<String> urls = ok.getLoginOk().getIceServersList().stream().flatMap(s -> s.getUrlsList().stream()).toList();
+      assertThat(urls).anyMatch(u -> u.startsWith("turn:") && u.contains(":" + port + "?transport=tcp"));
+    }
+    assertThat(a.kernel().port(RtcModule.TCP_LISTENER)).isNotEqualTo(b.kernel().port(RtcModule.TCP_LISTENER));
+  }
+
+  private static void awaitSessions(ImServer node, String user, int n) {
+    SignalRoutes routes = node.kernel().kernel().context().services().first(SignalRoutes.class).orElseThrow();
+    await().atMost(WAIT).until(() -> routes.sessionsOf(user).size() == n);
+  }
+}
