@@ -151,7 +151,7 @@ public final class ReconnectStorm {
     return procs.stream().mapToLong(c -> CpuSampler.cpuMillis(c.process.pid())).sum();
   }
 
-  private static void waitOnline(List<ClientProcess> procs, int n, int seconds) throws InterruptedException {
+  static void waitOnline(List<ClientProcess> procs, int n, int seconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (procs.stream().mapToInt(c -> c.online).sum() < n) {
       if (System.nanoTime() > deadline) {
@@ -163,7 +163,7 @@ public final class ReconnectStorm {
   }
 
   /** One {@link StormClients} process and what it last reported. */
-  private static final class ClientProcess implements AutoCloseable {
+  static final class ClientProcess implements AutoCloseable {
     final Process process;
     final PrintWriter commands;
     volatile int online;

@@ -9,6 +9,7 @@ import dev.parley.protocol.im.GroupCreate;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.MessageKind;
 import dev.parley.protocol.im.Send;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -148,6 +150,21 @@ public final class ImBench {
    */
   static double pairsRun(ServerProcess server, int tcp, int pairs, int window, int seconds, double rate, String label)
       throws Exception {
+    return pairsRun(new Placement(List.of(server), i -> tcp, i -> tcp), pairs, window, seconds, rate, label).perSecond();
+  }
+
+  /**
+   * Where a pairs run connects: the servers measured (their CPU summed), and the IM TCP port of
+   * sender {@code i} and of receiver {@code i} (another node's, for messages across nodes).
+   */
+  record Placement(List<ServerProcess> servers, IntUnaryOperator senderPort, IntUnaryOperator receiverPort) {}
+
+  /** What a pairs run measured: acknowledged sends/s, send-to-push latency in ms, servers' CPU in % of a core. */
+  record Result(double perSecond, double p50, double p99, double serverPercent) {}
+
+  /** As {@link #pairsRun(ServerProcess, int, int, int, int, double, String)}, on the nodes of {@code at}. */
+  static Result pairsRun(Placement at, int pairs, int window, int seconds, double rate, String label)
+      throws Exception {
     TokenService tokens = tokens();
     String run = "r" + System.nanoTime() % 100000;
     Histogram e2e = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
@@ -185,12 +202,13 @@ public final class ImBench {
         }
       }
     };
-    try (LoadClients clients = new LoadClients(2, tcp, listener)) {
+    try (LoadClients clients = new LoadClients(2, at.senderPort().applyAsInt(0), listener)) {
       List<LoadClients.Conn> senders = new ArrayList<>();
       for (int i = 0; i < pairs; i++) {
-        clients.connect(run + "r" + i, "d", tokens.mint(run + "r" + i, Duration.ofHours(1)), true).get(30, TimeUnit.SECONDS);
-        senders.add(clients.connect(run + "s" + i, "d", tokens.mint(run + "s" + i, Duration.ofHours(1)), true)
-            .get(30, TimeUnit.SECONDS));
+        clients.connect(at.receiverPort().applyAsInt(i), run + "r" + i, "d", tokens.mint(run + "r" + i,
+            Duration.ofHours(1)), true).get(30, TimeUnit.SECONDS);
+        senders.add(clients.connect(at.senderPort().applyAsInt(i), run + "s" + i, "d", tokens.mint(run + "s" + i,
+            Duration.ofHours(1)), true).get(30, TimeUnit.SECONDS));
       }
       for (int i = 0; i < pairs; i++) {
         LoadClients.Conn s = senders.get(i);
@@ -220,7 +238,7 @@ public final class ImBench {
       }
       // Warm-up: the fresh server compiles its hot paths in the first seconds (JIT), using CPU the
       // load needs; an offered rate measured through that measures the warm-up.
-      Window w = Window.measure(server, WARMUP_SECONDS, seconds, measuring);
+      Window w = Window.measure(at.servers(), WARMUP_SECONDS, seconds, measuring);
       running[0] = false;
       double elapsed = w.seconds();
       double perSecond = acked.get() / elapsed;
@@ -232,9 +250,12 @@ public final class ImBench {
               + "SendAck latency p50 %.1f ms, p99 %.1f ms%n", label, e2e.getValueAtPercentile(50) / 1e6,
           e2e.getValueAtPercentile(99) / 1e6, e2e.getMaxValue() / 1e6, ackLatency.getValueAtPercentile(50) / 1e6,
           ackLatency.getValueAtPercentile(99) / 1e6);
-      System.out.println(label + ": " + storeFigures(server));
+      for (ServerProcess server : at.servers()) {
+        System.out.println(label + ": " + storeFigures(server));
+      }
       Thread.sleep(2000);
-      return perSecond;
+      return new Result(perSecond, e2e.getValueAtPercentile(50) / 1e6, e2e.getValueAtPercentile(99) / 1e6,
+          w.serverPercent());
     }
   }
 
@@ -242,16 +263,30 @@ public final class ImBench {
   record Window(double seconds, double serverPercent, double ownPercent) {
     /** Waits {@code warmup} s, then measures {@code seconds} s with {@code measuring[0]} set. */
     static Window measure(ServerProcess server, int warmup, int seconds, boolean[] measuring) throws Exception {
+      return measure(List.of(server), warmup, seconds, measuring);
+    }
+
+    /** As {@link #measure(ServerProcess, int, int, boolean[])}, with the CPU of all {@code servers} together. */
+    static Window measure(List<ServerProcess> servers, int warmup, int seconds, boolean[] measuring)
+        throws Exception {
       Thread.sleep(warmup * 1000L);
-      long cpu0 = server.cpuMillis();
+      long cpu0 = cpuMillis(servers);
       long own0 = ownCpuNanos();
       measuring[0] = true;
       long t0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
       measuring[0] = false;
       double elapsed = (System.nanoTime() - t0) / 1e9;
-      return new Window(elapsed, (server.cpuMillis() - cpu0) / 10.0 / elapsed,
+      return new Window(elapsed, (cpuMillis(servers) - cpu0) / 10.0 / elapsed,
           (ownCpuNanos() - own0) / 1e7 / elapsed);
+    }
+
+    private static long cpuMillis(List<ServerProcess> servers) throws IOException {
+      long sum = 0;
+      for (ServerProcess s : servers) {
+        sum += s.cpuMillis();
+      }
+      return sum;
     }
 
     private static long ownCpuNanos() {

@@ -56,8 +56,19 @@ final class LoadClients implements AutoCloseable {
 
   /** Connects and logs in; the future completes at LoginOk. */
   CompletableFuture<Conn> connect(String user, String device, String token, boolean ackPushes) {
+    return connect(bootstrap.clone(), user, device, token, ackPushes);
+  }
+
+  /** As {@link #connect(String, String, String, boolean)}, to another port on loopback (another node). */
+  CompletableFuture<Conn> connect(int port, String user, String device, String token, boolean ackPushes) {
+    return connect(bootstrap.clone().remoteAddress(new InetSocketAddress("127.0.0.1", port)), user, device, token,
+        ackPushes);
+  }
+
+  private CompletableFuture<Conn> connect(Bootstrap base, String user, String device, String token,
+      boolean ackPushes) {
     Conn conn = new Conn(user, ackPushes);
-    Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+    Bootstrap b = base.handler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
         ch.pipeline().addLast(new ImFrameDecoder(16 << 20), conn);

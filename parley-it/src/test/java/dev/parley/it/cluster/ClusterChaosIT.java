@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.auth.TokenService;
+import dev.parley.core.testing.Haproxy;
 import dev.parley.core.testing.PostgresServer;
 import dev.parley.core.testing.RedisServer;
 import dev.parley.im.chaos.ChaosCheck;
@@ -65,7 +66,8 @@ class ClusterChaosIT {
         nodes.add(n);
         n.start();
       }
-      try (Haproxy proxy = new Haproxy(nodes)) {
+      try (Haproxy proxy = new Haproxy(ParleyNode.ROOT.resolve(Haproxy.DOCUMENTED),
+          nodes.stream().map(ParleyNode::ports).toList())) {
         proxy.start();
         for (int u = 0; u < USERS; u++) {
           String user = "cc" + u;

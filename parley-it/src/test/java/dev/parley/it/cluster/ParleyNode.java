@@ -1,6 +1,7 @@
 package dev.parley.it.cluster;
 
 import dev.parley.core.testing.ExternalServer;
+import dev.parley.core.testing.Haproxy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,9 @@ import java.util.Map;
  * {@link #stop} SIGTERM (the node drains), {@link #start} again keeps ports and data.
  */
 final class ParleyNode extends ExternalServer {
-  static final Path JAR = Path.of("..").toAbsolutePath().normalize().resolve("parley-server/target/parley.jar");
+  /** The repository root (tests run in parley-it). */
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path JAR = ROOT.resolve("parley-server/target/parley.jar");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String id;
@@ -52,6 +55,11 @@ final class ParleyNode extends ExternalServer {
 
   int rtmp() {
     return rtmp;
+  }
+
+  /** The node's ports, for a proxy in front. */
+  Haproxy.Node ports() {
+    return new Haproxy.Node(tcp, mqtt, rtmp, port);
   }
 
   @Override

@@ -1,6 +1,5 @@
-package dev.parley.it.cluster;
+package dev.parley.core.testing;
 
-import dev.parley.core.testing.ExternalServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -14,39 +13,48 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * HAProxy (Debian's haproxy) in front of the nodes, running the configuration docs/cluster/haproxy.cfg
- * gives users, with its addresses and ports replaced by the test's: {@link #port} is the IM TCP
- * frontend, {@link #mqtt} and {@link #http} the others.
+ * HAProxy (Debian's haproxy) in front of Parley nodes, running the configuration
+ * docs/cluster/haproxy.cfg gives users, with its addresses and ports replaced by the test's:
+ * {@link #port} is the IM TCP frontend, {@link #mqtt} and {@link #http} the others. Used by the
+ * cluster chaos test and the failover benchmark.
  */
-final class Haproxy extends ExternalServer {
-  static final Path CONFIG = Path.of("..").toAbsolutePath().normalize().resolve("docs/cluster/haproxy.cfg");
+public final class Haproxy extends ExternalServer {
+  /** The documented configuration, from the repository root. */
+  public static final Path DOCUMENTED = Path.of("docs/cluster/haproxy.cfg");
   private static final Pattern NODE = Pattern.compile("10\\.0\\.0\\.1(\\d):(\\d+)");
+
+  /** One node's loopback ports, as the documented file's app1..app3 (7900, 1883, 1935, 8080). */
+  public record Node(int tcp, int mqtt, int rtmp, int http) {}
 
   private final int mqtt = freePort();
   private final int rtmp = freePort();
   private final int http = freePort();
   private final Path config;
 
-  Haproxy(List<ParleyNode> nodes) {
+  /**
+   * {@code documented}: the file as users get it (docs/cluster/haproxy.cfg, from wherever the
+   * caller runs); {@code nodes}: app1, app2, ... in order.
+   */
+  public Haproxy(Path documented, List<Node> nodes) {
     super("haproxy");
     this.config = dir.resolve("haproxy.cfg");
     try {
-      Files.writeString(config, render(Files.readString(CONFIG), nodes));
+      Files.writeString(config, render(Files.readString(documented), nodes));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  int mqtt() {
+  public int mqtt() {
     return mqtt;
   }
 
-  int http() {
+  public int http() {
     return http;
   }
 
   /** The documented file with every bind on a loopback port of ours and every server a node of ours. */
-  private String render(String doc, List<ParleyNode> nodes) {
+  private String render(String doc, List<Node> nodes) {
     List<String> out = new ArrayList<>();
     for (String line : doc.split("\n", -1)) {
       String l = line.replace("bind :7900", "bind 127.0.0.1:" + port).replace("bind :1883", "bind 127.0.0.1:" + mqtt)
@@ -55,7 +63,7 @@ final class Haproxy extends ExternalServer {
           .replace("maxconn 200000", "maxconn 8000");
       Matcher m = NODE.matcher(l);
       if (m.find()) {
-        ParleyNode n = nodes.get(Integer.parseInt(m.group(1)) - 1);
+        Node n = nodes.get(Integer.parseInt(m.group(1)) - 1);
         int target = switch (m.group(2)) {
           case "7900" -> n.tcp();
           case "1883" -> n.mqtt();
