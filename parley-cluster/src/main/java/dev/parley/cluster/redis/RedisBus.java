@@ -1,10 +1,12 @@
 package dev.parley.cluster.redis;
 
 import dev.parley.core.cluster.NodeBus;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -14,12 +16,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Held entries are fields {@code <node>/<field>} of the hash {@code parley:held:<key>}, and each
  * node lists what it holds in the set {@code parley:holds:<node>} so that whoever drops a dead node
- * can remove its entries ({@link #purge}). The node keeps its own entries in memory as well: after
+ * can remove its entries ({@link #purge}). An entry and its index line are written (and removed)
+ * by one Lua script, so a node that dies in between leaves neither half; a purge is one script
+ * too. The scripts name keys they do not declare, which Redis Cluster would refuse: the bus runs
+ * on a standalone Redis (or one found through Sentinel). The node keeps its own entries in memory as well: after
  * any of its connections to Redis dropped, the next {@link #tick} that finds Redis and the
  * subscription back writes them all again (a restarted Redis is empty) and then runs the resume
  * actions.
@@ -57,6 +62,21 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   private static final String HELD = "parley:held:";
   private static final String HOLDS = "parley:holds:";
   private static final char SEPARATOR = '\u0000';
+  /** KEYS: the held hash, the node's index; ARGV: the hash field, its value, the index member. */
+  private static final String HOLD_SCRIPT = "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
+      + "redis.call('SADD', KEYS[2], ARGV[3]) return 1";
+  /** KEYS: the held hash, the node's index; ARGV: the hash field, the index member. */
+  private static final String RELEASE_SCRIPT = "redis.call('HDEL', KEYS[1], ARGV[1]) "
+      + "redis.call('SREM', KEYS[2], ARGV[2]) return 1";
+  /**
+   * KEYS: the node's index; ARGV: the held hashes' prefix, the node's field prefix. Each member is
+   * {@code key NUL field}; answers how many there were.
+   */
+  private static final String PURGE_SCRIPT = "local m = redis.call('SMEMBERS', KEYS[1]) "
+      + "for _, e in ipairs(m) do local s = string.find(e, '\\0', 1, true) "
+      + "if s and s > 1 then redis.call('HDEL', ARGV[1] .. string.sub(e, 1, s - 1), ARGV[2] .. string.sub(e, s + 1)) end "
+      + "end redis.call('DEL', KEYS[1]) return #m";
+  private static final Duration REWRITE_TIMEOUT = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
 
   private final String nodeId;
@@ -205,11 +225,16 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   public void hold(String key, String field, String value) {
     mine.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(field, value);
     try {
-      async.hset(HELD + key, nodeId + "/" + field, value);
-      async.sadd(HOLDS + nodeId, key + SEPARATOR + field);
+      write(key, field, value);
     } catch (RedisException e) {
       lost = true; // written again when Redis is back
     }
+  }
+
+  /** The entry and its index line in one script: a node dying between the two leaves neither half. */
+  private RedisFuture<Long> write(String key, String field, String value) {
+    return async.eval(HOLD_SCRIPT, ScriptOutputType.INTEGER, new String[] {HELD + key, HOLDS + nodeId},
+        nodeId + "/" + field, value, key + SEPARATOR + field);
   }
 
   @Override
@@ -222,8 +247,8 @@ public final class RedisBus implements NodeBus, AutoCloseable {
       }
     }
     try {
-      async.hdel(HELD + key, nodeId + "/" + field);
-      async.srem(HOLDS + nodeId, key + SEPARATOR + field);
+      async.eval(RELEASE_SCRIPT, ScriptOutputType.INTEGER, new String[] {HELD + key, HOLDS + nodeId},
+          nodeId + "/" + field, key + SEPARATOR + field);
     } catch (RedisException e) {
       lost = true;
     }
@@ -278,14 +303,17 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     }
     lost = false;
     try {
-      int n = 0;
+      // Pipelined: every entry is sent at once and the answers awaited together.
+      List<RedisFuture<Long>> writes = new ArrayList<>();
       for (Map.Entry<String, Map<String, String>> k : mine.entrySet()) {
         for (Map.Entry<String, String> f : k.getValue().entrySet()) {
-          sync.hset(HELD + k.getKey(), nodeId + "/" + f.getKey(), f.getValue());
-          sync.sadd(HOLDS + nodeId, k.getKey() + SEPARATOR + f.getKey());
-          n++;
+          writes.add(write(k.getKey(), f.getKey(), f.getValue()));
         }
       }
+      if (!LettuceFutures.awaitAll(REWRITE_TIMEOUT, writes.toArray(RedisFuture[]::new))) {
+        throw new RedisException("held entries not written within " + REWRITE_TIMEOUT);
+      }
+      int n = writes.size();
       log.info("cluster bus: Redis back; {} held entr{} written again", n, n == 1 ? "y" : "ies");
     } catch (RedisException e) {
       lost = true;
@@ -304,17 +332,10 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   /** Removes every entry {@code node} holds (it is gone, or starting again). Blocks; a failure is logged. */
   public void purge(String node) {
     try {
-      Set<String> entries = sync.smembers(HOLDS + node);
-      for (String e : entries) {
-        int sep = e.indexOf(SEPARATOR);
-        if (sep > 0) {
-          sync.hdel(HELD + e.substring(0, sep), node + "/" + e.substring(sep + 1));
-        }
-      }
-      sync.del(HOLDS + node);
-      if (!entries.isEmpty()) {
-        log.info("cluster bus: removed {} entr{} held by node {}", entries.size(), entries.size() == 1 ? "y" : "ies",
-            node);
+      // One script, one round trip: however many entries the node held, and nothing left half done.
+      Long removed = sync.eval(PURGE_SCRIPT, ScriptOutputType.INTEGER, new String[] {HOLDS + node}, HELD, node + "/");
+      if (removed != null && removed > 0) {
+        log.info("cluster bus: removed {} entr{} held by node {}", removed, removed == 1 ? "y" : "ies", node);
       }
     } catch (RedisException e) {
       log.warn("cluster bus: could not remove the entries of node {} ({})", node, e.getMessage());

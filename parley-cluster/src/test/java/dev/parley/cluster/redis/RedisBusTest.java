@@ -187,6 +187,30 @@ class RedisBusTest {
   }
 
   @Test
+  void anEntryAndItsIndexLineComeAndGoTogether_andAPurgeOfThousandsLeavesNothingOfTheNode() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    b.hold("users", "u/1", "d1");
+    await().until(() -> admin.sync().sismember("parley:holds:b", "users\u0000u/1"));
+    assertThat(admin.sync().hget("parley:held:users", "b/u/1")).isEqualTo("d1");
+    b.release("users", "u/1");
+    await().until(() -> !admin.sync().sismember("parley:holds:b", "users\u0000u/1"));
+    assertThat(admin.sync().hexists("parley:held:users", "b/u/1")).isFalse();
+
+    for (int i = 0; i < 3000; i++) {
+      b.hold("user:" + (i % 50), "dev/" + i, "v" + i);
+    }
+    a.hold("user:7", "dev/0", "mine");
+    await().until(() -> admin.sync().scard("parley:holds:b") == 3000);
+    b.purge("b");
+    assertThat(admin.sync().exists("parley:holds:b")).isZero();
+    for (int k = 0; k < 50; k++) {
+      assertThat(admin.sync().hkeys("parley:held:user:" + k)).allMatch(f -> f.startsWith("a/"));
+    }
+    assertThat(admin.sync().hget("parley:held:user:7", "a/dev/0")).isEqualTo("mine");
+  }
+
+  @Test
   void aNodeThatStopsReleasesEverythingItHeld() throws Exception {
     RedisBus a = bus("a");
     RedisBus b = bus("b");
