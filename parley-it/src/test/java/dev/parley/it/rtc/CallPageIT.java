@@ -3,6 +3,8 @@ package dev.parley.it.rtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.testing.PostgresServer;
+import dev.parley.core.testing.RedisServer;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.rtc.RtcModule;
 import dev.parley.rtc.turn.RtcMetrics.Direction;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Two (and three) headless Chromiums with fake cameras call each other through a real server on
  * the call and room pages. With iceTransportPolicy 'relay' the media must flow through Parley's
  * TURN: the selected pair's local candidate is a relay candidate from Parley's TURN URL, Parley
- * relays the bytes, and the inbound video keeps growing.
+ * relays the bytes, and the inbound video keeps growing. Also across two nodes of a cluster (on
+ * PostgreSQL and Redis), each browser on its own node.
  */
 class CallPageIT {
   private final List<AutoCloseable> closeLater = new ArrayList<>();
@@ -43,12 +46,22 @@ class CallPageIT {
    * browsers' relay addresses are 127.0.0.1, so the allow list opens it (tests only).
    */
   static TestKernel server() {
+    return builder().start();
+  }
+
+  private static TestKernel.Builder builder() {
     return TestKernel.builder(Modules::discover)
         .set("rtc.turn.allowed-peers", "127.0.0.0/8")
         .set("rtc.turn.udp.host", "127.0.0.1")
         .set("rtc.turn.relay-ip", "127.0.0.1")
-        .set("rtc.ice.public-host", "127.0.0.1")
-        .start();
+        .set("rtc.ice.public-host", "127.0.0.1");
+  }
+
+  /** Node {@code id} of a cluster on {@code postgres} (database {@code db}) and {@code redis}. */
+  private static TestKernel node(String id, PostgresServer postgres, String db, RedisServer redis) {
+    return builder().set("cluster.enabled", "true").set("cluster.node-id", id)
+        .set("cluster.redis.url", redis.url()).set("store.postgres.url", postgres.jdbcUrl(db))
+        .set("store.postgres.user", PostgresServer.USER).start();
   }
 
   private CallPage page(String url) {
@@ -145,6 +158,64 @@ class CallPageIT {
     assertThat(bob.visible("stage")).isFalse();
     assertThat(alice.visible("stage")).isFalse();
     assertThat(bob.eval("return window.parleyCall.call")).isNull();
+  }
+
+  /**
+   * Caller and callee on two nodes of a cluster: the invite rings across, signaling relays between
+   * the nodes, and each browser relays its media through its own node's TURN server.
+   */
+  @Test
+  void twoPagesOnTwoClusterNodesCall_eachThroughItsOwnNodesTurn() {
+    PostgresServer postgres = PostgresServer.started();
+    closeLater.add(postgres);
+    RedisServer redis = RedisServer.started();
+    closeLater.add(redis);
+    String db = "parley_calls";
+    postgres.createDatabase(db);
+    TestKernel a = node("call-a", postgres, db, redis);
+    closeLater.add(a);
+    TestKernel b = node("call-b", postgres, db, redis);
+    closeLater.add(b);
+    RtcModule rtcA = a.kernel().context().services().first(RtcModule.class).orElseThrow();
+    RtcModule rtcB = b.kernel().context().services().first(RtcModule.class).orElseThrow();
+    CallPage alice = page(a.httpBase() + "/call?user=alice&relay=1&contacts=bob");
+    CallPage bob = page(b.httpBase() + "/call?user=bob&relay=1");
+
+    await().until(() -> "ready".equals(alice.text("status")) && "ready".equals(bob.text("status")));
+    // bob is online on the other node.
+    await().until(() -> !((List<?>) alice.eval("return [...document.querySelectorAll('#contacts li.online')]"
+        + ".map((li) => li.dataset.user)")).isEmpty());
+    alice.click("#contacts li[data-user=bob] button.call");
+    await().until(() -> bob.visible("incoming"));
+    assertThat(bob.text("incoming-caller")).isEqualTo("alice");
+    bob.click("#accept");
+
+    String pc = "window.parleyCall.call && window.parleyCall.call.pc";
+    await().atMost(Duration.ofSeconds(60)).until(() -> "connected".equals(alice.stats(pc).get("connection"))
+        && "connected".equals(bob.stats(pc).get("connection")));
+    for (Object[] side : List.of(new Object[] {alice, a, rtcA}, new Object[] {bob, b, rtcB})) {
+      CallPage p = (CallPage) side[0];
+      TestKernel node = (TestKernel) side[1];
+      RtcModule rtc = (RtcModule) side[2];
+      List<String> ownTurn = List.of("turn:127.0.0.1:" + rtc.udpPort() + "?transport=udp",
+          "turn:127.0.0.1:" + node.kernel().boundPort(RtcModule.TCP_LISTENER) + "?transport=tcp");
+      await().untilAsserted(() -> {
+        Map<String, Object> s = p.stats(pc);
+        assertThat(s.get("type")).as("selected local candidate %s", s).isEqualTo("relay");
+        assertThat((String) s.get("url")).isIn(ownTurn);
+      });
+      assertThat(rtc.turnServer().allocations()).isGreaterThanOrEqualTo(1);
+    }
+    long relayedA = rtcA.turnServer().metrics().relayedBytes(Direction.TO_CLIENT);
+    long relayedB = rtcB.turnServer().metrics().relayedBytes(Direction.TO_CLIENT);
+    long first = bytes(bob.stats(pc));
+    await().until(() -> bytes(bob.stats(pc)) > first + 100_000 && bytes(alice.stats(pc)) > 50_000);
+    assertThat(rtcA.turnServer().metrics().relayedBytes(Direction.TO_CLIENT)).isGreaterThan(relayedA);
+    assertThat(rtcB.turnServer().metrics().relayedBytes(Direction.TO_CLIENT)).isGreaterThan(relayedB);
+
+    bob.click("#hangup");
+    await().until(() -> alice.text("status").startsWith("call ended (hangup)"));
+    await().until(() -> bob.text("status").startsWith("call ended"));
   }
 
   @Test
