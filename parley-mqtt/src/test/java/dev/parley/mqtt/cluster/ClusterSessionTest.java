@@ -8,6 +8,7 @@ import static dev.parley.mqtt.cluster.ClusterNodes.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.mqtt.codec.MessageProps;
 import dev.parley.mqtt.codec.MqttPacket;
@@ -16,8 +17,10 @@ import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.it.MqttServer;
 import dev.parley.mqtt.it.RawClient;
+import dev.parley.mqtt.store.MqttStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +66,40 @@ class ClusterSessionTest extends TwoNodeTest {
     awaitKnown(nodes.a, "b", "public/p/t");
     publish(nodes.client(nodes.a, "p-pub-a"), "public/p/t", "m3");
     expectPublish(back, "m3");
+  }
+
+  @Test
+  void sessionOfANodeThatDiedResumesOnAnotherNodeWithItsQueuedMessagesFromTheStore() throws Exception {
+    RawClient device = nodes.client(nodes.a, "dev-dead", 300, true);
+    subscribe(device, "public/d/t", 1);
+    awaitKnown(nodes.b, "a", "public/d/t");
+    device.close();
+    MqttServer.awaitOffline(nodes.a, "dev-dead");
+    RawClient pub = nodes.client(nodes.b, "d-pub");
+    publishQos1(pub, 1, "public/d/t", "d1");
+    publishQos1(pub, 2, "public/d/t", "d2");
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session("dev-dead").queued() == 2);
+    ((MqttStore) MqttServer.broker(nodes.a).store()).flush().get(10, TimeUnit.SECONDS);
+
+    // Node a dies: dropped from the bus with its entries (as after cluster.node-timeout), no
+    // handover, nobody holds its sessions any more; its kernel goes too.
+    nodes.bus.kill("a");
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key("dev-dead"))).isEmpty();
+    nodes.a.close();
+    nodes.a = null;
+
+    RawClient back = nodes.unconnected(nodes.b);
+    assertThat(connect(back, "dev-dead", 300, false, null).sessionPresent()).isTrue();
+    MqttPacket.Publish d1 = expectPublish(back, "d1");
+    MqttPacket.Publish d2 = expectPublish(back, "d2");
+    assertThat(d1.qos()).isEqualTo(1);
+    back.send(new MqttPacket.PubReply(PacketType.PUBACK, d1.packetId()));
+    back.send(new MqttPacket.PubReply(PacketType.PUBACK, d2.packetId()));
+    assertThat(MqttServer.broker(nodes.b).session("dev-dead").subscriptions()).hasSize(1);
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key("dev-dead"))).extracting(NodeBus.Held::node)
+        .containsExactly("b");
+    publish(nodes.client(nodes.b, "d-pub-2"), "public/d/t", "d3");
+    expectPublish(back, "d3");
   }
 
   @Test

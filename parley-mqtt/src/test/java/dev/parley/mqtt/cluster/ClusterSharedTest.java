@@ -51,8 +51,14 @@ class ClusterSharedTest extends TwoNodeTest {
     }
   }
 
-  /** A Paho MQTT 5 client on node {@code k} that records the payloads it gets by topic. */
+  /** A Paho MQTT 5 client on node {@code k} in the group, recording the payloads it gets by topic. */
   private MqttClient member(TestKernel k, String id, Map<String, List<String>> got) throws MqttException {
+    return client(k, id, got, GROUP);
+  }
+
+  /** A Paho MQTT 5 client on node {@code k} subscribed to {@code filter} and the end marker. */
+  private MqttClient client(TestKernel k, String id, Map<String, List<String>> got, String filter)
+      throws MqttException {
     MqttClient c = new MqttClient(MqttServer.tcp(k), id, new MemoryPersistence());
     paho.add(c);
     c.setCallback(new MqttCallback() {
@@ -81,7 +87,7 @@ class ClusterSharedTest extends TwoNodeTest {
     o.setAutomaticReconnect(false);
     o.setKeepAliveInterval(600);
     c.connect(o);
-    c.subscribe(GROUP, 1);
+    c.subscribe(filter, 1);
     c.subscribe("public/jobs-end", 0);
     return c;
   }
@@ -93,9 +99,12 @@ class ClusterSharedTest extends TwoNodeTest {
     member(nodes.a, "a2", got);
     member(nodes.b, "b1", got);
     member(nodes.b, "b2", got);
+    // A plain subscriber on b: b gets every publish for it, and still only its picks for the group.
+    Map<String, List<String>> plain = new ConcurrentHashMap<>();
+    client(nodes.b, "plain", plain, "public/jobs/#");
     await().atMost(WAIT).until(() -> router(nodes.a).shareMembers(GROUP, "b") == 2
-        && router(nodes.b).shareMembers(GROUP, "a") == 2 && router(nodes.a).remoteFilters("b").contains(
-        "public/jobs-end"));
+        && router(nodes.b).shareMembers(GROUP, "a") == 2 && router(nodes.a).remoteFilters("b").containsAll(
+        List.of("public/jobs-end", "public/jobs/#")));
 
     MqttClient pub = new MqttClient(MqttServer.tcp(nodes.a), "jobs-pub", new MemoryPersistence());
     paho.add(pub);
@@ -105,7 +114,9 @@ class ClusterSharedTest extends TwoNodeTest {
     }
     // One connection's publishes cross the bus in order: what comes after the marker is late.
     pub.publish("public/jobs-end", "end".getBytes(StandardCharsets.UTF_8), 0, false);
-    await().atMost(WAIT).until(() -> got.getOrDefault("public/jobs-end", List.of()).size() == 4);
+    await().atMost(WAIT).until(() -> got.getOrDefault("public/jobs-end", List.of()).size() == 4
+        && plain.containsKey("public/jobs-end"));
+    assertThat(plain.values().stream().mapToInt(List::size).sum()).as("plain subscriber's copies").isEqualTo(101);
 
     List<String> deliveries = new ArrayList<>();
     got.forEach((topic, list) -> {
