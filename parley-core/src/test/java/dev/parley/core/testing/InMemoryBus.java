@@ -1,11 +1,15 @@
 package dev.parley.core.testing;
 
+import dev.parley.core.cluster.Cluster;
 import dev.parley.core.cluster.NodeBus;
+import dev.parley.core.cluster.NodeInfo;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +75,33 @@ public final class InMemoryBus implements AutoCloseable {
     if (gate != null) {
       gate.countDown();
     }
+  }
+
+  /**
+   * Node {@code id}'s view of the cluster: the nodes of this bus alive (not {@linkplain #kill
+   * killed}), this one first, the others by id.
+   */
+  public Cluster cluster(String id) {
+    return new Cluster() {
+      @Override
+      public String nodeId() {
+        return id;
+      }
+
+      @Override
+      public List<NodeInfo> nodes() {
+        List<String> ids = new ArrayList<>(new TreeSet<>(nodes.keySet()));
+        ids.remove(id);
+        ids.add(0, id);
+        return ids.stream().map(n -> new NodeInfo(n, "127.0.0.1", 0, Instant.EPOCH, Instant.EPOCH, Map.of(), "ok"))
+            .toList();
+      }
+
+      @Override
+      public boolean healthy() {
+        return !cut;
+      }
+    };
   }
 
   /** Every node's entries under {@code key}. */

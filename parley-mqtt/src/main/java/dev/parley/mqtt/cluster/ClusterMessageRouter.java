@@ -9,6 +9,8 @@ import dev.parley.mqtt.topic.SubscriptionTrie;
 import dev.parley.mqtt.topic.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -40,6 +42,8 @@ public final class ClusterMessageRouter implements MessageRouter {
   static final String FILTERS = "mqtt:filters";
   static final String PUBLISH = "mqtt.publish";
   static final String FILTER_CHANGED = "mqtt.filter";
+  /** How often the filters of nodes gone from the cluster are dropped ({@link #sweep}). */
+  public static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(ClusterMessageRouter.class);
 
   private final LocalMessageRouter local;
@@ -238,6 +242,21 @@ public final class ClusterMessageRouter implements MessageRouter {
         addRemote(from, filter, members);
       } else {
         removeRemote(from, filter);
+      }
+    }
+  }
+
+  /**
+   * Forgets the filters of the nodes not in {@code alive} (gone from the cluster: they get no
+   * more publishes, and no share group picks them). Any thread.
+   */
+  public void sweep(Collection<String> alive) {
+    synchronized (remoteFilters) {
+      for (Map.Entry<String, Set<String>> e : Map.copyOf(remoteFilters).entrySet()) {
+        if (!alive.contains(e.getKey())) {
+          log.info("MQTT: node {} is gone; its {} filter(s) leave the routing", e.getKey(), e.getValue().size());
+          Set.copyOf(e.getValue()).forEach(f -> removeRemote(e.getKey(), f));
+        }
       }
     }
   }

@@ -39,7 +39,8 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Starts the kernel of node {@code id} on the shared database. */
   TestKernel node(String id) {
-    TestKernel.Builder builder = TestKernel.builder(() -> List.of(new BusModule(bus.node(id)), new MqttModule())).time(time);
+    TestKernel.Builder builder = TestKernel.builder(() -> List.of(new BusModule(bus.node(id), bus.cluster(id)),
+        new MqttModule())).time(time);
     database.kernelConfig().forEach(builder::set);
     return builder.start();
   }

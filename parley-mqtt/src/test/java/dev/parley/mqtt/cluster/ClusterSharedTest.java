@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * Shared subscriptions across two nodes: a publish reaches one member of each group in the whole
  * cluster, members on every node get their turn, and a node picked for a group whose members are
  * not connected passes the publish on to a node with a connected one, or queues it for an offline
- * persistent member when no member is connected anywhere.
+ * persistent member when no member is connected anywhere; a node gone from the cluster is no longer
+ * picked.
  */
 class ClusterSharedTest extends TwoNodeTest {
   private static final String GROUP = "$share/workers/public/jobs/+";
@@ -172,5 +173,26 @@ class ClusterSharedTest extends TwoNodeTest {
     RawClient back = nodes.unconnected(nodes.b);
     assertThat(ClusterNodes.connect(back, "pass-offline", 300, false, null).sessionPresent()).isTrue();
     expectPublish(back, "queued");
+  }
+
+  @Test
+  void aNodeGoneFromTheClusterIsNoLongerPickedForItsGroups() throws IOException {
+    String group = "$share/d/public/dead";
+    RawClient onA = nodes.client(nodes.a, "dead-a");
+    subscribe(onA, group, 0);
+    RawClient onB = nodes.client(nodes.b, "dead-b");
+    subscribe(onB, group, 0);
+    await().atMost(WAIT).until(() -> router(nodes.a).shareMembers(group, "b") == 1);
+
+    nodes.bus.kill("b");
+    nodes.time.advance(ClusterMessageRouter.SWEEP_PERIOD);
+    await().atMost(WAIT).until(() -> router(nodes.a).shareMembers(group, "b") == 0);
+    RawClient pub = nodes.client(nodes.a, "dead-pub");
+    for (int i = 0; i < 10; i++) {
+      publish(pub, "public/dead", "d" + i);
+    }
+    for (int i = 0; i < 10; i++) {
+      expectPublish(onA, "d" + i);
+    }
   }
 }
