@@ -41,18 +41,26 @@ class ClusterSessionTest extends TwoNodeTest {
     assertThat(ack.packetId()).isEqualTo(packetId);
   }
 
+  /**
+   * A persistent session of {@code clientId} on a, offline, subscribed to {@code topic} at QoS 1,
+   * with {@code first} and {@code second} published on b and queued for it.
+   */
+  private void offlineOnAWithTwoQueued(String clientId, String topic, String first, String second)
+      throws IOException {
+    RawClient device = nodes.client(nodes.a, clientId, 300, true);
+    subscribe(device, topic, 1);
+    awaitKnown(nodes.b, "a", topic);
+    device.close();
+    MqttServer.awaitOffline(nodes.a, clientId);
+    RawClient pub = nodes.client(nodes.b, clientId + "-pub");
+    publishQos1(pub, 1, topic, first);
+    publishQos1(pub, 2, topic, second);
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session(clientId).queued() == 2);
+  }
+
   @Test
   void persistentSessionMadeOnOneNodeResumesOnTheOtherWithItsQueuedMessages() throws IOException {
-    RawClient device = nodes.client(nodes.a, "dev-1", 300, true);
-    subscribe(device, "public/p/t", 1);
-    awaitKnown(nodes.b, "a", "public/p/t");
-    device.close();
-    MqttServer.awaitOffline(nodes.a, "dev-1");
-
-    RawClient pub = nodes.client(nodes.b, "p-pub");
-    publishQos1(pub, 1, "public/p/t", "m1");
-    publishQos1(pub, 2, "public/p/t", "m2");
-    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session("dev-1").queued() == 2);
+    offlineOnAWithTwoQueued("dev-1", "public/p/t", "m1", "m2");
 
     RawClient back = nodes.unconnected(nodes.b);
     assertThat(connect(back, "dev-1", 300, false, null).sessionPresent()).isTrue();
@@ -70,15 +78,7 @@ class ClusterSessionTest extends TwoNodeTest {
 
   @Test
   void sessionOfANodeThatDiedResumesOnAnotherNodeWithItsQueuedMessagesFromTheStore() throws Exception {
-    RawClient device = nodes.client(nodes.a, "dev-dead", 300, true);
-    subscribe(device, "public/d/t", 1);
-    awaitKnown(nodes.b, "a", "public/d/t");
-    device.close();
-    MqttServer.awaitOffline(nodes.a, "dev-dead");
-    RawClient pub = nodes.client(nodes.b, "d-pub");
-    publishQos1(pub, 1, "public/d/t", "d1");
-    publishQos1(pub, 2, "public/d/t", "d2");
-    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session("dev-dead").queued() == 2);
+    offlineOnAWithTwoQueued("dev-dead", "public/d/t", "d1", "d2");
     ((MqttStore) MqttServer.broker(nodes.a).store()).flush().get(10, TimeUnit.SECONDS);
 
     // Node a dies: dropped from the bus with its entries (as after cluster.node-timeout), no

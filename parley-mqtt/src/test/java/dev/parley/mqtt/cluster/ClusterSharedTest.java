@@ -11,6 +11,7 @@ import dev.parley.core.testing.TestKernel;
 import dev.parley.mqtt.codec.MqttPacket;
 import dev.parley.mqtt.codec.PacketType;
 import dev.parley.mqtt.it.MqttServer;
+import dev.parley.mqtt.it.PahoCallback;
 import dev.parley.mqtt.it.RawClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,15 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,27 +59,12 @@ class ClusterSharedTest extends TwoNodeTest {
       throws MqttException {
     MqttClient c = new MqttClient(MqttServer.tcp(k), id, new MemoryPersistence());
     paho.add(c);
-    c.setCallback(new MqttCallback() {
+    c.setCallback(new PahoCallback() {
       @Override
       public void messageArrived(String topic, MqttMessage message) {
         got.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>())
             .add(id + ":" + new String(message.getPayload(), StandardCharsets.UTF_8));
       }
-
-      @Override
-      public void disconnected(MqttDisconnectResponse response) {}
-
-      @Override
-      public void mqttErrorOccurred(MqttException exception) {}
-
-      @Override
-      public void deliveryComplete(IMqttToken token) {}
-
-      @Override
-      public void connectComplete(boolean reconnect, String serverUri) {}
-
-      @Override
-      public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     });
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setAutomaticReconnect(false);
