@@ -1,5 +1,6 @@
 package dev.parley.mqtt;
 
+import dev.parley.core.cluster.Cluster;
 import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigKey;
@@ -9,6 +10,7 @@ import dev.parley.core.spi.OfflineDeliveryHook;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
+import dev.parley.core.time.Cancellable;
 import dev.parley.mqtt.auth.Acl;
 import dev.parley.mqtt.auth.Authenticator;
 import dev.parley.mqtt.broker.Broker;
@@ -25,9 +27,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -40,6 +44,7 @@ public final class MqttModule implements ParleyModule {
   private Broker broker;
   private MqttTransport transport;
   private EventLoopGroup loops;
+  private Cancellable sweep = Cancellable.NONE;
 
   @Override
   public String name() {
@@ -78,6 +83,8 @@ public final class MqttModule implements ParleyModule {
       }, directory);
       directory.start(broker);
       ctx.services().register(ClusterMessageRouter.class, router.get());
+      sweep = ctx.time().every(ctx.eventLoops().group().next(), () -> router.get().sweep(alive(ctx)),
+          ClusterMessageRouter.SWEEP_PERIOD);
       ctx.services().register(ClusterSessionDirectory.class, directory);
       RetainedSync.start(bus, broker, store, ctx.blocking());
     }
@@ -122,6 +129,13 @@ public final class MqttModule implements ParleyModule {
         broker.retained().size());
   }
 
+  /** The ids of the nodes alive, as this node sees them. */
+  private static Set<String> alive(ServerContext ctx) {
+    Set<String> ids = new HashSet<>();
+    ctx.services().first(Cluster.class).ifPresent(c -> c.nodes().forEach(n -> ids.add(n.id())));
+    return ids;
+  }
+
   /** The broker (for tests and other modules, also in the service registry). */
   public Broker broker() {
     return broker;
@@ -129,6 +143,7 @@ public final class MqttModule implements ParleyModule {
 
   @Override
   public void drain() {
+    sweep.cancel();
     if (transport == null) {
       return;
     }

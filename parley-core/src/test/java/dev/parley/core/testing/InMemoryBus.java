@@ -1,15 +1,20 @@
 package dev.parley.core.testing;
 
+import dev.parley.core.cluster.Cluster;
 import dev.parley.core.cluster.NodeBus;
+import dev.parley.core.cluster.NodeInfo;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * logic without Redis (the Redis bus has its own tests in parley-cluster). Each node's bus runs
  * its receivers on a thread of its own, as the real one does. {@link #cut} makes every bus drop
  * what it sends, as an unreachable Redis would; {@link #heal} brings them back and runs their
- * resume actions. Close the group after.
+ * resume actions. {@link #pause} holds back what reaches one node (its receivers and the answers
+ * to its lookups) until {@link #resume}, to drive a race between nodes step by step. Close the
+ * group after.
  */
 public final class InMemoryBus implements AutoCloseable {
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
@@ -45,6 +52,63 @@ public final class InMemoryBus implements AutoCloseable {
     }
   }
 
+  /**
+   * Nothing more runs on node {@code id}'s bus thread (its receivers, the answers to its lookups)
+   * until {@link #resume}: messages to it wait, in order.
+   */
+  public void pause(String id) {
+    Node n = (Node) node(id);
+    CountDownLatch gate = new CountDownLatch(1);
+    n.gate = gate;
+    n.thread.execute(() -> {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  /** Node {@code id}'s bus thread goes on with what waited. */
+  public void resume(String id) {
+    CountDownLatch gate = ((Node) node(id)).gate;
+    if (gate != null) {
+      gate.countDown();
+    }
+  }
+
+  /**
+   * Node {@code id}'s view of the cluster: the nodes of this bus alive (not {@linkplain #kill
+   * killed}), this one first, the others by id.
+   */
+  public Cluster cluster(String id) {
+    return new Cluster() {
+      @Override
+      public String nodeId() {
+        return id;
+      }
+
+      @Override
+      public List<NodeInfo> nodes() {
+        List<String> ids = new ArrayList<>(new TreeSet<>(nodes.keySet()));
+        ids.remove(id);
+        ids.add(0, id);
+        return ids.stream().map(n -> new NodeInfo(n, "127.0.0.1", 0, Instant.EPOCH, Instant.EPOCH, Map.of(), "ok"))
+            .toList();
+      }
+
+      @Override
+      public boolean healthy() {
+        return !cut;
+      }
+    };
+  }
+
+  /** Every node's entries under {@code key}. */
+  public List<NodeBus.Held> held(String key) {
+    return List.copyOf(held.getOrDefault(key, Map.of()).values());
+  }
+
   /** Node {@code id} dies: its entries go, nothing more reaches it. */
   public void kill(String id) {
     Node n = nodes.remove(id);
@@ -59,6 +123,9 @@ public final class InMemoryBus implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     for (Node n : nodes.values()) {
+      if (n.gate != null) {
+        n.gate.countDown();
+      }
       n.thread.shutdown();
       n.thread.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -70,6 +137,7 @@ public final class InMemoryBus implements AutoCloseable {
     private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
     private final List<Runnable> resume = new CopyOnWriteArrayList<>();
     private final ExecutorService thread;
+    private volatile CountDownLatch gate;
 
     Node(String id) {
       this.id = id;

@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * The broker's shared state: the session directory, this node's subscriptions and the router that
@@ -56,7 +56,7 @@ public final class Broker implements SessionHost {
 
   /** @param time every clock and timer of the broker: wills, session expiry, message expiry */
   public Broker(MqttSettings settings, MqttStore store, TimeSource time, MeterRegistry metrics) {
-    this(settings, store, time, metrics, UnaryOperator.identity(), new LocalSessionDirectory());
+    this(settings, store, time, metrics, local -> local, new LocalSessionDirectory());
   }
 
   /**
@@ -65,7 +65,7 @@ public final class Broker implements SessionHost {
    * @param directory which node holds each client id's session (the cluster's asks the other nodes)
    */
   public Broker(MqttSettings settings, MqttStore store, TimeSource time, MeterRegistry metrics,
-      UnaryOperator<MessageRouter> routing, SessionDirectory directory) {
+      Function<LocalMessageRouter, MessageRouter> routing, SessionDirectory directory) {
     this.settings = settings;
     this.directory = directory;
     this.store = store;

@@ -6,10 +6,56 @@ import dev.parley.mqtt.codec.Wire;
 import dev.parley.mqtt.message.AppMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
-/** An application message in bus form: topic, QoS, retain, expiry, origin, properties, payload. */
+/**
+ * An application message in bus form: topic, QoS, retain, expiry, origin, properties, payload;
+ * a publish between nodes puts before it whether it was passed on and the share groups the
+ * receiver delivers it to.
+ */
 final class BusCodec {
   private BusCodec() {}
+
+  /**
+   * A publish from another node.
+   *
+   * @param passedOn a node chose for a share group had no connected member and passed it on: only
+   *     {@code groups} get it, and it goes no further
+   * @param groups the shared subscriptions ({@code $share/g/f}) the receiver delivers it to
+   */
+  record Publish(AppMessage message, boolean passedOn, List<String> groups) {}
+
+  /** A publish for another node: {@code message} as {@link #encode} gave it. */
+  static byte[] encodePublish(byte[] message, boolean passedOn, Collection<String> groups) {
+    ByteBuf b = Unpooled.buffer(message.length + 8 + groups.size() * 16);
+    b.writeByte(passedOn ? 1 : 0).writeShort(groups.size());
+    for (String g : groups) {
+      Wire.writeString(b, g);
+    }
+    b.writeBytes(message);
+    byte[] out = new byte[b.readableBytes()];
+    b.readBytes(out);
+    return out;
+  }
+
+  static Publish decodePublish(byte[] bytes) {
+    ByteBuf b = Unpooled.wrappedBuffer(bytes);
+    try {
+      boolean passedOn = b.readUnsignedByte() == 1;
+      int n = b.readUnsignedShort();
+      List<String> groups = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        groups.add(Wire.readString(b));
+      }
+      byte[] message = new byte[b.readableBytes()];
+      b.readBytes(message);
+      return new Publish(decode(message), passedOn, groups);
+    } catch (MalformedPacketException | IndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("malformed MQTT bus publish", e);
+    }
+  }
 
   static byte[] encode(AppMessage m) {
     ByteBuf b = Unpooled.buffer(m.payload().length + m.topic().length() + 32);

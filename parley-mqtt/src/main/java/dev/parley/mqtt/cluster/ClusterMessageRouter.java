@@ -2,11 +2,15 @@ package dev.parley.mqtt.cluster;
 
 import dev.parley.core.cluster.NodeBus;
 import dev.parley.mqtt.message.AppMessage;
+import dev.parley.mqtt.routing.LocalMessageRouter;
 import dev.parley.mqtt.routing.MessageRouter;
 import dev.parley.mqtt.session.SubscriptionEntry;
 import dev.parley.mqtt.topic.SubscriptionTrie;
 import dev.parley.mqtt.topic.Topics;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -19,33 +23,49 @@ import org.slf4j.LoggerFactory;
 /**
  * The router of a cluster node: this node's subscriptions are routed by the local router it
  * wraps; the filters they use are held on the bus (key {@value #FILTERS}, one entry per filter,
- * counted here and released with the last local subscriber) and announced to the other nodes.
- * The other nodes' filters are cached here (from {@code heldElsewhere} at start and after the bus
- * resumes, then from their announcements), so a publish never waits on the bus: it goes to this
- * node's sessions and, in one copy per node, to every other node with a matching filter, which
- * routes it to its own sessions only. A shared group held on other nodes gets the copy of one of
- * them (the trie's round robin over the nodes with members).
+ * counted here and released with the last local subscriber; a shared one's value is its number of
+ * members here) and announced to the other nodes. The other nodes' filters are cached here (from
+ * {@code heldElsewhere} at start, after the bus resumes and at every {@link #refresh}, then from
+ * their announcements), so a publish never waits on the bus: it goes to this node's sessions and,
+ * in one copy per node, to every other node with a matching filter, which routes it to its own
+ * sessions only.
+ *
+ * <p>A shared subscription gets each publish once across the cluster: the publishing node picks
+ * one node per matching group ({@link ShareGroups}: weighted round robin by member counts) and
+ * names the groups it picked in the copy that node gets; a node delivers to the groups named only.
+ * A picked node (this one included) with no connected member of the group passes the publish on,
+ * for that group only, to the next node with members, which delivers it without passing it on
+ * again: to a connected member, else to an offline persistent member (queued, as on one node when
+ * no member is connected); a group with no members left there drops it.
  */
 public final class ClusterMessageRouter implements MessageRouter {
   static final String FILTERS = "mqtt:filters";
   static final String PUBLISH = "mqtt.publish";
   static final String FILTER_CHANGED = "mqtt.filter";
+  /** How often the filters of nodes gone from the cluster are dropped ({@link #sweep}). */
+  public static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(ClusterMessageRouter.class);
 
-  private final MessageRouter local;
+  private final LocalMessageRouter local;
   private final NodeBus bus;
+  private final String self;
   /** Local subscribers per filter (as clients wrote it); guarded by itself. */
   private final Map<String, Set<Object>> subscribers = new HashMap<>();
-  /** The other nodes' filters: owner is the node id (one String instance per node). */
+  /**
+   * The other nodes' plain filters and every node's shared ones (this node's too): the owner is
+   * the node id (one String instance per node).
+   */
   private final SubscriptionTrie<String> remote = new SubscriptionTrie<>();
+  private final ShareGroups shares = new ShareGroups();
   /** Node id -> its filters; guarded by itself. */
   private final Map<String, Set<String>> remoteFilters = new HashMap<>();
   /** Node id -> the one String instance standing for it in the trie; guarded by {@code remoteFilters}. */
   private final Map<String, String> owners = new HashMap<>();
 
-  public ClusterMessageRouter(MessageRouter local, NodeBus bus) {
+  public ClusterMessageRouter(LocalMessageRouter local, NodeBus bus) {
     this.local = local;
     this.bus = bus;
+    this.self = bus.nodeId();
     bus.listen(PUBLISH, (from, payload) -> deliverFrom(from, payload));
     bus.listen(FILTER_CHANGED, this::filterChanged);
     bus.onResume(this::refresh);
@@ -54,45 +74,101 @@ public final class ClusterMessageRouter implements MessageRouter {
 
   @Override
   public Routed route(AppMessage m) {
-    Routed r = local.route(m);
     if (remote.size() == 0) {
-      return r;
+      return local.route(m);
     }
-    Set<String> nodes = new LinkedHashSet<>(2);
+    Set<String> plain = new LinkedHashSet<>(2);
+    Map<String, Set<String>> picked = new HashMap<>(2);
     remote.match(m.topic(), new SubscriptionTrie.Visitor<>() {
       @Override
       public void subscriber(String node) {
-        nodes.add(node);
+        plain.add(node);
       }
 
       @Override
       public void shared(SubscriptionTrie.SharedGroup<String> group) {
-        String node = group.pick(n -> true);
+        String key = key(group);
+        String node = shares.pick(key);
         if (node != null) {
-          nodes.add(node);
+          picked.computeIfAbsent(node, n -> new LinkedHashSet<>()).add(key);
         }
       }
     });
-    if (nodes.isEmpty()) {
+    Map<String, Set<String>> passOn = new HashMap<>(1);
+    Routed r = routeHere(m, true, picked.remove(self), passOn);
+    Set<String> nodes = new LinkedHashSet<>(plain);
+    nodes.addAll(picked.keySet());
+    if (nodes.isEmpty() && passOn.isEmpty()) {
       return r;
     }
-    byte[] payload = BusCodec.encode(m);
+    byte[] message = BusCodec.encode(m);
     for (String node : nodes) {
-      bus.send(node, PUBLISH, payload);
+      bus.send(node, PUBLISH, BusCodec.encodePublish(message, false, picked.getOrDefault(node, Set.of())));
     }
-    return new Routed(r.matched() + nodes.size(), r.durable());
+    passOn(message, passOn);
+    return new Routed(r.matched() + nodes.size() + passOn.size(), r.durable());
+  }
+
+  /**
+   * Routes {@code m} to this node's sessions: plain subscribers when {@code plain}, and the share
+   * groups in {@code groups} (null: none). When {@code passOn} is not null a group with no
+   * connected member here goes into it, under the next node with members, instead.
+   */
+  private Routed routeHere(AppMessage m, boolean plain, Set<String> groups, Map<String, Set<String>> passOn) {
+    if (groups == null || groups.isEmpty()) {
+      return plain ? local.route(m, true, g -> false) : new Routed(0, null);
+    }
+    Set<String> seen = new HashSet<>(groups.size());
+    Routed r = local.route(m, plain, g -> {
+      String key = key(g);
+      if (!groups.contains(key) || !seen.add(key)) {
+        return false;
+      }
+      return passOn == null || g.any(e -> e.session().connected()) || !passedOn(key, passOn);
+    });
+    if (passOn != null) {
+      for (String key : groups) {
+        if (!seen.contains(key)) {
+          // Its members here left since the publisher picked this node.
+          passedOn(key, passOn);
+        }
+      }
+    }
+    return r;
+  }
+
+  /** Notes {@code group} for the next node with members; false when there is none. */
+  private boolean passedOn(String group, Map<String, Set<String>> passOn) {
+    String next = shares.next(group, self);
+    if (next == null) {
+      return false;
+    }
+    passOn.computeIfAbsent(next, n -> new LinkedHashSet<>()).add(group);
+    return true;
+  }
+
+  private void passOn(byte[] message, Map<String, Set<String>> passOn) {
+    passOn.forEach((node, groups) -> bus.send(node, PUBLISH, BusCodec.encodePublish(message, true, groups)));
+  }
+
+  private static String key(SubscriptionTrie.SharedGroup<?> group) {
+    return Topics.SHARE_PREFIX + group.name() + "/" + group.filter();
   }
 
   private void deliverFrom(String from, byte[] payload) {
-    AppMessage m;
+    BusCodec.Publish p;
     try {
-      m = BusCodec.decode(payload);
+      p = BusCodec.decodePublish(payload);
     } catch (IllegalArgumentException e) {
       log.warn("MQTT publish from node {} dropped: {}", from, e.getMessage());
       return;
     }
     // This node's sessions only: the sender already gave every other node its copy.
-    local.route(m);
+    Map<String, Set<String>> passOn = p.passedOn() ? null : new HashMap<>(1);
+    routeHere(p.message(), !p.passedOn(), new HashSet<>(p.groups()), passOn);
+    if (passOn != null && !passOn.isEmpty()) {
+      passOn(BusCodec.encode(p.message()), passOn);
+    }
   }
 
   // The bus calls stay inside the lock: two sessions on two loops adding and dropping the same
@@ -102,11 +178,10 @@ public final class ClusterMessageRouter implements MessageRouter {
     local.subscribed(e);
     synchronized (subscribers) {
       Set<Object> s = subscribers.computeIfAbsent(e.filter(), f -> new HashSet<>());
-      if (s.isEmpty()) {
-        bus.hold(FILTERS, e.filter(), "");
-        bus.broadcast(FILTER_CHANGED, change(true, e.filter()));
+      boolean first = s.isEmpty();
+      if (s.add(e.session()) && (first || e.shareGroup() != null)) {
+        announce(e.filter(), e.shareGroup() == null ? 0 : s.size());
       }
-      s.add(e.session());
     }
   }
 
@@ -115,32 +190,73 @@ public final class ClusterMessageRouter implements MessageRouter {
     local.unsubscribed(e);
     synchronized (subscribers) {
       Set<Object> s = subscribers.get(e.filter());
-      if (s != null && s.remove(e.session()) && s.isEmpty()) {
-        subscribers.remove(e.filter());
-        bus.release(FILTERS, e.filter());
-        bus.broadcast(FILTER_CHANGED, change(false, e.filter()));
+      if (s == null || !s.remove(e.session())) {
+        return;
+      }
+      if (!s.isEmpty()) {
+        if (e.shareGroup() != null) {
+          announce(e.filter(), s.size());
+        }
+        return;
+      }
+      subscribers.remove(e.filter());
+      bus.release(FILTERS, e.filter());
+      bus.broadcast(FILTER_CHANGED, change(false, 0, e.filter()));
+      if (e.shareGroup() != null) {
+        synchronized (remoteFilters) {
+          remote.remove(e.topicFilter(), e.shareGroup(), owner(self));
+          shares.set(e.filter(), self, 0);
+        }
       }
     }
   }
 
-  private static byte[] change(boolean added, String filter) {
+  /** Holds and announces {@code filter} with its number of members here (shared) or 0 (plain). */
+  private void announce(String filter, int members) {
+    bus.hold(FILTERS, filter, Integer.toString(members));
+    bus.broadcast(FILTER_CHANGED, change(true, members, filter));
+    Topics.Shared shared = Topics.parseShared(filter);
+    if (shared != null) {
+      synchronized (remoteFilters) {
+        remote.add(shared.filter(), shared.group(), owner(self), owner(self));
+        shares.set(filter, self, members);
+      }
+    }
+  }
+
+  private static byte[] change(boolean added, int members, String filter) {
     byte[] f = filter.getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[f.length + 1];
-    out[0] = (byte) (added ? 1 : 0);
-    System.arraycopy(f, 0, out, 1, f.length);
-    return out;
+    return ByteBuffer.allocate(f.length + 5).put((byte) (added ? 1 : 0)).putInt(members).put(f).array();
   }
 
   private void filterChanged(String from, byte[] payload) {
-    if (payload.length < 2) {
+    if (payload.length < 6) {
       return;
     }
-    String filter = new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.wrap(payload);
+    boolean added = b.get() == 1;
+    int members = b.getInt();
+    String filter = new String(payload, 5, payload.length - 5, StandardCharsets.UTF_8);
     synchronized (remoteFilters) {
-      if (payload[0] == 1) {
-        addRemote(from, filter);
+      if (added) {
+        addRemote(from, filter, members);
       } else {
         removeRemote(from, filter);
+      }
+    }
+  }
+
+  /**
+   * Forgets the filters of the nodes not in {@code alive} (gone from the cluster: they get no
+   * more publishes, and no share group picks them). Any thread.
+   */
+  public void sweep(Collection<String> alive) {
+    synchronized (remoteFilters) {
+      for (Map.Entry<String, Set<String>> e : Map.copyOf(remoteFilters).entrySet()) {
+        if (!alive.contains(e.getKey())) {
+          log.info("MQTT: node {} is gone; its {} filter(s) leave the routing", e.getKey(), e.getValue().size());
+          Set.copyOf(e.getValue()).forEach(f -> removeRemote(e.getKey(), f));
+        }
       }
     }
   }
@@ -152,30 +268,41 @@ public final class ClusterMessageRouter implements MessageRouter {
         log.warn("MQTT filters of other nodes not refreshed: {}", failure.toString());
         return;
       }
-      Map<String, Set<String>> fresh = new HashMap<>();
+      Map<String, Map<String, Integer>> fresh = new HashMap<>();
       for (NodeBus.Held h : held.getOrDefault(FILTERS, List.of())) {
-        fresh.computeIfAbsent(h.node(), n -> new HashSet<>()).add(h.field());
+        fresh.computeIfAbsent(h.node(), n -> new HashMap<>()).put(h.field(), members(h.value()));
       }
       synchronized (remoteFilters) {
         for (Map.Entry<String, Set<String>> e : Map.copyOf(remoteFilters).entrySet()) {
-          Set<String> keep = fresh.getOrDefault(e.getKey(), Set.of());
+          Set<String> keep = fresh.getOrDefault(e.getKey(), Map.of()).keySet();
           for (String f : Set.copyOf(e.getValue())) {
             if (!keep.contains(f)) {
               removeRemote(e.getKey(), f);
             }
           }
         }
-        fresh.forEach((node, filters) -> filters.forEach(f -> addRemote(node, f)));
+        fresh.forEach((node, filters) -> filters.forEach((f, members) -> addRemote(node, f, members)));
       }
     });
   }
 
-  private void addRemote(String node, String filter) {
+  private static int members(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void addRemote(String node, String filter, int members) {
     Set<String> filters = remoteFilters.computeIfAbsent(node, n -> new HashSet<>());
+    Topics.Shared shared = Topics.parseShared(filter);
     if (filters.add(filter)) {
-      Topics.Shared shared = Topics.parseShared(filter);
       remote.add(shared == null ? filter : shared.filter(), shared == null ? null : shared.group(), owner(node),
           owner(node));
+    }
+    if (shared != null) {
+      shares.set(filter, node, Math.max(1, members));
     }
   }
 
@@ -184,6 +311,9 @@ public final class ClusterMessageRouter implements MessageRouter {
     if (filters != null && filters.remove(filter)) {
       Topics.Shared shared = Topics.parseShared(filter);
       remote.remove(shared == null ? filter : shared.filter(), shared == null ? null : shared.group(), owner(node));
+      if (shared != null) {
+        shares.set(filter, node, 0);
+      }
       if (filters.isEmpty()) {
         remoteFilters.remove(node);
       }
@@ -195,6 +325,11 @@ public final class ClusterMessageRouter implements MessageRouter {
     synchronized (remoteFilters) {
       return Set.copyOf(remoteFilters.getOrDefault(node, Set.of()));
     }
+  }
+
+  /** Members of shared subscription {@code group} on {@code node}, as this node knows it. */
+  int shareMembers(String group, String node) {
+    return shares.members(group, node);
   }
 
   /** The one String instance standing for {@code node} in the trie. */

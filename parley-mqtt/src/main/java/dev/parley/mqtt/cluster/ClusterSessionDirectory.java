@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,9 +27,18 @@ import org.slf4j.LoggerFactory;
  * holds {@code mqtt:c:<clientId>} on the bus. A client connecting here whose session is not here
  * asks the holder to hand it over ({@value #HANDOVER}): the holder closes the old connection
  * (MQTT 5: 0x8E), publishes the will by the takeover rules, makes its writes durable, forgets the
- * session and answers ({@value #HANDED}). This node waits for the answer (at most
+ * session and answers ({@value #HANDED}). This node waits for the answers (at most
  * {@link #ANSWER_WAIT} on the time source), then loads the session from the shared store. Claims
  * of one client id on this node run one after another.
+ *
+ * <p>Two nodes claiming one client id at once end with one holder, the later claim: a claim first
+ * holds the key with its stamp (the time source's millis, ties broken by node id; the value turns
+ * empty once the session is built), then looks who else holds it. It asks every holder with an
+ * empty value or an older stamp to hand over, and does not ask the newer claims: it builds its
+ * session, answers its connection and then hands the session over itself (the connection gets
+ * 0x8E). A handover asked while a claim of that client id is under way here waits until the
+ * connection took the session. Of two claims at least one sees the other (both hold before they
+ * look), so either the newer one asks the older to hand over or the older one gives way, or both.
  */
 public final class ClusterSessionDirectory implements SessionDirectory {
   static final String HANDOVER = "mqtt.handover";
@@ -42,10 +52,11 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   private final TimeSource time;
   private final ScheduledExecutorService timers;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  /** Client id -> claims waiting for the one under way; guarded by itself. */
+  /** Client id -> what waits for the claim under way (claims, handovers asked); guarded by itself. */
   private final Map<String, List<Runnable>> claiming = new ConcurrentHashMap<>();
-  /** Client id -> the answer awaited from the node that held it. */
-  private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
+  /** Client id -> the answers awaited from the nodes that held it. */
+  private final Map<String, Awaited> awaited = new ConcurrentHashMap<>();
+  private volatile Broker broker;
 
   /** @param timers where the wait for an answer times out */
   public ClusterSessionDirectory(NodeBus bus, MqttStore store, TimeSource time, ScheduledExecutorService timers) {
@@ -61,23 +72,45 @@ public final class ClusterSessionDirectory implements SessionDirectory {
 
   /** Answers the other nodes' handover requests for sessions of {@code broker}. */
   public void start(Broker broker) {
+    this.broker = broker;
     bus.listen(HANDOVER, (from, payload) -> {
       boolean clean = payload.length > 0 && payload[0] == 1;
-      String clientId = new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8);
-      Session s = sessions.get(clientId);
-      if (s == null) {
-        bus.send(from, HANDED, clientId.getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      s.execute(() -> {
-        broker.handOver(s, clean);
-        store.flush().whenComplete((ok, failed) -> bus.send(from, HANDED, clientId.getBytes(StandardCharsets.UTF_8)));
-      });
+      handOverAsked(from, clean, new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
     });
     bus.listen(HANDED, (from, payload) -> {
-      CompletableFuture<Void> f = awaited.get(new String(payload, StandardCharsets.UTF_8));
-      if (f != null) {
-        f.complete(null);
+      Awaited a = awaited.get(new String(payload, StandardCharsets.UTF_8));
+      if (a != null) {
+        a.answered(from);
+      }
+    });
+  }
+
+  private void handOverAsked(String from, boolean clean, String clientId) {
+    List<Runnable> waiting = claiming.get(clientId);
+    if (waiting != null) {
+      synchronized (waiting) {
+        if (claiming.get(clientId) == waiting) {
+          waiting.add(() -> handOverAsked(from, clean, clientId));
+          return;
+        }
+      }
+    }
+    Session s = sessions.get(clientId);
+    if (s == null) {
+      bus.send(from, HANDED, clientId.getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    s.execute(() -> handOver(s, clean, from));
+  }
+
+  /** Hands {@code s} over (on its loop) and answers {@code to}, if not null, once its writes are durable. */
+  private void handOver(Session s, boolean clean, String to) {
+    if (!s.ended()) {
+      broker.handOver(s, clean);
+    }
+    store.flush().whenComplete((ok, failed) -> {
+      if (to != null) {
+        bus.send(to, HANDED, s.clientId().getBytes(StandardCharsets.UTF_8));
       }
     });
   }
@@ -107,7 +140,10 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       claim(clientId, cleanStart, make, then);
       return;
     }
-    handedHere(clientId, cleanStart)
+    long stamp = time.millis();
+    bus.hold(key(clientId), FIELD, Long.toString(stamp));
+    boolean[] outdone = new boolean[1];
+    handedHere(clientId, cleanStart, stamp, outdone)
         .thenCompose(done -> store.loadSession(clientId))
         .whenComplete((stored, failed) -> {
           if (failed != null) {
@@ -116,20 +152,35 @@ public final class ClusterSessionDirectory implements SessionDirectory {
           Session s = make.apply(failed == null ? stored : null);
           sessions.put(clientId, s);
           bus.hold(key(clientId), FIELD, "");
-          List<Runnable> later;
-          synchronized (waiting) {
-            claiming.remove(clientId);
-            later = List.copyOf(waiting);
-          }
           boolean existed = stored != null && failed == null && s.key() == stored.row().key();
           // After the work make queued for the session on its loop (filling it from the store).
-          s.home().execute(() -> then.accept(s, existed));
-          later.forEach(Runnable::run);
+          s.home().execute(() -> {
+            then.accept(s, existed);
+            // Then has put the connection's taking of the session on this loop: what waited goes after it.
+            s.home().execute(() -> claimed(clientId, s, waiting, outdone[0]));
+          });
         });
   }
 
-  /** Completes when no other node holds the session of {@code clientId} any more (or the wait ran out). */
-  private CompletableFuture<Void> handedHere(String clientId, boolean cleanStart) {
+  /** The claim of {@code clientId} is over: a newer claim elsewhere gets the session, then what waited runs. */
+  private void claimed(String clientId, Session s, List<Runnable> waiting, boolean outdone) {
+    List<Runnable> later;
+    synchronized (waiting) {
+      claiming.remove(clientId);
+      later = List.copyOf(waiting);
+    }
+    if (outdone) {
+      log.info("MQTT: a later claim of {} on another node takes the session", clientId);
+      handOver(s, false, null);
+    }
+    later.forEach(Runnable::run);
+  }
+
+  /**
+   * Completes when no other node holds the session of {@code clientId} any more (or the wait ran
+   * out); sets {@code outdone} when a newer claim holds it too.
+   */
+  private CompletableFuture<Void> handedHere(String clientId, boolean cleanStart, long stamp, boolean[] outdone) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     bus.heldElsewhere(List.of(key(clientId))).whenComplete((held, failed) -> {
       if (failed != null) {
@@ -138,18 +189,25 @@ public final class ClusterSessionDirectory implements SessionDirectory {
         done.complete(null);
         return;
       }
-      List<NodeBus.Held> holders = held.getOrDefault(key(clientId), List.of());
-      if (holders.isEmpty()) {
+      List<String> older = new ArrayList<>();
+      for (NodeBus.Held h : held.getOrDefault(key(clientId), List.of())) {
+        if (newer(h, stamp)) {
+          outdone[0] = true;
+        } else {
+          older.add(h.node());
+        }
+      }
+      if (older.isEmpty()) {
         done.complete(null);
         return;
       }
-      awaited.put(clientId, done);
+      awaited.put(clientId, new Awaited(older, done));
       byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
       byte[] request = new byte[id.length + 1];
       request[0] = (byte) (cleanStart ? 1 : 0);
       System.arraycopy(id, 0, request, 1, id.length);
-      for (NodeBus.Held h : holders) {
-        bus.send(h.node(), HANDOVER, request);
+      for (String node : older) {
+        bus.send(node, HANDOVER, request);
       }
       time.schedule(timers, () -> {
         if (done.complete(null)) {
@@ -158,7 +216,39 @@ public final class ClusterSessionDirectory implements SessionDirectory {
         }
       }, ANSWER_WAIT);
     });
-    return done.whenComplete((ok, failed) -> awaited.remove(clientId, done));
+    return done.whenComplete((ok, failed) -> awaited.computeIfPresent(clientId, (k, a) -> a.done == done ? null : a));
+  }
+
+  /** Whether {@code h} is a claim under way (a stamp) later than this node's at {@code stamp}. */
+  private boolean newer(NodeBus.Held h, long stamp) {
+    if (h.value().isEmpty()) {
+      return false;
+    }
+    long theirs;
+    try {
+      theirs = Long.parseLong(h.value());
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return theirs > stamp || (theirs == stamp && h.node().compareTo(bus.nodeId()) > 0);
+  }
+
+  /** The nodes whose answer a claim waits for. */
+  private static final class Awaited {
+    final Set<String> nodes;
+    final CompletableFuture<Void> done;
+
+    Awaited(Collection<String> nodes, CompletableFuture<Void> done) {
+      this.nodes = ConcurrentHashMap.newKeySet();
+      this.nodes.addAll(nodes);
+      this.done = done;
+    }
+
+    void answered(String node) {
+      if (nodes.remove(node) && nodes.isEmpty()) {
+        done.complete(null);
+      }
+    }
   }
 
   /** Whether a claim of {@code clientId} here waits for the node that held it. */

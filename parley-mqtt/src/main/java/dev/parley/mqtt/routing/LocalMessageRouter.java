@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The router of a single node: delivers one application message to every matching subscription
@@ -44,7 +45,15 @@ public final class LocalMessageRouter implements MessageRouter {
 
   @Override
   public Routed route(AppMessage m) {
-    Collector c = new Collector(m);
+    return route(m, true, g -> true);
+  }
+
+  /**
+   * Routes {@code m} to this node's plain subscriptions (when {@code plain}) and to the shared
+   * groups {@code shared} accepts (a cluster picks the node of each group).
+   */
+  public Routed route(AppMessage m, boolean plain, Predicate<SubscriptionTrie.SharedGroup<SubscriptionEntry>> shared) {
+    Collector c = new Collector(m, plain, shared);
     trie.match(m.topic(), c);
     List<Target> targets = c.targets;
     if (targets.isEmpty()) {
@@ -132,15 +141,22 @@ public final class LocalMessageRouter implements MessageRouter {
 
   private static final class Collector implements SubscriptionTrie.Visitor<SubscriptionEntry> {
     final AppMessage m;
+    final boolean plain;
+    final Predicate<SubscriptionTrie.SharedGroup<SubscriptionEntry>> groups;
     final List<Target> targets = new ArrayList<>(4);
     Map<Session, Target> bySession;
 
-    Collector(AppMessage m) {
+    Collector(AppMessage m, boolean plain, Predicate<SubscriptionTrie.SharedGroup<SubscriptionEntry>> groups) {
       this.m = m;
+      this.plain = plain;
+      this.groups = groups;
     }
 
     @Override
     public void subscriber(SubscriptionEntry e) {
+      if (!plain) {
+        return;
+      }
       Session s = e.session();
       if (e.noLocal() && s.clientId().equals(m.origin())) {
         return;
@@ -177,6 +193,9 @@ public final class LocalMessageRouter implements MessageRouter {
 
     @Override
     public void shared(SubscriptionTrie.SharedGroup<SubscriptionEntry> group) {
+      if (!groups.test(group)) {
+        return;
+      }
       SubscriptionEntry e = group.pick(x -> x.session().connected());
       if (e == null) {
         return;

@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * local router does and hands the message once to every other node with a matching filter, which
  * delivers it to its own sessions (never back to this one); a shared subscription group gives one
  * copy across all nodes. Messages for persistent sessions at QoS 1/2 are written to the store
- * before they are handed to their session, and {@link Routed#durable} covers the writes of every
- * node that took the message. {@code route} never blocks; any thread may call.
+ * before they are handed to their session; {@link Routed#durable} covers the writes of this node
+ * (the other nodes write their copies when the bus brings them: docs/CLUSTER.md says what that
+ * means for a PUBACK). {@code route} never blocks; any thread may call.
  */
 public interface MessageRouter {
   /**

@@ -15,8 +15,9 @@ import java.util.function.Function;
  * implementation (a shared directory such as Redis) must keep:
  *
  * <ul>
- *   <li>{@link #claim} makes this node the holder of the client id, atomically across nodes: of
- *       two nodes claiming one client id at once, one wins and the other sees it as the holder.
+ *   <li>{@link #claim} makes this node the holder of the client id: of two nodes claiming one
+ *       client id at once, one ends as the holder and the other's connection is taken over, as by
+ *       a later connection on one node (never two live sessions).
  *       When another node held the session, that node is asked to hand it over first: it tells its
  *       connection the session was taken over (MQTT 5: reason 0x8E) and closes it, publishes the
  *       will that is due, makes what it holds durable in the shared store and forgets the session.

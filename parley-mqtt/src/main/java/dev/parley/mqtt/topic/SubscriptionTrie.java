@@ -254,6 +254,17 @@ public final class SubscriptionTrie<T> {
       return (T) m[start];
     }
 
+    /** Whether a member satisfies {@code test} (a connected one). */
+    @SuppressWarnings("unchecked")
+    public boolean any(Predicate<T> test) {
+      for (Object o : members.values) {
+        if (test.test((T) o)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     boolean put(Object owner, T value) {
       return members.put(owner, value);
     }

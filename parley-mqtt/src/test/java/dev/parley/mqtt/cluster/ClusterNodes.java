@@ -29,6 +29,8 @@ final class ClusterNodes implements AutoCloseable {
   private final List<RawClient> clients = new ArrayList<>();
   TestKernel a;
   TestKernel b;
+  /** A third node, started by the tests that need one. */
+  TestKernel c;
 
   ClusterNodes() {
     a = node("a");
@@ -37,13 +39,18 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Starts the kernel of node {@code id} on the shared database. */
   TestKernel node(String id) {
-    TestKernel.Builder builder = TestKernel.builder(() -> List.of(new BusModule(bus.node(id)), new MqttModule())).time(time);
+    TestKernel.Builder builder = TestKernel.builder(() -> List.of(new BusModule(bus.node(id), bus.cluster(id)),
+        new MqttModule())).time(time);
     database.kernelConfig().forEach(builder::set);
     return builder.start();
   }
 
   static ClusterMessageRouter router(TestKernel k) {
     return k.kernel().context().services().first(ClusterMessageRouter.class).orElseThrow();
+  }
+
+  static ClusterSessionDirectory directory(TestKernel k) {
+    return k.kernel().context().services().first(ClusterSessionDirectory.class).orElseThrow();
   }
 
   /** A connected MQTT 5 client on node {@code k}, closed with the nodes. */
@@ -118,6 +125,9 @@ final class ClusterNodes implements AutoCloseable {
     }
     if (b != null) {
       b.close();
+    }
+    if (c != null) {
+      c.close();
     }
     bus.close();
     database.close();

@@ -8,6 +8,7 @@ import static dev.parley.mqtt.cluster.ClusterNodes.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.mqtt.codec.MessageProps;
 import dev.parley.mqtt.codec.MqttPacket;
@@ -16,8 +17,10 @@ import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.it.MqttServer;
 import dev.parley.mqtt.it.RawClient;
+import dev.parley.mqtt.store.MqttStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,18 +41,26 @@ class ClusterSessionTest extends TwoNodeTest {
     assertThat(ack.packetId()).isEqualTo(packetId);
   }
 
+  /**
+   * A persistent session of {@code clientId} on a, offline, subscribed to {@code topic} at QoS 1,
+   * with {@code first} and {@code second} published on b and queued for it.
+   */
+  private void offlineOnAWithTwoQueued(String clientId, String topic, String first, String second)
+      throws IOException {
+    RawClient device = nodes.client(nodes.a, clientId, 300, true);
+    subscribe(device, topic, 1);
+    awaitKnown(nodes.b, "a", topic);
+    device.close();
+    MqttServer.awaitOffline(nodes.a, clientId);
+    RawClient pub = nodes.client(nodes.b, clientId + "-pub");
+    publishQos1(pub, 1, topic, first);
+    publishQos1(pub, 2, topic, second);
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session(clientId).queued() == 2);
+  }
+
   @Test
   void persistentSessionMadeOnOneNodeResumesOnTheOtherWithItsQueuedMessages() throws IOException {
-    RawClient device = nodes.client(nodes.a, "dev-1", 300, true);
-    subscribe(device, "public/p/t", 1);
-    awaitKnown(nodes.b, "a", "public/p/t");
-    device.close();
-    MqttServer.awaitOffline(nodes.a, "dev-1");
-
-    RawClient pub = nodes.client(nodes.b, "p-pub");
-    publishQos1(pub, 1, "public/p/t", "m1");
-    publishQos1(pub, 2, "public/p/t", "m2");
-    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session("dev-1").queued() == 2);
+    offlineOnAWithTwoQueued("dev-1", "public/p/t", "m1", "m2");
 
     RawClient back = nodes.unconnected(nodes.b);
     assertThat(connect(back, "dev-1", 300, false, null).sessionPresent()).isTrue();
@@ -63,6 +74,32 @@ class ClusterSessionTest extends TwoNodeTest {
     awaitKnown(nodes.a, "b", "public/p/t");
     publish(nodes.client(nodes.a, "p-pub-a"), "public/p/t", "m3");
     expectPublish(back, "m3");
+  }
+
+  @Test
+  void sessionOfANodeThatDiedResumesOnAnotherNodeWithItsQueuedMessagesFromTheStore() throws Exception {
+    offlineOnAWithTwoQueued("dev-dead", "public/d/t", "d1", "d2");
+    ((MqttStore) MqttServer.broker(nodes.a).store()).flush().get(10, TimeUnit.SECONDS);
+
+    // Node a dies: dropped from the bus with its entries (as after cluster.node-timeout), no
+    // handover, nobody holds its sessions any more; its kernel goes too.
+    nodes.bus.kill("a");
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key("dev-dead"))).isEmpty();
+    nodes.a.close();
+    nodes.a = null;
+
+    RawClient back = nodes.unconnected(nodes.b);
+    assertThat(connect(back, "dev-dead", 300, false, null).sessionPresent()).isTrue();
+    MqttPacket.Publish d1 = expectPublish(back, "d1");
+    MqttPacket.Publish d2 = expectPublish(back, "d2");
+    assertThat(d1.qos()).isEqualTo(1);
+    back.send(new MqttPacket.PubReply(PacketType.PUBACK, d1.packetId()));
+    back.send(new MqttPacket.PubReply(PacketType.PUBACK, d2.packetId()));
+    assertThat(MqttServer.broker(nodes.b).session("dev-dead").subscriptions()).hasSize(1);
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key("dev-dead"))).extracting(NodeBus.Held::node)
+        .containsExactly("b");
+    publish(nodes.client(nodes.b, "d-pub-2"), "public/d/t", "d3");
+    expectPublish(back, "d3");
   }
 
   @Test

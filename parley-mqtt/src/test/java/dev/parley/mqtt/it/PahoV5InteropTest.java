@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
@@ -337,7 +336,7 @@ class PahoV5InteropTest {
   }
 
   /** Collects what a Paho v5 client is told. */
-  static final class Collector implements MqttCallback {
+  static final class Collector extends PahoCallback {
     final Received<MqttMessage> messages = new Received<>();
     final Received<MqttDisconnectResponse> disconnects = new Received<>();
 
@@ -347,20 +346,8 @@ class PahoV5InteropTest {
     }
 
     @Override
-    public void mqttErrorOccurred(MqttException e) {}
-
-    @Override
     public void messageArrived(String topic, MqttMessage message) {
       messages.add(message);
     }
-
-    @Override
-    public void deliveryComplete(IMqttToken token) {}
-
-    @Override
-    public void connectComplete(boolean reconnect, String serverUri) {}
-
-    @Override
-    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
   }
 }
