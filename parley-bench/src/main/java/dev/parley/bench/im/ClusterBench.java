@@ -48,7 +48,7 @@ public final class ClusterBench {
       }
     }
     System.out.println();
-    System.out.println("| layout | full load msgs/s | full load p50 / p99 ms | server CPU (% of a core) | half load offered/s "
+    System.out.println("| layout | full load msgs/s | full load p50 / p99 ms | server CPU (% of a core) | half load msgs/s "
         + "| half load p50 / p99 ms | server CPU |");
     System.out.println("|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
