@@ -1,5 +1,6 @@
 package dev.parley.bench.client;
 
+import dev.parley.bench.ClusterNodes;
 import dev.parley.bench.ServerProcess;
 import dev.parley.client.ClientConfig;
 import dev.parley.client.ClientRuntime;
@@ -57,9 +58,9 @@ public final class FailoverBench {
     try (PostgresServer postgres = new PostgresServer(true); RedisServer redis = new RedisServer()) {
       postgres.start();
       redis.start();
-      List<String> shared = List.of("--cluster.enabled=true", "--cluster.redis.url=" + redis.url(),
-          "--store.postgres.url=" + postgres.createDatabase("failover"), "--store.postgres.user=" + PostgresServer.USER,
-          "--admin.secret=" + ADMIN);
+      postgres.createDatabase("failover");
+      List<String> shared = new ArrayList<>(ClusterNodes.shared(postgres, "failover", redis));
+      shared.add("--admin.secret=" + ADMIN);
       run(clients, processes, pairs, shared);
     }
   }
@@ -150,8 +151,7 @@ public final class FailoverBench {
   private static ServerProcess node(int i, Haproxy.Node at, List<String> shared) throws Exception {
     List<String> flags = new ArrayList<>(ReconnectStorm.serverFlags(at.tcp()));
     flags.addAll(shared);
-    flags.addAll(List.of("--cluster.node-id=n" + i, "--mqtt.port=" + at.mqtt(), "--live.rtmp.port=" + at.rtmp(),
-        "--rtc.turn.udp.port=0", "--rtc.turn.tcp.port=0"));
+    flags.addAll(ClusterNodes.own(i, at.mqtt(), at.rtmp()));
     return ServerProcess.start(List.of("-Xmx2g"), at.http(), flags);
   }
 

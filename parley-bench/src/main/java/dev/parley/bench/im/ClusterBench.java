@@ -1,5 +1,6 @@
 package dev.parley.bench.im;
 
+import dev.parley.bench.ClusterNodes;
 import dev.parley.bench.ServerProcess;
 import dev.parley.core.testing.PostgresServer;
 import dev.parley.core.testing.RedisServer;
@@ -84,12 +85,8 @@ public final class ClusterBench {
       List<String> shared = new ArrayList<>();
       if (postgres != null) {
         db = "bench_" + runs++ + "_" + System.nanoTime();
-        shared.add("--store.postgres.url=" + postgres.createDatabase(db));
-        shared.add("--store.postgres.user=" + PostgresServer.USER);
-      }
-      if (redis != null) {
-        shared.add("--cluster.enabled=true");
-        shared.add("--cluster.redis.url=" + redis.url());
+        postgres.createDatabase(db);
+        shared.addAll(redis == null ? ClusterNodes.postgresOnly(postgres, db) : ClusterNodes.shared(postgres, db, redis));
       }
       List<ServerProcess> servers = new ArrayList<>();
       int[] tcp = new int[nodes];
@@ -98,8 +95,7 @@ public final class ClusterBench {
           tcp[n] = ServerProcess.freePort();
           List<String> flags = new ArrayList<>(shared);
           if (nodes > 1) {
-            flags.addAll(List.of("--cluster.node-id=n" + (n + 1), "--mqtt.port=" + ServerProcess.freePort(),
-                "--live.rtmp.port=" + ServerProcess.freePort(), "--rtc.turn.udp.port=0", "--rtc.turn.tcp.port=0"));
+            flags.addAll(ClusterNodes.own(n + 1, 0, 0));
           }
           servers.add(ServerProcess.start(ImBench.jvm(nodes > 1 ? "-Xmx1g" : "-Xmx2g"), ServerProcess.freePort(),
               ImBench.serverFlags(tcp[n], flags.toArray(String[]::new))));

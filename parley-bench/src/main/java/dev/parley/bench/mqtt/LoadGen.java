@@ -40,6 +40,8 @@ import org.HdrHistogram.Recorder;
 public final class LoadGen {
   private final Map<String, String> opts;
   private final int port;
+  /** Where publishers connect: {@code --pub-port}, another cluster node's, or the subscribers' port. */
+  private final int pubPort;
   private final int qos;
   private final int window;
   private final int size;
@@ -51,6 +53,7 @@ public final class LoadGen {
   private LoadGen(Map<String, String> opts) {
     this.opts = opts;
     this.port = Integer.parseInt(opts.get("port"));
+    this.pubPort = Integer.parseInt(opts.getOrDefault("pub-port", opts.get("port")));
     this.qos = Integer.parseInt(opts.getOrDefault("qos", "0"));
     this.window = Integer.parseInt(opts.getOrDefault("window", "16"));
     this.size = Integer.parseInt(opts.getOrDefault("size", "64"));
@@ -100,13 +103,17 @@ public final class LoadGen {
   }
 
   private List<BenchClient> open(int n, String prefix, IntFunction<Consumer<MqttPacket.Publish>> handlers) {
+    return open(port, n, prefix, handlers);
+  }
+
+  private List<BenchClient> open(int to, int n, String prefix, IntFunction<Consumer<MqttPacket.Publish>> handlers) {
     List<BenchClient> out = new ArrayList<>(n);
     // Connects in flight at once stay under the broker's listen backlog (Mosquitto's is 100).
     int batch = Integer.parseInt(opts.getOrDefault("batch", "100"));
     for (int start = 0; start < n; start += batch) {
       int end = Math.min(n, start + batch);
       for (int i = start; i < end; i++) {
-        out.add(BenchClient.open(group, port, prefix + i, handlers.apply(i)));
+        out.add(BenchClient.open(group, to, prefix + i, handlers.apply(i)));
       }
       // A connect that fails on a busy machine (SYN queue, port reuse) is retried: connection setup
       // is not what is measured. How many needed a retry is printed.
@@ -188,7 +195,8 @@ public final class LoadGen {
       subs.get(i).subscribe(pairs.get(i).topic, qos);
     }
     join(subs);
-    List<BenchClient> pubs = open(n, "pub-", i -> p -> { });
+    settle();
+    List<BenchClient> pubs = open(pubPort, n, "pub-", i -> p -> { });
     for (int i = 0; i < n; i++) {
       Pair p = pairs.get(i);
       p.pub = pubs.get(i);
@@ -239,9 +247,19 @@ public final class LoadGen {
       s.subscribe("bench/fan", qos);
     }
     join(subs);
-    pub[0] = open(1, "fan-pub-", i -> p -> { }).get(0);
+    settle();
+    pub[0] = open(pubPort, 1, "fan-pub-", i -> p -> { }).get(0);
     pub[0].channel.eventLoop().execute(sendMore[0]);
     measure("fanout", n);
+  }
+
+  /**
+   * Waits {@code --settle-ms} after the subscriptions were acknowledged: on a cluster they reach
+   * the publishers' node over the bus a moment later, and a run whose first messages miss a
+   * subscriber would stall its window.
+   */
+  private void settle() throws InterruptedException {
+    Thread.sleep(Long.parseLong(opts.getOrDefault("settle-ms", "0")));
   }
 
   private static void join(List<BenchClient> subs) {

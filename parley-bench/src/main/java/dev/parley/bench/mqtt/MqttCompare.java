@@ -221,6 +221,11 @@ public final class MqttCompare {
   }
 
   private Map<String, String> loadgenOnce(List<String> args) throws Exception {
+    return loadgen(java, classpath, args);
+  }
+
+  /** Runs {@link LoadGen} with {@code args} as a process of its own (this JVM, {@code classpath}); its RESULT line. */
+  static Map<String, String> loadgen(String java, String classpath, List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-Dio.netty.leakDetection.level=disabled", "-cp",
         classpath, "dev.parley.bench.mqtt.LoadGen"));
     cmd.addAll(args);
