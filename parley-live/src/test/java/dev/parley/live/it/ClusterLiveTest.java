@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,6 +150,31 @@ class ClusterLiveTest {
   }
 
   @Test
+  void aViewerWaitingOnOneNodeGetsTheStreamWhenAnotherNodePublishesIt() throws Exception {
+    TestKernel a = start(node("a"));
+    TestKernel b = start(node("b"));
+    try (FlvReader flv = new FlvReader(b.httpBase() + "/live/later.flv")) {
+      await().atMost(WAIT).until(() -> flv.header != null); // b answered: the viewer waits there
+      try (RtmpClient pub = publish(a, "later")) {
+        await().atMost(WAIT).until(() -> rtmpViewers(a, "later", "a") == 1);
+        sendFrames(pub, 0, 30, 60, 25, 500);
+        await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
+      }
+    }
+  }
+
+  @Test
+  void anEdgeStreamIsRecordedOnlyOnTheNodePublishingIt() throws Exception {
+    TestKernel a = start(node("a").set("live.record.enabled", "true"));
+    TestKernel b = start(node("b").set("live.record.enabled", "true"));
+    try (RtmpClient pub = publish(a, "cam"); FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv")) {
+      await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
+      await().atMost(WAIT).until(() -> Files.isDirectory(a.dataDir().resolve("recordings/live")));
+      assertThat(b.dataDir().resolve("recordings")).doesNotExist();
+    }
+  }
+
+  @Test
   void hlsAloneOnAnotherNodeStartsThePull() throws Exception {
     TestKernel a = start(node("a"));
     TestKernel b = start(node("b"));
@@ -191,7 +217,7 @@ class ClusterLiveTest {
   }
 
   @Test
-  void theNameIsFreeAgainWhenItsNodeDies() throws Exception {
+  void whenTheOriginNodeDies_theNameIsFreeAndEdgeViewersGoOnWithANewPublisherWithinTheGrace() throws Exception {
     TestKernel a = start(node("a"));
     TestKernel b = start(node("b"));
     RtmpClient pub = publish(a, "cam");
@@ -199,11 +225,18 @@ class ClusterLiveTest {
       assertThatThrownBy(() -> second.publish("cam").get(5, TimeUnit.SECONDS))
           .hasMessageContaining("NetStream.Publish.BadName");
     }
-    bus.kill("a"); // the bus purges a's entries, as Redis does for a node past its timeout
-    a.stop();
-    pub.close();
-    try (RtmpClient again = publish(b, "cam")) {
-      assertThat(entry(b, "cam", "b")).isNotNull();
+    try (FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv")) {
+      await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
+      bus.kill("a"); // the bus purges a's entries, as Redis does for a node past its timeout
+      a.stop();
+      pub.close();
+      await().atMost(WAIT).until(() -> entry(b, "cam", "b") == null); // the pull is gone; b's grace runs
+      try (RtmpClient again = publish(b, "cam")) {
+        assertThat(entry(b, "cam", "b").path("edge").asBoolean()).isFalse();
+        sendFrames(again, 0, 30, 40, 25, 500);
+        await().atMost(WAIT).until(() -> flv.pictures().stream().anyMatch(t -> FakeEncoder.index(t.body()) == 39));
+        assertThat(flv.ended).isFalse();
+      }
     }
   }
 
@@ -250,6 +283,10 @@ class ClusterLiveTest {
     try (RtmpClient pub = publish(a, "cam")) {
       try (FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv")) {
         await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
+        advance(Duration.ofSeconds(7)); // watched all along: the pull goes on
+        sendFrames(pub, 0, 30, 60, 25, 500);
+        await().atMost(WAIT).until(() -> flv.pictures().stream().anyMatch(t -> FakeEncoder.index(t.body()) == 59));
+        assertThat(rtmpViewers(a, "cam", "a")).isEqualTo(1);
       }
       await().atMost(WAIT).until(() -> entry(b, "cam", "b").path("viewers").path("flv").asInt() == 0);
       advance(Duration.ofSeconds(4));
@@ -259,7 +296,7 @@ class ClusterLiveTest {
       // A new viewer pulls again.
       try (FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv")) {
         await().atMost(WAIT).until(() -> rtmpViewers(a, "cam", "a") == 1);
-        sendFrames(pub, 0, 30, 60, 25, 500);
+        sendFrames(pub, 0, 60, 90, 25, 500);
         await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
       }
     }
