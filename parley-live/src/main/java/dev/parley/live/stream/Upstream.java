@@ -23,6 +23,11 @@ public interface Upstream {
     }
 
     @Override
+    public CompletionStage<Boolean> publishedElsewhere(String app, String name) {
+      return CompletableFuture.completedFuture(false);
+    }
+
+    @Override
     public CompletionStage<List<RemoteStream>> elsewhere() {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -36,6 +41,9 @@ public interface Upstream {
    * node that publishes it, if any (or keep fetching it, if this node already does).
    */
   void wanted(String app, String name);
+
+  /** Whether another node publishes {@code app/name} now (false when that cannot be known). */
+  CompletionStage<Boolean> publishedElsewhere(String app, String name);
 
   /** The streams published on other nodes. */
   CompletionStage<List<RemoteStream>> elsewhere();

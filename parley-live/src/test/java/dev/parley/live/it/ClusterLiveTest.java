@@ -164,6 +164,26 @@ class ClusterLiveTest {
   }
 
   @Test
+  void withoutWaitingForPublishers_aStreamOfAnotherNodePlaysAndAnUnknownOneIsNotFound() throws Exception {
+    TestKernel a = start(node("a"));
+    TestKernel b = start(node("b").set("live.play.wait-for-publisher", "false"));
+    try (RtmpClient pub = publish(a, "cam"); FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv");
+        FlvReader none = new FlvReader(b.httpBase() + "/live/none.flv")) {
+      assertThat(none.status).isEqualTo(404);
+      assertThat(flv.status).isEqualTo(200);
+      LiveFixture.Recorder rec = new LiveFixture.Recorder();
+      RtmpClient player = connect(b, "live", rec);
+      player.play("cam").get(5, TimeUnit.SECONDS);
+      await().atMost(WAIT).until(() -> flv.pictures().size() >= 5 && rec.pictures().size() >= 5);
+      player.close();
+      try (RtmpClient unknown = connect(b, "live")) {
+        assertThatThrownBy(() -> unknown.play("none").get(5, TimeUnit.SECONDS))
+            .hasMessageContaining("NetStream.Play.StreamNotFound");
+      }
+    }
+  }
+
+  @Test
   void anEdgeStreamIsRecordedOnlyOnTheNodePublishingIt() throws Exception {
     TestKernel a = start(node("a").set("live.record.enabled", "true"));
     TestKernel b = start(node("b").set("live.record.enabled", "true"));
