@@ -138,6 +138,11 @@ public final class ClusterStreams implements Upstream, StreamSink {
   }
 
   @Override
+  public CompletionStage<Boolean> publishedElsewhere(String app, String name) {
+    return bus.heldElsewhere(List.of(KEY)).handle((held, err) -> err == null && find(held, app + "/" + name) != null);
+  }
+
+  @Override
   public CompletionStage<List<RemoteStream>> elsewhere() {
     return bus.heldElsewhere(List.of(KEY)).thenApply(held -> {
       List<RemoteStream> out = new ArrayList<>();

@@ -261,6 +261,27 @@ class ClusterLiveTest {
   }
 
   @Test
+  void whenTheOriginNodeDies_edgeViewersGetTheStreamRepublishedOnAThirdNodeWithinTheGrace() throws Exception {
+    TestKernel a = start(node("a"));
+    TestKernel b = start(node("b"));
+    TestKernel c = start(node("c"));
+    RtmpClient pub = publish(a, "cam");
+    try (FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv")) {
+      await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
+      bus.kill("a");
+      a.stop();
+      pub.close();
+      await().atMost(WAIT).until(() -> entry(b, "cam", "b") == null);
+      try (RtmpClient again = publish(c, "cam")) {
+        await().atMost(WAIT).until(() -> rtmpViewers(c, "cam", "c") == 1); // b pulls from c now
+        sendFrames(again, 0, 30, 60, 25, 500);
+        await().atMost(WAIT).until(() -> flv.pictures().stream().anyMatch(t -> FakeEncoder.index(t.body()) == 59));
+        assertThat(flv.ended).isFalse();
+      }
+    }
+  }
+
+  @Test
   void theStreamListOfOneNodeShowsTheStreamsOfTheOthers() throws Exception {
     TestKernel a = start(node("a"));
     TestKernel b = start(node("b"));
