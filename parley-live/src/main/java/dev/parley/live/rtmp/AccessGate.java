@@ -51,8 +51,8 @@ final class AccessGate {
     net.channel().config().setAutoRead(false);
     String code = publish ? "NetStream.Publish.Unauthorized" : "NetStream.Play.Failed";
     access.check(r).thenCompose(refusal -> refusal != null
-        ? CompletableFuture.completedFuture(new String[] {code, refusal})
-        : then.get().thenApply(why -> why == null ? null : new String[] {thenCode, why}))
+        ? CompletableFuture.completedFuture(new Refusal(code, refusal))
+        : then.get().thenApply(why -> why == null ? null : new Refusal(thenCode, why)))
         .whenComplete((refusal, err) -> net.execute(() -> {
           pending = false;
           net.channel().config().setAutoRead(true);
@@ -61,14 +61,17 @@ final class AccessGate {
           }
           if (refusal != null || err != null) {
             metrics.refused(publish);
-            String why = refusal != null ? refusal[1] : "access check failed";
+            String why = refusal != null ? refusal.why() : "access check failed";
             log.info("rtmp {} {} from {} refused: {}", publish ? "publish" : "play", r.key(), r.remote(), why);
-            net.refuse(streamId, refusal != null ? refusal[0] : code, why);
+            net.refuse(streamId, refusal != null ? refusal.code() : code, why);
             return;
           }
           allowed.run();
         }));
   }
+
+  /** Why a request was refused, and the status code the client gets. */
+  private record Refusal(String code, String why) {}
 
   /** Tells the on_done hook that the publish or play of {@code r} ended. */
   void done(AccessRequest r) {

@@ -245,19 +245,28 @@ class ClusterLiveTest {
       assertThatThrownBy(() -> second.publish("cam").get(5, TimeUnit.SECONDS))
           .hasMessageContaining("NetStream.Publish.BadName");
     }
-    try (FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv")) {
-      await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
-      bus.kill("a"); // the bus purges a's entries, as Redis does for a node past its timeout
-      a.stop();
-      pub.close();
-      await().atMost(WAIT).until(() -> entry(b, "cam", "b") == null); // the pull is gone; b's grace runs
-      try (RtmpClient again = publish(b, "cam")) {
-        assertThat(entry(b, "cam", "b").path("edge").asBoolean()).isFalse();
-        sendFrames(again, 0, 30, 40, 25, 500);
-        await().atMost(WAIT).until(() -> flv.pictures().stream().anyMatch(t -> FakeEncoder.index(t.body()) == 39));
-        assertThat(flv.ended).isFalse();
-      }
+    try (FlvReader flv = watchWhileOriginDies(a, b, pub); RtmpClient again = publish(b, "cam")) {
+      assertThat(entry(b, "cam", "b").path("edge").asBoolean()).isFalse();
+      assertGoesOn(flv, again);
     }
+  }
+
+  /** An HTTP-FLV viewer on {@code b} of a's stream, once a died (its entries purged) and b's pull is gone. */
+  private FlvReader watchWhileOriginDies(TestKernel a, TestKernel b, RtmpClient pub) throws Exception {
+    FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv");
+    await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
+    bus.kill("a"); // the bus purges a's entries, as Redis does for a node past its timeout
+    a.stop();
+    pub.close();
+    await().atMost(WAIT).until(() -> entry(b, "cam", "b") == null); // the pull is gone; b's grace runs
+    return flv;
+  }
+
+  /** {@code flv} gets what the new publisher {@code again} sends, in the same response. */
+  private static void assertGoesOn(FlvReader flv, RtmpClient again) {
+    sendFrames(again, 0, 30, 60, 25, 500);
+    await().atMost(WAIT).until(() -> flv.pictures().stream().anyMatch(t -> FakeEncoder.index(t.body()) == 59));
+    assertThat(flv.ended).isFalse();
   }
 
   @Test
@@ -266,18 +275,9 @@ class ClusterLiveTest {
     TestKernel b = start(node("b"));
     TestKernel c = start(node("c"));
     RtmpClient pub = publish(a, "cam");
-    try (FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv")) {
-      await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
-      bus.kill("a");
-      a.stop();
-      pub.close();
-      await().atMost(WAIT).until(() -> entry(b, "cam", "b") == null);
-      try (RtmpClient again = publish(c, "cam")) {
-        await().atMost(WAIT).until(() -> rtmpViewers(c, "cam", "c") == 1); // b pulls from c now
-        sendFrames(again, 0, 30, 60, 25, 500);
-        await().atMost(WAIT).until(() -> flv.pictures().stream().anyMatch(t -> FakeEncoder.index(t.body()) == 59));
-        assertThat(flv.ended).isFalse();
-      }
+    try (FlvReader flv = watchWhileOriginDies(a, b, pub); RtmpClient again = publish(c, "cam")) {
+      await().atMost(WAIT).until(() -> rtmpViewers(c, "cam", "c") == 1); // b pulls from c now
+      assertGoesOn(flv, again);
     }
   }
 
