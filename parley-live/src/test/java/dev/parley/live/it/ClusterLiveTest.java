@@ -102,6 +102,16 @@ class ClusterLiveTest {
     return pub;
   }
 
+  /** A publish of {@code name} on {@code k} is refused as a duplicate, naming node a, and its connection closes. */
+  private static void assertPublishRefused(TestKernel k, String name) throws Exception {
+    try (RtmpClient second = connect(k, "live")) {
+      assertThatThrownBy(() -> second.publish(name).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("NetStream.Publish.BadName")
+          .hasMessageContaining("already being published (on node a)");
+      await().atMost(WAIT).until(() -> !second.channel().isActive());
+    }
+  }
+
   private void advance(Duration total) {
     for (long s = 0; s < total.toSeconds(); s++) {
       time.advance(Duration.ofSeconds(1));
@@ -213,11 +223,7 @@ class ClusterLiveTest {
     TestKernel a = start(node("a"));
     TestKernel b = start(node("b"));
     RtmpClient pub = publish(a, "cam");
-    try (RtmpClient second = connect(b, "live")) {
-      assertThatThrownBy(() -> second.publish("cam").get(5, TimeUnit.SECONDS))
-          .hasMessageContaining("NetStream.Publish.BadName").hasMessageContaining("already being published");
-      await().atMost(WAIT).until(() -> !second.channel().isActive());
-    }
+    assertPublishRefused(b, "cam");
     // Another name is free on b.
     try (RtmpClient other = connect(b, "live")) {
       other.publish("other").get(5, TimeUnit.SECONDS);
@@ -225,10 +231,7 @@ class ClusterLiveTest {
     // The name stays a's through its reconnect grace, and is free once the stream ended.
     pub.close();
     RtmpServerTest.awaitUnpublished(a, "live/cam");
-    try (RtmpClient during = connect(b, "live")) {
-      assertThatThrownBy(() -> during.publish("cam").get(5, TimeUnit.SECONDS))
-          .hasMessageContaining("NetStream.Publish.BadName");
-    }
+    assertPublishRefused(b, "cam");
     advance(Duration.ofSeconds(5));
     try (RtmpClient after = connect(b, "live")) {
       after.publish("cam").get(5, TimeUnit.SECONDS);
@@ -241,10 +244,7 @@ class ClusterLiveTest {
     TestKernel a = start(node("a"));
     TestKernel b = start(node("b"));
     RtmpClient pub = publish(a, "cam");
-    try (RtmpClient second = connect(b, "live")) {
-      assertThatThrownBy(() -> second.publish("cam").get(5, TimeUnit.SECONDS))
-          .hasMessageContaining("NetStream.Publish.BadName");
-    }
+    assertPublishRefused(b, "cam");
     try (FlvReader flv = watchWhileOriginDies(a, b, pub); RtmpClient again = publish(b, "cam")) {
       assertThat(entry(b, "cam", "b").path("edge").asBoolean()).isFalse();
       assertGoesOn(flv, again);
