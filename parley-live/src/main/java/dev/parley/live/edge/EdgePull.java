@@ -110,7 +110,8 @@ final class EdgePull implements Publisher {
           protected void initChannel(Channel ch) {
             ChunkDecoder decoder = new ChunkDecoder(maxMessage, maxMessage);
             Handler handler = new Handler(decoder);
-            ch.pipeline().addLast("handshake", new PullHandshakeDecoder((int) hub.time().now().getEpochSecond(), ctx -> {
+            int now = (int) hub.time().now().getEpochSecond();
+            ch.pipeline().addLast("handshake", PullHandshakeDecoder.simple(now, (ctx, s1, s2) -> {
               ctx.pipeline().addAfter("handshake", "chunks", decoder);
               handler.connect(ctx);
             }));

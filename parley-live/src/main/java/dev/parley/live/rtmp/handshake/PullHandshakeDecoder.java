@@ -5,28 +5,38 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
- * The client side of the simple handshake, for a node pulling a stream from another Parley node
- * (every RTMP server takes it): sends C0+C1 when the connection opens, reads S0+S1+S2, answers C2
- * (an echo of S1), calls {@code onDone} and removes itself, handing what follows to the next
- * handler. The answer's digests are not checked: the peer is one of our own nodes.
+ * The client side of the handshake, for a node pulling a stream from another Parley node (and the
+ * test client): sends C0+C1 when the connection opens, reads S0+S1+S2, answers C2 (an echo of
+ * S1), hands S1 and S2 to {@code onDone} and removes itself, passing what follows to the next
+ * handler. {@link #simple} does not check the answer: the peer is one of our own nodes.
  */
 public final class PullHandshakeDecoder extends ByteToMessageDecoder {
-  private final int epochSeconds;
-  private final Consumer<ChannelHandlerContext> onDone;
+  /** Told the server's S1 and S2 once C2 is sent; may add the handlers that read what follows. */
+  @FunctionalInterface
+  public interface Done {
+    void handshaken(ChannelHandlerContext ctx, byte[] s1, byte[] s2);
+  }
 
-  /** {@code epochSeconds} goes into C1's time field. */
-  public PullHandshakeDecoder(int epochSeconds, Consumer<ChannelHandlerContext> onDone) {
-    this.epochSeconds = epochSeconds;
+  private final byte[] c1;
+  private final Done onDone;
+
+  /** Sends {@code c1} (simple or complex) as C1. */
+  public PullHandshakeDecoder(byte[] c1, Done onDone) {
+    this.c1 = c1.clone();
     this.onDone = onDone;
+  }
+
+  /** A simple handshake (zero version in C1, {@code epochSeconds} in its time field). */
+  public static PullHandshakeDecoder simple(int epochSeconds, Done onDone) {
+    return new PullHandshakeDecoder(HandshakeCrypto.randomPacket(epochSeconds), onDone);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    ByteBuf out = ctx.alloc().buffer(1 + HandshakeCrypto.SIZE);
-    out.writeByte(3).writeBytes(HandshakeCrypto.randomPacket(epochSeconds));
+    ByteBuf out = ctx.alloc().buffer(1 + c1.length);
+    out.writeByte(3).writeBytes(c1);
     ctx.writeAndFlush(out);
     super.channelActive(ctx);
   }
@@ -41,10 +51,11 @@ public final class PullHandshakeDecoder extends ByteToMessageDecoder {
       return;
     }
     byte[] s1 = new byte[HandshakeCrypto.SIZE];
+    byte[] s2 = new byte[HandshakeCrypto.SIZE];
     in.readBytes(s1);
-    in.skipBytes(HandshakeCrypto.SIZE);
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(s1));
-    onDone.accept(ctx);
+    in.readBytes(s2);
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(s1.clone()));
+    onDone.handshaken(ctx, s1, s2);
     ctx.pipeline().remove(this);
   }
 }
