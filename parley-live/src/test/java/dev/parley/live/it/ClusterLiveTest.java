@@ -283,7 +283,7 @@ class ClusterLiveTest {
 
   @Test
   void theStreamListOfOneNodeShowsTheStreamsOfTheOthers() throws Exception {
-    TestKernel a = start(node("a"));
+    TestKernel a = start(node("a").set("live.cluster.advertise", "localhost")); // a host: the RTMP port is added
     TestKernel b = start(node("b"));
     try (RtmpClient pub = publish(a, "cam")) {
       JsonNode list = streams(b);
@@ -291,7 +291,10 @@ class ClusterLiveTest {
       JsonNode s = entry(b, "cam", "a");
       assertThat(s).isNotNull();
       assertThat(s.path("app").asText()).isEqualTo("live");
-      assertThat(s.path("address").asText()).isEqualTo("127.0.0.1:" + a.port("rtmp"));
+      assertThat(s.path("address").asText()).isEqualTo("localhost:" + a.port("rtmp"));
+      try (FlvReader flv = new FlvReader(b.httpBase() + "/live/cam.flv")) {
+        await().atMost(WAIT).until(() -> flv.pictures().size() >= 5); // pulled from the advertised address
+      }
       assertThat(entry(a, "cam", "a").path("edge").asBoolean()).isFalse();
     }
   }
