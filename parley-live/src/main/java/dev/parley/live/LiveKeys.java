@@ -101,6 +101,12 @@ final class LiveKeys {
   public static final ConfigKey<Duration> HOOK_TIMEOUT = ConfigKey.duration("live.hooks.timeout",
       Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMinutes(1),
       "How long a callback may take; past it the request is refused.");
+  public static final ConfigKey<String> CLUSTER_ADVERTISE = ConfigKey.string("live.cluster.advertise", null,
+      "In a cluster: this node's RTMP address as the other nodes reach it to pull its streams (host or host:port); "
+          + "unset: the RTMP listener's host (or this machine's name when it listens on every address) and its port.");
+  public static final ConfigKey<Duration> CLUSTER_EDGE_IDLE = ConfigKey.duration("live.cluster.edge-idle",
+      Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(10), "In a cluster: how long this node keeps pulling a "
+          + "stream from the node publishing it after its last viewer here left (a reload finds it still running).");
   public static final ConfigKey<Boolean> PAGE = ConfigKey.bool("live.page.enabled", true,
       "Serve the player page at /live and its public list of live streams.");
 
@@ -110,7 +116,8 @@ final class LiveKeys {
     keys.addAll(List.of(CHUNK_SIZE, MAX_MESSAGE, HANDSHAKE_TIMEOUT, IDLE_TIMEOUT, PING_INTERVAL, ACK_WINDOW, GOP_CACHE,
         GOP_MAX_FRAMES, GOP_MAX_BYTES, VIEWER_QUEUE, MERGE_WRITES, VIEWER_STALL_TIMEOUT, WAIT_FOR_PUBLISHER, TAKEOVER,
         TAKEOVER_IDLE, RECONNECT_GRACE, MAX_STREAMS, HTTP_FLV, HLS, HLS_SEGMENT, HLS_WINDOW, HLS_LINGER, RECORD, RECORD_DIR, LOOPBACK_OPEN,
-        PUBLISH_OPEN, PLAY_OPEN, PUBLISH_KEYS, PLAY_KEYS, ON_PUBLISH, ON_PLAY, ON_DONE, HOOK_TIMEOUT, PAGE));
+        PUBLISH_OPEN, PLAY_OPEN, PUBLISH_KEYS, PLAY_KEYS, ON_PUBLISH, ON_PLAY, ON_DONE, HOOK_TIMEOUT, PAGE,
+        CLUSTER_ADVERTISE, CLUSTER_EDGE_IDLE));
     return keys;
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.live;
 
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.config.Config;
 import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigKey;
@@ -11,6 +12,7 @@ import dev.parley.core.spi.StatsContributor;
 import dev.parley.core.time.Cancellable;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.control.AccessSettings;
+import dev.parley.live.edge.ClusterStreams;
 import dev.parley.live.flv.FlvRecorder;
 import dev.parley.live.flv.HttpFlvPlayer;
 import dev.parley.live.hls.HlsService;
@@ -48,6 +50,7 @@ public final class LiveModule implements ParleyModule {
   private FlvRecorder recorder;
   private Cancellable sweeper = Cancellable.NONE;
   private ChannelGroup connections;
+  private ClusterStreams cluster;
 
   @Override
   public String name() {
@@ -103,10 +106,19 @@ public final class LiveModule implements ParleyModule {
     ctx.listen(new TcpListener("rtmp", LiveKeys.RTMP.settings(c), new RtmpPipeline(rs, hub, access, connections,
         ctx.time())));
 
+    NodeBus bus = ctx.services().first(NodeBus.class).orElse(null);
+    if (bus != null) {
+      cluster = new ClusterStreams(bus, hub, ctx.tokens(), () -> advertise(ctx), c.get(LiveKeys.CLUSTER_EDGE_IDLE),
+          rs.maxMessageSize(), hls == null ? k -> 0 : hls::viewers, ctx.eventLoops().group(),
+          ctx.eventLoops().socketChannel());
+      cluster.start(ctx.eventLoops().group().next());
+    }
+
     HttpFlvPlayer flv = c.get(LiveKeys.HTTP_FLV) ? new HttpFlvPlayer(hub, access, queue,
         c.get(LiveKeys.WAIT_FOR_PUBLISHER), connections) : null;
-    new PlayRoutes(access, flv, hls, ctx.blocking()).register(ctx.http());
-    StreamsApi api = new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL), ctx.time());
+    new PlayRoutes(access, flv, hls, hub.upstream(), ctx.blocking()).register(ctx.http());
+    StreamsApi api = new StreamsApi(hub, hls, ctx.tokens(), c.get(CoreKeys.TOKEN_MAX_TTL), ctx.time(),
+        bus == null ? null : bus.nodeId());
     api.register(ctx.http(), ctx.adminAuth(), c.get(LiveKeys.PAGE));
     if (c.get(LiveKeys.PAGE)) {
       new LivePage(() -> ctx.boundPort("rtmp")).register(ctx.http());
@@ -151,6 +163,21 @@ public final class LiveModule implements ParleyModule {
     }
   }
 
+  /** Where the other nodes pull this node's streams: {@code live.cluster.advertise}, else the RTMP listener. */
+  static String advertise(ServerContext ctx) {
+    String configured = ctx.config().get(LiveKeys.CLUSTER_ADVERTISE);
+    int port = ctx.boundPort("rtmp");
+    if (configured != null && !configured.isBlank()) {
+      String a = configured.trim();
+      return a.lastIndexOf(':') > a.lastIndexOf(']') ? a : a + ":" + port;
+    }
+    String host = LiveKeys.RTMP.settings(ctx.config()).host();
+    if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+      host = ctx.self().host();
+    }
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
   private static URI uri(Config c, ConfigKey<String> key) {
     String v = c.get(key);
     if (v == null || v.isBlank()) {
@@ -178,6 +205,9 @@ public final class LiveModule implements ParleyModule {
   @Override
   public void stop() {
     sweeper.cancel();
+    if (cluster != null) {
+      cluster.stop();
+    }
     if (recorder != null) {
       recorder.closeAll();
     }

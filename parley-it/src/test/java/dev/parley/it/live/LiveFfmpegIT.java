@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LiveFfmpegIT {
-  private static void assertStreams(JsonNode probe, String url) {
+  static void assertStreams(JsonNode probe, String url) {
     JsonNode streams = probe.path("streams");
     JsonNode video = null;
     JsonNode audio = null;
@@ -33,7 +33,7 @@ class LiveFfmpegIT {
   }
 
   /** Reads {@code url} for a few seconds and checks the decoded frame count grows. */
-  private static void assertFramesGrow(String url) throws Exception {
+  static void assertFramesGrow(String url) throws Exception {
     try (Proc reader = Ffmpeg.read(url, 4)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> Ffmpeg.frames(reader).stream().anyMatch(n -> n > 0));
       int first = Ffmpeg.frames(reader).stream().filter(n -> n > 0).findFirst().orElseThrow();
@@ -45,7 +45,7 @@ class LiveFfmpegIT {
   }
 
   /** Waits until the playlist lists three segments. */
-  private static void awaitSegments(TestKernel k, String path) {
+  static void awaitSegments(TestKernel k, String path) {
     await().atMost(Duration.ofSeconds(20)).until(() -> new HttpTestClient(k.httpBase()).get(path, null).body()
         .lines().filter(l -> l.endsWith(".ts")).count() >= 3);
   }

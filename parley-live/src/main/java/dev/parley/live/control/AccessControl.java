@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class AccessControl {
   private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The claim that marks a token as a cluster node's pull (its value: the pulling node's id). */
+  private static final String EDGE_CLAIM = "edge";
 
   private final AccessSettings settings;
   private final TokenService tokens;
@@ -59,7 +61,7 @@ public final class AccessControl {
       return CompletableFuture.completedFuture(local);
     }
     URI hook = r.action() == AccessRequest.Action.PUBLISH ? settings.onPublish() : settings.onPlay();
-    if (hook == null) {
+    if (hook == null || edgePull(r)) {
       return CompletableFuture.completedFuture(null);
     }
     return callHook(hook, r, r.action() == AccessRequest.Action.PUBLISH ? "on_publish" : "on_play");
@@ -67,7 +69,7 @@ public final class AccessControl {
 
   /** Tells the on_done callback that a publish or play ended (fire and forget). */
   public void done(AccessRequest r) {
-    if (settings.onDone() == null) {
+    if (settings.onDone() == null || edgePull(r)) {
       return;
     }
     callHook(settings.onDone(), r, r.action() == AccessRequest.Action.PUBLISH ? "on_publish_done" : "on_play_done");
@@ -99,6 +101,31 @@ public final class AccessControl {
       }
     }
     return (publish ? "publishing " : "playing ") + r.key() + " needs a stream key (?key=) or a token (?token=)";
+  }
+
+  /**
+   * Whether {@code r} is another node of the cluster pulling the stream for its own viewers: a play
+   * with a token of ours carrying the {@code edge} claim ({@link #edgeClaims}). Its viewers passed
+   * the callbacks on their node, so the pull does not go through them again.
+   */
+  private boolean edgePull(AccessRequest r) {
+    String token = r.params().get("token");
+    if (r.action() != AccessRequest.Action.PLAY || token == null) {
+      return false;
+    }
+    try {
+      VerifiedToken t = tokens.verify(token);
+      return t.claims().get(EDGE_CLAIM) instanceof String && claimAllows(t.claims().get("play"), r.key());
+    } catch (TokenException e) {
+      return false;
+    }
+  }
+
+  /** Claims of the token a node presents when it pulls {@code key} from the node publishing it. */
+  public static Map<String, Object> edgeClaims(String key, String nodeId) {
+    Map<String, Object> c = claims(null, List.of(key));
+    c.put(EDGE_CLAIM, nodeId);
+    return c;
   }
 
   private static boolean keyMatches(Map<String, String> keys, AccessRequest r, String presented) {

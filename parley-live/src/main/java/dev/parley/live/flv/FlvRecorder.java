@@ -62,6 +62,9 @@ public final class FlvRecorder implements StreamSink {
 
   @Override
   public void onPublishStart(LiveStream stream) {
+    if (stream.publisher() != null && stream.publisher().edge()) {
+      return; // a stream pulled from another node is recorded there
+    }
     Recording r = new Recording(new SerialExecutor(blocking, maxQueued));
     Recording old = recordings.put(stream, r);
     if (old != null) {

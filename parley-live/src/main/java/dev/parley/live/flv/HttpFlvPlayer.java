@@ -43,11 +43,26 @@ public final class HttpFlvPlayer {
   /** Answers the exchange with the stream; call on the channel's event loop after the access check. */
   public void start(HttpExchange ex, AccessRequest r) {
     LiveStream existing = hub.get(r.app(), r.stream());
-    if (!waitForPublisher && (existing == null || !existing.isLive())) {
-      hub.metrics().refused(false);
-      ex.respondError(ApiException.notFound("stream " + r.key() + " is not live"));
+    if (waitForPublisher || existing != null && existing.isLive()) {
+      play(ex, r);
       return;
     }
+    // Not waited for: playable only if published here or (in a cluster) on another node.
+    Channel ch = ex.channel();
+    hub.upstream().publishedElsewhere(r.app(), r.stream()).whenComplete((yes, err) -> ch.eventLoop().execute(() -> {
+      if (!ch.isActive()) {
+        return;
+      }
+      if (Boolean.TRUE.equals(yes)) {
+        play(ex, r);
+      } else {
+        hub.metrics().refused(false);
+        ex.respondError(ApiException.notFound("stream " + r.key() + " is not live"));
+      }
+    }));
+  }
+
+  private void play(HttpExchange ex, AccessRequest r) {
     Channel ch = ex.startStreaming();
     connections.add(ch);
     toStream(ch.pipeline(), ex);

@@ -3,6 +3,9 @@ package dev.parley.live.rtmp;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.control.AccessRequest;
 import dev.parley.live.stream.LiveMetrics;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,24 +37,41 @@ final class AccessGate {
 
   /** Checks {@code r}; runs {@code allowed} on the loop when it passes and the connection is still open. */
   void check(AccessRequest r, int streamId, Runnable allowed) {
+    check(r, streamId, () -> CompletableFuture.completedFuture(null), null, allowed);
+  }
+
+  /**
+   * Checks {@code r}, then asks {@code then} (null when it allows, else why not: refused with
+   * status {@code thenCode}); runs {@code allowed} on the loop when both pass and the connection
+   * is still open. Reading stays paused until then.
+   */
+  void check(AccessRequest r, int streamId, Supplier<CompletionStage<String>> then, String thenCode,
+      Runnable allowed) {
     pending = true;
     net.channel().config().setAutoRead(false);
-    access.check(r).whenComplete((refusal, err) -> net.execute(() -> {
-      pending = false;
-      net.channel().config().setAutoRead(true);
-      if (!net.channel().isActive()) {
-        return;
-      }
-      if (refusal != null || err != null) {
-        metrics.refused(publish);
-        String why = refusal != null ? refusal : "access check failed";
-        log.info("rtmp {} {} from {} refused: {}", publish ? "publish" : "play", r.key(), r.remote(), why);
-        net.refuse(streamId, publish ? "NetStream.Publish.Unauthorized" : "NetStream.Play.Failed", why);
-        return;
-      }
-      allowed.run();
-    }));
+    String code = publish ? "NetStream.Publish.Unauthorized" : "NetStream.Play.Failed";
+    access.check(r).thenCompose(refusal -> refusal != null
+        ? CompletableFuture.completedFuture(new Refusal(code, refusal))
+        : then.get().thenApply(why -> why == null ? null : new Refusal(thenCode, why)))
+        .whenComplete((refusal, err) -> net.execute(() -> {
+          pending = false;
+          net.channel().config().setAutoRead(true);
+          if (!net.channel().isActive()) {
+            return;
+          }
+          if (refusal != null || err != null) {
+            metrics.refused(publish);
+            String why = refusal != null ? refusal.why() : "access check failed";
+            log.info("rtmp {} {} from {} refused: {}", publish ? "publish" : "play", r.key(), r.remote(), why);
+            net.refuse(streamId, refusal != null ? refusal.code() : code, why);
+            return;
+          }
+          allowed.run();
+        }));
   }
+
+  /** Why a request was refused, and the status code the client gets. */
+  private record Refusal(String code, String why) {}
 
   /** Tells the on_done hook that the publish or play of {@code r} ended. */
   void done(AccessRequest r) {

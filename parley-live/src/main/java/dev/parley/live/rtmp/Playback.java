@@ -47,30 +47,44 @@ final class Playback {
       return;
     }
     gate.check(r, id, () -> {
-      RtmpSettings settings = net.settings();
       LiveStream existing = hub.get(net.app(), r.stream());
-      if (!settings.waitForPublisher() && (existing == null || !existing.isLive())) {
-        hub.metrics().refused(false);
-        net.refuse(id, "NetStream.Play.StreamNotFound", "no such stream: " + r.stream());
+      if (net.settings().waitForPublisher() || existing != null && existing.isLive()) {
+        join(id, r, duration, reset);
         return;
       }
-      RtmpViewer v = new RtmpViewer(net.channel(), id, settings.chunkSize(), reset, settings.viewerQueueBytes());
-      if (!hub.play(net.app(), r.stream(), v)) {
-        hub.metrics().refused(false);
-        net.refuse(id, "NetStream.Play.Failed", "the server's stream limit is reached");
-        return;
-      }
-      viewer = v;
-      request = r;
-      if (duration > 0) {
-        time.schedule(net.executor(), () -> {
-          if (viewer == v) {
-            v.stop();
-            stop();
-          }
-        }, Duration.ofMillis((long) (duration * 1000)));
-      }
+      // Not waited for: playable only if published here or (in a cluster) on another node.
+      hub.upstream().publishedElsewhere(net.app(), r.stream()).whenComplete((yes, err) -> net.execute(() -> {
+        if (Boolean.TRUE.equals(yes)) {
+          join(id, r, duration, reset);
+        } else {
+          hub.metrics().refused(false);
+          net.refuse(id, "NetStream.Play.StreamNotFound", "no such stream: " + r.stream());
+        }
+      }));
     });
+  }
+
+  private void join(int id, AccessRequest r, double duration, boolean reset) {
+    if (!net.channel().isActive() || viewer != null) {
+      return;
+    }
+    RtmpSettings settings = net.settings();
+    RtmpViewer v = new RtmpViewer(net.channel(), id, settings.chunkSize(), reset, settings.viewerQueueBytes());
+    if (!hub.play(net.app(), r.stream(), v)) {
+      hub.metrics().refused(false);
+      net.refuse(id, "NetStream.Play.Failed", "the server's stream limit is reached");
+      return;
+    }
+    viewer = v;
+    request = r;
+    if (duration > 0) {
+      time.schedule(net.executor(), () -> {
+        if (viewer == v) {
+          v.stop();
+          stop();
+        }
+      }, Duration.ofMillis((long) (duration * 1000)));
+    }
   }
 
   /** deleteStream or closeStream of {@code id}: ends playback if it is the played stream. */

@@ -60,7 +60,8 @@ final class Publishing implements Publisher {
       net.refuse(id, "NetStream.Publish.BadName", "stream name must be " + StreamNames.RULE);
       return;
     }
-    gate.check(r, id, () -> {
+    // In a cluster the name must be free on every node: refused as a duplicate publisher is here.
+    gate.check(r, id, () -> hub.upstream().mayPublish(net.app(), r.stream()), "NetStream.Publish.BadName", () -> {
       StreamHub.PublishResult result = hub.publish(net.app(), r.stream(), this);
       if (!result.ok()) {
         hub.metrics().refused(true);

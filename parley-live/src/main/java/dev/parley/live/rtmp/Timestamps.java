@@ -7,18 +7,18 @@ import dev.parley.live.rtmp.chunk.MessageType;
  * video 1, data 2), so that a stream's timeline keeps growing. One per publishing connection, on
  * its event loop.
  */
-final class Timestamps {
+public final class Timestamps {
   private final long[] last = new long[3];
   private final long[] base = new long[3];
   private final boolean[] seen = new boolean[3];
 
   /** The track of a media message type: audio 0, video 1, anything else (data) 2. */
-  static int track(int type) {
+  public static int track(int type) {
     return type == MessageType.AUDIO ? 0 : type == MessageType.VIDEO ? 1 : 2;
   }
 
   /** The extended timestamp of {@code ts32} on {@code track}. */
-  long extend(int track, long ts32) {
+  public long extend(int track, long ts32) {
     if (!seen[track]) {
       seen[track] = true;
     } else {

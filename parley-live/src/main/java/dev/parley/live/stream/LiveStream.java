@@ -149,17 +149,31 @@ public final class LiveStream {
    * reconnect grace, they and the sinks are told the stream ended.
    */
   public void unpublish(Publisher p) {
+    unpublish(p, false);
+  }
+
+  /**
+   * The publisher left; with {@code endNow} the stream ends at once, without the reconnect grace
+   * (an edge whose origin already waited out its own grace).
+   */
+  public void unpublish(Publisher p, boolean endNow) {
+    long generation;
     synchronized (this) {
       if (publisher != p) {
         return;
       }
       endPublisher();
       publisher = null;
-      long generation = ++graceGeneration;
-      grace = hub.time().schedule(hub.timers(), () -> graceOver(generation), hub.settings().reconnectGrace());
+      generation = ++graceGeneration;
+      if (!endNow) {
+        grace = hub.time().schedule(hub.timers(), () -> graceOver(generation), hub.settings().reconnectGrace());
+      }
     }
     for (StreamSink s : hub.sinks()) {
       s.onUnpublish(this);
+    }
+    if (endNow) {
+      graceOver(generation);
     }
   }
 

@@ -10,4 +10,9 @@ public interface Publisher {
 
   /** Ends this publisher's session: another publisher took the stream over. Any thread. */
   void kick(String reason);
+
+  /** Whether this publisher relays a stream another node publishes (an edge pull), not a source of its own. */
+  default boolean edge() {
+    return false;
+  }
 }

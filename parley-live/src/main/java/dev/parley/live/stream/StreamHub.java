@@ -16,6 +16,7 @@ public final class StreamHub {
   private final List<StreamSink> sinks = new CopyOnWriteArrayList<>();
   private final TimeSource time;
   private final ScheduledExecutorService timers;
+  private volatile Upstream upstream = Upstream.NONE;
 
   /**
    * @param time every clock and timer of the streams and their viewers
@@ -34,6 +35,15 @@ public final class StreamHub {
 
   ScheduledExecutorService timers() {
     return timers;
+  }
+
+  /** Sets where streams published on other nodes come from (before the node serves). */
+  public void upstream(Upstream u) {
+    this.upstream = u;
+  }
+
+  public Upstream upstream() {
+    return upstream;
   }
 
   public StreamSettings settings() {
@@ -118,6 +128,9 @@ public final class StreamHub {
         return false;
       }
       if (s.join(v)) {
+        if (!s.isLive()) {
+          upstream.wanted(app, name);
+        }
         return true;
       }
     }

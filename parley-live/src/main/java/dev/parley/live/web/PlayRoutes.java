@@ -8,6 +8,7 @@ import dev.parley.live.control.AccessRequest;
 import dev.parley.live.flv.HttpFlvPlayer;
 import dev.parley.live.hls.HlsService;
 import dev.parley.live.stream.StreamNames;
+import dev.parley.live.stream.Upstream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -31,13 +32,18 @@ public final class PlayRoutes {
   private final AccessControl access;
   private final HttpFlvPlayer flv;
   private final HlsService hls;
+  private final Upstream upstream;
   private final Executor blocking;
 
-  /** Any of {@code flv} and {@code hls} may be null when that output is switched off. */
-  public PlayRoutes(AccessControl access, HttpFlvPlayer flv, HlsService hls, Executor blocking) {
+  /**
+   * Any of {@code flv} and {@code hls} may be null when that output is switched off; {@code upstream}
+   * is asked for an HLS stream this node has no playlist of.
+   */
+  public PlayRoutes(AccessControl access, HttpFlvPlayer flv, HlsService hls, Upstream upstream, Executor blocking) {
     this.access = access;
     this.flv = flv;
     this.hls = hls;
+    this.upstream = upstream;
     this.blocking = blocking;
   }
 
@@ -108,6 +114,8 @@ public final class PlayRoutes {
   private void answerPlaylist(HttpExchange ex, AccessRequest r, String client) {
     String text = hls.playlist(r.app(), r.stream());
     if (text == null) {
+      // Published on another node? This node starts pulling it; the player's next try finds segments.
+      upstream.wanted(r.app(), r.stream());
       ex.respondError(ApiException.notFound("no HLS playlist for " + r.key() + " (not live, or no segment yet)"));
       return;
     }

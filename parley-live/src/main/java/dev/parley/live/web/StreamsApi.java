@@ -11,6 +11,7 @@ import dev.parley.live.hls.HlsService;
 import dev.parley.live.stream.LiveStream;
 import dev.parley.live.stream.StreamHub;
 import dev.parley.live.stream.StreamStats;
+import dev.parley.live.stream.Upstream;
 import dev.parley.live.stream.Viewer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -33,8 +34,12 @@ public final class StreamsApi {
   private final TokenService tokens;
   private final Duration maxTtl;
   private final TimeSource time;
+  private final String nodeId;
 
-  public StreamsApi(StreamHub hub, HlsService hls, TokenService tokens, Duration maxTtl, TimeSource time) {
+  /** {@code nodeId} is this node's in a cluster (the list then covers every node), null on a server of its own. */
+  public StreamsApi(StreamHub hub, HlsService hls, TokenService tokens, Duration maxTtl, TimeSource time,
+      String nodeId) {
+    this.nodeId = nodeId;
     this.hub = hub;
     this.hls = hls;
     this.tokens = tokens;
@@ -53,9 +58,29 @@ public final class StreamsApi {
   private void list(HttpExchange ex) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (LiveStream s : hub.live()) {
-      out.add(describe(s, true));
+      Map<String, Object> m = describe(s, true);
+      if (nodeId != null) {
+        m.put("node", nodeId);
+        m.put("edge", s.publisher() != null && s.publisher().edge());
+      }
+      out.add(m);
     }
-    ex.respondJson(HttpResponseStatus.OK, Map.of("streams", out));
+    if (nodeId == null) {
+      ex.respondJson(HttpResponseStatus.OK, Map.of("streams", out));
+      return;
+    }
+    // In a cluster: the streams the other nodes publish too, as they hold them on the bus.
+    hub.upstream().elsewhere().whenComplete((remote, err) -> ex.channel().eventLoop().execute(() -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      if (remote != null) {
+        for (Upstream.RemoteStream r : remote) {
+          out.add(Map.of("app", r.app(), "name", r.name(), "node", r.node(), "address", r.address()));
+        }
+      }
+      body.put("streams", out);
+      body.put("partial", err != null);
+      ex.respondJson(HttpResponseStatus.OK, body);
+    }));
   }
 
   private void publicList(HttpExchange ex) {

@@ -8,6 +8,8 @@ import dev.parley.live.rtmp.chunk.ChunkDecoder;
 import dev.parley.live.rtmp.chunk.ChunkEncoder;
 import dev.parley.live.rtmp.chunk.MessageType;
 import dev.parley.live.rtmp.chunk.RtmpMessage;
+import dev.parley.live.rtmp.handshake.ClientHandshake;
+import dev.parley.live.rtmp.handshake.PullHandshakeDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -66,9 +68,10 @@ public final class RtmpClient implements AutoCloseable {
             ChunkDecoder decoder = new ChunkDecoder(32 << 20, 32 << 20);
             handler.decoder = decoder;
             handler.client = new RtmpClient(ch, handler);
-            ch.pipeline().addLast("handshake", new ClientHandshakeDecoder(complexHandshake, (ctx, ok) -> {
+            byte[] c1 = ClientHandshake.clientC1(complexHandshake, (int) (System.currentTimeMillis() / 1000));
+            ch.pipeline().addLast("handshake", new PullHandshakeDecoder(c1, (ctx, s1, s2) -> {
               ctx.pipeline().addAfter("handshake", "chunks", decoder);
-              handler.client.handshakeVerified = ok;
+              handler.client.handshakeVerified = ClientHandshake.clientVerifies(c1, s1, s2);
               handler.client.sendConnect(app, host, port).whenComplete((v, e) -> {
                 if (e != null) {
                   result.completeExceptionally(e);

@@ -1,0 +1,251 @@
+package dev.parley.live.edge;
+
+import dev.parley.core.auth.TokenService;
+import dev.parley.core.cluster.NodeBus;
+import dev.parley.core.time.Cancellable;
+import dev.parley.live.control.AccessControl;
+import dev.parley.live.media.MediaFrame;
+import dev.parley.live.stream.LiveStream;
+import dev.parley.live.stream.Publisher;
+import dev.parley.live.stream.StreamHub;
+import dev.parley.live.stream.StreamSink;
+import dev.parley.live.stream.Upstream;
+import dev.parley.live.stream.Viewer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streams of every node, on the {@link NodeBus}. A node publishing a stream (its origin) holds
+ * the entry {@value #KEY} / {@code app/name} with its RTMP address for pulling, from the first
+ * publish until the stream ends (its reconnect grace passed), and tells the other nodes
+ * ({@value #PUBLISHED}). A publish of a name another node holds is refused. A viewer on this node
+ * of a stream published elsewhere makes this node pull it from its origin ({@link EdgePull}), once
+ * for all its viewers; when no viewer (RTMP, HTTP-FLV or HLS) has been there for
+ * {@code live.cluster.edge-idle}, the pull stops. The pull shows the origin a short-lived token
+ * with the {@code edge} claim, signed with the secret the nodes share ({@code auth.jwt.secret}).
+ * Any thread.
+ */
+public final class ClusterStreams implements Upstream, StreamSink {
+  /** The key under which each node holds the streams it publishes (field {@code app/name}, value host:port). */
+  static final String KEY = "live.streams";
+  /** Bus topic: a node started publishing {@code app/name} (the payload), so waiting viewers elsewhere get it. */
+  static final String PUBLISHED = "live.published";
+  private static final Logger log = LoggerFactory.getLogger(ClusterStreams.class);
+  private static final Duration PULL_DEADLINE = Duration.ofSeconds(10);
+  private static final Duration TOKEN_TTL = Duration.ofMinutes(1);
+  private static final Duration SWEEP = Duration.ofSeconds(1);
+
+  private final NodeBus bus;
+  private final StreamHub hub;
+  private final TokenService tokens;
+  private final Supplier<String> advertise;
+  private final Duration idle;
+  private final int maxMessage;
+  private final ToIntFunction<String> hlsViewers;
+  private final EventLoopGroup group;
+  private final Class<? extends SocketChannel> channelClass;
+  private final Map<String, EdgePull> pulls = new ConcurrentHashMap<>();
+  private final Set<String> looking = ConcurrentHashMap.newKeySet();
+  /** The streams this node holds as their origin. */
+  private final Set<String> origins = ConcurrentHashMap.newKeySet();
+  private volatile Cancellable sweeper = Cancellable.NONE;
+
+  /**
+   * @param advertise this node's RTMP address as other nodes reach it ({@code host:port}), asked at each publish
+   * @param idle how long a pull goes on without viewers
+   * @param maxMessage the largest RTMP message taken from an origin
+   * @param hlsViewers HLS viewers of a stream key now
+   */
+  public ClusterStreams(NodeBus bus, StreamHub hub, TokenService tokens, Supplier<String> advertise, Duration idle,
+      int maxMessage, ToIntFunction<String> hlsViewers, EventLoopGroup group,
+      Class<? extends SocketChannel> channelClass) {
+    this.bus = bus;
+    this.hub = hub;
+    this.tokens = tokens;
+    this.advertise = advertise;
+    this.idle = idle;
+    this.maxMessage = maxMessage;
+    this.hlsViewers = hlsViewers;
+    this.group = group;
+    this.channelClass = channelClass;
+  }
+
+  /** Listens on the bus, becomes the hub's upstream and sink, and sweeps idle pulls on {@code timers}. */
+  public void start(ScheduledExecutorService timers) {
+    bus.listen(PUBLISHED, (from, payload) -> publishedOn(new String(payload, StandardCharsets.UTF_8)));
+    bus.onResume(this::wantWaiting);
+    hub.upstream(this);
+    hub.addSink(this);
+    sweeper = hub.time().every(timers, this::sweep, SWEEP);
+  }
+
+  /** Stops every pull (the server stops); the bus drops this node's entries itself. */
+  public void stop() {
+    sweeper.cancel();
+    for (EdgePull p : pulls.values()) {
+      p.stop("the server stops");
+    }
+  }
+
+  @Override
+  public CompletionStage<String> mayPublish(String app, String name) {
+    String key = app + "/" + name;
+    return bus.heldElsewhere(List.of(KEY)).handle((held, err) -> {
+      if (err != null) {
+        // The others cannot be asked: serve this node's publisher rather than nobody.
+        log.warn("live: publishing {} without checking the other nodes: {}", key, err.toString());
+        return null;
+      }
+      NodeBus.Held h = find(held, key);
+      return h == null ? null : "stream " + key + " is already being published (on node " + h.node() + ")";
+    });
+  }
+
+  @Override
+  public void wanted(String app, String name) {
+    String key = app + "/" + name;
+    EdgePull running = pulls.get(key);
+    if (running != null && running.running()) {
+      running.lastWanted = hub.time().nanoTime();
+      return;
+    }
+    if (running != null) {
+      pulls.remove(key, running); // on its way out: the next pull replaces it
+    }
+    if (!looking.add(key)) {
+      return;
+    }
+    bus.heldElsewhere(List.of(KEY)).whenComplete((held, err) -> {
+      looking.remove(key);
+      NodeBus.Held h = err == null ? find(held, key) : null;
+      if (h != null) {
+        pull(app, name, h);
+      }
+    });
+  }
+
+  @Override
+  public CompletionStage<Boolean> publishedElsewhere(String app, String name) {
+    return bus.heldElsewhere(List.of(KEY)).handle((held, err) -> err == null && find(held, app + "/" + name) != null);
+  }
+
+  @Override
+  public CompletionStage<List<RemoteStream>> elsewhere() {
+    return bus.heldElsewhere(List.of(KEY)).thenApply(held -> {
+      List<RemoteStream> out = new ArrayList<>();
+      for (NodeBus.Held h : held.getOrDefault(KEY, List.of())) {
+        int slash = h.field().indexOf('/');
+        if (slash > 0) {
+          out.add(new RemoteStream(h.field().substring(0, slash), h.field().substring(slash + 1), h.node(), h.value()));
+        }
+      }
+      return out;
+    });
+  }
+
+  private static NodeBus.Held find(Map<String, List<NodeBus.Held>> held, String key) {
+    for (NodeBus.Held h : held.getOrDefault(KEY, List.of())) {
+      if (h.field().equals(key)) {
+        return h;
+      }
+    }
+    return null;
+  }
+
+  private void pull(String app, String name, NodeBus.Held origin) {
+    String key = app + "/" + name;
+    int colon = origin.value().lastIndexOf(':');
+    int port;
+    try {
+      port = Integer.parseInt(origin.value().substring(colon + 1));
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      log.warn("live: node {} holds {} with no RTMP address ({})", origin.node(), key, origin.value());
+      return;
+    }
+    String token = tokens.mint("parley-edge", TOKEN_TTL, AccessControl.edgeClaims(key, bus.nodeId()));
+    EdgePull p = new EdgePull(hub, app, name, origin.node(), origin.value().substring(0, colon), port, token,
+        maxMessage, closed -> pulls.remove(key, closed));
+    if (pulls.putIfAbsent(key, p) == null) {
+      p.start(group, channelClass, PULL_DEADLINE);
+    }
+  }
+
+  /** Another node published {@code key}: viewers waiting for it here get it now. */
+  private void publishedOn(String key) {
+    int slash = key.indexOf('/');
+    LiveStream s = slash > 0 ? hub.get(key.substring(0, slash), key.substring(slash + 1)) : null;
+    if (s != null && !s.isLive() && viewers(s) > 0) {
+      wanted(s.app(), s.name());
+    }
+  }
+
+  /** After a bus outage: look again for the streams viewers wait for here. */
+  private void wantWaiting() {
+    for (LiveStream s : hub.all()) {
+      if (!s.isLive() && viewers(s) > 0) {
+        wanted(s.app(), s.name());
+      }
+    }
+  }
+
+  private int viewers(LiveStream s) {
+    return s.viewers(Viewer.Protocol.RTMP) + s.viewers(Viewer.Protocol.FLV) + hlsViewers.applyAsInt(s.key());
+  }
+
+  /** Stops the pulls nobody watched for {@code idle}. */
+  private void sweep() {
+    long now = hub.time().nanoTime();
+    for (EdgePull p : pulls.values()) {
+      LiveStream s = p.stream();
+      if (s == null) {
+        continue; // still connecting: the pull's own deadline covers it
+      }
+      if (viewers(s) > 0) {
+        p.lastWanted = now;
+      } else if (now - p.lastWanted >= idle.toNanos()) {
+        p.stop("no viewers for " + idle.toMillis() + " ms");
+      }
+    }
+  }
+
+  @Override
+  public void onPublishStart(LiveStream stream) {
+    Publisher p = stream.publisher();
+    if (p == null || p.edge()) {
+      return;
+    }
+    origins.add(stream.key());
+    bus.hold(KEY, stream.key(), advertise.get());
+    bus.broadcast(PUBLISHED, stream.key().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void onFrame(LiveStream stream, MediaFrame frame) {
+    // the frames stay on this node; other nodes pull them
+  }
+
+  @Override
+  public void onUnpublish(LiveStream stream) {
+    // the entry stays through the reconnect grace: the name is this node's until the stream ends
+  }
+
+  @Override
+  public void onEnd(LiveStream stream) {
+    if (origins.remove(stream.key())) {
+      bus.release(KEY, stream.key());
+    }
+  }
+}
