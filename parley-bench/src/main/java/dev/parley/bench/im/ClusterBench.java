@@ -16,8 +16,9 @@ import java.util.List;
  * fsync and synchronous commit on, as SQLite runs with {@code synchronous: full}.
  *
  * <pre>
- *   java -cp parley-bench/target/parley-bench.jar dev.parley.bench.im.ClusterBench [pairs] [window] [seconds]
+ *   java -cp parley-bench/target/parley-bench.jar dev.parley.bench.im.ClusterBench [pairs] [window] [seconds] [layouts]
  * </pre>
+ * {@code layouts}: some of {@code sqlite,postgres,cluster} (default: all three).
  * Needs Debian's postgresql and redis-server packages (as the cluster tests do). Three nodes on one
  * two-core machine measure what crossing nodes costs, not what three machines would carry.
  */
@@ -30,6 +31,7 @@ public final class ClusterBench {
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int window = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    List<String> only = args.length > 3 ? List.of(args[3].split(",")) : List.of();
     List<String> rows = new ArrayList<>();
     try (PostgresServer postgres = new PostgresServer(true); RedisServer redis = new RedisServer()) {
       postgres.start();
@@ -38,7 +40,9 @@ public final class ClusterBench {
       Layout pg = new Layout("1 node, PostgreSQL", 1, postgres, null, false);
       Layout cross = new Layout("3 nodes, PostgreSQL + Redis, across nodes", NODES, postgres, redis, true);
       Layout same = new Layout("3 nodes, PostgreSQL + Redis, same node", NODES, postgres, redis, false);
-      for (Layout layout : List.of(sqlite, pg, cross)) {
+      List<Layout> layouts = List.of(sqlite, pg, cross).stream()
+          .filter(l -> only.isEmpty() || only.contains(l.key())).toList();
+      for (Layout layout : layouts) {
         ImBench.Result full = layout.run(pairs, window, seconds, 0, "full load");
         ImBench.Result half = layout.run(pairs, window, seconds, full.perSecond() / 2, "half load");
         rows.add(row(layout.name, full, half));
@@ -70,6 +74,11 @@ public final class ClusterBench {
     private final RedisServer redis;
     private final boolean acrossNodes;
     private int runs;
+
+    /** Its name in the {@code layouts} argument. */
+    String key() {
+      return postgres == null ? "sqlite" : redis == null ? "postgres" : "cluster";
+    }
 
     Layout(String name, int nodes, PostgresServer postgres, RedisServer redis, boolean acrossNodes) {
       this.name = name;

@@ -1,6 +1,9 @@
 package dev.parley.bench.live;
 
+import dev.parley.bench.ClusterNodes;
 import dev.parley.bench.ServerProcess;
+import dev.parley.core.testing.PostgresServer;
+import dev.parley.core.testing.RedisServer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,7 +28,11 @@ import org.HdrHistogram.Recorder;
  * players, same run. See docs/BENCHMARKS.md ("Live") for what it measures and how to run it.
  *
  * <p>Usage: {@code java -cp parley-bench.jar dev.parley.bench.live.LiveBench [--steps 100,500,1000]
- * [--measure 10] [--phases parley-rtmp,nginx-rtmp,parley-flv] [--source file.flv]}
+ * [--measure 10] [--phases parley-rtmp,nginx-rtmp,parley-flv] [--source file.flv] [--edge]}
+ *
+ * <p>With {@code --edge} Parley runs as two cluster nodes (PostgreSQL and Redis started here): the
+ * publisher sends to the first (the origin); the phases {@code edge-rtmp} and {@code edge-flv} put
+ * the players on the second, which pulls the stream from the origin once.
  */
 public final class LiveBench {
   private final List<Integer> steps;
@@ -40,11 +47,19 @@ public final class LiveBench {
   private int parleyRtmp;
   private int parleyHttp;
   private int nginxRtmp;
+  private final boolean edgeMode;
+  private ServerProcess edge;
+  private int edgeRtmp;
+  private int edgeHttp;
+  private PostgresServer postgres;
+  private RedisServer redis;
 
   private final List<String> parleyArgs;
 
-  private LiveBench(List<Integer> steps, int measureSeconds, List<String> phases, Path dir, List<String> parleyArgs) {
+  private LiveBench(List<Integer> steps, int measureSeconds, List<String> phases, Path dir, List<String> parleyArgs,
+      boolean edgeMode) {
     this.parleyArgs = parleyArgs;
+    this.edgeMode = edgeMode;
     this.steps = steps;
     this.measureSeconds = measureSeconds;
     this.phases = phases;
@@ -57,6 +72,7 @@ public final class LiveBench {
     List<String> phases = List.of("parley-rtmp", "nginx-rtmp", "parley-flv");
     Path source = null;
     List<String> parleyArgs = new ArrayList<>();
+    boolean edgeMode = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--steps":
@@ -71,6 +87,9 @@ public final class LiveBench {
         case "--parley":
           parleyArgs.add(args[++i]);
           break;
+        case "--edge":
+          edgeMode = true;
+          break;
         case "--source":
           source = Path.of(args[++i]);
           break;
@@ -79,7 +98,7 @@ public final class LiveBench {
       }
     }
     Path dir = Files.createTempDirectory("parley-live-bench-");
-    LiveBench b = new LiveBench(steps, measure, phases, dir, parleyArgs);
+    LiveBench b = new LiveBench(steps, measure, phases, dir, parleyArgs, edgeMode);
     try {
       b.run(source != null ? source : makeSource(dir));
     } finally {
@@ -112,12 +131,18 @@ public final class LiveBench {
     parleyRtmp = ServerProcess.freePort();
     parleyHttp = ServerProcess.freePort();
     nginxRtmp = ServerProcess.freePort();
-    parley = Servers.parley(dir, parleyHttp, parleyRtmp, "2g", parleyArgs);
+    if (edgeMode) {
+      startCluster();
+    } else {
+      parley = Servers.parley(dir, parleyHttp, parleyRtmp, "2g", parleyArgs);
+    }
     out("parley options: %s", parleyArgs.isEmpty() ? "defaults" : String.join(" ", parleyArgs));
-    nginx = Servers.nginx(dir, nginxRtmp);
     publisher = new BenchPublisher(tags, clock);
     publisher.connect(group, EpollSocketChannel.class, "127.0.0.1", parleyRtmp, "live", "bench");
-    publisher.connect(group, EpollSocketChannel.class, "127.0.0.1", nginxRtmp, "live", "bench");
+    if (phases.stream().anyMatch(p -> p.startsWith("nginx"))) {
+      nginx = Servers.nginx(dir, nginxRtmp);
+      publisher.connect(group, EpollSocketChannel.class, "127.0.0.1", nginxRtmp, "live", "bench");
+    }
     publisher.start();
     Thread.sleep(3000);
 
@@ -143,13 +168,38 @@ public final class LiveBench {
     }
   }
 
+  /** The origin (the publisher's node) and the edge (the players' node of the edge phases). */
+  private void startCluster() throws Exception {
+    postgres = new PostgresServer();
+    postgres.start();
+    redis = new RedisServer();
+    redis.start();
+    postgres.createDatabase("live");
+    edgeRtmp = ServerProcess.freePort();
+    edgeHttp = ServerProcess.freePort();
+    parley = Servers.parley(Files.createDirectories(dir.resolve("n1")), parleyHttp, parleyRtmp, "2g", nodeFlags(1));
+    edge = Servers.parley(Files.createDirectories(dir.resolve("n2")), edgeHttp, edgeRtmp, "2g", nodeFlags(2));
+    out("cluster: origin and edge on PostgreSQL and Redis, both on this machine");
+  }
+
+  private List<String> nodeFlags(int i) throws Exception {
+    List<String> flags = new ArrayList<>(ClusterNodes.shared(postgres, "live", redis));
+    flags.addAll(List.of("--cluster.node-id=n" + i, "--mqtt.port=" + ServerProcess.freePort(),
+        "--im.tcp.port=" + ServerProcess.freePort(), "--rtc.turn.udp.port=0", "--rtc.turn.tcp.port=0"));
+    flags.addAll(parleyArgs);
+    return flags;
+  }
+
   private Supplier<BenchReader> reader(String phase, Recorder latency) {
     switch (phase) {
       case "parley-rtmp":
         return () -> new RtmpBenchReader(clock, latency, "live", "bench", parleyRtmp);
       case "nginx-rtmp":
         return () -> new RtmpBenchReader(clock, latency, "live", "bench", nginxRtmp);
+      case "edge-rtmp":
+        return () -> new RtmpBenchReader(clock, latency, "live", "bench", edgeRtmp);
       case "parley-flv":
+      case "edge-flv":
         return () -> new FlvBenchReader(clock, latency, "/live/bench.flv");
       default:
         throw new IllegalArgumentException("unknown phase " + phase);
@@ -157,11 +207,22 @@ public final class LiveBench {
   }
 
   private int port(String phase) {
-    return phase.equals("nginx-rtmp") ? nginxRtmp : phase.equals("parley-flv") ? parleyHttp : parleyRtmp;
+    switch (phase) {
+      case "nginx-rtmp":
+        return nginxRtmp;
+      case "parley-flv":
+        return parleyHttp;
+      case "edge-rtmp":
+        return edgeRtmp;
+      case "edge-flv":
+        return edgeHttp;
+      default:
+        return parleyRtmp;
+    }
   }
 
   private ServerProcess server(String phase) {
-    return phase.startsWith("nginx") ? nginx : parley;
+    return phase.startsWith("nginx") ? nginx : phase.startsWith("edge") ? edge : parley;
   }
 
   private BenchReader open(String phase, Supplier<BenchReader> make, List<Channel> channels) throws Exception {
@@ -219,10 +280,12 @@ public final class LiveBench {
     long[] before = readers.stream().mapToLong(r -> r.videoFrames.get()).toArray();
     long sent0 = publisher.videoFramesSent.get();
     long cpu0 = server(phase).cpuTicks();
+    long origin0 = parley.cpuTicks();
     long self0 = Servers.selfTicks();
     long t0 = System.nanoTime();
     Thread.sleep(measureSeconds * 1000L);
     long cpu1 = server(phase).cpuTicks();
+    long origin1 = parley.cpuTicks();
     long self1 = Servers.selfTicks();
     long t1 = System.nanoTime();
     long sent = publisher.videoFramesSent.get() - sent0;
@@ -237,8 +300,12 @@ public final class LiveBench {
     double cores = (cpu1 - cpu0) / 100.0 / ((t1 - t0) / 1e9);
     boolean keepsUp = delivered >= 0.95 && lat.getValueAtPercentile(99) <= 1_000_000 && closed == 0;
     double readerCores = (self1 - self0) / 100.0 / ((t1 - t0) / 1e9);
-    out("| %s | %s | %d | %.3f | %.0f | %s | %.1f%% | %.1f / %.1f | %.0f | %.2f | %s |", name(phase), protocol(phase), n,
-        cores, cores * 1e6 / n, cores > 0 ? String.format(Locale.ROOT, "%.0f", n / cores) : "-", delivered * 100,
+    String serverCores = String.format(Locale.ROOT, "%.3f", cores);
+    if (phase.startsWith("edge")) {
+      serverCores += String.format(Locale.ROOT, " (origin %.3f)", (origin1 - origin0) / 100.0 / ((t1 - t0) / 1e9));
+    }
+    out("| %s | %s | %d | %s | %.0f | %s | %.1f%% | %.1f / %.1f | %.0f | %.2f | %s |", name(phase), protocol(phase), n,
+        serverCores, cores * 1e6 / n, cores > 0 ? String.format(Locale.ROOT, "%.0f", n / cores) : "-", delivered * 100,
         lat.getValueAtPercentile(50) / 1000.0, lat.getValueAtPercentile(99) / 1000.0,
         firstKey.getValueAtPercentile(99) / 1000.0, readerCores,
         keepsUp ? "yes" : "no" + (closed > 0 ? " (" + closed + " closed)" : ""));
@@ -252,8 +319,11 @@ public final class LiveBench {
     return keepsUp;
   }
 
-  private static String name(String phase) {
-    return phase.startsWith("nginx") ? "nginx-rtmp" : "Parley";
+  private String name(String phase) {
+    if (phase.startsWith("nginx")) {
+      return "nginx-rtmp";
+    }
+    return !edgeMode ? "Parley" : phase.startsWith("edge") ? "Parley edge" : "Parley origin";
   }
 
   private static String protocol(String phase) {
@@ -269,10 +339,16 @@ public final class LiveBench {
     if (publisher != null) {
       publisher.close();
     }
-    for (ServerProcess p : new ServerProcess[] {parley, nginx}) {
+    for (ServerProcess p : new ServerProcess[] {edge, parley, nginx}) {
       if (p != null) {
         p.close();
       }
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    if (postgres != null) {
+      postgres.close();
     }
     group.shutdownGracefully();
   }

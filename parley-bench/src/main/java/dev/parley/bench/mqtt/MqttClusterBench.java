@@ -58,7 +58,7 @@ public final class MqttClusterBench {
             nodes.add(ServerProcess.start(List.of("-Xmx2g"), ServerProcess.freePort(), flags));
           }
           int subPort = mqtt.get(mqtt.size() - 1);
-          int pubPort = mqtt.get(0);
+          int pubPort = layout.endsWith("across") ? mqtt.get(0) : subPort;
           for (String[] s : scenarios) {
             long cpu0 = cpu(nodes);
             long t0 = System.nanoTime();
