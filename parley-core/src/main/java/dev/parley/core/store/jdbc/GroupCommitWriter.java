@@ -1,6 +1,7 @@
 package dev.parley.core.store.jdbc;
 
 import dev.parley.core.time.TimeSource;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,7 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private final Timer commitTimer;
   private final DistributionSummary batchSize;
+  private final Counter rerunCounter;
   private final List<BatchListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -104,6 +106,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         .register(metrics);
     this.batchSize = DistributionSummary.builder("parley.store.batch.size")
         .description("Write operations per committed batch")
+        .register(metrics);
+    this.rerunCounter = Counter.builder("parley.store.batch.reruns")
+        .description("Batches rolled back and run again as a whole (see RerunBatchException)")
         .register(metrics);
     Gauge.builder("parley.store.queue.depth", queue, BlockingQueue::size)
         .description("Write operations waiting for the writer").register(metrics);
@@ -241,6 +246,10 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void commit(List<WriteOp> batch) {
+    commit(batch, false);
+  }
+
+  private void commit(List<WriteOp> batch, boolean rerun) {
     Connection connection;
     try {
       connection = link.current();
@@ -261,6 +270,11 @@ public final class GroupCommitWriter implements AutoCloseable {
       SQLException rollbackFailure = rollback(connection);
       for (BatchListener l : listeners) {
         l.afterRollback();
+      }
+      if (e instanceof RerunBatchException && !rerun && rollbackFailure == null) {
+        rerunCounter.increment();
+        commit(batch, true);
+        return;
       }
       if (link.lost(e)) {
         // Retrying op by op could not help: the connection is gone, and with it the whole batch.

@@ -1,5 +1,7 @@
 package dev.parley.im.store.sql;
 
+import dev.parley.core.store.jdbc.GroupCommitWriter;
+import dev.parley.core.store.jdbc.RerunBatchException;
 import dev.parley.core.store.jdbc.StatementCache;
 import dev.parley.im.store.ImException;
 import dev.parley.im.store.Outcomes;
@@ -15,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,17 +26,31 @@ import java.util.Set;
  * Writes of messages, run on the writer thread: append (with client-id idempotency), recall,
  * read cursors. Sequence numbers come from {@link WriterState}.
  */
-final class MessageWrites {
+final class MessageWrites implements GroupCommitWriter.BatchListener {
   /** Sender of messages the server writes (group events, admin announcements). */
   static final String SERVER = "";
 
   private static final String INSERT = "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body, actor)"
       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  /** On PostgreSQL only a resent client id may make an insert a no-op (see {@link #insert}). */
+  private static final String ON_RESEND = " ON CONFLICT (sender, client_id) WHERE client_id IS NOT NULL DO NOTHING";
+  /** Rows per multi-row insert: 8 parameters each, well under PostgreSQL's 65,535. */
+  private static final int MAX_ROWS = 512;
 
   private final WriterState state;
   private final Clock clock;
   /** The writer thread's hot statements. */
   private final StatementCache sql = new StatementCache();
+  /**
+   * On PostgreSQL a user's message is not inserted at once but kept until the batch's end (or
+   * until something reads messages), then sent with the others in multi-row inserts
+   * ({@link #flush}) rather than each in a round trip of its own. Its seq is taken as if the
+   * insert stored a row; should one turn out a no-op (a resent client id), the whole batch is run
+   * again row by row.
+   */
+  private final List<Row> deferred = new ArrayList<>();
+  /** A deferred batch met a resent client id: insert row by row until a batch commits. */
+  private boolean careful;
 
   MessageWrites(WriterState state, Clock clock) {
     this.state = state;
@@ -66,7 +83,7 @@ final class MessageWrites {
       }
       throw new ImException(ErrorCode.ERROR_CODE_NOT_MEMBER, "only members of " + cid + " may send to it");
     }
-    StoredMessage stored = insert(c, s, draft, body, now);
+    StoredMessage stored = insert(c, s, draft, body, now, null, true);
     if (stored == null) {
       // The client id was stored before (a resend): answer what was answered then.
       return new Outcomes.Sent(findByClientId(c, sender, draft.getClientId()), null);
@@ -103,22 +120,26 @@ final class MessageWrites {
    */
   StoredMessage insert(Connection c, ConvState s, Message draft, byte[] body, long now, String actor)
       throws SQLException {
+    return insert(c, s, draft, body, now, actor, false);
+  }
+
+  private StoredMessage insert(Connection c, ConvState s, Message draft, byte[] body, long now, String actor,
+      boolean mayDefer) throws SQLException {
     long seq = s.seq + 1;
-    // The unique index on (sender, client_id) makes a resend a no-op; seq is not taken then. On
-    // PostgreSQL only that index may: a (conv, seq) clash means another writer took the seq, and
-    // must fail the batch rather than drop the message.
-    PreparedStatement ps = sql.get(c, state.shared() ? INSERT + " ON CONFLICT (sender, client_id)"
-        + " WHERE client_id IS NOT NULL DO NOTHING" : INSERT + " ON CONFLICT DO NOTHING");
-    ps.setLong(1, s.id);
-    ps.setLong(2, seq);
-    ps.setString(3, draft.getSender());
-    ps.setString(4, draft.getClientId().isEmpty() ? null : draft.getClientId());
-    ps.setLong(5, now);
-    ps.setInt(6, draft.getKindValue());
-    ps.setBytes(7, body != null ? body : draft.toByteArray());
-    ps.setString(8, actor);
-    if (ps.executeUpdate() == 0) {
-      return null;
+    Row row = new Row(s.id, seq, draft.getSender(), draft.getClientId().isEmpty() ? null : draft.getClientId(), now,
+        draft.getKindValue(), body != null ? body : draft.toByteArray(), actor);
+    if (mayDefer && state.shared() && !careful) {
+      deferred.add(row);
+    } else {
+      flush(c);
+      // The unique index on (sender, client_id) makes a resend a no-op; seq is not taken then. On
+      // PostgreSQL only that index may: a (conv, seq) clash means another writer took the seq, and
+      // must fail the batch rather than drop the message.
+      PreparedStatement ps = sql.get(c, state.shared() ? INSERT + ON_RESEND : INSERT + " ON CONFLICT DO NOTHING");
+      row.bind(ps, 0);
+      if (ps.executeUpdate() == 0) {
+        return null;
+      }
     }
     s.seq = seq;
     state.touch(s);
@@ -129,7 +150,73 @@ final class MessageWrites {
     return s.members.keySet();
   }
 
+  /** One message row as the insert binds it. */
+  private record Row(long conv, long seq, String sender, String clientId, long ts, int kind, byte[] body,
+      String actor) {
+    void bind(PreparedStatement ps, int at) throws SQLException {
+      ps.setLong(at + 1, conv);
+      ps.setLong(at + 2, seq);
+      ps.setString(at + 3, sender);
+      ps.setString(at + 4, clientId);
+      ps.setLong(at + 5, ts);
+      ps.setInt(at + 6, kind);
+      ps.setBytes(at + 7, body);
+      ps.setString(at + 8, actor);
+    }
+  }
+
+  /**
+   * Sends the deferred inserts, in multi-row statements of up to {@link #MAX_ROWS} rows: before
+   * anything on the writer reads or changes stored messages (every such place here calls it), and
+   * before the batch commits. Throws {@link RerunBatchException} when a row stored nothing.
+   */
+  void flush(Connection c) throws SQLException {
+    int at = 0;
+    try {
+      while (at < deferred.size()) {
+        // Power-of-two chunks keep the distinct statements (and their prepared plans) few.
+        int n = Integer.highestOneBit(Math.min(MAX_ROWS, deferred.size() - at));
+        PreparedStatement ps = sql.get(c, multiRowInsert(n));
+        for (int i = 0; i < n; i++) {
+          deferred.get(at + i).bind(ps, i * 8);
+        }
+        int stored = ps.executeUpdate();
+        at += n;
+        if (stored != n) {
+          careful = true;
+          throw new RerunBatchException("a resent client id among the batch's messages");
+        }
+      }
+    } finally {
+      deferred.clear();
+    }
+  }
+
+  private static String multiRowInsert(int rows) {
+    StringBuilder sb = new StringBuilder(INSERT);
+    for (int i = 1; i < rows; i++) {
+      sb.append(", (?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+    return sb.append(ON_RESEND).toString();
+  }
+
+  @Override
+  public void beforeCommit(Connection c) throws SQLException {
+    flush(c);
+  }
+
+  @Override
+  public void afterCommit() {
+    careful = false;
+  }
+
+  @Override
+  public void afterRollback() {
+    deferred.clear();
+  }
+
   private SendAck findByClientId(Connection c, String sender, String clientId) throws SQLException {
+    flush(c);
     PreparedStatement ps = sql.get(c, "SELECT v.cid, m.seq, m.ts FROM im_messages m"
         + " JOIN im_conversations v ON v.id = m.conv WHERE m.sender = ? AND m.client_id = ?");
     ps.setString(1, sender);
@@ -152,6 +239,8 @@ final class MessageWrites {
       throws SQLException {
     long now = clock.millis();
     state.setNow(now);
+    // It reads and changes stored messages, some of which may still be deferred.
+    flush(c);
     SendAck previous = findByClientId(c, user, clientId);
     if (previous != null) {
       return new Outcomes.Sent(previous, null);

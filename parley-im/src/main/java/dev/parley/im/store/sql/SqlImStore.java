@@ -45,7 +45,9 @@ public final class SqlImStore implements ImStore {
     this.state = new WriterState(db.backend(), 100_000, memberships, heads);
     this.messages = new MessageWrites(state, clock);
     this.groups = new GroupWrites(state, messages, clock, maxGroupMembers);
+    db.writer().addBatchListener(messages);
     db.writer().addBatchListener(state);
+    state.beforeMessageReads(messages::flush);
   }
 
   /** Stores a message from a user or the server (sender "" in the draft). */

@@ -43,6 +43,8 @@ final class WriterState implements GroupCommitWriter.BatchListener {
   /** Conversations whose row the current batch has locked and checked (PostgreSQL only). */
   private final Set<ConvState> locked = new HashSet<>();
   private long now;
+  /** What must reach the database before this state reads messages (deferred inserts). */
+  private Flush beforeMessageReads = c -> { };
 
   WriterState(StoreBackend backend, int maxCached, Memberships memberships, Map<String, Long> heads) {
     this.backend = backend;
@@ -87,6 +89,7 @@ final class WriterState implements GroupCommitWriter.BatchListener {
       }
     }
     // The stored last_seq is written once per batch; the messages themselves are the truth.
+    beforeMessageReads.run(c);
     try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM im_messages WHERE conv = ?")) {
       ps.setLong(1, s.id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -207,6 +210,17 @@ final class WriterState implements GroupCommitWriter.BatchListener {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /** Writes on the writer connection that must reach the database before it reads messages. */
+  @FunctionalInterface
+  interface Flush {
+    void run(Connection c) throws SQLException;
+  }
+
+  /** Sets what runs before this state reads messages on the writer connection. */
+  void beforeMessageReads(Flush flush) {
+    this.beforeMessageReads = flush;
   }
 
   /** Whether other writers share the database (PostgreSQL). */

@@ -184,6 +184,36 @@ class SharedPostgresWritersTest {
   }
 
   @Test
+  void resendsInABatchOfSendsAnswerTheirFirstSendAndLeaveNoGap() {
+    String cid = Ids.direct("alice", "bob");
+    Outcomes.Sent first = result(send(a, cid, text("alice", "dup-1")));
+    time.advance(Duration.ofSeconds(1));
+
+    // One batch: new sends around a resend of a committed message and a client id sent twice in it.
+    List<CompletableFuture<Outcomes.Sent>> batch = new ArrayList<>();
+    holdBatch(dbA, () -> {
+      for (String clientId : List.of("m-2", "dup-1", "m-3", "m-3", "m-4")) {
+        batch.add(send(a, cid, text("alice", clientId)));
+      }
+    }).complete(null);
+    List<Outcomes.Sent> sent = batch.stream().map(SharedPostgresWritersTest::result).toList();
+
+    assertThat(sent.get(0).stored().seq()).isEqualTo(2);
+    assertThat(sent.get(1).stored()).isNull();
+    assertThat(sent.get(1).ack().getDuplicate()).isTrue();
+    assertThat(sent.get(1).ack().getSeq()).isEqualTo(first.stored().seq()).isEqualTo(1);
+    assertThat(sent.get(2).stored().seq()).isEqualTo(3);
+    assertThat(sent.get(3).stored()).isNull();
+    assertThat(sent.get(3).ack().getSeq()).isEqualTo(3);
+    assertThat(sent.get(4).stored().seq()).isEqualTo(4);
+    assertThat(rows(cid)).extracting(Row::clientId).containsExactly("dup-1", "m-2", "m-3", "m-4");
+    assertThat(lastSeqRow(cid)).isEqualTo(4);
+    // The next batch, without resends, goes on from there.
+    assertThat(sent(a, cid, text("alice", "m-5")).seq()).isEqualTo(5);
+    assertThat(sent(b, cid, text("bob", "b-1")).seq()).isEqualTo(6);
+  }
+
+  @Test
   void aMemberRemovedThroughOneStoreIsRefusedByTheOther() {
     GroupInfo g = createGroup(a, "olga", List.of("bob", "carol"));
     String cid = g.getConversation();
