@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * node lists what it holds in the set {@code parley:holds:<node>} so that whoever drops a dead node
  * can remove its entries ({@link #purge}). An entry and its index line are written (and removed)
  * by one Lua script, so a node that dies in between leaves neither half; a purge is one script
- * too. The scripts name keys they do not declare, which Redis Cluster would refuse: the bus runs
+ * too, and so is a claim (it looks for another node's entry of the field and writes this node's
+ * only if there is none, with nothing in between). The scripts name keys they do not declare, which Redis Cluster would refuse: the bus runs
  * on a standalone Redis (or one found through Sentinel). The node keeps its own entries in memory as well: after
  * any of its connections to Redis dropped, the next {@link #tick} that finds Redis and the
  * subscription back writes them all again (a restarted Redis is empty) and then runs the resume
@@ -65,6 +66,17 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   /** KEYS: the held hash, the node's index; ARGV: the hash field, its value, the index member. */
   private static final String HOLD_SCRIPT = "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
       + "redis.call('SADD', KEYS[2], ARGV[3]) return 1";
+  /**
+   * KEYS: the held hash, the node's index; ARGV: the hash field, its value, the index member, the
+   * field without its node. Another node's entry for the same field wins (nothing is written);
+   * else this node's is written (or kept). Answers the holder's hash field and value.
+   */
+  private static final String CLAIM_SCRIPT = "local all = redis.call('HGETALL', KEYS[1]) "
+      + "for i = 1, #all, 2 do local f = all[i] local s = string.find(f, '/', 1, true) "
+      + "if s and f ~= ARGV[1] and string.sub(f, s + 1) == ARGV[4] then return {f, all[i + 1]} end end "
+      + "local mine = redis.call('HGET', KEYS[1], ARGV[1]) if mine then return {ARGV[1], mine} end "
+      + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('SADD', KEYS[2], ARGV[3]) "
+      + "return {ARGV[1], ARGV[2]}";
   /** KEYS: the held hash, the node's index; ARGV: the hash field, the index member. */
   private static final String RELEASE_SCRIPT = "redis.call('HDEL', KEYS[1], ARGV[1]) "
       + "redis.call('SREM', KEYS[2], ARGV[2]) return 1";
@@ -235,6 +247,34 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   private RedisFuture<Long> write(String key, String field, String value) {
     return async.eval(HOLD_SCRIPT, ScriptOutputType.INTEGER, new String[] {HELD + key, HOLDS + nodeId},
         nodeId + "/" + field, value, key + SEPARATOR + field);
+  }
+
+  @Override
+  public CompletionStage<Held> claim(String key, String field, String value) {
+    CompletableFuture<Held> answer = new CompletableFuture<>();
+    RedisFuture<List<Object>> reply;
+    try {
+      reply = async.eval(CLAIM_SCRIPT, ScriptOutputType.MULTI, new String[] {HELD + key, HOLDS + nodeId},
+          nodeId + "/" + field, value, key + SEPARATOR + field, field);
+    } catch (RedisException e) {
+      lost = true;
+      thread.execute(() -> answer.completeExceptionally(e));
+      return answer;
+    }
+    reply.whenComplete((r, err) -> thread.execute(() -> {
+      if (err != null) {
+        answer.completeExceptionally(err);
+        return;
+      }
+      String f = String.valueOf(r.get(0));
+      String v = String.valueOf(r.get(1));
+      String node = f.substring(0, f.indexOf('/'));
+      if (node.equals(nodeId)) {
+        mine.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).putIfAbsent(field, v);
+      }
+      answer.complete(new Held(node, field, v));
+    }));
+    return answer;
   }
 
   @Override

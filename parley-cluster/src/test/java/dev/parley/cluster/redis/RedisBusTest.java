@@ -168,6 +168,60 @@ class RedisBusTest {
   }
 
   @Test
+  void ofNodesClaimingOneFieldAtOnceExactlyOneHoldsIt_theOthersAreToldWho_andOtherFieldsDoNotCount() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    RedisBus c = bus("c");
+    // Another field under the key, and the same name as a suffix of a longer one, are not the field.
+    c.hold("rooms", "standup", "c");
+    c.hold("rooms", "x/daily", "c");
+    await().until(() -> admin.sync().hlen("parley:held:rooms") == 2);
+    for (int round = 0; round < 20; round++) {
+      String room = "daily-" + round;
+      var fromA = a.claim("rooms", room, "a").toCompletableFuture();
+      var fromB = b.claim("rooms", room, "b").toCompletableFuture();
+      NodeBus.Held heldA = fromA.join();
+      NodeBus.Held heldB = fromB.join();
+      assertThat(heldA).isEqualTo(heldB);
+      assertThat(heldA.node()).isIn("a", "b");
+      assertThat(heldA.value()).isEqualTo(heldA.node());
+      assertThat(admin.sync().hkeys("parley:held:rooms")).filteredOn(f -> f.endsWith("/" + room))
+          .containsExactly(heldA.node() + "/" + room);
+      // Asking again changes nothing, for the holder as for the other.
+      assertThat(a.claim("rooms", room, "a2").toCompletableFuture().join()).isEqualTo(heldA);
+      assertThat(b.claim("rooms", room, "b2").toCompletableFuture().join()).isEqualTo(heldA);
+    }
+    assertThat(a.claim("rooms", "daily", "a").toCompletableFuture().join()).isEqualTo(new NodeBus.Held("a", "daily", "a"));
+    // Released, or its holder gone, the field goes to the next claim.
+    a.release("rooms", "daily");
+    await().until(() -> !admin.sync().hexists("parley:held:rooms", "a/daily"));
+    assertThat(b.claim("rooms", "daily", "b").toCompletableFuture().join()).isEqualTo(new NodeBus.Held("b", "daily", "b"));
+    a.purge("b");
+    assertThat(a.claim("rooms", "daily", "a").toCompletableFuture().join().node()).isEqualTo("a");
+    assertThat(a.claim("rooms", "standup", "a").toCompletableFuture().join()).isEqualTo(new NodeBus.Held("c", "standup", "c"));
+  }
+
+  @Test
+  void aClaimWonIsWrittenAgainAfterARedisRestart_andAClaimFailsWhileRedisIsAway() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    assertThat(a.claim("rooms", "r", "a").toCompletableFuture().join().node()).isEqualTo("a");
+    redis.restart();
+    await().ignoreExceptions().until(() -> "PONG".equals(admin.sync().ping()));
+    await().until(a::tick);
+    assertThat(b.claim("rooms", "r", "b").toCompletableFuture().join()).isEqualTo(new NodeBus.Held("a", "r", "a"));
+    redis.stop();
+    await().until(() -> {
+      try {
+        b.claim("rooms", "s", "b").toCompletableFuture().join();
+        return false;
+      } catch (RuntimeException e) {
+        return true;
+      }
+    });
+  }
+
+  @Test
   void theEntriesOfANodeFoundGoneArePurged_andANodeStartingAgainDropsWhatItsLastRunLeft() {
     RedisBus a = bus("a");
     RedisBus b = bus("b");

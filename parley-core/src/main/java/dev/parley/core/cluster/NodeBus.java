@@ -55,6 +55,17 @@ public interface NodeBus {
   /** Marks this node as holding {@code field} under {@code key}, with {@code value}. Any thread. */
   void hold(String key, String field, String value);
 
+  /**
+   * Holds {@code field} under {@code key} with {@code value} unless another node holds the same
+   * field there, in one atomic step of the shared state: of two nodes claiming at once, one wins.
+   * Answers the holder after the step, on the bus's thread: this node's own entry when it holds
+   * the field now (or already did), else the other node's entry (and nothing was written). A
+   * claim won is a held entry like those of {@link #hold}: released, purged and written again
+   * the same way (two nodes' claims written again after a restart of Redis are not reconciled).
+   * Fails (with a timeout) when the shared state cannot be reached. Any thread.
+   */
+  CompletionStage<Held> claim(String key, String field, String value);
+
   /** Drops this node's entry {@code field} under {@code key}. Any thread. */
   void release(String key, String field);
 

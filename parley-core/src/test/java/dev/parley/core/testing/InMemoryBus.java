@@ -191,7 +191,27 @@ public final class InMemoryBus implements AutoCloseable {
 
     @Override
     public void hold(String key, String field, String value) {
-      held.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(id + "/" + field, new Held(id, field, value));
+      synchronized (held) {
+        held.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(id + "/" + field, new Held(id, field, value));
+      }
+    }
+
+    @Override
+    public CompletionStage<Held> claim(String key, String field, String value) {
+      CompletableFuture<Held> f = new CompletableFuture<>();
+      if (cut) {
+        thread.execute(() -> f.completeExceptionally(new IllegalStateException("bus cut")));
+        return f;
+      }
+      Held holder;
+      synchronized (held) {
+        Map<String, Held> m = held.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+        Held other = m.values().stream().filter(h -> h.field().equals(field) && !h.node().equals(id)).findFirst()
+            .orElse(null);
+        holder = other != null ? other : m.computeIfAbsent(id + "/" + field, k -> new Held(id, field, value));
+      }
+      thread.execute(() -> f.complete(holder));
+      return f;
     }
 
     @Override
