@@ -25,6 +25,7 @@ import dev.parley.rtc.net.UdpTurnListener;
 import dev.parley.rtc.signal.CallHome;
 import dev.parley.rtc.signal.ClusterCallHome;
 import dev.parley.rtc.signal.ClusterSignalRoutes;
+import dev.parley.rtc.signal.RoomHome;
 import dev.parley.rtc.signal.LocalSignalRoutes;
 import dev.parley.rtc.signal.SignalConfig;
 import dev.parley.rtc.signal.SignalRoutes;
@@ -135,7 +136,8 @@ public final class RtcModule implements ParleyModule {
     context.services().first(ImGateway.class).ifPresent(gateway -> {
       NodeBus bus = context.services().first(NodeBus.class).orElse(null);
       SignalRoutes routes = bus == null ? new LocalSignalRoutes(gateway) : clusterRoutes(gateway, bus);
-      signaling = new Signaling(gateway, routes, bus == null ? CallHome.LOCAL : new ClusterCallHome(bus),
+      ClusterCallHome home = bus == null ? null : new ClusterCallHome(bus, node -> aliveNodes().contains(node));
+      signaling = new Signaling(gateway, routes, home == null ? CallHome.LOCAL : home, home == null ? RoomHome.LOCAL : home,
           SignalConfig.from(config), context.metrics(), context.time(), context.tokens());
       new JoinTokens(context.tokens(), config.get(RtcKeys.ROOM_TOKEN_MAX_TTL), context.time()).register(context.http(),
           context.adminAuth());
@@ -150,14 +152,17 @@ public final class RtcModule implements ParleyModule {
    * that are gone dropped every {@link #SWEEP_PERIOD}.
    */
   private SignalRoutes clusterRoutes(ImGateway gateway, NodeBus bus) {
-    ClusterSignalRoutes routes = new ClusterSignalRoutes(gateway, bus, () -> {
-      Set<String> ids = new HashSet<>();
-      ctx.services().first(Cluster.class).ifPresent(c -> c.nodes().forEach(n -> ids.add(n.id())));
-      return ids;
-    });
+    ClusterSignalRoutes routes = new ClusterSignalRoutes(gateway, bus, this::aliveNodes);
     sweep = ctx.time().every(ctx.eventLoops().group().next(), routes::sweep, SWEEP_PERIOD);
     routes.announce();
     return routes;
+  }
+
+  /** The ids of the nodes alive in this node's view of the cluster. */
+  private Set<String> aliveNodes() {
+    Set<String> ids = new HashSet<>();
+    ctx.services().first(Cluster.class).ifPresent(c -> c.nodes().forEach(n -> ids.add(n.id())));
+    return ids;
   }
 
   /** Call and room signaling, or null when the IM module is not running. */

@@ -16,10 +16,12 @@ import dev.parley.rtc.call.CallSessions;
 import dev.parley.rtc.call.Calls;
 import dev.parley.rtc.ice.IceServers;
 import dev.parley.rtc.room.RoomMetrics;
+import dev.parley.rtc.room.RoomRouter;
 import dev.parley.rtc.room.Rooms;
 import dev.parley.rtc.signal.CallHome;
 import dev.parley.rtc.signal.MediaState;
 import dev.parley.rtc.signal.Replies;
+import dev.parley.rtc.signal.RoomHome;
 import dev.parley.rtc.signal.SignalConfig;
 import dev.parley.rtc.signal.SignalMetrics;
 import dev.parley.rtc.signal.SignalRoutes;
@@ -57,15 +59,17 @@ public final class Signaling implements AutoCloseable {
   private final Calls calls;
   private final CallRequests requests;
   private final Rooms rooms;
+  private final RoomRouter roomFrames;
   private final CallHome home;
 
   /**
    * Registers with {@code gateway} (frames of this node's sessions, the login answer) and reaches
    * sessions through {@code routes}; frames of calls held on another node go there through
-   * {@code home}; every timer runs on {@code time}.
+   * {@code home}, those of rooms held on another node through {@code roomHome}; every timer runs
+   * on {@code time}.
    */
-  Signaling(ImGateway gateway, SignalRoutes routes, CallHome home, SignalConfig config, MeterRegistry registry,
-      TimeSource time, TokenService tokens) {
+  Signaling(ImGateway gateway, SignalRoutes routes, CallHome home, RoomHome roomHome, SignalConfig config,
+      MeterRegistry registry, TimeSource time, TokenService tokens) {
     this.config = config;
     this.metrics = new SignalMetrics(registry);
     CallMetrics callMetrics = new CallMetrics(registry);
@@ -73,6 +77,8 @@ public final class Signaling implements AutoCloseable {
     this.requests = new CallRequests(calls, routes, config, callMetrics, metrics, time);
     CallSessions sessions = new CallSessions(calls, config, callMetrics, time);
     this.rooms = new Rooms(loop, config, metrics, new RoomMetrics(registry), time, tokens);
+    this.roomFrames = new RoomRouter(rooms, roomHome, this::run, metrics,
+        s -> routes.sessionsOf(s.user()).stream().anyMatch(o -> o.sessionId().equals(s.sessionId())));
     this.home = home;
     gateway.handle(Frame.BodyCase.CALL_INVITE, this::dispatch);
     gateway.handle(Frame.BodyCase.CALL_ACCEPT, (s, f) -> toHome(s, f, f.getCallAccept().getCallId()));
@@ -82,7 +88,7 @@ public final class Signaling implements AutoCloseable {
     gateway.handle(Frame.BodyCase.SIGNAL, this::signal);
     gateway.handle(Frame.BodyCase.ROOM_JOIN, this::dispatch);
     gateway.handle(Frame.BodyCase.ROOM_LEAVE, this::dispatch);
-    home.receive(this::dispatch);
+    home.receive(this::forwardedHere);
     for (Frame.BodyCase serverOnly : new Frame.BodyCase[] {Frame.BodyCase.CALL_RING, Frame.BodyCase.CALL_STATE,
         Frame.BodyCase.CALL_STOP_RINGING, Frame.BodyCase.ROOM_JOINED, Frame.BodyCase.ROOM_EVENT}) {
       gateway.handle(serverOnly, (s, f) -> refuse(s, f.getReq(), ErrorCode.ERROR_CODE_BAD_REQUEST,
@@ -99,6 +105,7 @@ public final class Signaling implements AutoCloseable {
         run(() -> {
           sessions.closed(session);
           rooms.closed(session);
+          roomFrames.closed(session);
         });
       }
     });
@@ -140,9 +147,20 @@ public final class Signaling implements AutoCloseable {
       case CALL_CANCEL -> run(() -> requests.cancel(s, req, f.getCallCancel()));
       case CALL_HANGUP -> run(() -> requests.hangup(s, req, f.getCallHangup()));
       case SIGNAL -> run(() -> requests.signal(s, req, f.getSignal()));
-      case ROOM_JOIN -> run(() -> rooms.join(s, req, f.getRoomJoin()));
-      case ROOM_LEAVE -> run(() -> rooms.leave(s, req, f.getRoomLeave()));
+      case ROOM_JOIN, ROOM_LEAVE -> run(() -> roomFrames.fromHere(s, f));
       default -> log.warn("signaling: no handler for {} from {}", f.getBodyCase(), s.user());
+    }
+  }
+
+  /**
+   * On the bus thread: a frame another node forwarded here, of a call or room this node holds
+   * (its signal already checked there).
+   */
+  private void forwardedHere(ImSession s, Frame f) {
+    if (f.hasRoomJoin() || f.hasRoomLeave() || f.hasSignal() && f.getSignal().getCallId().isEmpty()) {
+      run(() -> roomFrames.forwarded(s, f));
+    } else {
+      dispatch(s, f);
     }
   }
 
@@ -172,7 +190,7 @@ public final class Signaling implements AutoCloseable {
   private void relay(ImSession s, Frame f) {
     Signal signal = f.getSignal();
     if (signal.getCallId().isEmpty()) {
-      run(() -> rooms.signal(s, f.getReq(), signal));
+      run(() -> roomFrames.fromHere(s, f));
     } else {
       toHome(s, f, signal.getCallId());
     }

@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Rooms for small mesh calls: join by name with a capacity, participant list, join and leave
@@ -50,6 +51,8 @@ public final class Rooms {
   private final Map<String, Room> rooms = new HashMap<>();
   /** Rooms each session is in, by session id. */
   private final Map<String, Set<String>> bySession = new HashMap<>();
+  /** Told the name of each room removed (expired empty); on {@code loop}. */
+  private Consumer<String> removed = name -> { };
 
   /** Expiry timers run on {@code loop}, the signaling executor; join tokens are checked with {@code tokens}. */
   public Rooms(EventExecutor loop, SignalConfig config, SignalMetrics signals, RoomMetrics metrics, TimeSource time,
@@ -65,7 +68,7 @@ public final class Rooms {
   public void join(ImSession s, int req, RoomJoin join) {
     assert loop.inEventLoop();
     String name = join.getRoom();
-    if (name.isEmpty() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
+    if (!validName(name)) {
       refuse(s, req, ErrorCode.ERROR_CODE_BAD_REQUEST, "room_join.room must be 1-" + MAX_NAME + " printable characters");
       return;
     }
@@ -165,6 +168,21 @@ public final class Rooms {
     }
   }
 
+  /** Whether {@code name} may name a room (1-128 printable characters). */
+  static boolean validName(String name) {
+    return !name.isEmpty() && name.length() <= MAX_NAME && name.chars().noneMatch(Character::isISOControl);
+  }
+
+  /** Tells {@code listener} of every room this node stops holding (set before the first join). */
+  public void onRemoved(Consumer<String> listener) {
+    this.removed = listener;
+  }
+
+  /** Whether room {@code name} is held here (empty and waiting to expire included). On the executor. */
+  public boolean holds(String name) {
+    return rooms.containsKey(name);
+  }
+
   /** Rooms held now (empty ones waiting to expire included). */
   public int count() {
     return rooms.size();
@@ -187,6 +205,7 @@ public final class Rooms {
         if (room.members.isEmpty() && rooms.get(name) == room) {
           rooms.remove(name);
           metrics.rooms.decrementAndGet();
+          removed.accept(name);
         }
       }, config.roomEmptyTtl());
     }

@@ -4,19 +4,55 @@ import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.spi.ImGateway.FrameHandler;
 import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.protocol.im.Frame;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 /**
- * {@link CallHome} of a cluster node: call ids end in {@code @<node id>} (node ids have no
- * {@code @}), frames for another node's calls go there as {@code rtc.call} bus messages, in the
- * order the session's event loop sends them.
+ * {@link CallHome} and {@link RoomHome} of a cluster node: call ids end in {@code @<node id>}
+ * (node ids have no {@code @}); a room is held by the node that claimed {@code rtc.room:<name>}
+ * on the bus. Frames for another node's calls and rooms go there as {@code rtc.call} bus
+ * messages, in the order the signaling executor sends them.
  */
-public final class ClusterCallHome implements CallHome {
+public final class ClusterCallHome implements CallHome, RoomHome {
   private static final char SEPARATOR = '@';
+  private static final String ROOM_KEY = "rtc.room:";
+  private static final String ROOM_FIELD = "home";
 
   private final NodeBus bus;
+  private final Predicate<String> alive;
 
-  public ClusterCallHome(NodeBus bus) {
+  /**
+   * @param alive whether a node is in this node's view of the cluster
+   */
+  public ClusterCallHome(NodeBus bus, Predicate<String> alive) {
     this.bus = bus;
+    this.alive = alive;
+  }
+
+  @Override
+  public boolean clustered() {
+    return true;
+  }
+
+  @Override
+  public CompletionStage<String> locate(String room) {
+    return bus.claim(ROOM_KEY + room, ROOM_FIELD, bus.nodeId())
+        .thenApply(held -> held.node().equals(bus.nodeId()) ? HERE : held.node());
+  }
+
+  @Override
+  public void released(String room) {
+    bus.release(ROOM_KEY + room, ROOM_FIELD);
+  }
+
+  @Override
+  public boolean alive(String node) {
+    return alive.test(node);
+  }
+
+  @Override
+  public void forward(String node, ImSession from, Frame frame) {
+    bus.send(node, SignalFrames.TO_HOME, SignalFrames.addressed(ClusterSignalRoutes.ref(from), frame));
   }
 
   @Override
@@ -31,8 +67,7 @@ public final class ClusterCallHome implements CallHome {
     if (home == null || home.equals(bus.nodeId())) {
       return false;
     }
-    bus.send(home, SignalFrames.TO_HOME,
-        SignalFrames.addressed(ClusterSignalRoutes.ref(from), frame));
+    forward(home, from, frame);
     return true;
   }
 

@@ -19,7 +19,8 @@ import java.util.List;
  *       (replacing what it said before);
  *   <li>{@link #ASK}: asks the receiver for all its sessions;
  *   <li>{@link #TO_SESSION}: a frame for one session of the receiving node;
- *   <li>{@link #TO_HOME}: a frame a client of the sending node sent for a call held by the receiver.
+ *   <li>{@link #TO_HOME}: a frame a client of the sending node sent for a call or room held by the
+ *       receiver.
  * </ul>
  */
 final class SignalFrames {

@@ -7,18 +7,11 @@ import static dev.parley.rtc.testing.CallClients.hangup;
 import static dev.parley.rtc.testing.CallClients.invite;
 import static dev.parley.rtc.testing.CallClients.next;
 import static dev.parley.rtc.testing.CallClients.signal;
+import static dev.parley.rtc.testing.SignalCluster.awaitSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.core.cluster.Cluster;
-import dev.parley.core.cluster.NodeBus;
-import dev.parley.core.cluster.NodeInfo;
-import dev.parley.core.spi.ParleyModule;
-import dev.parley.core.spi.ServerContext;
-import dev.parley.core.store.StoreBackend;
-import dev.parley.core.testing.InMemoryBus;
 import dev.parley.core.testing.ManualTime;
-import dev.parley.core.testing.StorageFixture;
 import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
@@ -28,17 +21,10 @@ import dev.parley.protocol.im.CallStatus;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.SignalKind;
 import dev.parley.rtc.RtcModule;
-import dev.parley.rtc.signal.SignalRoutes;
-import dev.parley.rtc.testing.CallClients;
+import dev.parley.rtc.testing.SignalCluster;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,79 +36,20 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterCallTest {
   private final ManualTime time = new ManualTime();
-  /** The nodes the test's cluster view reports alive. */
-  private final Set<String> alive = ConcurrentHashMap.newKeySet();
-  private StorageFixture database;
-  private InMemoryBus bus;
+  private SignalCluster cluster;
   private ImServer a;
   private ImServer b;
 
-  /** The test's view of the cluster from node {@code id}: the nodes in {@link #alive}. */
-  private final class AliveNodes implements Cluster {
-    private final String id;
-
-    AliveNodes(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public String nodeId() {
-      return id;
-    }
-
-    @Override
-    public List<NodeInfo> nodes() {
-      return alive.stream().sorted()
-          .map(n -> new NodeInfo(n, "127.0.0.1", 0, Instant.EPOCH, Instant.EPOCH, Map.of(), "ok")).toList();
-    }
-
-    @Override
-    public boolean healthy() {
-      return true;
-    }
-  }
-
-  /** A module of order 10 that registers node {@code id}'s bus and cluster view before the systems start. */
-  private ParleyModule joining(String id) {
-    return new ParleyModule() {
-      @Override
-      public String name() {
-        return "test-node";
-      }
-
-      @Override
-      public int order() {
-        return 10;
-      }
-
-      @Override
-      public void start(ServerContext ctx) {
-        ctx.services().register(NodeBus.class, bus.node(id));
-        ctx.services().register(Cluster.class, new AliveNodes(id));
-      }
-    };
-  }
-
   @BeforeEach
   void start() {
-    database = StorageFixture.create(StoreBackend.POSTGRES);
-    bus = new InMemoryBus();
-    alive.addAll(List.of("a", "b"));
-    a = node("a");
-    b = node("b");
-  }
-
-  private ImServer node(String id) {
-    ImServer.Builder builder = CallClients.server(time).with(() -> joining(id));
-    database.kernelConfig().forEach(builder::set);
-    return builder.start();
+    cluster = new SignalCluster(time);
+    a = cluster.node("a");
+    b = cluster.node("b");
   }
 
   @AfterEach
   void stop() throws InterruptedException {
-    Stream.of(a, b).filter(Objects::nonNull).forEach(ImServer::close);
-    bus.close();
-    database.close();
+    cluster.close();
   }
 
   @Test
@@ -205,8 +132,7 @@ class ClusterCallTest {
     accept(frank, id);
     next(erin, Frame.BodyCase.CALL_STATE);
 
-    bus.kill("b");
-    alive.remove("b");
+    cluster.die("b");
     time.advance(Duration.ofSeconds(5));
     awaitSessions(a, "frank", 0);
     // Within the reconnect grace the call waits for frank's device, as for a dropped connection.
@@ -225,21 +151,19 @@ class ClusterCallTest {
   @Test
   void aNodeThatStartsLaterRingsSessionsOfTheOthersAndADeviceLoggingInElsewhereIsRungToo() {
     ImTestClient gina = a.login(Transport.TCP, "gina", "g1").autoAck(true);
-    alive.add("c");
-    try (ImServer c = node("c")) {
-      ImTestClient hank = c.login(Transport.TCP, "hank", "h1").autoAck(true);
-      // Node c learns gina's session, logged in before it started, by asking.
-      awaitSessions(c, "gina", 1);
-      String id = invite(hank, "gina");
-      assertThat(id).endsWith("@c");
-      next(gina, Frame.BodyCase.CALL_RING);
-      // A device of gina's that logs in on node b while the call rings is rung too.
-      ImTestClient late = b.login(Transport.TCP, "gina", "g2").autoAck(true);
-      assertThat(next(late, Frame.BodyCase.CALL_RING).getCallRing().getCallId()).isEqualTo(id);
-      assertThat(hangup(hank, id).hasOk()).isTrue();
-      next(gina, Frame.BodyCase.CALL_STOP_RINGING);
-      next(late, Frame.BodyCase.CALL_STOP_RINGING);
-    }
+    ImServer c = cluster.node("c");
+    ImTestClient hank = c.login(Transport.TCP, "hank", "h1").autoAck(true);
+    // Node c learns gina's session, logged in before it started, by asking.
+    awaitSessions(c, "gina", 1);
+    String id = invite(hank, "gina");
+    assertThat(id).endsWith("@c");
+    next(gina, Frame.BodyCase.CALL_RING);
+    // A device of gina's that logs in on node b while the call rings is rung too.
+    ImTestClient late = b.login(Transport.TCP, "gina", "g2").autoAck(true);
+    assertThat(next(late, Frame.BodyCase.CALL_RING).getCallRing().getCallId()).isEqualTo(id);
+    assertThat(hangup(hank, id).hasOk()).isTrue();
+    next(gina, Frame.BodyCase.CALL_STOP_RINGING);
+    next(late, Frame.BodyCase.CALL_STOP_RINGING);
   }
 
   @Test
@@ -251,10 +175,5 @@ class ClusterCallTest {
       assertThat(urls).anyMatch(u -> u.startsWith("turn:") && u.contains(":" + port + "?transport=tcp"));
     }
     assertThat(a.kernel().port(RtcModule.TCP_LISTENER)).isNotEqualTo(b.kernel().port(RtcModule.TCP_LISTENER));
-  }
-
-  private static void awaitSessions(ImServer node, String user, int n) {
-    SignalRoutes routes = node.kernel().kernel().context().services().first(SignalRoutes.class).orElseThrow();
-    await().atMost(WAIT).until(() -> routes.sessionsOf(user).size() == n);
   }
 }
