@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * The streams of every node, on the {@link NodeBus}. A node publishing a stream (its origin) holds
  * the entry {@value #KEY} / {@code app/name} with its RTMP address for pulling, from the first
  * publish until the stream ends (its reconnect grace passed), and tells the other nodes
- * ({@value #PUBLISHED}). A publish of a name another node holds is refused. A viewer on this node
+ * ({@value #PUBLISHED}). A publish claims the name first ({@link NodeBus#claim}): one of two
+ * publishers of a name on two nodes at once is refused, and a claim no publish took is given up
+ * after {@code CLAIM_GRACE}. A viewer on this node
  * of a stream published elsewhere makes this node pull it from its origin ({@link EdgePull}), once
  * for all its viewers; when no viewer (RTMP, HTTP-FLV or HLS) has been there for
  * {@code live.cluster.edge-idle}, the pull stops. The pull shows the origin a short-lived token
@@ -47,6 +49,7 @@ public final class ClusterStreams implements Upstream, StreamSink {
   private static final Duration PULL_DEADLINE = Duration.ofSeconds(10);
   private static final Duration TOKEN_TTL = Duration.ofMinutes(1);
   private static final Duration SWEEP = Duration.ofSeconds(1);
+  private static final Duration CLAIM_GRACE = Duration.ofSeconds(10);
 
   private final NodeBus bus;
   private final StreamHub hub;
@@ -61,6 +64,11 @@ public final class ClusterStreams implements Upstream, StreamSink {
   private final Set<String> looking = ConcurrentHashMap.newKeySet();
   /** The streams this node holds as their origin. */
   private final Set<String> origins = ConcurrentHashMap.newKeySet();
+  /**
+   * Names claimed for a publish that has not started, with when: given up after {@link
+   * #CLAIM_GRACE} if it never does (refused here after all, or its connection closed).
+   */
+  private final Map<String, Long> claimed = new ConcurrentHashMap<>();
   private volatile Cancellable sweeper = Cancellable.NONE;
 
   /**
@@ -103,14 +111,20 @@ public final class ClusterStreams implements Upstream, StreamSink {
   @Override
   public CompletionStage<String> mayPublish(String app, String name) {
     String key = app + "/" + name;
-    return bus.heldElsewhere(List.of(KEY)).handle((held, err) -> {
+    // Claimed, not looked up: of two publishers of one name on two nodes at once, one node wins.
+    return bus.claim(KEY, key, advertise.get()).handle((held, err) -> {
       if (err != null) {
         // The others cannot be asked: serve this node's publisher rather than nobody.
         log.warn("live: publishing {} without checking the other nodes: {}", key, err.toString());
         return null;
       }
-      NodeBus.Held h = find(held, key);
-      return h == null ? null : "stream " + key + " is already being published (on node " + h.node() + ")";
+      if (!held.node().equals(bus.nodeId())) {
+        return "stream " + key + " is already being published (on node " + held.node() + ")";
+      }
+      if (!origins.contains(key)) {
+        claimed.put(key, hub.time().nanoTime());
+      }
+      return null;
     });
   }
 
@@ -205,9 +219,14 @@ public final class ClusterStreams implements Upstream, StreamSink {
     return s.viewers(Viewer.Protocol.RTMP) + s.viewers(Viewer.Protocol.FLV) + hlsViewers.applyAsInt(s.key());
   }
 
-  /** Stops the pulls nobody watched for {@code idle}. */
+  /** Stops the pulls nobody watched for {@code idle}, and gives up claims no publish took. */
   private void sweep() {
     long now = hub.time().nanoTime();
+    claimed.forEach((key, at) -> {
+      if (now - at >= CLAIM_GRACE.toNanos() && claimed.remove(key, at) && !origins.contains(key)) {
+        bus.release(KEY, key);
+      }
+    });
     for (EdgePull p : pulls.values()) {
       LiveStream s = p.stream();
       if (s == null) {
@@ -228,6 +247,7 @@ public final class ClusterStreams implements Upstream, StreamSink {
       return;
     }
     origins.add(stream.key());
+    claimed.remove(stream.key());
     bus.hold(KEY, stream.key(), advertise.get());
     bus.broadcast(PUBLISHED, stream.key().getBytes(StandardCharsets.UTF_8));
   }

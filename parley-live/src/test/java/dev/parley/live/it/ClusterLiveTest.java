@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.testing.BusModule;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.InMemoryBus;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -236,6 +238,41 @@ class ClusterLiveTest {
     try (RtmpClient after = connect(b, "live")) {
       after.publish("cam").get(5, TimeUnit.SECONDS);
       await().atMost(WAIT).until(() -> entry(a, "cam", "b") != null);
+    }
+  }
+
+  @Test
+  void ofTwoPublishersOfOneNameOnTwoNodesAtOnceOneIsRefused() throws Exception {
+    TestKernel a = start(node("a"));
+    TestKernel b = start(node("b"));
+    // Node a claims the name first but hears its answer only after node b asked.
+    bus.pause("a");
+    try (RtmpClient first = connect(a, "live")) {
+      CompletableFuture<?> started = first.publish("race");
+      await().atMost(WAIT).until(() -> !bus.held("live.streams").isEmpty());
+      assertPublishRefused(b, "race");
+      bus.resume("a");
+      started.get(5, TimeUnit.SECONDS);
+      assertThat(bus.held("live.streams")).extracting(NodeBus.Held::node).containsExactly("a");
+    }
+  }
+
+  @Test
+  void aNameClaimedForAPublishThatNeverStartedIsGivenUp() throws Exception {
+    TestKernel a = start(node("a"));
+    TestKernel b = start(node("b"));
+    bus.pause("a");
+    RtmpClient gone = connect(a, "live");
+    gone.publish("lost");
+    await().atMost(WAIT).until(() -> !bus.held("live.streams").isEmpty());
+    gone.close();
+    await().atMost(WAIT).until(() -> !gone.channel().isActive());
+    bus.resume("a");
+    assertPublishRefused(b, "lost");
+    advance(Duration.ofSeconds(10));
+    await().atMost(WAIT).until(() -> bus.held("live.streams").isEmpty());
+    try (RtmpClient after = connect(b, "live")) {
+      after.publish("lost").get(5, TimeUnit.SECONDS);
     }
   }
 
