@@ -47,11 +47,11 @@ import org.slf4j.LoggerFactory;
  * can remove its entries ({@link #purge}). An entry and its index line are written (and removed)
  * by one Lua script, so a node that dies in between leaves neither half; a purge is one script
  * too, and so is a claim (it looks for another node's entry of the field and writes this node's
- * only if there is none, with nothing in between). The scripts name keys they do not declare, which Redis Cluster would refuse: the bus runs
- * on a standalone Redis (or one found through Sentinel). The node keeps its own entries in memory as well: after
- * any of its connections to Redis dropped, the next {@link #tick} that finds Redis and the
- * subscription back writes them all again (a restarted Redis is empty) and then runs the resume
- * actions.
+ * only if there is none, with nothing in between). The scripts name keys they do not declare,
+ * which Redis Cluster would refuse: the bus runs on a standalone Redis (or one found through
+ * Sentinel). The node keeps its own entries in memory as well: after any of its connections to
+ * Redis dropped, the next {@link #tick} that finds Redis and the subscription back writes them
+ * all again (a restarted Redis is empty) and then runs the resume actions.
  *
  * <p>Receivers and resume actions run on one thread of the bus's own; {@link #tick} and {@link
  * #purge} on the cluster thread (they block on Redis).
