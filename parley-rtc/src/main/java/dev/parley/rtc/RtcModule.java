@@ -22,11 +22,12 @@ import dev.parley.rtc.ice.IceServersService;
 import dev.parley.rtc.room.JoinTokens;
 import dev.parley.rtc.net.TcpTurnPipeline;
 import dev.parley.rtc.net.UdpTurnListener;
+import dev.parley.rtc.signal.CallBusy;
 import dev.parley.rtc.signal.CallHome;
 import dev.parley.rtc.signal.ClusterCallHome;
 import dev.parley.rtc.signal.ClusterSignalRoutes;
-import dev.parley.rtc.signal.RoomHome;
 import dev.parley.rtc.signal.LocalSignalRoutes;
+import dev.parley.rtc.signal.RoomHome;
 import dev.parley.rtc.signal.SignalConfig;
 import dev.parley.rtc.signal.SignalRoutes;
 import dev.parley.rtc.turn.RtcMetrics.Direction;
@@ -137,8 +138,11 @@ public final class RtcModule implements ParleyModule {
       NodeBus bus = context.services().first(NodeBus.class).orElse(null);
       SignalRoutes routes = bus == null ? new LocalSignalRoutes(gateway) : clusterRoutes(gateway, bus);
       ClusterCallHome home = bus == null ? null : new ClusterCallHome(bus, node -> aliveNodes().contains(node));
-      signaling = new Signaling(gateway, routes, home == null ? CallHome.LOCAL : home, home == null ? RoomHome.LOCAL : home,
-          SignalConfig.from(config), context.metrics(), context.time(), context.tokens());
+      signaling = home == null
+          ? new Signaling(gateway, routes, CallHome.LOCAL, RoomHome.LOCAL, CallBusy.LOCAL, SignalConfig.from(config),
+              context.metrics(), context.time(), context.tokens())
+          : new Signaling(gateway, routes, home, home, home, SignalConfig.from(config), context.metrics(), context.time(),
+              context.tokens());
       new JoinTokens(context.tokens(), config.get(RtcKeys.ROOM_TOKEN_MAX_TTL), context.time()).register(context.http(),
           context.adminAuth());
       Signaling.addIceServers(gateway, ice);

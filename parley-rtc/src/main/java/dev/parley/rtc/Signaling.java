@@ -18,6 +18,7 @@ import dev.parley.rtc.ice.IceServers;
 import dev.parley.rtc.room.RoomMetrics;
 import dev.parley.rtc.room.RoomRouter;
 import dev.parley.rtc.room.Rooms;
+import dev.parley.rtc.signal.CallBusy;
 import dev.parley.rtc.signal.CallHome;
 import dev.parley.rtc.signal.MediaState;
 import dev.parley.rtc.signal.Replies;
@@ -65,15 +66,16 @@ public final class Signaling implements AutoCloseable {
   /**
    * Registers with {@code gateway} (frames of this node's sessions, the login answer) and reaches
    * sessions through {@code routes}; frames of calls held on another node go there through
-   * {@code home}, those of rooms held on another node through {@code roomHome}; every timer runs
-   * on {@code time}.
+   * {@code home}, those of rooms held on another node through {@code roomHome}; who is busy in
+   * other nodes' calls comes from {@code busy}; every timer runs on {@code time}.
    */
-  Signaling(ImGateway gateway, SignalRoutes routes, CallHome home, RoomHome roomHome, SignalConfig config,
+  Signaling(ImGateway gateway, SignalRoutes routes, CallHome home, RoomHome roomHome, CallBusy busy, SignalConfig config,
       MeterRegistry registry, TimeSource time, TokenService tokens) {
     this.config = config;
     this.metrics = new SignalMetrics(registry);
     CallMetrics callMetrics = new CallMetrics(registry);
     this.calls = new Calls(loop, gateway, config, callMetrics, time, home.idSuffix());
+    calls.tellBusy(busy);
     this.requests = new CallRequests(calls, routes, config, callMetrics, metrics, time);
     CallSessions sessions = new CallSessions(calls, config, callMetrics, time);
     this.rooms = new Rooms(loop, config, metrics, new RoomMetrics(registry), time, tokens);

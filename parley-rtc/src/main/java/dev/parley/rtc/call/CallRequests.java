@@ -69,12 +69,24 @@ public final class CallRequests {
           + " unanswered invites at once");
       return;
     }
+    if (calls.busy(callee) || !calls.busyBoard().clustered()) {
+      place(s, req, invite, false);
+      return;
+    }
+    // Busy in a call another node holds? Asked before ringing; when it cannot be known, not busy.
+    calls.busyBoard().elsewhere(callee).whenComplete((busy, failure) ->
+        calls.loop().execute(() -> place(s, req, invite, failure == null && busy)));
+  }
+
+  /** Holds and rings the invited call, or refuses it when the callee is busy (here or, as asked, elsewhere). */
+  private void place(ImSession s, int req, CallInvite invite, boolean busyElsewhere) {
+    String callee = invite.getToUser();
     long now = time.millis();
     CallMedia media = invite.getMedia() == CallMedia.CALL_MEDIA_UNSPECIFIED || invite.getMedia() == CallMedia.UNRECOGNIZED
         ? CallMedia.CALL_MEDIA_AUDIO : invite.getMedia();
     Call call = new Call(calls.newId(), s, callee, media, invite.getData(), now, now + config.ringTimeout().toMillis());
     metrics.callsStarted.increment();
-    if (calls.busy(callee)) {
+    if (busyElsewhere || calls.busy(callee)) {
       refuse(s, req, ErrorCode.ERROR_CODE_BUSY, callee + " is in another call");
       calls.endedBusy(call, now);
       return;
@@ -108,6 +120,7 @@ public final class CallRequests {
     metrics.ringing.decrementAndGet();
     metrics.active.incrementAndGet();
     metrics.callsAnswered.increment();
+    calls.busyMayHaveChanged(call.callee);
     Replies.answer(s, req, Frame.newBuilder().setCallState(call.state(call.calleeParty)));
     calls.stopRinging(call, CallEndReason.CALL_END_REASON_ANSWERED_ELSEWHERE, s);
     Calls.sendState(call.callerParty, call.state(call.callerParty));

@@ -9,10 +9,12 @@ import dev.parley.protocol.im.CallState;
 import dev.parley.protocol.im.CallStatus;
 import dev.parley.protocol.im.CallStopRinging;
 import dev.parley.protocol.im.Frame;
+import dev.parley.rtc.signal.CallBusy;
 import dev.parley.rtc.signal.SignalConfig;
 import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,9 @@ public final class Calls {
   private final Map<String, Call> calls = new HashMap<>();
   /** Calls a user takes part in (as caller or callee, ringing or active). */
   private final Map<String, Set<Call>> byUser = new HashMap<>();
+  /** The users {@link #busy} in these calls, as last told to {@link #busyBoard}. */
+  private final Set<String> toldBusy = new HashSet<>();
+  private CallBusy busyBoard = CallBusy.LOCAL;
 
   /** Timers run on {@code loop}, the signaling executor; records go through {@code gateway}. */
   public Calls(EventExecutor loop, ImGateway gateway, SignalConfig config, CallMetrics metrics, TimeSource time) {
@@ -82,6 +87,23 @@ public final class Calls {
     return false;
   }
 
+  /** Tells {@code board} who becomes busy and free in these calls (set before the first call). */
+  public void tellBusy(CallBusy board) {
+    this.busyBoard = board;
+  }
+
+  CallBusy busyBoard() {
+    return busyBoard;
+  }
+
+  /** Tells the busy board when whether {@code user} is {@link #busy} changed. */
+  void busyMayHaveChanged(String user) {
+    boolean now = busy(user);
+    if (now ? toldBusy.add(user) : toldBusy.remove(user)) {
+      busyBoard.changed(user, now);
+    }
+  }
+
   /** A fresh call id: 16 random letters and digits, then the id suffix. */
   String newId() {
     char[] id = new char[16];
@@ -98,6 +120,7 @@ public final class Calls {
     byUser.computeIfAbsent(call.callee, u -> new LinkedHashSet<>()).add(call);
     metrics.ringing.incrementAndGet();
     call.ringTimer = time.schedule(loop, () -> timeout(call), config.ringTimeout());
+    busyMayHaveChanged(call.caller);
   }
 
   /** An invite refused at {@code now} because the callee is busy: never held, but it ends and leaves its record. */
@@ -153,6 +176,8 @@ public final class Calls {
     }
     forget(call.caller, call);
     forget(call.callee, call);
+    busyMayHaveChanged(call.caller);
+    busyMayHaveChanged(call.callee);
     CallEndReason stop = switch (reason) {
       case CALL_END_REASON_DECLINED, CALL_END_REASON_BUSY -> CallEndReason.CALL_END_REASON_DECLINED_ELSEWHERE;
       default -> reason;

@@ -4,19 +4,23 @@ import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.spi.ImGateway.FrameHandler;
 import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.protocol.im.Frame;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
 /**
- * {@link CallHome} and {@link RoomHome} of a cluster node: call ids end in {@code @<node id>}
- * (node ids have no {@code @}); a room is held by the node that claimed {@code rtc.room:<name>}
- * on the bus. Frames for another node's calls and rooms go there as {@code rtc.call} bus
+ * {@link CallHome}, {@link RoomHome} and {@link CallBusy} of a cluster node: call ids end in
+ * {@code @<node id>} (node ids have no {@code @}); a room is held by the node that claimed
+ * {@code rtc.room:<name>} on the bus; a node holds {@code rtc.busy:<user>} while the user is busy
+ * in one of its calls. Frames for another node's calls and rooms go there as {@code rtc.call} bus
  * messages, in the order the signaling executor sends them.
  */
-public final class ClusterCallHome implements CallHome, RoomHome {
+public final class ClusterCallHome implements CallHome, RoomHome, CallBusy {
   private static final char SEPARATOR = '@';
   private static final String ROOM_KEY = "rtc.room:";
   private static final String ROOM_FIELD = "home";
+  private static final String BUSY_KEY = "rtc.busy:";
+  private static final String BUSY_FIELD = "calls";
 
   private final NodeBus bus;
   private final Predicate<String> alive;
@@ -32,6 +36,21 @@ public final class ClusterCallHome implements CallHome, RoomHome {
   @Override
   public boolean clustered() {
     return true;
+  }
+
+  @Override
+  public void changed(String user, boolean busy) {
+    if (busy) {
+      bus.hold(BUSY_KEY + user, BUSY_FIELD, "1");
+    } else {
+      bus.release(BUSY_KEY + user, BUSY_FIELD);
+    }
+  }
+
+  @Override
+  public CompletionStage<Boolean> elsewhere(String user) {
+    String key = BUSY_KEY + user;
+    return bus.heldElsewhere(List.of(key)).thenApply(held -> held.containsKey(key));
   }
 
   @Override

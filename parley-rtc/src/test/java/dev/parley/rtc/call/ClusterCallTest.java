@@ -3,6 +3,7 @@ package dev.parley.rtc.call;
 import static dev.parley.rtc.call.CallSignalingTest.signaling;
 import static dev.parley.rtc.testing.CallClients.WAIT;
 import static dev.parley.rtc.testing.CallClients.accept;
+import static dev.parley.rtc.testing.CallClients.expectError;
 import static dev.parley.rtc.testing.CallClients.hangup;
 import static dev.parley.rtc.testing.CallClients.invite;
 import static dev.parley.rtc.testing.CallClients.next;
@@ -16,8 +17,10 @@ import dev.parley.im.testing.ImServer;
 import dev.parley.im.testing.ImTestClient;
 import dev.parley.im.testing.ImTestClient.Transport;
 import dev.parley.protocol.im.CallEndReason;
+import dev.parley.protocol.im.CallInvite;
 import dev.parley.protocol.im.CallState;
 import dev.parley.protocol.im.CallStatus;
+import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
 import dev.parley.protocol.im.SignalKind;
 import dev.parley.rtc.RtcModule;
@@ -164,6 +167,33 @@ class ClusterCallTest {
     assertThat(hangup(hank, id).hasOk()).isTrue();
     next(gina, Frame.BodyCase.CALL_STOP_RINGING);
     next(late, Frame.BodyCase.CALL_STOP_RINGING);
+  }
+
+  @Test
+  void aUserInACallOneNodeHoldsIsBusyForInvitesAnotherNodeHolds_andFreeAgainAfterIt() {
+    ImTestClient ann = a.login(Transport.TCP, "ann", "a1").autoAck(true);
+    ImTestClient ben = b.login(Transport.TCP, "ben", "b1").autoAck(true);
+    ImTestClient cat = b.login(Transport.TCP, "cat", "c1").autoAck(true);
+    awaitSessions(a, "ben", 1);
+    String id = invite(ann, "ben");
+    assertThat(id).endsWith("@a");
+    next(ben, Frame.BodyCase.CALL_RING);
+    // Ringing, ben is not busy yet; ann, calling, is.
+    expectError(cat.call(Frame.newBuilder().setCallInvite(CallInvite.newBuilder().setToUser("ann"))),
+        ErrorCode.ERROR_CODE_BUSY);
+    accept(ben, id);
+    next(ann, Frame.BodyCase.CALL_STATE);
+    // Node b holds cat's invites, node a the call ben is in.
+    Frame busy = cat.call(Frame.newBuilder().setCallInvite(CallInvite.newBuilder().setToUser("ben")));
+    expectError(busy, ErrorCode.ERROR_CODE_BUSY);
+    assertThat(busy.getError().getMessage()).contains("ben");
+    assertThat(signaling(b).calls()).isZero();
+
+    assertThat(hangup(ann, id).hasOk()).isTrue();
+    next(ben, Frame.BodyCase.CALL_STATE);
+    String again = invite(cat, "ben");
+    assertThat(again).endsWith("@b");
+    assertThat(next(ben, Frame.BodyCase.CALL_RING).getCallRing().getCallId()).isEqualTo(again);
   }
 
   @Test
