@@ -26,7 +26,10 @@ import java.util.function.Predicate;
  * that executor, to come back to when a lookup completes.
  */
 public final class RoomRouter {
-  /** Where the room of one session's frames is: {@code node} null while the join is located. */
+  /**
+   * Where the room of one session's frames is: {@code node} null while the join is located, and
+   * the frames that came meanwhile waiting for it.
+   */
   private static final class Placement {
     String node;
     final List<Frame> waiting = new ArrayList<>();
@@ -112,29 +115,29 @@ public final class RoomRouter {
 
   private void locate(ImSession s, String room, Frame join) {
     Placement p = new Placement();
-    p.waiting.add(join);
     placed.computeIfAbsent(s.sessionId(), k -> new HashMap<>()).put(room, p);
     locating.merge(room, 1, Integer::sum);
     home.locate(room).whenComplete((node, failure) -> executor.execute(() -> {
       located(room);
       if (placement(s, room) != p) {
         giveUp(room); // the session closed meanwhile
-      } else if (failure != null) {
+        return;
+      }
+      // The session's frames for the room that came while it was looked up, to follow the join.
+      List<Frame> later = List.copyOf(p.waiting);
+      p.waiting.clear();
+      if (failure != null) {
         forget(s, room);
         refuse(s, join.getReq(), "room " + room + ": the cluster's shared state cannot be reached; join again");
-        p.waiting.subList(1, p.waiting.size()).forEach(f -> fromHere(s, f));
       } else if (RoomHome.HERE.equals(node)) {
         forget(s, room);
         handle(s, join);
         giveUp(room);
-        p.waiting.subList(1, p.waiting.size()).forEach(f -> fromHere(s, f));
       } else {
         p.node = node;
-        List<Frame> waiting = List.copyOf(p.waiting);
-        p.waiting.clear();
         send(s, room, p, join);
-        waiting.subList(1, waiting.size()).forEach(f -> fromHere(s, f));
       }
+      later.forEach(f -> fromHere(s, f));
     }));
   }
 
