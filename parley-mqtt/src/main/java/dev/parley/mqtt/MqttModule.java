@@ -78,7 +78,8 @@ public final class MqttModule implements ParleyModule {
           ctx.eventLoops().group().next());
       AtomicReference<ClusterMessageRouter> router = new AtomicReference<>();
       broker = new Broker(settings, store, ctx.time(), ctx.metrics(), local -> {
-        router.set(new ClusterMessageRouter(local, bus));
+        router.set(new ClusterMessageRouter(local, bus, ctx.time(), ctx.eventLoops().group().next(),
+            config.get(MqttKeys.CLUSTER_CONFIRM_TIMEOUT)));
         return router.get();
       }, directory);
       directory.start(broker);

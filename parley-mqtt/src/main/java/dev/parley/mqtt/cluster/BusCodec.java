@@ -24,13 +24,23 @@ final class BusCodec {
    * @param passedOn a node chose for a share group had no connected member and passed it on: only
    *     {@code groups} get it, and it goes no further
    * @param groups the shared subscriptions ({@code $share/g/f}) the receiver delivers it to
+   * @param confirm the id the receiver confirms with once it stored its copies; 0: none asked
    */
-  record Publish(AppMessage message, boolean passedOn, List<String> groups) {}
+  record Publish(AppMessage message, boolean passedOn, List<String> groups, long confirm) {}
 
   /** A publish for another node: {@code message} as {@link #encode} gave it. */
   static byte[] encodePublish(byte[] message, boolean passedOn, Collection<String> groups) {
-    ByteBuf b = Unpooled.buffer(message.length + 8 + groups.size() * 16);
-    b.writeByte(passedOn ? 1 : 0).writeShort(groups.size());
+    return encodePublish(message, passedOn, groups, 0);
+  }
+
+  /** A publish for another node that asks for a confirm with {@code confirm} (0: none). */
+  static byte[] encodePublish(byte[] message, boolean passedOn, Collection<String> groups, long confirm) {
+    ByteBuf b = Unpooled.buffer(message.length + 16 + groups.size() * 16);
+    b.writeByte((passedOn ? 1 : 0) | (confirm != 0 ? 2 : 0));
+    if (confirm != 0) {
+      b.writeLong(confirm);
+    }
+    b.writeShort(groups.size());
     for (String g : groups) {
       Wire.writeString(b, g);
     }
@@ -43,7 +53,9 @@ final class BusCodec {
   static Publish decodePublish(byte[] bytes) {
     ByteBuf b = Unpooled.wrappedBuffer(bytes);
     try {
-      boolean passedOn = b.readUnsignedByte() == 1;
+      int flags = b.readUnsignedByte();
+      boolean passedOn = (flags & 1) != 0;
+      long confirm = (flags & 2) != 0 ? b.readLong() : 0;
       int n = b.readUnsignedShort();
       List<String> groups = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -51,7 +63,7 @@ final class BusCodec {
       }
       byte[] message = new byte[b.readableBytes()];
       b.readBytes(message);
-      return new Publish(decode(message), passedOn, groups);
+      return new Publish(decode(message), passedOn, groups, confirm);
     } catch (MalformedPacketException | IndexOutOfBoundsException e) {
       throw new IllegalArgumentException("malformed MQTT bus publish", e);
     }

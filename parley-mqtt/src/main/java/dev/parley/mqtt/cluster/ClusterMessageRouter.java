@@ -1,15 +1,18 @@
 package dev.parley.mqtt.cluster;
 
 import dev.parley.core.cluster.NodeBus;
+import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.message.AppMessage;
 import dev.parley.mqtt.routing.LocalMessageRouter;
 import dev.parley.mqtt.routing.MessageRouter;
+import dev.parley.mqtt.routing.NotConfirmedException;
 import dev.parley.mqtt.session.SubscriptionEntry;
 import dev.parley.mqtt.topic.SubscriptionTrie;
 import dev.parley.mqtt.topic.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +20,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +44,18 @@ import org.slf4j.LoggerFactory;
  * for that group only, to the next node with members, which delivers it without passing it on
  * again: to a connected member, else to an offline persistent member (queued, as on one node when
  * no member is connected); a group with no members left there drops it.
+ *
+ * <p>A QoS 1/2 publish sent to another node asks it for a confirm ({@value #CONFIRM}, correlated by
+ * an id) once it has stored its subscribers' copies (and those of the node it passed it on to);
+ * {@link Routed#durable} completes only when every node it went to confirmed, and fails with
+ * {@link NotConfirmedException} when one did not within the confirm timeout (bus away, node dead),
+ * so the publisher is not acknowledged.
  */
 public final class ClusterMessageRouter implements MessageRouter {
   static final String FILTERS = "mqtt:filters";
   static final String PUBLISH = "mqtt.publish";
   static final String FILTER_CHANGED = "mqtt.filter";
+  static final String CONFIRM = "mqtt.confirm";
   /** How often the filters of nodes gone from the cluster are dropped ({@link #sweep}). */
   public static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(ClusterMessageRouter.class);
@@ -61,12 +75,29 @@ public final class ClusterMessageRouter implements MessageRouter {
   private final Map<String, Set<String>> remoteFilters = new HashMap<>();
   /** Node id -> the one String instance standing for it in the trie; guarded by {@code remoteFilters}. */
   private final Map<String, String> owners = new HashMap<>();
+  private final TimeSource time;
+  private final ScheduledExecutorService timers;
+  private final Duration confirmTimeout;
+  private final AtomicLong confirmIds;
+  /** Confirm id -> the copy waiting for it. */
+  private final Map<Long, CompletableFuture<Void>> awaiting = new ConcurrentHashMap<>();
 
-  public ClusterMessageRouter(LocalMessageRouter local, NodeBus bus) {
+  /**
+   * @param time the clock of the confirm deadlines, run on {@code timers}
+   * @param confirmTimeout how long a QoS 1/2 copy sent to another node waits for its confirm
+   */
+  public ClusterMessageRouter(LocalMessageRouter local, NodeBus bus, TimeSource time, ScheduledExecutorService timers,
+      Duration confirmTimeout) {
     this.local = local;
     this.bus = bus;
     this.self = bus.nodeId();
+    this.time = time;
+    this.timers = timers;
+    this.confirmTimeout = confirmTimeout;
+    // Ids differ from those of an earlier run of this node id, whose confirms may still come.
+    this.confirmIds = new AtomicLong(Math.max(1, time.millis()) << 16);
     bus.listen(PUBLISH, (from, payload) -> deliverFrom(from, payload));
+    bus.listen(CONFIRM, this::confirmed);
     bus.listen(FILTER_CHANGED, this::filterChanged);
     bus.onResume(this::refresh);
     refresh();
@@ -102,11 +133,54 @@ public final class ClusterMessageRouter implements MessageRouter {
       return r;
     }
     byte[] message = BusCodec.encode(m);
+    List<CompletableFuture<Void>> confirms = new ArrayList<>(nodes.size() + passOn.size());
     for (String node : nodes) {
-      bus.send(node, PUBLISH, BusCodec.encodePublish(message, false, picked.getOrDefault(node, Set.of())));
+      send(node, message, false, picked.getOrDefault(node, Set.of()), m.qos() > 0, confirms);
     }
-    passOn(message, passOn);
-    return new Routed(r.matched() + nodes.size() + passOn.size(), r.durable());
+    passOn(message, passOn, m.qos() > 0, confirms);
+    return new Routed(r.matched() + nodes.size() + passOn.size(), allOf(r.durable(), confirms));
+  }
+
+  /** Sends {@code message} to {@code node}; with {@code confirmed}, adds the wait for its confirm to {@code confirms}. */
+  private void send(String node, byte[] message, boolean passedOn, Collection<String> groups, boolean confirmed,
+      List<CompletableFuture<Void>> confirms) {
+    long id = 0;
+    if (confirmed) {
+      id = confirmIds.incrementAndGet();
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      awaiting.put(id, f);
+      long waiting = id;
+      time.schedule(timers, () -> {
+        CompletableFuture<Void> late = awaiting.remove(waiting);
+        if (late != null) {
+          late.completeExceptionally(new NotConfirmedException("node " + node + " did not confirm within "
+              + confirmTimeout.toMillis() + " ms that it stored its copies"));
+        }
+      }, confirmTimeout);
+      confirms.add(f);
+    }
+    bus.send(node, PUBLISH, BusCodec.encodePublish(message, passedOn, groups, id));
+  }
+
+  private static CompletableFuture<Void> allOf(CompletableFuture<Void> here, List<CompletableFuture<Void>> confirms) {
+    if (confirms.isEmpty()) {
+      return here;
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>(confirms);
+    if (here != null) {
+      all.add(here);
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  private void confirmed(String from, byte[] payload) {
+    if (payload.length != 8) {
+      return;
+    }
+    CompletableFuture<Void> f = awaiting.remove(ByteBuffer.wrap(payload).getLong());
+    if (f != null) {
+      f.complete(null);
+    }
   }
 
   /**
@@ -147,8 +221,9 @@ public final class ClusterMessageRouter implements MessageRouter {
     return true;
   }
 
-  private void passOn(byte[] message, Map<String, Set<String>> passOn) {
-    passOn.forEach((node, groups) -> bus.send(node, PUBLISH, BusCodec.encodePublish(message, true, groups)));
+  private void passOn(byte[] message, Map<String, Set<String>> passOn, boolean confirmed,
+      List<CompletableFuture<Void>> confirms) {
+    passOn.forEach((node, groups) -> send(node, message, true, groups, confirmed, confirms));
   }
 
   private static String key(SubscriptionTrie.SharedGroup<?> group) {
@@ -165,10 +240,27 @@ public final class ClusterMessageRouter implements MessageRouter {
     }
     // This node's sessions only: the sender already gave every other node its copy.
     Map<String, Set<String>> passOn = p.passedOn() ? null : new HashMap<>(1);
-    routeHere(p.message(), !p.passedOn(), new HashSet<>(p.groups()), passOn);
+    Routed r = routeHere(p.message(), !p.passedOn(), new HashSet<>(p.groups()), passOn);
+    List<CompletableFuture<Void>> confirms = new ArrayList<>(1);
     if (passOn != null && !passOn.isEmpty()) {
-      passOn(BusCodec.encode(p.message()), passOn);
+      passOn(BusCodec.encode(p.message()), passOn, p.confirm() != 0, confirms);
     }
+    if (p.confirm() == 0) {
+      return;
+    }
+    CompletableFuture<Void> stored = allOf(r.durable(), confirms);
+    byte[] confirm = ByteBuffer.allocate(8).putLong(p.confirm()).array();
+    if (stored == null) {
+      bus.send(from, CONFIRM, confirm);
+      return;
+    }
+    stored.whenComplete((ok, failure) -> {
+      if (failure == null) {
+        bus.send(from, CONFIRM, confirm);
+      } else {
+        log.warn("MQTT publish from node {} not confirmed: {}", from, failure.toString());
+      }
+    });
   }
 
   // The bus calls stay inside the lock: two sessions on two loops adding and dropping the same
@@ -330,6 +422,11 @@ public final class ClusterMessageRouter implements MessageRouter {
   /** Members of shared subscription {@code group} on {@code node}, as this node knows it. */
   int shareMembers(String group, String node) {
     return shares.members(group, node);
+  }
+
+  /** Copies sent to other nodes whose confirm this node still waits for. */
+  int awaitingConfirms() {
+    return awaiting.size();
   }
 
   /** The one String instance standing for {@code node} in the trie. */

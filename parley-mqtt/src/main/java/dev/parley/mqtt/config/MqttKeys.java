@@ -36,6 +36,10 @@ public final class MqttKeys {
       Duration.ofMinutes(20), Duration.ofSeconds(1), Duration.ofSeconds(65_535),
       "Longest keepalive granted; MQTT 5 clients asking for more (or for none) get this as server keep alive, "
           + "so dead connections are found within 1.5 times it.");
+  public static final ConfigKey<Duration> CLUSTER_CONFIRM_TIMEOUT = ConfigKey.duration("mqtt.cluster.confirm-timeout",
+      Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1),
+      "In a cluster, how long a QoS 1/2 publish waits for the other nodes to confirm they stored their subscribers' "
+          + "copies; without every confirm by then the publisher is disconnected unacknowledged, so it sends it again.");
   public static final ConfigKey<Integer> RECEIVE_MAXIMUM = ConfigKey.integer("mqtt.receive-maximum", 1024, 1, 65_535,
       "QoS 1/2 messages a client may have in flight to the broker (receive maximum); bounds unacknowledged state.");
   public static final ConfigKey<Integer> MAX_INFLIGHT = ConfigKey.integer("mqtt.max-inflight", 64, 1, 65_535,
@@ -80,7 +84,8 @@ public final class MqttKeys {
     keys.addAll(List.of(SECURE_ENABLED, SECURE_HOST, SECURE_PORT, SECURE_MAX_PER_IP, WEBSOCKET_ENABLED, WEBSOCKET_PATH,
         MAX_PACKET_SIZE, CONNECT_TIMEOUT, MAX_KEEP_ALIVE, RECEIVE_MAXIMUM, MAX_INFLIGHT, MAX_QUEUED,
         QUEUE_FULL_POLICY, MAX_TOPIC_LEVELS, TOPIC_ALIAS_MAXIMUM, MAX_CLIENT_ID_LENGTH, MAX_SESSION_EXPIRY,
-        RETAIN_ENABLED, MAX_RETAINED, ANONYMOUS_LOOPBACK, ANONYMOUS, DEVICES, ACL, PUSH_ENABLED));
+        RETAIN_ENABLED, MAX_RETAINED, ANONYMOUS_LOOPBACK, ANONYMOUS, DEVICES, ACL, PUSH_ENABLED,
+        CLUSTER_CONFIRM_TIMEOUT));
     return keys;
   }
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * delivers it to its own sessions (never back to this one); a shared subscription group gives one
  * copy across all nodes. Messages for persistent sessions at QoS 1/2 are written to the store
  * before they are handed to their session; {@link Routed#durable} covers the writes of this node
- * (the other nodes write their copies when the bus brings them: docs/CLUSTER.md says what that
- * means for a PUBACK). {@code route} never blocks; any thread may call.
+ * and, for QoS 1/2, the other nodes' confirms that they wrote their copies (failing with
+ * {@link NotConfirmedException} when one does not come in time). {@code route} never blocks; any
+ * thread may call.
  */
 public interface MessageRouter {
   /**

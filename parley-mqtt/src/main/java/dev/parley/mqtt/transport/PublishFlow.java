@@ -11,6 +11,7 @@ import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.codec.Wire;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.message.AppMessage;
+import dev.parley.mqtt.routing.NotConfirmedException;
 import dev.parley.mqtt.topic.Topics;
 
 /**
@@ -115,6 +116,11 @@ final class PublishFlow {
     int qos = p.qos();
     result.durable().whenComplete((ok, err) -> conn.eventLoop().execute(() -> {
       int finalCode = err == null ? code : (v5 ? ReasonCode.UNSPECIFIED_ERROR : ReasonCode.SUCCESS);
+      if (err != null && notConfirmed(err)) {
+        // Another node may not have its copies: no acknowledgement; the client sends it again (DUP).
+        conn.fail(ReasonCode.UNSPECIFIED_ERROR, "not stored on every node: " + err.getMessage());
+        return;
+      }
       if (err != null && !v5) {
         // 3.1.1 has no way to say "not stored": close so the client sends it again.
         conn.fail(ReasonCode.UNSPECIFIED_ERROR, "store failed: " + err);
@@ -125,6 +131,15 @@ final class PublishFlow {
       }
       slot.ready(reply(type, packetId, finalCode, err == null ? null : "not stored"));
     }));
+  }
+
+  private static boolean notConfirmed(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof NotConfirmedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void refuse(MqttPacket.Publish p, int code, String why, boolean v5) {
