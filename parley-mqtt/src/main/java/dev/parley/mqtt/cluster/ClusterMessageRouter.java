@@ -1,6 +1,7 @@
 package dev.parley.mqtt.cluster;
 
 import dev.parley.core.cluster.NodeBus;
+import dev.parley.core.time.Cancellable;
 import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.message.AppMessage;
 import dev.parley.mqtt.routing.LocalMessageRouter;
@@ -150,13 +151,15 @@ public final class ClusterMessageRouter implements MessageRouter {
       CompletableFuture<Void> f = new CompletableFuture<>();
       awaiting.put(id, f);
       long waiting = id;
-      time.schedule(timers, () -> {
+      Cancellable deadline = time.schedule(timers, () -> {
         CompletableFuture<Void> late = awaiting.remove(waiting);
         if (late != null) {
           late.completeExceptionally(new NotConfirmedException("node " + node + " did not confirm within "
               + confirmTimeout.toMillis() + " ms that it stored its copies"));
         }
       }, confirmTimeout);
+      // A confirmed copy's timer goes at once: a busy publisher would otherwise keep one per copy for the timeout.
+      f.whenComplete((ok, e) -> deadline.cancel());
       confirms.add(f);
     }
     bus.send(node, PUBLISH, BusCodec.encodePublish(message, passedOn, groups, id));
