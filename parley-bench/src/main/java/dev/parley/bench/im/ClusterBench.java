@@ -4,6 +4,10 @@ import dev.parley.bench.ClusterNodes;
 import dev.parley.bench.ServerProcess;
 import dev.parley.core.testing.PostgresServer;
 import dev.parley.core.testing.RedisServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -113,7 +117,9 @@ public final class ClusterBench {
         int shift = acrossNodes ? 1 : 0;
         ImBench.Placement at = new ImBench.Placement(servers, i -> tcp[i % nodes], i -> tcp[(i + shift) % nodes]);
         System.out.printf("%n=== %s: %s ===%n", name, label);
-        return ImBench.pairsRun(at, pairs, window, seconds, rate, label);
+        ImBench.Result result = ImBench.pairsRun(at, pairs, window, seconds, rate, label);
+        printStoreTrouble(servers, db);
+        return result;
       } finally {
         for (ServerProcess s : servers) {
           s.close();
@@ -122,6 +128,26 @@ public final class ClusterBench {
           postgres.dropDatabase(db);
         }
       }
+    }
+
+    /**
+     * What slowed the writers down, if anything: batches a node retried op by op (its log says so)
+     * and, on PostgreSQL, the deadlocks the server detected in the run's database.
+     */
+    private void printStoreTrouble(List<ServerProcess> servers, String db) throws Exception {
+      long retried = 0;
+      for (ServerProcess s : servers) {
+        retried += s.log().lines().filter(l -> l.contains("retrying its operations one by one")).count();
+      }
+      String deadlocks = "-";
+      if (db != null) {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(db), PostgresServer.USER, "");
+            Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")) {
+          deadlocks = rs.next() ? Long.toString(rs.getLong(1)) : "?";
+        }
+      }
+      System.out.printf("store: %d batches retried op by op, %s deadlocks detected by PostgreSQL%n", retried, deadlocks);
     }
   }
 }
