@@ -82,7 +82,7 @@ public final class MqttModule implements ParleyModule {
             config.get(MqttKeys.CLUSTER_CONFIRM_TIMEOUT)));
         return router.get();
       }, directory);
-      directory.start(broker);
+      directory.start(broker, ctx.eventLoops().group()::next);
       ctx.services().register(ClusterMessageRouter.class, router.get());
       sweep = ctx.time().every(ctx.eventLoops().group().next(), () -> router.get().sweep(alive(ctx)),
           ClusterMessageRouter.SWEEP_PERIOD);

@@ -14,7 +14,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Held entries are fields {@code <node>/<field>} of the hash {@code parley:held:<key>}, and each
  * node lists what it holds in the set {@code parley:holds:<node>} so that whoever drops a dead node
- * can remove its entries ({@link #purge}). An entry and its index line are written (and removed)
+ * can remove its entries ({@link #purge}; the script answers what it removed, and this node hands
+ * that to the {@linkplain #onOrphaned listeners}: of several nodes purging one dead node at once,
+ * only the first removes anything). An entry and its index line are written (and removed)
  * by one Lua script, so a node that dies in between leaves neither half; a purge is one script
  * too, and so is a claim (it looks for another node's entry of the field and writes this node's
  * only if there is none, with nothing in between). The scripts name keys they do not declare,
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * Redis dropped, the next {@link #tick} that finds Redis and the subscription back writes them
  * all again (a restarted Redis is empty) and then runs the resume actions.
  *
- * <p>Receivers and resume actions run on one thread of the bus's own; {@link #tick} and {@link
+ * <p>Receivers, resume actions and orphan listeners run on one thread of the bus's own; {@link #tick} and {@link
  * #purge} on the cluster thread (they block on Redis).
  */
 public final class RedisBus implements NodeBus, AutoCloseable {
@@ -82,12 +83,14 @@ public final class RedisBus implements NodeBus, AutoCloseable {
       + "redis.call('SREM', KEYS[2], ARGV[2]) return 1";
   /**
    * KEYS: the node's index; ARGV: the held hashes' prefix, the node's field prefix. Each member is
-   * {@code key NUL field}; answers how many there were.
+   * {@code key NUL field}; answers each removed entry as its member and its value, flat.
    */
-  private static final String PURGE_SCRIPT = "local m = redis.call('SMEMBERS', KEYS[1]) "
+  private static final String PURGE_SCRIPT = "local m = redis.call('SMEMBERS', KEYS[1]) local out = {} "
       + "for _, e in ipairs(m) do local s = string.find(e, '\\0', 1, true) "
-      + "if s and s > 1 then redis.call('HDEL', ARGV[1] .. string.sub(e, 1, s - 1), ARGV[2] .. string.sub(e, s + 1)) end "
-      + "end redis.call('DEL', KEYS[1]) return #m";
+      + "if s and s > 1 then local h = ARGV[1] .. string.sub(e, 1, s - 1) local f = ARGV[2] .. string.sub(e, s + 1) "
+      + "local v = redis.call('HGET', h, f) redis.call('HDEL', h, f) "
+      + "if v then out[#out + 1] = e out[#out + 1] = v end end "
+      + "end redis.call('DEL', KEYS[1]) return out";
   private static final Duration REWRITE_TIMEOUT = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
 
@@ -99,6 +102,8 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   private final ExecutorService thread;
   private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
   private final List<Runnable> resume = new CopyOnWriteArrayList<>();
+  /** Who takes the entries of purged nodes; used on the bus thread only. */
+  private final Orphanage orphanage = new Orphanage();
   /** What this node holds: key -> field -> value. */
   private final Map<String, Map<String, String>> mine = new ConcurrentHashMap<>();
   private final Counter sent;
@@ -156,7 +161,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
    * then subscribes. Blocks; call once before the systems start.
    */
   public void start() {
-    purge(nodeId);
+    purge(nodeId, true);
     subscriber.sync().subscribe(bytes(CHANNEL + nodeId), bytes(ALL));
     lost = false;
   }
@@ -186,7 +191,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   private void publish(String channel, String topic, byte[] payload) {
     byte[] frame;
     try {
-      frame = frame(nodeId, topic, payload);
+      frame = Frame.encode(nodeId, topic, payload);
     } catch (IllegalArgumentException e) {
       dropped.increment();
       log.warn("cluster bus: not sent: {}", e.getMessage());
@@ -206,8 +211,8 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   }
 
   private void arrived(byte[] message) {
-    Frame f = parse(message);
-    if (f == null || f.from.equals(nodeId)) {
+    Frame f = Frame.parse(message);
+    if (f == null || f.from().equals(nodeId)) {
       // Not a frame (written by something else), or this node's own broadcast coming back.
       if (f == null) {
         dropped.increment();
@@ -216,16 +221,16 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     }
     try {
       thread.execute(() -> {
-        Receiver r = receivers.get(f.topic);
+        Receiver r = receivers.get(f.topic());
         if (r == null) {
           dropped.increment();
           return;
         }
         received.increment();
         try {
-          r.receive(f.from, f.payload);
+          r.receive(f.from(), f.payload());
         } catch (RuntimeException e) {
-          log.warn("cluster bus: receiver of {} failed on a message from {}", f.topic, f.from, e);
+          log.warn("cluster bus: receiver of {} failed on a message from {}", f.topic(), f.from(), e);
         }
       });
     } catch (RejectedExecutionException e) {
@@ -369,23 +374,54 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     return true;
   }
 
-  /** Removes every entry {@code node} holds (it is gone, or starting again). Blocks; a failure is logged. */
+  /**
+   * Removes every entry {@code node} holds (it is gone, or starting again) and hands them to the
+   * {@linkplain #onOrphaned listeners} of their keys. Blocks; a failure is logged.
+   */
   public void purge(String node) {
+    purge(node, false);
+  }
+
+  /** {@code keep}: what no listener takes yet waits for one (the start's purge, before the systems listen). */
+  private void purge(String node, boolean keep) {
+    List<Object> removed = remove(node);
+    if (removed == null || removed.isEmpty()) {
+      return;
+    }
+    int n = removed.size() / 2;
+    log.info("cluster bus: removed {} entr{} held by node {}", n, n == 1 ? "y" : "ies", node);
+    Map<String, List<Held>> byKey = Orphanage.byKey(node, removed, SEPARATOR);
+    try {
+      thread.execute(() -> orphanage.removed(node, byKey, keep));
+    } catch (RejectedExecutionException e) {
+      log.debug("cluster bus: stopping; the entries of node {} go to nobody", node);
+    }
+  }
+
+  /** The entries of {@code node} that one script removed (flat: member, value), or null when Redis failed. */
+  private List<Object> remove(String node) {
     try {
       // One script, one round trip: however many entries the node held, and nothing left half done.
-      Long removed = sync.eval(PURGE_SCRIPT, ScriptOutputType.INTEGER, new String[] {HOLDS + node}, HELD, node + "/");
-      if (removed != null && removed > 0) {
-        log.info("cluster bus: removed {} entr{} held by node {}", removed, removed == 1 ? "y" : "ies", node);
-      }
+      return sync.eval(PURGE_SCRIPT, ScriptOutputType.MULTI, new String[] {HOLDS + node}, HELD, node + "/");
     } catch (RedisException e) {
       log.warn("cluster bus: could not remove the entries of node {} ({})", node, e.getMessage());
+      return null;
+    }
+  }
+
+  @Override
+  public void onOrphaned(String keyPrefix, Orphans listener) {
+    try {
+      thread.execute(() -> orphanage.listen(keyPrefix, listener));
+    } catch (RejectedExecutionException e) {
+      // Stopping.
     }
   }
 
   /** Removes this node's entries, unsubscribes and stops the bus thread. */
   @Override
   public void close() {
-    purge(nodeId);
+    remove(nodeId); // what this node held goes with it, to nobody: it let go of what it could hand on
     mine.clear();
     try {
       subscriber.sync().unsubscribe(bytes(CHANNEL + nodeId), bytes(ALL));
@@ -403,38 +439,4 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
-
-  /** A message on the wire: sender and topic, each a length byte and UTF-8, then the payload. */
-  static byte[] frame(String from, String topic, byte[] payload) {
-    byte[] f = bytes(from);
-    byte[] t = bytes(topic);
-    if (f.length > 255 || t.length > 255) {
-      throw new IllegalArgumentException("node id or topic longer than 255 bytes");
-    }
-    return ByteBuffer.allocate(2 + f.length + t.length + payload.length).put((byte) f.length).put(f)
-        .put((byte) t.length).put(t).put(payload).array();
-  }
-
-  /** A frame read back, or null when the message is not one. */
-  static Frame parse(byte[] m) {
-    if (m.length < 2) {
-      return null;
-    }
-    int f = m[0] & 0xff;
-    if (1 + f + 1 > m.length) {
-      return null;
-    }
-    int t = m[1 + f] & 0xff;
-    int start = 2 + f + t;
-    if (start > m.length) {
-      return null;
-    }
-    byte[] payload = new byte[m.length - start];
-    System.arraycopy(m, start, payload, 0, payload.length);
-    return new Frame(new String(m, 1, f, StandardCharsets.UTF_8), new String(m, 2 + f, t, StandardCharsets.UTF_8),
-        payload);
-  }
-
-  /** A message read off the wire. */
-  record Frame(String from, String topic, byte[] payload) {}
 }

@@ -240,6 +240,44 @@ class RedisBusTest {
     assertThat(a.heldElsewhere(List.of("k")).toCompletableFuture().join()).isEmpty();
   }
 
+  /** Registers a listener of orphans under {@code prefix} on {@code bus}; what it gets, as "node key field=value". */
+  private static List<String> orphans(NodeBus bus, String prefix) {
+    List<String> got = new CopyOnWriteArrayList<>();
+    bus.onOrphaned(prefix, (node, entries) -> entries.forEach((key, held) -> held.forEach(
+        h -> got.add(node + " " + key + " " + h.field() + "=" + h.value()))));
+    return got;
+  }
+
+  @Test
+  void whatADeadNodeHeldGoesOnceToTheListenerOfItsKeys_andWhatAnEarlierRunLeftWaitsForOne() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    RedisBus c = bus("c");
+    List<String> toA = orphans(a, "s:");
+    List<String> toC = orphans(c, "s:");
+    b.hold("s:1", "f", "v1");
+    b.hold("s:2", "f", "");
+    b.hold("other:1", "f", "x");
+    await().until(() -> admin.sync().scard("parley:holds:b") == 3);
+
+    // Both find b gone; the first purge removes its entries and only that node is told.
+    a.purge("b");
+    c.purge("b");
+    await().until(() -> toA.size() == 2);
+    assertThat(toA).containsExactlyInAnyOrder("b s:1 f=v1", "b s:2 f=");
+    assertThat(toC).isEmpty(); // its purge removed nothing (and it hands nothing on asynchronously then)
+
+    // Node d is killed and starts again under its id: what its earlier run left waits for its listener.
+    RedisBus d = bus("d");
+    d.hold("s:9", "f", "v9");
+    await().until(() -> admin.sync().scard("parley:holds:d") == 1);
+    RedisBus again = bus("d");
+    List<String> toD = orphans(again, "s:");
+    await().until(() -> toD.size() == 1);
+    assertThat(toD).containsExactly("d s:9 f=v9");
+    assertThat(toA).hasSize(2);
+  }
+
   @Test
   void anEntryAndItsIndexLineComeAndGoTogether_andAPurgeOfThousandsLeavesNothingOfTheNode() {
     RedisBus a = bus("a");
@@ -320,14 +358,14 @@ class RedisBusTest {
 
   @Test
   void framesCarrySenderTopicAndPayload_andWhatIsNotAFrameIsRefused() {
-    byte[] f = RedisBus.frame("node-1", "im.deliver", new byte[] {1, 2, 3});
-    RedisBus.Frame back = RedisBus.parse(f);
+    byte[] f = Frame.encode("node-1", "im.deliver", new byte[] {1, 2, 3});
+    Frame back = Frame.parse(f);
     assertThat(back.from()).isEqualTo("node-1");
     assertThat(back.topic()).isEqualTo("im.deliver");
     assertThat(back.payload()).containsExactly(1, 2, 3);
-    assertThat(RedisBus.parse(new byte[0])).isNull();
-    assertThat(RedisBus.parse(new byte[] {9, 'a'})).isNull();
-    assertThat(RedisBus.parse(new byte[] {1, 'a', 5, 'b'})).isNull();
-    assertThat(RedisBus.parse(RedisBus.frame("n", "", new byte[0])).topic()).isEmpty();
+    assertThat(Frame.parse(new byte[0])).isNull();
+    assertThat(Frame.parse(new byte[] {9, 'a'})).isNull();
+    assertThat(Frame.parse(new byte[] {1, 'a', 5, 'b'})).isNull();
+    assertThat(Frame.parse(Frame.encode("n", "", new byte[0])).topic()).isEmpty();
   }
 }

@@ -75,6 +75,23 @@ public interface NodeBus {
    */
   CompletionStage<Map<String, List<Held>>> heldElsewhere(Collection<String> keys);
 
+  /** Takes the entries a node held when it was dropped. */
+  @FunctionalInterface
+  interface Orphans {
+    /** On the bus's thread: {@code entries} (key -> the node's entries there) that {@code node} held. */
+    void orphaned(String node, Map<String, List<Held>> entries);
+  }
+
+  /**
+   * Registers {@code listener} for the entries under keys starting with {@code keyPrefix} that a
+   * node held when it was dropped from the cluster (killed, or cut off past the node timeout) or
+   * that a node's earlier run left when it starts again, so that a live node can take over what
+   * the dead one held. Of the nodes alive, only the one whose purge removed the entries is told,
+   * once; if it dies before it acted on them they are lost. Register before the node serves
+   * (entries a node removed before any listener of their prefix was registered wait for it).
+   */
+  void onOrphaned(String keyPrefix, Orphans listener);
+
   /**
    * Registers {@code action} to run on the bus's thread when the bus comes back after a time it
    * could not reach the others (messages may have been lost in between).

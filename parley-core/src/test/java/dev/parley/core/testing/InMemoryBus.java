@@ -109,15 +109,26 @@ public final class InMemoryBus implements AutoCloseable {
     return List.copyOf(held.getOrDefault(key, Map.of()).values());
   }
 
-  /** Node {@code id} dies: its entries go, nothing more reaches it. */
+  /**
+   * Node {@code id} dies: nothing more reaches it, and its entries go, to the orphan listeners of
+   * the first node alive by id (as if that node's purge had removed them).
+   */
   public void kill(String id) {
     Node n = nodes.remove(id);
     if (n != null) {
       n.thread.shutdownNow();
     }
-    for (Map<String, NodeBus.Held> m : held.values()) {
-      m.values().removeIf(h -> h.node().equals(id));
+    Map<String, List<NodeBus.Held>> removed = new LinkedHashMap<>();
+    synchronized (held) {
+      held.forEach((key, m) -> m.values().removeIf(h -> {
+        if (h.node().equals(id)) {
+          removed.computeIfAbsent(key, k -> new ArrayList<>()).add(h);
+          return true;
+        }
+        return false;
+      }));
     }
+    new TreeSet<>(nodes.keySet()).stream().findFirst().map(nodes::get).ifPresent(heir -> heir.orphaned(id, removed));
   }
 
   @Override
@@ -136,6 +147,7 @@ public final class InMemoryBus implements AutoCloseable {
     private final String id;
     private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
     private final List<Runnable> resume = new CopyOnWriteArrayList<>();
+    private final Map<String, Orphans> orphans = new ConcurrentHashMap<>();
     private final ExecutorService thread;
     private volatile CountDownLatch gate;
 
@@ -252,6 +264,26 @@ public final class InMemoryBus implements AutoCloseable {
     @Override
     public void onResume(Runnable action) {
       resume.add(action);
+    }
+
+    @Override
+    public void onOrphaned(String keyPrefix, Orphans listener) {
+      orphans.put(keyPrefix, listener);
+    }
+
+    /** Hands {@code node}'s removed entries to this node's listeners of their keys, on its thread. */
+    private void orphaned(String node, Map<String, List<Held>> removed) {
+      thread.execute(() -> orphans.forEach((prefix, listener) -> {
+        Map<String, List<Held>> mine = new LinkedHashMap<>();
+        removed.forEach((key, entries) -> {
+          if (key.startsWith(prefix)) {
+            mine.put(key, entries);
+          }
+        });
+        if (!mine.isEmpty()) {
+          listener.orphaned(node, mine);
+        }
+      }));
     }
   }
 }

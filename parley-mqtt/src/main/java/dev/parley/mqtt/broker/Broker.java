@@ -279,6 +279,17 @@ public final class Broker implements SessionHost {
         row.will(), row.willDueAt());
   }
 
+  /**
+   * A session that a node which died held, taken on by this one (a cluster) on {@code loop}, offline,
+   * so that what is published for it is queued until its client returns and it expires and sends a
+   * delayed will as it would have there. A will with no due time (the client was connected when
+   * its node died) is not sent. Null when the stored session had expired (deleted, its will sent).
+   */
+  public Session adopt(StoredSession stored, EventExecutor loop) {
+    Session s = fromStore(stored, loop);
+    return s.key() == stored.row().key() ? s : null;
+  }
+
   /** A session restored from the store at start. */
   public Session restore(String clientId, long key, EventExecutor home) {
     Session s = new Session(this, clientId, key, home);

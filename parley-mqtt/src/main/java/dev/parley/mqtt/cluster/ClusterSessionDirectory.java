@@ -7,6 +7,7 @@ import dev.parley.mqtt.routing.SessionDirectory;
 import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.store.MqttStore;
 import dev.parley.mqtt.store.StoredSession;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +41,18 @@ import org.slf4j.LoggerFactory;
  * 0x8E). A handover asked while a claim of that client id is under way here waits until the
  * connection took the session. Of two claims at least one sees the other (both hold before they
  * look), so either the newer one asks the older to hand over or the older one gives way, or both.
+ *
+ * <p>The sessions of a node that died are taken on by the node whose purge removed its entries
+ * ({@link NodeBus#onOrphaned}): for each it claims the key (unless a connection already holds or
+ * claims it anywhere), loads the session from the store and keeps it offline, so its
+ * subscriptions route here and what is published for it is queued, as on the node that died.
  */
 public final class ClusterSessionDirectory implements SessionDirectory {
   static final String HANDOVER = "mqtt.handover";
   static final String HANDED = "mqtt.handed";
   static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
   private static final String FIELD = "s";
+  private static final String PREFIX = "mqtt:c:";
   private static final Logger log = LoggerFactory.getLogger(ClusterSessionDirectory.class);
 
   private final NodeBus bus;
@@ -57,6 +65,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   /** Client id -> the answers awaited from the nodes that held it. */
   private final Map<String, Awaited> awaited = new ConcurrentHashMap<>();
   private volatile Broker broker;
+  private volatile Supplier<EventExecutor> homes;
 
   /** @param timers where the wait for an answer times out */
   public ClusterSessionDirectory(NodeBus bus, MqttStore store, TimeSource time, ScheduledExecutorService timers) {
@@ -67,12 +76,20 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   }
 
   static String key(String clientId) {
-    return "mqtt:c:" + clientId;
+    return PREFIX + clientId;
   }
 
-  /** Answers the other nodes' handover requests for sessions of {@code broker}. */
-  public void start(Broker broker) {
+  /**
+   * Answers the other nodes' handover requests for sessions of {@code broker}, and takes on the
+   * sessions of dead nodes that the bus hands this node, on loops from {@code homes}.
+   */
+  public void start(Broker broker, Supplier<EventExecutor> homes) {
     this.broker = broker;
+    this.homes = homes;
+    bus.onOrphaned(PREFIX, (node, entries) -> {
+      log.info("MQTT: taking on {} session(s) held by node {}, which is gone", entries.size(), node);
+      entries.keySet().forEach(k -> adopt(k.substring(PREFIX.length())));
+    });
     bus.listen(HANDOVER, (from, payload) -> {
       boolean clean = payload.length > 0 && payload[0] == 1;
       handOverAsked(from, clean, new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
@@ -162,13 +179,55 @@ public final class ClusterSessionDirectory implements SessionDirectory {
         });
   }
 
-  /** The claim of {@code clientId} is over: a newer claim elsewhere gets the session, then what waited runs. */
-  private void claimed(String clientId, Session s, List<Runnable> waiting, boolean outdone) {
-    List<Runnable> later;
+  /**
+   * Takes on the session of {@code clientId} that a dead node held, unless a connection here has it
+   * or is taking it, or another node holds it by now (a connection of its client there, or another
+   * taker): the bus claim decides, and a connection's claim elsewhere later asks this node to hand
+   * it over as for any session held here.
+   */
+  private void adopt(String clientId) {
+    List<Runnable> waiting = new ArrayList<>();
+    if (sessions.containsKey(clientId) || claiming.putIfAbsent(clientId, waiting) != null) {
+      return;
+    }
+    bus.claim(key(clientId), FIELD, "").whenComplete((held, failed) -> {
+      if (failed != null || !held.node().equals(bus.nodeId())) {
+        settled(clientId, waiting);
+        return;
+      }
+      store.loadSession(clientId).whenComplete((stored, unread) -> {
+        Session s = unread == null && stored != null ? broker.adopt(stored, homes.get()) : null;
+        if (s == null) {
+          if (unread != null) {
+            log.warn("MQTT session of {} not taken on: {}", clientId, unread.toString());
+          }
+          bus.release(key(clientId), FIELD);
+          settled(clientId, waiting);
+          return;
+        }
+        sessions.put(clientId, s);
+        // After the filling adopt queued on the session's loop.
+        s.home().execute(() -> settled(clientId, waiting));
+      });
+    });
+  }
+
+  /** No claim of {@code clientId} is under way here any more: what waited for it runs. */
+  private void settled(String clientId, List<Runnable> waiting) {
+    endClaim(clientId, waiting).forEach(Runnable::run);
+  }
+
+  /** Ends the claim of {@code clientId} under way here; what waited for it, to run. */
+  private List<Runnable> endClaim(String clientId, List<Runnable> waiting) {
     synchronized (waiting) {
       claiming.remove(clientId);
-      later = List.copyOf(waiting);
+      return List.copyOf(waiting);
     }
+  }
+
+  /** The claim of {@code clientId} is over: a newer claim elsewhere gets the session, then what waited runs. */
+  private void claimed(String clientId, Session s, List<Runnable> waiting, boolean outdone) {
+    List<Runnable> later = endClaim(clientId, waiting);
     if (outdone) {
       log.info("MQTT: a later claim of {} on another node takes the session", clientId);
       handOver(s, false, null);

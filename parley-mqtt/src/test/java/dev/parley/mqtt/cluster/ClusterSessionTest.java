@@ -34,6 +34,15 @@ class ClusterSessionTest extends TwoNodeTest {
     await().atMost(WAIT).until(() -> router(on).remoteFilters(node).contains(filter));
   }
 
+  /**
+   * The sweep runs and {@code on} drops the filters of dead node a: until then it sends a's copies
+   * there, and a QoS 1 publish waits for a's confirm (docs/CLUSTER.md).
+   */
+  private void dropDeadFilters(TestKernel on, String filter) {
+    nodes.time.advance(ClusterMessageRouter.SWEEP_PERIOD);
+    await().atMost(WAIT).until(() -> !router(on).remoteFilters("a").contains(filter));
+  }
+
   /** Publishes at QoS 1 and waits for the PUBACK. */
   private static void publishQos1(RawClient c, int packetId, String topic, String payload) throws IOException {
     c.send(new MqttPacket.Publish(topic, 1, false, packetId, payload.getBytes()));
@@ -100,6 +109,66 @@ class ClusterSessionTest extends TwoNodeTest {
         .containsExactly("b");
     publish(nodes.client(nodes.b, "d-pub-2"), "public/d/t", "d3");
     expectPublish(back, "d3");
+  }
+
+  @Test
+  void theSessionsOfANodeThatDiedAreTakenOnAndQueueWhatIsPublishedUntilTheirClientReturns() throws Exception {
+    offlineOnAWithTwoQueued("dev-orphan", "public/o/t", "o1", "o2");
+    RawClient connected = nodes.client(nodes.a, "dev-on-a", 300, true);
+    subscribe(connected, "public/c/t", 1);
+    awaitKnown(nodes.b, "a", "public/c/t");
+    ((MqttStore) MqttServer.broker(nodes.a).store()).flush().get(10, TimeUnit.SECONDS);
+
+    // Node a dies with one offline session and one connected; the bus hands their entries to b.
+    nodes.bus.kill("a");
+    nodes.a.close();
+    nodes.a = null;
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-orphan") != null
+        && MqttServer.broker(nodes.b).session("dev-on-a") != null);
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key("dev-orphan"))).extracting(NodeBus.Held::node)
+        .containsExactly("b");
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-orphan").queued() == 2);
+
+    dropDeadFilters(nodes.b, "public/o/t");
+    // Published while their clients are away: queued by b, which holds their subscriptions now.
+    RawClient pub = nodes.client(nodes.b, "o-pub");
+    publishQos1(pub, 1, "public/o/t", "o3");
+    publishQos1(pub, 2, "public/c/t", "c1");
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-orphan").queued() == 3
+        && MqttServer.broker(nodes.b).session("dev-on-a").queued() == 1);
+
+    RawClient back = nodes.unconnected(nodes.b);
+    assertThat(connect(back, "dev-orphan", 300, false, null).sessionPresent()).isTrue();
+    for (String m : new String[] {"o1", "o2", "o3"}) {
+      back.send(new MqttPacket.PubReply(PacketType.PUBACK, expectPublish(back, m).packetId()));
+    }
+    RawClient again = nodes.unconnected(nodes.b);
+    assertThat(connect(again, "dev-on-a", 300, false, null).sessionPresent()).isTrue();
+    expectPublish(again, "c1");
+  }
+
+  @Test
+  void aTakenOnSessionIsHandedToItsClientConnectingOnAnotherNode() throws Exception {
+    nodes.c = nodes.node("c");
+    RawClient device = nodes.client(nodes.a, "dev-moved", 300, true);
+    subscribe(device, "public/m/t", 1);
+    device.close();
+    MqttServer.awaitOffline(nodes.a, "dev-moved");
+    ((MqttStore) MqttServer.broker(nodes.a).store()).flush().get(10, TimeUnit.SECONDS);
+    nodes.bus.kill("a");
+    nodes.a.close();
+    nodes.a = null;
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-moved") != null);
+    assertThat(MqttServer.broker(nodes.c).session("dev-moved")).isNull(); // one node takes it on, not two
+    dropDeadFilters(nodes.c, "public/m/t");
+    awaitKnown(nodes.c, "b", "public/m/t");
+    publishQos1(nodes.client(nodes.c, "m-pub"), 1, "public/m/t", "m1");
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-moved").queued() == 1);
+
+    RawClient back = nodes.unconnected(nodes.c);
+    assertThat(connect(back, "dev-moved", 300, false, null).sessionPresent()).isTrue();
+    expectPublish(back, "m1");
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-moved") == null);
   }
 
   @Test
