@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +32,9 @@ public abstract class ExternalServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
         "external-server-reaper"));
   }
+
+  /** System property naming a directory the servers' logs are copied to when they close. */
+  public static final String KEEP_LOGS = "parley.test.logs";
 
   protected final Path dir;
   protected final int port;
@@ -143,8 +147,26 @@ public abstract class ExternalServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    keepLog();
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Copies the server's log into the directory named by the system property {@value #KEEP_LOGS},
+   * when it is set, so a failed run can be read after its temporary directory is gone.
+   */
+  private void keepLog() {
+    String keep = System.getProperty(KEEP_LOGS);
+    if (keep == null || keep.isBlank() || !Files.exists(log)) {
+      return;
+    }
+    try {
+      Path to = Files.createDirectories(Path.of(keep));
+      Files.copy(log, to.resolve(dir.getFileName() + ".log"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
