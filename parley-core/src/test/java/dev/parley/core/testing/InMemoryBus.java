@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * logic without Redis (the Redis bus has its own tests in parley-cluster). Each node's bus runs
  * its receivers on a thread of its own, as the real one does. {@link #cut} makes every bus drop
  * what it sends, as an unreachable Redis would; {@link #heal} brings them back and runs their
- * resume actions. {@link #pause} holds back what reaches one node (its receivers and the answers
+ * resume actions ({@link #restartStore} and {@code heal(id)} play a restarted Redis that the nodes notice
+ * one at a time). {@link #pause} holds back what reaches one node (its receivers and the answers
  * to its lookups) until {@link #resume}, to drive a race between nodes step by step. Close the
  * group after.
  */
@@ -44,11 +45,61 @@ public final class InMemoryBus implements AutoCloseable {
     cut = true;
   }
 
-  /** Messages flow again; every node's resume actions run on its thread. */
+  /** Messages flow again; every node writes again what it held before a {@link #restartStore} and resumes. */
   public void heal() {
     cut = false;
-    for (Node n : nodes.values()) {
-      n.thread.execute(() -> n.resume.forEach(Runnable::run));
+    nodes.values().forEach(Node::resumed);
+  }
+
+  /**
+   * Messages flow again, but only node {@code id} has noticed: it writes again what it held
+   * before a {@link #restartStore}, then its resume actions run on its thread. The others follow
+   * with their own {@code heal} (or {@link #heal()}), as nodes notice a restarted Redis one
+   * heartbeat after another.
+   */
+  public void heal(String id) {
+    cut = false;
+    ((Node) node(id)).resumed();
+  }
+
+  /**
+   * The store behind the bus restarts empty (as Redis without persistence does): every held entry
+   * is gone, and each node keeps its own to write again when it heals. Call it while {@link #cut}.
+   */
+  public void restartStore() {
+    synchronized (held) {
+      held.forEach((key, m) -> m.values().forEach(h -> {
+        Node n = nodes.get(h.node());
+        if (n != null) {
+          n.kept.add(Map.entry(key, h));
+        }
+      }));
+      held.clear();
+    }
+  }
+
+  /**
+   * The answers to node {@code id}'s lookups ({@code heldElsewhere}) wait, each with what it read
+   * when asked, until {@link #answerLookups}: the node's receivers go on meanwhile, so an answer can
+   * come after messages sent later than it was read.
+   */
+  public void delayLookups(String id) {
+    Node n = (Node) node(id);
+    synchronized (n) {
+      n.delayed = new ArrayList<>();
+    }
+  }
+
+  /** The answers delayed for node {@code id} come now, on its thread, in order, and lookups answer at once again. */
+  public void answerLookups(String id) {
+    Node n = (Node) node(id);
+    List<Runnable> waiting;
+    synchronized (n) {
+      waiting = n.delayed;
+      n.delayed = null;
+    }
+    if (waiting != null) {
+      waiting.forEach(n.thread::execute);
     }
   }
 
@@ -148,8 +199,12 @@ public final class InMemoryBus implements AutoCloseable {
     private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
     private final List<Runnable> resume = new CopyOnWriteArrayList<>();
     private final Map<String, Orphans> orphans = new ConcurrentHashMap<>();
+    /** What this node held when the store restarted, to write again when it heals. */
+    private final List<Map.Entry<String, Held>> kept = new CopyOnWriteArrayList<>();
     private final ExecutorService thread;
     private volatile CountDownLatch gate;
+    /** The lookup answers waiting for {@link #answerLookups}, or null; guarded by the node. */
+    private List<Runnable> delayed;
 
     Node(String id) {
       this.id = id;
@@ -163,6 +218,13 @@ public final class InMemoryBus implements AutoCloseable {
     @Override
     public String nodeId() {
       return id;
+    }
+
+    /** Writes again what the store lost, then runs the resume actions on this node's thread. */
+    private void resumed() {
+      kept.forEach(e -> hold(e.getKey(), e.getValue().field(), e.getValue().value()));
+      kept.clear();
+      thread.execute(() -> resume.forEach(Runnable::run));
     }
 
     @Override
@@ -255,6 +317,15 @@ public final class InMemoryBus implements AutoCloseable {
         }
         if (!list.isEmpty()) {
           out.put(k, list);
+        }
+      }
+      synchronized (this) {
+        if (thread.isShutdown()) {
+          return f; // killed: a dead node's lookups never answer
+        }
+        if (delayed != null) {
+          delayed.add(() -> f.complete(out));
+          return f;
         }
       }
       thread.execute(() -> f.complete(out));

@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * The router of a cluster node: this node's subscriptions are routed by the local router it
  * wraps; the filters they use are held on the bus (key {@value #FILTERS}, one entry per filter,
  * counted here and released with the last local subscriber; a shared one's value is its number of
- * members here) and announced to the other nodes. The other nodes' filters are cached here (from
- * {@code heldElsewhere} at start, after the bus resumes and at every {@link #refresh}, then from
- * their announcements), so a publish never waits on the bus: it goes to this node's sessions and,
+ * members here) and announced to the other nodes. The other nodes' filters are cached here
+ * ({@link RemoteFilters}: from their announcements, and from {@code heldElsewhere} at start, after
+ * the bus resumes, when another node resumed and asks for it ({@value #REFRESH}: it wrote its
+ * filters again into a restarted Redis) and when a node reappears in the cluster), so a publish
+ * never waits on the bus: it goes to this node's sessions and,
  * in one copy per node, to every other node with a matching filter, which routes it to its own
  * sessions only.
  *
@@ -57,6 +59,8 @@ public final class ClusterMessageRouter implements MessageRouter {
   static final String PUBLISH = "mqtt.publish";
   static final String FILTER_CHANGED = "mqtt.filter";
   static final String CONFIRM = "mqtt.confirm";
+  /** Asks the other nodes to read the filters held on the bus again (sent after this node wrote its own again). */
+  static final String REFRESH = "mqtt.filters.refresh";
   /** How often the filters of nodes gone from the cluster are dropped ({@link #sweep}). */
   public static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(ClusterMessageRouter.class);
@@ -66,16 +70,10 @@ public final class ClusterMessageRouter implements MessageRouter {
   private final String self;
   /** Local subscribers per filter (as clients wrote it); guarded by itself. */
   private final Map<String, Set<Object>> subscribers = new HashMap<>();
-  /**
-   * The other nodes' plain filters and every node's shared ones (this node's too): the owner is
-   * the node id (one String instance per node).
-   */
-  private final SubscriptionTrie<String> remote = new SubscriptionTrie<>();
-  private final ShareGroups shares = new ShareGroups();
-  /** Node id -> its filters; guarded by itself. */
-  private final Map<String, Set<String>> remoteFilters = new HashMap<>();
-  /** Node id -> the one String instance standing for it in the trie; guarded by {@code remoteFilters}. */
-  private final Map<String, String> owners = new HashMap<>();
+  /** The other nodes' plain filters and every node's shared ones (this node's too). */
+  private final RemoteFilters filters = new RemoteFilters();
+  private final SubscriptionTrie<String> remote = filters.trie();
+  private final ShareGroups shares = filters.shares();
   private final TimeSource time;
   private final ScheduledExecutorService timers;
   private final Duration confirmTimeout;
@@ -100,7 +98,12 @@ public final class ClusterMessageRouter implements MessageRouter {
     bus.listen(PUBLISH, (from, payload) -> deliverFrom(from, payload));
     bus.listen(CONFIRM, this::confirmed);
     bus.listen(FILTER_CHANGED, this::filterChanged);
-    bus.onResume(this::refresh);
+    bus.listen(REFRESH, (from, payload) -> refresh());
+    // The bus wrote this node's filters again before it resumes: the nodes that resumed earlier read them now.
+    bus.onResume(() -> {
+      refresh();
+      bus.broadcast(REFRESH, new byte[0]);
+    });
     refresh();
   }
 
@@ -298,10 +301,7 @@ public final class ClusterMessageRouter implements MessageRouter {
       bus.release(FILTERS, e.filter());
       bus.broadcast(FILTER_CHANGED, change(false, 0, e.filter()));
       if (e.shareGroup() != null) {
-        synchronized (remoteFilters) {
-          remote.remove(e.topicFilter(), e.shareGroup(), owner(self));
-          shares.set(e.filter(), self, 0);
-        }
+        filters.own(self, Topics.parseShared(e.filter()), e.filter(), 0);
       }
     }
   }
@@ -312,10 +312,7 @@ public final class ClusterMessageRouter implements MessageRouter {
     bus.broadcast(FILTER_CHANGED, change(true, members, filter));
     Topics.Shared shared = Topics.parseShared(filter);
     if (shared != null) {
-      synchronized (remoteFilters) {
-        remote.add(shared.filter(), shared.group(), owner(self), owner(self));
-        shares.set(filter, self, members);
-      }
+      filters.own(self, shared, filter, members);
     }
   }
 
@@ -331,35 +328,30 @@ public final class ClusterMessageRouter implements MessageRouter {
     ByteBuffer b = ByteBuffer.wrap(payload);
     boolean added = b.get() == 1;
     int members = b.getInt();
-    String filter = new String(payload, 5, payload.length - 5, StandardCharsets.UTF_8);
-    synchronized (remoteFilters) {
-      if (added) {
-        addRemote(from, filter, members);
-      } else {
-        removeRemote(from, filter);
-      }
-    }
+    filters.announced(from, new String(payload, 5, payload.length - 5, StandardCharsets.UTF_8), added, members);
   }
 
   /**
    * Forgets the filters of the nodes not in {@code alive} (gone from the cluster: they get no
-   * more publishes, and no share group picks them). Any thread.
+   * more publishes, and no share group picks them); reads the filters held on the bus again when a
+   * node is alive that was not at the last sweep (one missing for a while, as in the nodes' view
+   * of a restarted Redis, comes back with its filters). Any thread.
    */
   public void sweep(Collection<String> alive) {
-    synchronized (remoteFilters) {
-      for (Map.Entry<String, Set<String>> e : Map.copyOf(remoteFilters).entrySet()) {
-        if (!alive.contains(e.getKey())) {
-          log.info("MQTT: node {} is gone; its {} filter(s) leave the routing", e.getKey(), e.getValue().size());
-          Set.copyOf(e.getValue()).forEach(f -> removeRemote(e.getKey(), f));
-        }
-      }
+    if (filters.sweep(alive)) {
+      refresh();
     }
   }
 
-  /** Rebuilds the cache of the other nodes' filters from what they hold on the bus. */
+  /**
+   * Rebuilds the cache of the other nodes' filters from what they hold on the bus (but for the
+   * filters announced while the answer was on its way).
+   */
   void refresh() {
+    long mark = filters.mark();
     bus.heldElsewhere(List.of(FILTERS)).whenComplete((held, failure) -> {
       if (failure != null) {
+        filters.abandon(mark);
         log.warn("MQTT filters of other nodes not refreshed: {}", failure.toString());
         return;
       }
@@ -367,17 +359,7 @@ public final class ClusterMessageRouter implements MessageRouter {
       for (NodeBus.Held h : held.getOrDefault(FILTERS, List.of())) {
         fresh.computeIfAbsent(h.node(), n -> new HashMap<>()).put(h.field(), members(h.value()));
       }
-      synchronized (remoteFilters) {
-        for (Map.Entry<String, Set<String>> e : Map.copyOf(remoteFilters).entrySet()) {
-          Set<String> keep = fresh.getOrDefault(e.getKey(), Map.of()).keySet();
-          for (String f : Set.copyOf(e.getValue())) {
-            if (!keep.contains(f)) {
-              removeRemote(e.getKey(), f);
-            }
-          }
-        }
-        fresh.forEach((node, filters) -> filters.forEach((f, members) -> addRemote(node, f, members)));
-      }
+      filters.reconcile(fresh, mark);
     });
   }
 
@@ -389,37 +371,9 @@ public final class ClusterMessageRouter implements MessageRouter {
     }
   }
 
-  private void addRemote(String node, String filter, int members) {
-    Set<String> filters = remoteFilters.computeIfAbsent(node, n -> new HashSet<>());
-    Topics.Shared shared = Topics.parseShared(filter);
-    if (filters.add(filter)) {
-      remote.add(shared == null ? filter : shared.filter(), shared == null ? null : shared.group(), owner(node),
-          owner(node));
-    }
-    if (shared != null) {
-      shares.set(filter, node, Math.max(1, members));
-    }
-  }
-
-  private void removeRemote(String node, String filter) {
-    Set<String> filters = remoteFilters.get(node);
-    if (filters != null && filters.remove(filter)) {
-      Topics.Shared shared = Topics.parseShared(filter);
-      remote.remove(shared == null ? filter : shared.filter(), shared == null ? null : shared.group(), owner(node));
-      if (shared != null) {
-        shares.set(filter, node, 0);
-      }
-      if (filters.isEmpty()) {
-        remoteFilters.remove(node);
-      }
-    }
-  }
-
   /** The filters this node knows node {@code node} has subscribers for (a copy). */
   Set<String> remoteFilters(String node) {
-    synchronized (remoteFilters) {
-      return Set.copyOf(remoteFilters.getOrDefault(node, Set.of()));
-    }
+    return filters.of(node);
   }
 
   /** Members of shared subscription {@code group} on {@code node}, as this node knows it. */
@@ -430,10 +384,5 @@ public final class ClusterMessageRouter implements MessageRouter {
   /** Copies sent to other nodes whose confirm this node still waits for. */
   int awaitingConfirms() {
     return awaiting.size();
-  }
-
-  /** The one String instance standing for {@code node} in the trie. */
-  private String owner(String node) {
-    return owners.computeIfAbsent(node, n -> n);
   }
 }

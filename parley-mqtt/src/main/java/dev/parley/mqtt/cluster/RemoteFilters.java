@@ -1,0 +1,177 @@
+package dev.parley.mqtt.cluster;
+
+import dev.parley.mqtt.topic.SubscriptionTrie;
+import dev.parley.mqtt.topic.Topics;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a cluster node knows of the filters the other nodes have subscribers for (and of every
+ * node's shared subscriptions, its own too), for {@link ClusterMessageRouter}: a trie matched
+ * without a lock on every publish, and the member counts of the share groups.
+ *
+ * <p>It is kept from two sources that can cross: the nodes' announcements, as they come, and
+ * snapshots of what they hold on the bus ({@link #reconcile}). A snapshot can be older than an
+ * announcement that came before its answer did; it then leaves that node as the announcements
+ * made it ({@link #mark} tells which came later). Changes are thread-safe.
+ */
+final class RemoteFilters {
+  private static final Logger log = LoggerFactory.getLogger(RemoteFilters.class);
+
+  /** The owner (and value) of an entry is the node id, one String instance per node. */
+  private final SubscriptionTrie<String> trie = new SubscriptionTrie<>();
+  private final ShareGroups shares = new ShareGroups();
+  /** Node id -> its filters, as clients wrote them. */
+  private final Map<String, Set<String>> byNode = new HashMap<>();
+  /** Node id -> the one String instance standing for it in the trie. */
+  private final Map<String, String> owners = new HashMap<>();
+  /** Announcements taken in so far; (node, filter) -> the count after the latest one of it still needed. */
+  private long announcements;
+  private final Map<List<String>, Long> announcedAt = new HashMap<>();
+  /** The marks of the snapshots asked for and not reconciled yet. */
+  private final TreeMap<Long, Integer> pending = new TreeMap<>();
+  /** The nodes alive at the last {@link #sweep}. */
+  private Set<String> alive = Set.of();
+
+  SubscriptionTrie<String> trie() {
+    return trie;
+  }
+
+  ShareGroups shares() {
+    return shares;
+  }
+
+  /** Node {@code node} announced it has subscribers for {@code filter} ({@code members} here if shared), or none. */
+  synchronized void announced(String node, String filter, boolean added, int members) {
+    announcements++;
+    if (!pending.isEmpty()) {
+      announcedAt.put(List.of(node, filter), announcements);
+    }
+    if (added) {
+      add(node, filter, members);
+    } else {
+      remove(node, filter);
+    }
+  }
+
+  /** This node's own shared subscription {@code filter} has {@code members} members here (0: none). */
+  synchronized void own(String self, Topics.Shared shared, String filter, int members) {
+    if (members > 0) {
+      trie.add(shared.filter(), shared.group(), owner(self), owner(self));
+    } else {
+      trie.remove(shared.filter(), shared.group(), owner(self));
+    }
+    shares.set(filter, self, members);
+  }
+
+  /**
+   * Where the announcements are now, for a snapshot about to be asked for: pass it to {@link
+   * #reconcile} with the snapshot, or to {@link #abandon} when none came.
+   */
+  synchronized long mark() {
+    pending.merge(announcements, 1, Integer::sum);
+    return announcements;
+  }
+
+  /** The snapshot asked for at {@code mark} will not come. */
+  synchronized void abandon(long mark) {
+    done(mark);
+  }
+
+  /**
+   * Makes the other nodes' filters those of {@code fresh} (node id -> filter -> members), a
+   * snapshot of the bus asked for at {@code mark}, except the filters announced since: those stay
+   * as their announcements made them. A node the last {@link #sweep} found gone stays forgotten
+   * (the snapshot may still show what it held before it was purged).
+   */
+  synchronized void reconcile(Map<String, Map<String, Integer>> fresh, long mark) {
+    for (Map.Entry<String, Set<String>> e : Map.copyOf(byNode).entrySet()) {
+      Set<String> keep = fresh.getOrDefault(e.getKey(), Map.of()).keySet();
+      for (String f : Set.copyOf(e.getValue())) {
+        if (!keep.contains(f) && !announcedSince(e.getKey(), f, mark)) {
+          remove(e.getKey(), f);
+        }
+      }
+    }
+    fresh.forEach((node, filters) -> filters.forEach((f, members) -> {
+      if ((alive.isEmpty() || alive.contains(node)) && !announcedSince(node, f, mark)) {
+        add(node, f, members);
+      }
+    }));
+    done(mark);
+  }
+
+  private boolean announcedSince(String node, String filter, long mark) {
+    return announcedAt.getOrDefault(List.of(node, filter), 0L) > mark;
+  }
+
+  /** Forgets the announcements no snapshot still asked for needs. */
+  private void done(long mark) {
+    pending.computeIfPresent(mark, (m, n) -> n == 1 ? null : n - 1);
+    if (pending.isEmpty()) {
+      announcedAt.clear();
+    } else {
+      long oldest = pending.firstKey();
+      announcedAt.values().removeIf(at -> at <= oldest);
+    }
+  }
+
+  /**
+   * Forgets the filters of the nodes not in {@code now} (gone from the cluster). Answers whether
+   * a node is alive that was not at the last sweep: what it holds may have been forgotten while it
+   * was missing, so the caller takes a snapshot again.
+   */
+  synchronized boolean sweep(Collection<String> now) {
+    for (Map.Entry<String, Set<String>> e : Map.copyOf(byNode).entrySet()) {
+      if (!now.contains(e.getKey())) {
+        log.info("MQTT: node {} is gone; its {} filter(s) leave the routing", e.getKey(), e.getValue().size());
+        List.copyOf(e.getValue()).forEach(f -> remove(e.getKey(), f));
+      }
+    }
+    boolean appeared = !alive.containsAll(now);
+    alive = Set.copyOf(now);
+    return appeared;
+  }
+
+  /** The filters this node knows node {@code node} has subscribers for (a copy). */
+  synchronized Set<String> of(String node) {
+    return Set.copyOf(byNode.getOrDefault(node, Set.of()));
+  }
+
+  private void add(String node, String filter, int members) {
+    Set<String> filters = byNode.computeIfAbsent(node, n -> new HashSet<>());
+    Topics.Shared shared = Topics.parseShared(filter);
+    if (filters.add(filter)) {
+      trie.add(shared == null ? filter : shared.filter(), shared == null ? null : shared.group(), owner(node),
+          owner(node));
+    }
+    if (shared != null) {
+      shares.set(filter, node, Math.max(1, members));
+    }
+  }
+
+  private void remove(String node, String filter) {
+    Set<String> filters = byNode.get(node);
+    if (filters != null && filters.remove(filter)) {
+      Topics.Shared shared = Topics.parseShared(filter);
+      trie.remove(shared == null ? filter : shared.filter(), shared == null ? null : shared.group(), owner(node));
+      if (shared != null) {
+        shares.set(filter, node, 0);
+      }
+      if (filters.isEmpty()) {
+        byNode.remove(node);
+      }
+    }
+  }
+
+  private String owner(String node) {
+    return owners.computeIfAbsent(node, n -> n);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.parley.mqtt.cluster;
+
+import static dev.parley.mqtt.cluster.ClusterNodes.expectPublish;
+import static dev.parley.mqtt.cluster.ClusterNodes.publish;
+import static dev.parley.mqtt.cluster.ClusterNodes.router;
+import static dev.parley.mqtt.cluster.ClusterNodes.subscribe;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.mqtt.it.RawClient;
+import java.io.IOException;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node's cache of the other nodes' filters stays right where its sources cross: a restarted
+ * Redis that the nodes notice one after another, a node missing from the cluster for a while,
+ * and a snapshot of the bus that answers after an announcement sent later than it was read.
+ */
+class ClusterFilterCacheTest extends TwoNodeTest {
+  private static final String TOPIC = "public/cache/t";
+
+  private RawClient subscribedOnB(String id, String filter) throws IOException {
+    RawClient sub = nodes.client(nodes.b, id);
+    subscribe(sub, filter, 0);
+    awaitKnown(filter);
+    return sub;
+  }
+
+  private void awaitKnown(String filter) {
+    await().atMost(WAIT).until(() -> router(nodes.a).remoteFilters("b").contains(filter));
+  }
+
+  private void expectRoutedFromA(RawClient sub) throws IOException {
+    RawClient pub = nodes.client(nodes.a, "cache-pub");
+    publish(pub, TOPIC, "after");
+    expectPublish(sub, "after");
+  }
+
+  @Test
+  void aNodeThatNoticedARestartedRedisFirstLearnsTheFiltersTheOtherWroteAgainLater() throws IOException {
+    RawClient sub = subscribedOnB("restart-sub", TOPIC);
+
+    nodes.bus.cut();
+    nodes.bus.restartStore();
+    nodes.bus.heal("a");
+    // a read the bus before b wrote its filters again.
+    await().atMost(WAIT).until(() -> router(nodes.a).remoteFilters("b").isEmpty());
+    nodes.bus.heal("b");
+
+    awaitKnown(TOPIC);
+    expectRoutedFromA(sub);
+  }
+
+  @Test
+  void aNodeMissingFromTheClusterForAWhileComesBackWithItsFilters() throws IOException {
+    RawClient sub = subscribedOnB("missing-sub", TOPIC);
+    router(nodes.a).sweep(Set.of("a", "b"));
+
+    router(nodes.a).sweep(Set.of("a"));
+    assertThat(router(nodes.a).remoteFilters("b")).isEmpty();
+    router(nodes.a).sweep(Set.of("a", "b"));
+
+    awaitKnown(TOPIC);
+    expectRoutedFromA(sub);
+  }
+
+  @Test
+  void aSnapshotOlderThanAnAnnouncementDoesNotUndoIt() throws IOException {
+    RawClient sub = nodes.client(nodes.b, "stale-sub");
+    subscribe(sub, "public/cache/old", 0);
+    awaitKnown("public/cache/old");
+
+    nodes.bus.delayLookups("a");
+    router(nodes.a).refresh();
+    // Read when asked: b's next filter is not in it.
+    subscribe(sub, TOPIC, 0);
+    awaitKnown(TOPIC);
+    nodes.bus.answerLookups("a");
+    // a's bus thread takes in the old answer before this announcement.
+    subscribe(sub, "public/cache/marker", 0);
+    awaitKnown("public/cache/marker");
+
+    assertThat(router(nodes.a).remoteFilters("b")).contains(TOPIC, "public/cache/old");
+    expectRoutedFromA(sub);
+  }
+}
