@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,18 +42,18 @@ import org.slf4j.LoggerFactory;
  * that order, which gives the order the contract promises; while Redis is away a publish fails at
  * once (the connection rejects commands) and the message is counted as dropped.
  *
- * <p>Held entries are fields {@code <node>/<field>} of the hash {@code parley:held:<key>}, and each
- * node lists what it holds in the set {@code parley:holds:<node>} so that whoever drops a dead node
- * can remove its entries ({@link #purge}; the script answers what it removed, and this node hands
- * that to the {@linkplain #onOrphaned listeners}: of several nodes purging one dead node at once,
- * only the first removes anything). An entry and its index line are written (and removed)
- * by one Lua script, so a node that dies in between leaves neither half; a purge is one script
- * too, and so is a claim (it looks for another node's entry of the field and writes this node's
- * only if there is none, with nothing in between). The scripts name keys they do not declare,
- * which Redis Cluster would refuse: the bus runs on a standalone Redis (or one found through
- * Sentinel). The node keeps its own entries in memory as well: after any of its connections to
- * Redis dropped, the next {@link #tick} that finds Redis and the subscription back writes them
- * all again (a restarted Redis is empty) and then runs the resume actions.
+ * <p>Held entries are fields {@code <node>/<field>} of the hash {@code parley:held:<key>}, written and removed on
+ * the messages' connection (a node that got a message sent after a hold finds the entry when it looks), and each
+ * node lists what it holds in the set {@code parley:holds:<node>} so that whoever drops a dead node can remove its
+ * entries ({@link #purge}; the script answers what it removed, and this node hands that to the {@linkplain
+ * #onOrphaned listeners}: of several nodes purging one dead node at once, only the first removes anything). An
+ * entry and its index line are written (and removed) by one Lua script, so a node that dies in between leaves
+ * neither half; a purge is one script too, and so is a claim (it looks for another node's entry of the field and
+ * writes this node's only if there is none, with nothing in between). The scripts name keys they do not declare,
+ * which Redis Cluster would refuse: the bus runs on a standalone Redis (or one found through Sentinel). The node
+ * keeps its own entries in memory as well: after any of its connections to Redis dropped, the next {@link #tick}
+ * that finds Redis and the subscription back writes them all again (a restarted Redis is empty) and then runs the
+ * resume actions.
  *
  * <p>Receivers, resume actions and orphan listeners run on one thread of the bus's own; {@link #tick} and {@link
  * #purge} on the cluster thread (they block on Redis).
@@ -250,8 +251,15 @@ public final class RedisBus implements NodeBus, AutoCloseable {
 
   /** The entry and its index line in one script: a node dying between the two leaves neither half. */
   private RedisFuture<Long> write(String key, String field, String value) {
-    return async.eval(HOLD_SCRIPT, ScriptOutputType.INTEGER, new String[] {HELD + key, HOLDS + nodeId},
-        nodeId + "/" + field, value, key + SEPARATOR + field);
+    return ordered(HOLD_SCRIPT, new String[] {HELD + key, HOLDS + nodeId}, nodeId + "/" + field, value,
+        key + SEPARATOR + field);
+  }
+
+  /** A script changing this node's entries, on the messages' connection: Redis runs both in the order sent. */
+  private RedisFuture<Long> ordered(String script, String[] keys, String... args) {
+    return publisher.async().eval(script, ScriptOutputType.INTEGER,
+        Arrays.stream(keys).map(RedisBus::bytes).toArray(byte[][]::new),
+        Arrays.stream(args).map(RedisBus::bytes).toArray(byte[][]::new));
   }
 
   @Override
@@ -292,8 +300,8 @@ public final class RedisBus implements NodeBus, AutoCloseable {
       }
     }
     try {
-      async.eval(RELEASE_SCRIPT, ScriptOutputType.INTEGER, new String[] {HELD + key, HOLDS + nodeId},
-          nodeId + "/" + field, key + SEPARATOR + field);
+      ordered(RELEASE_SCRIPT, new String[] {HELD + key, HOLDS + nodeId}, nodeId + "/" + field,
+          key + SEPARATOR + field);
     } catch (RedisException e) {
       lost = true;
     }

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,10 +77,14 @@ class RedisBusTest {
     }
   }
 
+  /** Node id -> the connection its bus uses for lookups and claims. */
+  private final Map<String, StatefulRedisConnection<String, String>> commandsOf = new HashMap<>();
+
   private RedisBus bus(String node) {
     var sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
     var pub = client.connect(ByteArrayCodec.INSTANCE);
     var commands = client.connect();
+    commandsOf.put(node, commands);
     open.add(commands);
     open.add(pub);
     open.add(sub);
@@ -139,6 +144,30 @@ class RedisBusTest {
     admin.sync().publish("parley:bus:b", "");
     a.send("b", "known", text("after"));
     await().until(() -> atB.size() == 2);
+  }
+
+  @Test
+  void aHoldOrAReleaseIsSeenByANodeThatGotAMessageSentAfterIt() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    List<String> seen = new CopyOnWriteArrayList<>();
+    b.listen("t", (from, payload) -> b.heldElsewhere(List.of("mqtt:filters")).thenAccept(held -> seen.add(
+        new String(payload, StandardCharsets.UTF_8) + ":" + held.getOrDefault("mqtt:filters", List.of()).size())));
+    // What a sends on its connection for lookups and claims waits (a slow link), and must not matter.
+    StatefulRedisConnection<String, String> slow = commandsOf.get("a");
+    slow.setAutoFlushCommands(false);
+    try {
+      a.hold("mqtt:filters", "public/#", "0");
+      a.broadcast("t", text("held"));
+      await().until(() -> seen.size() == 1);
+      a.release("mqtt:filters", "public/#");
+      a.broadcast("t", text("released"));
+      await().until(() -> seen.size() == 2);
+    } finally {
+      slow.setAutoFlushCommands(true);
+      slow.flushCommands();
+    }
+    assertThat(seen).containsExactly("held:1", "released:0");
   }
 
   @Test

@@ -19,7 +19,9 @@ import java.util.concurrent.CompletionStage;
  *       a node that dies, is lost. What must not be lost lives in the store; a system fills the
  *       gaps from there when the bus {@linkplain #onResume resumes}.
  *   <li>Order is kept per sending thread and receiving node: two messages one thread sends to one
- *       node (or broadcasts) arrive in the order sent, whatever their topics.
+ *       node (or broadcasts) arrive in the order sent, whatever their topics. A {@link #hold} or
+ *       {@link #release} comes before the messages the same thread sends after it: a node that
+ *       got such a message and then looks ({@link #heldElsewhere}) finds the change.
  *   <li>{@link Receiver}s run on the bus's own thread, one at a time: they must not block; they hand
  *       work to event loops.
  *   <li>Held entries belong to the node that holds them: they are removed when it releases them,
