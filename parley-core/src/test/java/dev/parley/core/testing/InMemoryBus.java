@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +35,8 @@ public final class InMemoryBus implements AutoCloseable {
   /** key -> (node + "/" + field -> held entry). */
   private final Map<String, Map<String, NodeBus.Held>> held = new ConcurrentHashMap<>();
   private volatile boolean cut;
+  /** Nodes the others' views of the cluster leave out for now. */
+  private final Set<String> missing = ConcurrentHashMap.newKeySet();
 
   /** The bus of node {@code id} (made on first use). */
   public NodeBus node(String id) {
@@ -129,8 +132,21 @@ public final class InMemoryBus implements AutoCloseable {
   }
 
   /**
+   * The other nodes' views of the cluster leave node {@code id} out (as after a restarted Redis,
+   * before it registered again) until {@link #present}; its bus goes on as before.
+   */
+  public void absent(String id) {
+    missing.add(id);
+  }
+
+  /** Node {@code id} is in the other nodes' views of the cluster again. */
+  public void present(String id) {
+    missing.remove(id);
+  }
+
+  /**
    * Node {@code id}'s view of the cluster: the nodes of this bus alive (not {@linkplain #kill
-   * killed}), this one first, the others by id.
+   * killed}) and not {@linkplain #absent absent}, this one first, the others by id.
    */
   public Cluster cluster(String id) {
     return new Cluster() {
@@ -142,6 +158,7 @@ public final class InMemoryBus implements AutoCloseable {
       @Override
       public List<NodeInfo> nodes() {
         List<String> ids = new ArrayList<>(new TreeSet<>(nodes.keySet()));
+        ids.removeAll(missing);
         ids.remove(id);
         ids.add(0, id);
         return ids.stream().map(n -> new NodeInfo(n, "127.0.0.1", 0, Instant.EPOCH, Instant.EPOCH, Map.of(), "ok"))
@@ -161,7 +178,7 @@ public final class InMemoryBus implements AutoCloseable {
   }
 
   /**
-   * Node {@code id} dies: nothing more reaches it, and its entries go, to the orphan listeners of
+   * Node {@code id} dies: nothing more reaches it or comes from it, and its entries go, to the orphan listeners of
    * the first node alive by id (as if that node's purge had removed them).
    */
   public void kill(String id) {
@@ -220,6 +237,11 @@ public final class InMemoryBus implements AutoCloseable {
       return id;
     }
 
+    /** Whether this node was {@linkplain #kill killed}: a dead node sends and writes nothing more. */
+    private boolean dead() {
+      return nodes.get(id) != this;
+    }
+
     /** Writes again what the store lost, then runs the resume actions on this node's thread. */
     private void resumed() {
       kept.forEach(e -> hold(e.getKey(), e.getValue().field(), e.getValue().value()));
@@ -235,7 +257,7 @@ public final class InMemoryBus implements AutoCloseable {
     @Override
     public void send(String node, String topic, byte[] payload) {
       Node to = nodes.get(node);
-      if (cut || to == null || to == this) {
+      if (cut || to == null || to == this || dead()) {
         return;
       }
       to.deliver(id, topic, payload);
@@ -243,7 +265,7 @@ public final class InMemoryBus implements AutoCloseable {
 
     @Override
     public void broadcast(String topic, byte[] payload) {
-      if (cut) {
+      if (cut || dead()) {
         return;
       }
       for (Node to : nodes.values()) {
@@ -265,6 +287,9 @@ public final class InMemoryBus implements AutoCloseable {
 
     @Override
     public void hold(String key, String field, String value) {
+      if (dead()) {
+        return;
+      }
       synchronized (held) {
         held.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(id + "/" + field, new Held(id, field, value));
       }
@@ -290,6 +315,9 @@ public final class InMemoryBus implements AutoCloseable {
 
     @Override
     public void release(String key, String field) {
+      if (dead()) {
+        return;
+      }
       Map<String, Held> m = held.get(key);
       if (m != null) {
         m.remove(id + "/" + field);

@@ -63,6 +63,12 @@ public final class ClusterMessageRouter implements MessageRouter {
   static final String REFRESH = "mqtt.filters.refresh";
   /** How often the filters of nodes gone from the cluster are dropped ({@link #sweep}). */
   public static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
+  /**
+   * How long a node gone from the cluster keeps its filters in the routing: its sessions' new
+   * home (a live node taking them on at the purge, or a client's claim elsewhere, which waits at
+   * most {@link ClusterSessionDirectory#ANSWER_WAIT} for the dead node) has them by then.
+   */
+  public static final Duration GONE_GRACE = ClusterSessionDirectory.ANSWER_WAIT.multipliedBy(2);
   private static final Logger log = LoggerFactory.getLogger(ClusterMessageRouter.class);
 
   private final LocalMessageRouter local;
@@ -332,13 +338,16 @@ public final class ClusterMessageRouter implements MessageRouter {
   }
 
   /**
-   * Forgets the filters of the nodes not in {@code alive} (gone from the cluster: they get no
-   * more publishes, and no share group picks them); reads the filters held on the bus again when a
-   * node is alive that was not at the last sweep (one missing for a while, as in the nodes' view
-   * of a restarted Redis, comes back with its filters). Any thread.
+   * Forgets the filters of the nodes not in {@code alive} once they have been gone for {@link
+   * #GONE_GRACE} (then they get no more publishes, and no share group picks them); until then
+   * their copies go unconfirmed, so QoS 1/2 publishers are not acknowledged and resend, and
+   * nothing is acknowledged that the dead node's sessions miss while they have no home. Reads the
+   * filters held on the bus again when a node is alive that was not at the last sweep (one
+   * missing for a while, as in the nodes' view of a restarted Redis, comes back with its
+   * filters). Any thread.
    */
   public void sweep(Collection<String> alive) {
-    if (filters.sweep(alive)) {
+    if (filters.sweep(alive, time.millis(), GONE_GRACE.toMillis())) {
       refresh();
     }
   }

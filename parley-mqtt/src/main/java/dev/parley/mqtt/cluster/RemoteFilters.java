@@ -39,6 +39,8 @@ final class RemoteFilters {
   private final TreeMap<Long, Integer> pending = new TreeMap<>();
   /** The nodes alive at the last {@link #sweep}. */
   private Set<String> alive = Set.of();
+  /** Node id -> when a sweep first found it gone (millis), while its filters still route. */
+  private final Map<String, Long> goneSince = new HashMap<>();
 
   SubscriptionTrie<String> trie() {
     return trie;
@@ -88,11 +90,15 @@ final class RemoteFilters {
   /**
    * Makes the other nodes' filters those of {@code fresh} (node id -> filter -> members), a
    * snapshot of the bus asked for at {@code mark}, except the filters announced since: those stay
-   * as their announcements made them. A node the last {@link #sweep} found gone stays forgotten
-   * (the snapshot may still show what it held before it was purged).
+   * as their announcements made them. The nodes the last {@link #sweep} found gone are left to the
+   * sweeps: the snapshot may still show what one held before it was purged, or no longer what it
+   * held in its grace.
    */
   synchronized void reconcile(Map<String, Map<String, Integer>> fresh, long mark) {
     for (Map.Entry<String, Set<String>> e : Map.copyOf(byNode).entrySet()) {
+      if (!alive(e.getKey())) {
+        continue;
+      }
       Set<String> keep = fresh.getOrDefault(e.getKey(), Map.of()).keySet();
       for (String f : Set.copyOf(e.getValue())) {
         if (!keep.contains(f) && !announcedSince(e.getKey(), f, mark)) {
@@ -101,11 +107,16 @@ final class RemoteFilters {
       }
     }
     fresh.forEach((node, filters) -> filters.forEach((f, members) -> {
-      if ((alive.isEmpty() || alive.contains(node)) && !announcedSince(node, f, mark)) {
+      if (alive(node) && !announcedSince(node, f, mark)) {
         add(node, f, members);
       }
     }));
     done(mark);
+  }
+
+  /** Whether {@code node} was alive at the last sweep (any node is, before the first). */
+  private boolean alive(String node) {
+    return alive.isEmpty() || alive.contains(node);
   }
 
   private boolean announcedSince(String node, String filter, long mark) {
@@ -124,15 +135,25 @@ final class RemoteFilters {
   }
 
   /**
-   * Forgets the filters of the nodes not in {@code now} (gone from the cluster). Answers whether
-   * a node is alive that was not at the last sweep: what it holds may have been forgotten while it
-   * was missing, so the caller takes a snapshot again.
+   * Forgets the filters of the nodes not in {@code now} once they have been gone for {@code
+   * grace} (until then a publish still sends them copies, which they do not confirm: a QoS 1/2
+   * publisher is not acknowledged and resends, by when the sessions of the node have a new home).
+   * Answers whether a node is alive that was not at the last sweep: what it holds may have been
+   * forgotten while it was missing, so the caller takes a snapshot again.
    */
-  synchronized boolean sweep(Collection<String> now) {
+  synchronized boolean sweep(Collection<String> now, long nowMillis, long grace) {
+    goneSince.keySet().retainAll(byNode.keySet());
+    goneSince.keySet().removeAll(now);
     for (Map.Entry<String, Set<String>> e : Map.copyOf(byNode).entrySet()) {
-      if (!now.contains(e.getKey())) {
-        log.info("MQTT: node {} is gone; its {} filter(s) leave the routing", e.getKey(), e.getValue().size());
-        List.copyOf(e.getValue()).forEach(f -> remove(e.getKey(), f));
+      String node = e.getKey();
+      if (now.contains(node)) {
+        continue;
+      }
+      long since = goneSince.computeIfAbsent(node, n -> nowMillis);
+      if (nowMillis - since >= grace) {
+        log.info("MQTT: node {} is gone; its {} filter(s) leave the routing", node, e.getValue().size());
+        List.copyOf(e.getValue()).forEach(f -> remove(node, f));
+        goneSince.remove(node);
       }
     }
     boolean appeared = !alive.containsAll(now);

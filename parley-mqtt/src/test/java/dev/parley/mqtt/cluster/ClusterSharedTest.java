@@ -167,7 +167,7 @@ class ClusterSharedTest extends TwoNodeTest {
     await().atMost(WAIT).until(() -> router(nodes.a).shareMembers(group, "b") == 1);
 
     nodes.bus.kill("b");
-    nodes.time.advance(ClusterMessageRouter.SWEEP_PERIOD);
+    nodes.time.advance(ClusterMessageRouter.SWEEP_PERIOD.plus(ClusterMessageRouter.GONE_GRACE));
     await().atMost(WAIT).until(() -> router(nodes.a).shareMembers(group, "b") == 0);
     RawClient pub = nodes.client(nodes.a, "dead-pub");
     for (int i = 0; i < 10; i++) {
