@@ -16,9 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,14 +31,27 @@ import org.junit.jupiter.api.Test;
  * started again, Redis is restarted, and another node is stopped (it drains) and started again.
  * Afterwards every message that got a SendAck reached every device of both users of its
  * conversation exactly once, at the seq its SendAck named, and in order (the devices' own
- * ordering: pushes of one conversation committed by two nodes may cross on the wire). It prints
- * its counts.
+ * ordering: pushes of one conversation committed by two nodes may cross on the wire). Meanwhile
+ * Paho clients with persistent sessions publish and subscribe at QoS 1 through the proxy's MQTT
+ * frontend: every message whose PUBACK came reached every subscriber at least once. It prints its
+ * counts.
  */
 class ClusterChaosIT {
   static final int USERS = 40;
   static final int DEVICES_PER_USER = 2;
   static final int MESSAGES_PER_USER = 25;
+  static final int MQTT_PUBLISHERS = 3;
+  static final int MQTT_SUBSCRIBERS = 4;
+  static final int MQTT_PER_ROUND = 10;
   static final String SECRET = "cluster-chaos-secret-cluster-chaos-secret-0123";
+
+  private static void awaitQuietly(Duration atMost, Callable<Boolean> done) {
+    try {
+      await().atMost(atMost).until(done);
+    } catch (ConditionTimeoutException e) {
+      // Reported by the counts and asserted after.
+    }
+  }
 
   @Test
   void everyAcknowledgedMessageReachesEveryDeviceOnceInOrderThroughKillsAndARedisRestart() throws Exception {
@@ -44,6 +60,7 @@ class ClusterChaosIT {
     TokenService tokens = new TokenService(SECRET, Map.of(), null, Duration.ofSeconds(30), Clock.systemUTC());
     List<ParleyNode> nodes = new ArrayList<>();
     List<ChaosDevice> devices = new ArrayList<>();
+    MqttChaos mqtt = null;
     try (PostgresServer postgres = PostgresServer.started(); RedisServer redis = RedisServer.started()) {
       Map<String, String> shared = new LinkedHashMap<>();
       shared.put("cluster.enabled", "true");
@@ -77,6 +94,7 @@ class ClusterChaosIT {
           }
         }
         devices.forEach(ChaosDevice::start);
+        mqtt = new MqttChaos("tcp://127.0.0.1:" + proxy.mqtt(), MQTT_PUBLISHERS, MQTT_SUBSCRIBERS);
         int total = USERS * MESSAGES_PER_USER;
         int sent = 0;
         int cuts = 0;
@@ -90,6 +108,7 @@ class ClusterChaosIT {
             } while (to.equals(from.user()));
             from.send(to, "msg-" + sent);
           }
+          mqtt.publish(MQTT_PER_ROUND);
           for (int i = 0; i < 5; i++) {
             if (devices.get(random.nextInt(devices.size())).cut()) {
               cuts++;
@@ -123,6 +142,15 @@ class ClusterChaosIT {
         ChaosCheck.Counts counts = ChaosCheck.verify(devices, false);
         System.out.printf("cluster chaos: 3 nodes, %d devices, %d logged-in links cut, faults %s; %s%n",
             devices.size(), cuts, faults, counts);
+        MqttChaos m = mqtt;
+        awaitQuietly(Duration.ofMinutes(1), () -> m.acked().size() == m.sent());
+        awaitQuietly(Duration.ofMinutes(1), () -> m.missing().isEmpty());
+        Map<String, Set<String>> missing = m.missing();
+        System.out.printf("cluster chaos MQTT: %d QoS 1 published, %d PUBACKed, %d subscribers, %d reconnects, "
+            + "received per subscriber %s, acknowledged but missing %s%n", m.sent(), m.acked().size(),
+            MQTT_SUBSCRIBERS, m.reconnects().get(), m.receivedCounts(), missing);
+        assertThat(missing).as("QoS 1 messages PUBACKed but not delivered").isEmpty();
+        assertThat(m.acked()).hasSizeGreaterThan(m.sent() / 2);
         assertThat(counts.acked()).isEqualTo(total);
         assertThat(counts.checked()).isEqualTo(total * 2 * DEVICES_PER_USER);
         assertThat(faults).hasSize(5);
@@ -135,6 +163,9 @@ class ClusterChaosIT {
       }
     } finally {
       devices.forEach(ChaosDevice::stop);
+      if (mqtt != null) {
+        mqtt.close();
+      }
       timer.shutdownNow();
       timer.awaitTermination(5, TimeUnit.SECONDS);
       for (ParleyNode n : nodes) {
