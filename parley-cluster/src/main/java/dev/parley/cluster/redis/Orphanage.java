@@ -44,35 +44,44 @@ final class Orphanage {
 
   /** {@code node}'s entries were removed; {@code keep}: what no listener takes waits for one. */
   void removed(String node, Map<String, List<Held>> byKey, boolean keep) {
-    unclaimed.computeIfAbsent(node, k -> new LinkedHashMap<>()).putAll(byKey);
-    listeners.forEach(this::hand);
-    if (!keep) {
-      unclaimed.remove(node);
+    if (keep) {
+      unclaimed.computeIfAbsent(node, k -> new LinkedHashMap<>()).putAll(byKey);
+      listeners.forEach(this::hand);
+      return;
     }
+    // What no listener takes goes; what waits of earlier removals stays as it was.
+    Map<String, List<Held>> left = new LinkedHashMap<>(byKey);
+    listeners.forEach((prefix, listener) -> hand(prefix, listener, node, left));
   }
 
   private void hand(String prefix, Orphans listener) {
     for (Iterator<Map.Entry<String, Map<String, List<Held>>>> nodes = unclaimed.entrySet().iterator();
         nodes.hasNext(); ) {
       Map.Entry<String, Map<String, List<Held>>> dead = nodes.next();
-      Map<String, List<Held>> taken = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, List<Held>>> it = dead.getValue().entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<String, List<Held>> e = it.next();
-        if (e.getKey().startsWith(prefix)) {
-          taken.put(e.getKey(), e.getValue());
-          it.remove();
-        }
-      }
+      hand(prefix, listener, dead.getKey(), dead.getValue());
       if (dead.getValue().isEmpty()) {
         nodes.remove();
       }
-      if (!taken.isEmpty()) {
-        try {
-          listener.orphaned(dead.getKey(), taken);
-        } catch (RuntimeException e) {
-          log.warn("cluster bus: the listener of {} failed on the entries of node {}", prefix, dead.getKey(), e);
-        }
+    }
+  }
+
+  /** Hands {@code listener} the entries of {@code node} under {@code prefix}, taking them out of {@code byKey}. */
+  private static void hand(String prefix, Orphans listener, String node, Map<String, List<Held>> byKey) {
+    Map<String, List<Held>> taken = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, List<Held>>> it = byKey.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, List<Held>> e = it.next();
+      if (e.getKey().startsWith(prefix)) {
+        taken.put(e.getKey(), e.getValue());
+        it.remove();
       }
+    }
+    if (taken.isEmpty()) {
+      return;
+    }
+    try {
+      listener.orphaned(node, taken);
+    } catch (RuntimeException e) {
+      log.warn("cluster bus: the listener of {} failed on the entries of node {}", prefix, node, e);
     }
   }
 }
