@@ -137,7 +137,8 @@ final class RemoteFilters {
   /**
    * Forgets the filters of the nodes not in {@code now} once they have been gone for {@code
    * grace} (until then a publish still sends them copies, which they do not confirm: a QoS 1/2
-   * publisher is not acknowledged and resends, by when the sessions of the node have a new home).
+   * publisher is not acknowledged and resends, by when the sessions of the node have a new home);
+   * their share groups pick them no more from the first sweep that finds them gone.
    * Answers whether a node is alive that was not at the last sweep: what it holds may have been
    * forgotten while it was missing, so the caller takes a snapshot again.
    */
@@ -149,7 +150,13 @@ final class RemoteFilters {
       if (now.contains(node)) {
         continue;
       }
-      long since = goneSince.computeIfAbsent(node, n -> nowMillis);
+      Long since = goneSince.get(node);
+      if (since == null) {
+        since = nowMillis;
+        goneSince.put(node, since);
+        // A share group has members elsewhere to take its publishes: no more are picked for this node.
+        e.getValue().stream().filter(f -> Topics.parseShared(f) != null).forEach(f -> shares.set(f, node, 0));
+      }
       if (nowMillis - since >= grace) {
         log.info("MQTT: node {} is gone; its {} filter(s) leave the routing", node, e.getValue().size());
         List.copyOf(e.getValue()).forEach(f -> remove(node, f));
