@@ -32,7 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,8 @@ public final class MqttModule implements ParleyModule {
   private MqttTransport transport;
   private EventLoopGroup loops;
   private Cancellable sweep = Cancellable.NONE;
+  /** What the drain does last in a cluster: hand this node's sessions off; null on a server of its own. */
+  private Runnable handOff;
 
   @Override
   public String name() {
@@ -87,6 +91,7 @@ public final class MqttModule implements ParleyModule {
       sweep = ctx.time().every(ctx.eventLoops().group().next(), () -> router.get().sweep(alive(ctx)),
           ClusterMessageRouter.SWEEP_PERIOD);
       ctx.services().register(ClusterSessionDirectory.class, directory);
+      handOff = () -> handOff(ctx, bus, router.get(), directory, store);
       RetainedSync.start(bus, broker, store, ctx.blocking());
     }
     int restored = new SessionRestorer(broker, store, ctx.eventLoops().group()).restore(bus == null);
@@ -130,6 +135,28 @@ public final class MqttModule implements ParleyModule {
         broker.retained().size());
   }
 
+  /**
+   * A draining node's sessions go to the first other node alive (by id) to take on, once the
+   * writes for them are durable; copies sent here meanwhile go unconfirmed, so they are resent.
+   * The last node keeps them in the store for whichever node starts next.
+   */
+  private static void handOff(ServerContext ctx, NodeBus bus, ClusterMessageRouter router,
+      ClusterSessionDirectory directory, MqttStore store) {
+    router.drain();
+    String to = alive(ctx).stream().filter(n -> !n.equals(bus.nodeId())).sorted().findFirst().orElse(null);
+    if (to == null) {
+      return;
+    }
+    try {
+      store.flush().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("MQTT: writes not all durable before the hand-off: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("MQTT: {} session(s) handed to node {} to take on", directory.handOff(to), to);
+  }
+
   /** The ids of the nodes alive, as this node sees them. */
   private static Set<String> alive(ServerContext ctx) {
     Set<String> ids = new HashSet<>();
@@ -153,6 +180,9 @@ public final class MqttModule implements ParleyModule {
     // finish while the store is still open.
     for (EventExecutor loop : loops) {
       loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    if (handOff != null) {
+      handOff.run();
     }
   }
 }

@@ -86,6 +86,8 @@ public final class ClusterMessageRouter implements MessageRouter {
   private final AtomicLong confirmIds;
   /** Confirm id -> the copy waiting for it. */
   private final Map<Long, CompletableFuture<Void>> awaiting = new ConcurrentHashMap<>();
+  /** Set when this node drains: copies from other nodes are dropped unconfirmed (its sessions are handed off). */
+  private volatile boolean draining;
 
   /**
    * @param time the clock of the confirm deadlines, run on {@code timers}
@@ -242,7 +244,19 @@ public final class ClusterMessageRouter implements MessageRouter {
     return Topics.SHARE_PREFIX + group.name() + "/" + group.filter();
   }
 
+  /**
+   * This node drains and hands its sessions off: from now on a copy another node sends is neither
+   * routed here nor confirmed, so its QoS 1/2 publisher is not acknowledged and resends (to the
+   * sessions' new home, once the others dropped this node).
+   */
+  public void drain() {
+    draining = true;
+  }
+
   private void deliverFrom(String from, byte[] payload) {
+    if (draining) {
+      return;
+    }
     BusCodec.Publish p;
     try {
       p = BusCodec.decodePublish(payload);

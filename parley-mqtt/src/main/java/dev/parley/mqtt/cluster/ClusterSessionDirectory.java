@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSessionDirectory implements SessionDirectory {
   static final String HANDOVER = "mqtt.handover";
   static final String HANDED = "mqtt.handed";
+  /** A draining node's sessions, for the node it names to take on (client ids, newline-separated). */
+  static final String HAND_OFF = "mqtt.handoff";
+  /** Client ids per {@value #HAND_OFF} message. */
+  private static final int HAND_OFF_CHUNK = 500;
   static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
   private static final String FIELD = "s";
   private static final String PREFIX = "mqtt:c:";
@@ -94,6 +98,11 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       boolean clean = payload.length > 0 && payload[0] == 1;
       handOverAsked(from, clean, new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
     });
+    bus.listen(HAND_OFF, (from, payload) -> {
+      List<String> ids = List.of(new String(payload, StandardCharsets.UTF_8).split("\n"));
+      log.info("MQTT: taking on {} session(s) from node {}, which is draining", ids.size(), from);
+      ids.stream().filter(id -> !id.isEmpty()).forEach(this::adopt);
+    });
     bus.listen(HANDED, (from, payload) -> {
       Awaited a = awaited.get(new String(payload, StandardCharsets.UTF_8));
       if (a != null) {
@@ -130,6 +139,27 @@ public final class ClusterSessionDirectory implements SessionDirectory {
         bus.send(to, HANDED, s.clientId().getBytes(StandardCharsets.UTF_8));
       }
     });
+  }
+
+  /**
+   * This node drains (its connections are closed and its writes durable): it lets go of every
+   * session it holds and names them to node {@code to}, which takes them on as a dead node's
+   * (loaded from the store, offline until their clients return). The bus runs the releases before
+   * the message, so that node's claims find the keys free. Answers how many were handed off.
+   */
+  public int handOff(String to) {
+    List<String> ids = new ArrayList<>();
+    for (Session s : List.copyOf(sessions.values())) {
+      if (sessions.remove(s.clientId(), s)) {
+        bus.release(key(s.clientId()), FIELD);
+        ids.add(s.clientId());
+      }
+    }
+    for (int i = 0; i < ids.size(); i += HAND_OFF_CHUNK) {
+      String chunk = String.join("\n", ids.subList(i, Math.min(ids.size(), i + HAND_OFF_CHUNK)));
+      bus.send(to, HAND_OFF, chunk.getBytes(StandardCharsets.UTF_8));
+    }
+    return ids.size();
   }
 
   @Override

@@ -85,6 +85,14 @@ class ClusterConfirmTest extends TwoNodeTest {
   }
 
   @Test
+  void aDrainingNodeConfirmsNothingMore() throws IOException {
+    subscriberOnB("public/dr/t");
+    // b hands its sessions off as it drains: a copy it took in now could reach nobody.
+    router(nodes.b).drain();
+    publishUnconfirmed("public/dr/t", "d1");
+  }
+
+  @Test
   void aConfirmedPublishIsAcknowledgedWithoutWaitingForTheDeadline() throws IOException {
     RawClient sub = subscriberOnB("public/ok/t");
     TestKernel a = nodes.a;

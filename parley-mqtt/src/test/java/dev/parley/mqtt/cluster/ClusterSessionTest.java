@@ -191,6 +191,28 @@ class ClusterSessionTest extends TwoNodeTest {
   }
 
   @Test
+  void theSessionsOfADrainedNodeAreHandedOffAndQueueWhatIsPublishedUntilTheirClientReturns() throws Exception {
+    offlineOnAWithTwoQueued("dev-drained", "public/dr/t", "r1", "r2");
+
+    // Node a stops on purpose: it drains, hands its sessions to b, then leaves the cluster.
+    nodes.a.close();
+    nodes.a = null;
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-drained") != null);
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key("dev-drained"))).extracting(NodeBus.Held::node)
+        .containsExactly("b");
+    nodes.bus.kill("a");
+    dropDeadFilters(nodes.b, "public/dr/t");
+    publishQos1(nodes.client(nodes.b, "dr-pub"), 1, "public/dr/t", "r3");
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-drained").queued() == 3);
+
+    RawClient back = nodes.unconnected(nodes.b);
+    assertThat(connect(back, "dev-drained", 300, false, null).sessionPresent()).isTrue();
+    for (String m : new String[] {"r1", "r2", "r3"}) {
+      back.send(new MqttPacket.PubReply(PacketType.PUBACK, expectPublish(back, m).packetId()));
+    }
+  }
+
+  @Test
   void aTakenOnSessionIsHandedToItsClientConnectingOnAnotherNode() throws Exception {
     nodes.c = nodes.node("c");
     RawClient device = nodes.client(nodes.a, "dev-moved", 300, true);
