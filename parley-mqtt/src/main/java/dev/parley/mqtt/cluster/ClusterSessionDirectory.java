@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSessionDirectory implements SessionDirectory {
   static final String HANDOVER = "mqtt.handover";
   static final String HANDED = "mqtt.handed";
-  /** A draining node's sessions, for the node it names to take on (client ids, newline-separated). */
+  /** A draining node's sessions, for the node it names to take on (client ids, separated by U+0000, which MQTT forbids in them). */
   static final String HAND_OFF = "mqtt.handoff";
   /** Client ids per {@value #HAND_OFF} message. */
   private static final int HAND_OFF_CHUNK = 500;
@@ -99,7 +99,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       handOverAsked(from, clean, new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
     });
     bus.listen(HAND_OFF, (from, payload) -> {
-      List<String> ids = List.of(new String(payload, StandardCharsets.UTF_8).split("\n"));
+      List<String> ids = List.of(new String(payload, StandardCharsets.UTF_8).split("\u0000"));
       log.info("MQTT: taking on {} session(s) from node {}, which is draining", ids.size(), from);
       ids.stream().filter(id -> !id.isEmpty()).forEach(this::adopt);
     });
@@ -156,7 +156,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       }
     }
     for (int i = 0; i < ids.size(); i += HAND_OFF_CHUNK) {
-      String chunk = String.join("\n", ids.subList(i, Math.min(ids.size(), i + HAND_OFF_CHUNK)));
+      String chunk = String.join("\u0000", ids.subList(i, Math.min(ids.size(), i + HAND_OFF_CHUNK)));
       bus.send(to, HAND_OFF, chunk.getBytes(StandardCharsets.UTF_8));
     }
     return ids.size();
