@@ -50,11 +50,18 @@ public final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * Sees every batch: {@link #beforeCommit} inside its transaction after all its ops (to write
-   * state the ops accumulated, once per batch), {@link #afterCommit} after every op's
+   * Sees every batch: {@link #beforeOps} inside its transaction before its ops, {@link
+   * #beforeCommit} after all of them (to write state the ops accumulated, once per batch), {@link #afterCommit} after every op's
    * {@code committed()} (to hand the batch's results on in one go). Both run on the writer thread.
    */
   public interface BatchListener {
+    /**
+     * The batch's transaction has begun and none of {@code batch} has run yet: a listener may take
+     * what the ops will need in one go (for instance lock, in a fixed order, every row they write).
+     * It sees the batch again, op by op, if the batch is retried.
+     */
+    default void beforeOps(Connection connection, List<WriteOp> batch) throws SQLException {}
+
     default void beforeCommit(Connection connection) throws SQLException {}
 
     default void afterCommit() {}
@@ -259,6 +266,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
     long start = System.nanoTime();
     try {
+      for (BatchListener l : listeners) {
+        l.beforeOps(connection, batch);
+      }
       for (WriteOp op : batch) {
         op.apply(connection);
       }

@@ -14,12 +14,20 @@ import java.sql.SQLException;
  * the writer thread after the commit.
  */
 abstract class ImOp<T> implements WriteOp {
+  private final String conversation;
   private final Callback<T> callback;
   private T result;
   private ImException refusal;
 
-  ImOp(Callback<T> callback) {
+  /** An op that writes into {@code conversation} (null: none known before it runs). */
+  ImOp(String conversation, Callback<T> callback) {
+    this.conversation = conversation;
     this.callback = callback;
+  }
+
+  /** The conversation this op writes into, known before it runs; null when there is none. */
+  final String conversation() {
+    return conversation;
   }
 
   abstract T run(Connection c) throws SQLException;

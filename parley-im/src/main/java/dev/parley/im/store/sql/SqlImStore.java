@@ -54,61 +54,61 @@ public final class SqlImStore implements ImStore {
   @Override
   public void send(String cid, Message draft, Callback<Outcomes.Sent> done) {
     byte[] body = draft.toByteArray();
-    write(c -> messages.append(c, cid, draft, body), done);
+    write(cid, c -> messages.append(c, cid, draft, body), done);
   }
 
   @Override
   public void recall(String user, String clientId, String cid, long seq, Duration window,
       Callback<Outcomes.Sent> done) {
-    write(c -> messages.recall(c, user, clientId, cid, seq, window.toMillis()), done);
+    write(cid, c -> messages.recall(c, user, clientId, cid, seq, window.toMillis()), done);
   }
 
   @Override
   public void markRead(String user, String cid, long seq, int receiptLimit, Callback<Outcomes.ReadMoved> done) {
-    write(c -> messages.markRead(c, user, cid, seq, receiptLimit), done);
+    write(cid, c -> messages.markRead(c, user, cid, seq, receiptLimit), done);
   }
 
   @Override
   public void createGroup(String owner, String name, List<String> members, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.create(c, owner, name, members), done);
+    write(null, c -> groups.create(c, owner, name, members), done);
   }
 
   @Override
   public void renameGroup(String actor, String groupId, String name, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.rename(c, actor, groupId, name), done);
+    write(Ids.group(groupId), c -> groups.rename(c, actor, groupId, name), done);
   }
 
   @Override
   public void addMembers(String actor, String groupId, List<String> users, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.add(c, actor, groupId, users), done);
+    write(Ids.group(groupId), c -> groups.add(c, actor, groupId, users), done);
   }
 
   @Override
   public void removeMembers(String actor, String groupId, List<String> users, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.remove(c, actor, groupId, users), done);
+    write(Ids.group(groupId), c -> groups.remove(c, actor, groupId, users), done);
   }
 
   @Override
   public void leaveGroup(String actor, String groupId, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.leave(c, actor, groupId), done);
+    write(Ids.group(groupId), c -> groups.leave(c, actor, groupId), done);
   }
 
   @Override
   public void setRole(String actor, String groupId, String user, Role role, Callback<Outcomes.GroupChanged> done) {
-    write(c -> groups.setRole(c, actor, groupId, user, role), done);
+    write(Ids.group(groupId), c -> groups.setRole(c, actor, groupId, user, role), done);
   }
 
   /** A server message into an existing group (idempotent by the draft's client id, if any). */
   @Override
   public void announce(String groupId, Message draft, Callback<Outcomes.Sent> done) {
     byte[] body = draft.toByteArray();
-    write(c -> messages.append(c, Ids.group(groupId), draft, body), done);
+    write(Ids.group(groupId), c -> messages.append(c, Ids.group(groupId), draft, body), done);
   }
 
   /** Raises delivered cursors: conversation → (user → seq). Best effort: a full queue drops it. */
   @Override
   public void markDelivered(Map<String, Map<String, Long>> cursors) {
-    write(c -> {
+    write(null, c -> {
       messages.markDelivered(c, cursors);
       return null;
     }, (r, e) -> { });
@@ -117,7 +117,7 @@ public final class SqlImStore implements ImStore {
   /** Records last-seen times of users who went offline. Best effort. */
   @Override
   public void saveLastSeen(Map<String, Long> seen) {
-    write(c -> {
+    write(null, c -> {
       messages.lastSeen(c, seen);
       return null;
     }, (r, e) -> { });
@@ -176,8 +176,9 @@ public final class SqlImStore implements ImStore {
     return read(c -> ImReads.lastSeen(c, users));
   }
 
-  private <T> void write(SqlOp<T> op, Callback<T> done) {
-    ImOp<T> imOp = new ImOp<>(done) {
+  /** Queues {@code op}, which writes into {@code cid} (null: no one conversation known up front). */
+  private <T> void write(String cid, SqlOp<T> op, Callback<T> done) {
+    ImOp<T> imOp = new ImOp<>(cid, done) {
       @Override
       T run(Connection c) throws SQLException {
         return op.run(c);

@@ -2,6 +2,7 @@ package dev.parley.im.store.sql;
 
 import dev.parley.core.store.StoreBackend;
 import dev.parley.core.store.jdbc.GroupCommitWriter;
+import dev.parley.core.store.jdbc.WriteOp;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.im.Role;
 import java.sql.Connection;
@@ -25,9 +26,12 @@ import java.util.Set;
  * use reloads the truth from the database.
  *
  * <p>On PostgreSQL several nodes write into one database, so the cache is checked once per batch:
- * the first time a batch uses a conversation it locks the conversation's row (held until the batch
- * commits) and, if the stored last_seq moved past what this node committed, another node wrote and
- * the conversation is reloaded. SQLite has one writer and trusts the cache.
+ * before its ops run, a batch locks the rows of every conversation its ops name (held until the
+ * batch commits), in one statement and in the order of their ids, so two nodes' batches never
+ * wait for each other in a cycle; a conversation whose stored last_seq moved past what this node
+ * committed was written by another node and is reloaded. A conversation an op reaches without
+ * naming it up front is locked the first time the batch uses it. SQLite has one writer and trusts
+ * the cache.
  */
 final class WriterState implements GroupCommitWriter.BatchListener {
   private final StoreBackend backend;
@@ -121,6 +125,48 @@ final class WriterState implements GroupCommitWriter.BatchListener {
       locked.add(s);
     }
     return s;
+  }
+
+  /**
+   * Locks the rows of the conversations {@code batch}'s ops name, in id order, and checks the
+   * cached ones against the stored last_seq (PostgreSQL only).
+   */
+  @Override
+  public void beforeOps(Connection c, List<WriteOp> batch) throws SQLException {
+    if (!shared) {
+      return;
+    }
+    Set<String> cids = new HashSet<>();
+    for (WriteOp op : batch) {
+      if (op instanceof ImOp<?> im && im.conversation() != null) {
+        cids.add(im.conversation());
+      }
+    }
+    if (cids.isEmpty()) {
+      return;
+    }
+    Set<String> found = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT cid, last_seq FROM im_conversations WHERE cid = ANY(?) ORDER BY id FOR UPDATE")) {
+      ps.setArray(1, c.createArrayOf("text", cids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+          ConvState s = cache.get(rs.getString(1));
+          if (s != null && rs.getLong(2) <= s.committedSeq) {
+            locked.add(s);
+          } else if (s != null) {
+            forget(s);
+          }
+        }
+      }
+    }
+    for (String cid : cids) {
+      ConvState s = found.contains(cid) ? null : cache.get(cid);
+      if (s != null) {
+        forget(s);
+      }
+    }
   }
 
   /** Locks a conversation's row until the batch ends and gives its stored last_seq (MAX_VALUE if gone). */

@@ -258,6 +258,35 @@ class SharedPostgresWritersTest {
   }
 
   @Test
+  void batchesOfTheTwoStoresWritingTwoConversationsInOppositeOrderTakeTurnsWithoutADeadlock() {
+    String x = Ids.direct("alice", "bob");
+    String y = Ids.direct("alice", "carol");
+    sent(a, x, text("alice", "x-0"));
+    sent(a, y, text("alice", "y-0"));
+    List<CompletableFuture<Outcomes.Sent>> sends = new ArrayList<>();
+    CompletableFuture<Void> releaseA = new CompletableFuture<>();
+    CompletableFuture<Void> releaseB = new CompletableFuture<>();
+    try {
+      // A's batch has stored into x and waits before it writes y; B's would write y, then x.
+      CompletableFuture<Void> inA = batchPausedBetween(dbA, () -> sends.add(send(a, x, text("alice", "a-x"))),
+          releaseA, () -> sends.add(send(a, y, text("alice", "a-y"))));
+      waiting().until(inA::isDone);
+      CompletableFuture<Void> inB = batchPausedBetween(dbB, () -> sends.add(send(b, y, text("alice", "b-y"))),
+          releaseB, () -> sends.add(send(b, x, text("alice", "b-x"))));
+      waiting().until(() -> inB.isDone() || lockWaiters() > 0);
+
+      // B waits for A's batch before it runs any op, so it holds nothing A goes on to need.
+      assertThat(inB).isNotDone();
+    } finally {
+      releaseA.complete(null);
+      releaseB.complete(null);
+    }
+    sends.forEach(SharedPostgresWritersTest::result);
+    assertThat(rows(x)).extracting(Row::clientId).containsExactly("x-0", "a-x", "b-x");
+    assertThat(rows(y)).extracting(Row::clientId).containsExactly("y-0", "a-y", "b-y");
+  }
+
+  @Test
   void sendsTakingTurnsThroughTheTwoStoresEachTakeTheNextSeq() {
     String cid = Ids.direct("alice", "bob");
     for (int i = 1; i <= 20; i++) {
@@ -375,24 +404,35 @@ class SharedPostgresWritersTest {
    * (its locks held, nothing committed) until the returned future is completed.
    */
   private static CompletableFuture<Void> holdBatch(CloseableStorage db, Runnable submit) {
-    CompletableFuture<Void> inGate = new CompletableFuture<>();
-    CompletableFuture<Void> gate = new CompletableFuture<>();
-    // The writer sits in a batch of its own while the ops to hold are queued, so they form the next.
-    db.writer().write(c -> {
-      inGate.complete(null);
-      return gate.join();
-    });
-    waiting().until(inGate::isDone);
-    submit.run();
-    CompletableFuture<Void> open = new CompletableFuture<>();
     CompletableFuture<Void> release = new CompletableFuture<>();
-    db.writer().write(c -> {
-      open.complete(null);
-      return release.join();
-    });
-    gate.complete(null);
+    CompletableFuture<Void> open = batchPausedBetween(db, submit, release, () -> { });
     waiting().until(open::isDone);
     return release;
+  }
+
+  /**
+   * Makes {@code db}'s writer run, in one batch, what {@code before} queues, then an op that waits
+   * for {@code gate}, then what {@code after} queues; the returned future completes when the
+   * waiting op is reached.
+   */
+  private static CompletableFuture<Void> batchPausedBetween(CloseableStorage db, Runnable before,
+      CompletableFuture<Void> gate, Runnable after) {
+    CompletableFuture<Void> busy = new CompletableFuture<>();
+    CompletableFuture<Void> free = new CompletableFuture<>();
+    db.writer().write(c -> {
+      busy.complete(null);
+      return free.join();
+    });
+    waiting().until(busy::isDone);
+    before.run();
+    CompletableFuture<Void> reached = new CompletableFuture<>();
+    db.writer().write(c -> {
+      reached.complete(null);
+      return gate.join();
+    });
+    after.run();
+    free.complete(null);
+    return reached;
   }
 
   /** Sessions of this database waiting for a lock another transaction holds. */
