@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Nodes of one JVM joined by an in-memory {@link NodeBus}, for tests of a system's cross-node
@@ -104,6 +105,11 @@ public final class InMemoryBus implements AutoCloseable {
     if (waiting != null) {
       waiting.forEach(n.thread::execute);
     }
+  }
+
+  /** How many lookups ({@code heldElsewhere}) node {@code id} has asked for. */
+  public int lookups(String id) {
+    return ((Node) node(id)).lookups.get();
   }
 
   /**
@@ -222,6 +228,7 @@ public final class InMemoryBus implements AutoCloseable {
     private volatile CountDownLatch gate;
     /** The lookup answers waiting for {@link #answerLookups}, or null; guarded by the node. */
     private List<Runnable> delayed;
+    private final AtomicInteger lookups = new AtomicInteger();
 
     Node(String id) {
       this.id = id;
@@ -326,6 +333,7 @@ public final class InMemoryBus implements AutoCloseable {
 
     @Override
     public CompletionStage<Map<String, List<Held>>> heldElsewhere(Collection<String> keys) {
+      lookups.incrementAndGet();
       CompletableFuture<Map<String, List<Held>>> f = new CompletableFuture<>();
       if (cut) {
         thread.execute(() -> f.completeExceptionally(new IllegalStateException("bus cut")));

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,8 @@ public final class ClusterMessageRouter implements MessageRouter {
   private final ScheduledExecutorService timers;
   private final Duration confirmTimeout;
   private final AtomicLong confirmIds;
+  /** Reads of the bus's filters: 0 none, 1 one on its way, 2 one on its way and one more asked for. */
+  private final AtomicInteger refreshes = new AtomicInteger();
   /** Confirm id -> the copy waiting for it. */
   private final Map<Long, CompletableFuture<Void>> awaiting = new ConcurrentHashMap<>();
   /** Set when this node drains: copies from other nodes are dropped unconfirmed (its sessions are handed off). */
@@ -368,21 +371,32 @@ public final class ClusterMessageRouter implements MessageRouter {
 
   /**
    * Rebuilds the cache of the other nodes' filters from what they hold on the bus (but for the
-   * filters announced while the answer was on its way).
+   * filters announced while the answer was on its way). Asked for while a read is on its way, it
+   * reads once more after that one: however many nodes ask at once (every node resuming after a
+   * restarted Redis asks all the others), at most one read is on its way and one waits.
    */
   void refresh() {
+    if (refreshes.getAndUpdate(n -> Math.min(n + 1, 2)) == 0) {
+      readFilters();
+    }
+  }
+
+  private void readFilters() {
     long mark = filters.mark();
     bus.heldElsewhere(List.of(FILTERS)).whenComplete((held, failure) -> {
       if (failure != null) {
         filters.abandon(mark);
         log.warn("MQTT filters of other nodes not refreshed: {}", failure.toString());
-        return;
+      } else {
+        Map<String, Map<String, Integer>> fresh = new HashMap<>();
+        for (NodeBus.Held h : held.getOrDefault(FILTERS, List.of())) {
+          fresh.computeIfAbsent(h.node(), n -> new HashMap<>()).put(h.field(), members(h.value()));
+        }
+        filters.reconcile(fresh, mark);
       }
-      Map<String, Map<String, Integer>> fresh = new HashMap<>();
-      for (NodeBus.Held h : held.getOrDefault(FILTERS, List.of())) {
-        fresh.computeIfAbsent(h.node(), n -> new HashMap<>()).put(h.field(), members(h.value()));
+      if (refreshes.decrementAndGet() > 0) {
+        readFilters();
       }
-      filters.reconcile(fresh, mark);
     });
   }
 

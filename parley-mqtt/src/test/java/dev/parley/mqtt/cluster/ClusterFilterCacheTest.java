@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A node's cache of the other nodes' filters stays right where its sources cross: a restarted
  * Redis that the nodes notice one after another, a node missing from the cluster for a while,
- * and a snapshot of the bus that answers after an announcement sent later than it was read.
+ * a snapshot of the bus that answers after an announcement sent later than it was read, and many
+ * nodes asking for a read at once.
  */
 class ClusterFilterCacheTest extends TwoNodeTest {
   private static final String TOPIC = "public/cache/t";
@@ -81,6 +82,28 @@ class ClusterFilterCacheTest extends TwoNodeTest {
     subscribe(sub, "public/cache/marker", 0);
     awaitKnown("public/cache/marker");
 
+    assertThat(router(nodes.a).remoteFilters("b")).contains(TOPIC, "public/cache/old");
+    expectRoutedFromA(sub);
+  }
+
+  @Test
+  void refreshesAskedForWhileOneIsOnItsWayReadTheBusOnceMore() throws IOException {
+    RawClient sub = subscribedOnB("coalesce-sub", "public/cache/old");
+    nodes.bus.delayLookups("a");
+    int before = nodes.bus.lookups("a");
+
+    for (int i = 0; i < 5; i++) {
+      router(nodes.a).refresh();
+    }
+    assertThat(nodes.bus.lookups("a")).isEqualTo(before + 1);
+    subscribe(sub, TOPIC, 0);
+    awaitKnown(TOPIC);
+    nodes.bus.answerLookups("a");
+    // The marker's announcement reaches a after the answers to every read a asked for by then.
+    subscribe(sub, "public/cache/marker", 0);
+    awaitKnown("public/cache/marker");
+
+    assertThat(nodes.bus.lookups("a")).isEqualTo(before + 2);
     assertThat(router(nodes.a).remoteFilters("b")).contains(TOPIC, "public/cache/old");
     expectRoutedFromA(sub);
   }
