@@ -86,7 +86,7 @@ public final class MqttModule implements ParleyModule {
             config.get(MqttKeys.CLUSTER_CONFIRM_TIMEOUT)));
         return router.get();
       }, directory);
-      directory.start(broker, ctx.eventLoops().group()::next);
+      directory.start(broker, ctx.eventLoops().group()::next, router.get());
       ctx.services().register(ClusterMessageRouter.class, router.get());
       sweep = ctx.time().every(ctx.eventLoops().group().next(), () -> router.get().sweep(alive(ctx)),
           ClusterMessageRouter.SWEEP_PERIOD);

@@ -6,6 +6,7 @@ import dev.parley.core.cluster.NodeInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,29 @@ public final class InMemoryBus implements AutoCloseable {
     }
     if (waiting != null) {
       waiting.forEach(n.thread::execute);
+    }
+  }
+
+  /**
+   * Messages on {@code topic} to node {@code id} wait until {@link #deliverWithheld}; the node's
+   * other messages go on meanwhile.
+   */
+  public void withhold(String id, String topic) {
+    Node n = (Node) node(id);
+    synchronized (n) {
+      n.withheld.putIfAbsent(topic, new ArrayList<>());
+    }
+  }
+
+  /** The messages on {@code topic} withheld from node {@code id} come now, in order, and later ones at once. */
+  public void deliverWithheld(String id, String topic) {
+    Node n = (Node) node(id);
+    List<Runnable> kept;
+    synchronized (n) {
+      kept = n.withheld.remove(topic);
+    }
+    if (kept != null) {
+      kept.forEach(n.thread::execute);
     }
   }
 
@@ -229,6 +253,8 @@ public final class InMemoryBus implements AutoCloseable {
     /** The lookup answers waiting for {@link #answerLookups}, or null; guarded by the node. */
     private List<Runnable> delayed;
     private final AtomicInteger lookups = new AtomicInteger();
+    /** Topic → the messages on it kept from this node until {@link #deliverWithheld}; guarded by the node. */
+    private final Map<String, List<Runnable>> withheld = new HashMap<>();
 
     Node(String id) {
       this.id = id;
@@ -284,12 +310,20 @@ public final class InMemoryBus implements AutoCloseable {
 
     private void deliver(String from, String topic, byte[] payload) {
       byte[] copy = payload.clone();
-      thread.execute(() -> {
+      Runnable receive = () -> {
         Receiver r = receivers.get(topic);
         if (r != null) {
           r.receive(from, copy);
         }
-      });
+      };
+      synchronized (this) {
+        List<Runnable> kept = withheld.get(topic);
+        if (kept != null) {
+          kept.add(receive);
+          return;
+        }
+      }
+      thread.execute(receive);
     }
 
     @Override

@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,14 +78,14 @@ public final class ClusterMessageRouter implements MessageRouter {
   private final Map<String, Set<Object>> subscribers = new HashMap<>();
   /** The other nodes' plain filters and every node's shared ones (this node's too). */
   private final RemoteFilters filters = new RemoteFilters();
+  private final HandedFilters handed = new HandedFilters();
   private final SubscriptionTrie<String> remote = filters.trie();
   private final ShareGroups shares = filters.shares();
   private final TimeSource time;
   private final ScheduledExecutorService timers;
   private final Duration confirmTimeout;
   private final AtomicLong confirmIds;
-  /** Reads of the bus's filters: 0 none, 1 one on its way, 2 one on its way and one more asked for. */
-  private final AtomicInteger refreshes = new AtomicInteger();
+  private final FilterRefresh refresh;
   /** Confirm id -> the copy waiting for it. */
   private final Map<Long, CompletableFuture<Void>> awaiting = new ConcurrentHashMap<>();
   /** Set when this node drains: copies from other nodes are dropped unconfirmed (its sessions are handed off). */
@@ -106,6 +105,7 @@ public final class ClusterMessageRouter implements MessageRouter {
     this.confirmTimeout = confirmTimeout;
     // Ids differ from those of an earlier run of this node id, whose confirms may still come.
     this.confirmIds = new AtomicLong(Math.max(1, time.millis()) << 16);
+    this.refresh = new FilterRefresh(bus, filters);
     bus.listen(PUBLISH, (from, payload) -> deliverFrom(from, payload));
     bus.listen(CONFIRM, this::confirmed);
     bus.listen(FILTER_CHANGED, this::filterChanged);
@@ -120,6 +120,16 @@ public final class ClusterMessageRouter implements MessageRouter {
 
   @Override
   public Routed route(AppMessage m) {
+    Routed r = routeAll(m);
+    if (m.qos() == 0 || !handed.matches(m.topic())) {
+      return r;
+    }
+    CompletableFuture<Void> no = CompletableFuture.failedFuture(
+        new NotConfirmedException("a session subscribed to " + m.topic() + " is moving to another node"));
+    return new Routed(r.matched() + 1, allOf(r.durable(), List.of(no)));
+  }
+
+  private Routed routeAll(AppMessage m) {
     if (remote.size() == 0) {
       return local.route(m);
     }
@@ -277,6 +287,10 @@ public final class ClusterMessageRouter implements MessageRouter {
     if (p.confirm() == 0) {
       return;
     }
+    if (!p.passedOn() && handed.matches(p.message().topic())) {
+      // A session it is for is moving to another node: the publisher sends it again, to its new home.
+      return;
+    }
     CompletableFuture<Void> stored = allOf(r.durable(), confirms);
     byte[] confirm = ByteBuffer.allocate(8).putLong(p.confirm()).array();
     if (stored == null) {
@@ -314,17 +328,53 @@ public final class ClusterMessageRouter implements MessageRouter {
       if (s == null || !s.remove(e.session())) {
         return;
       }
+      HandedFilters.Handed mark = handed.unsubscribed(e.session(), e.filter(), e.shareGroup());
+      if (mark != null) {
+        s.add(mark);
+        return;
+      }
       if (!s.isEmpty()) {
         if (e.shareGroup() != null) {
           announce(e.filter(), s.size());
         }
         return;
       }
-      subscribers.remove(e.filter());
-      bus.release(FILTERS, e.filter());
-      bus.broadcast(FILTER_CHANGED, change(false, 0, e.filter()));
+      dropped(e.filter());
       if (e.shareGroup() != null) {
         filters.own(self, Topics.parseShared(e.filter()), e.filter(), 0);
+      }
+    }
+  }
+
+  /** No session here subscribes to {@code filter} any more: let go of it and tell the other nodes. Under the lock. */
+  private void dropped(String filter) {
+    subscribers.remove(filter);
+    bus.release(FILTERS, filter);
+    bus.broadcast(FILTER_CHANGED, change(false, 0, filter));
+  }
+
+  /**
+   * {@code session} of {@code clientId} is handed to another node: its plain filters stay here,
+   * unconfirmed (see {@link HandedFilters}), until {@link #taken}. Call before the session lets go
+   * of its subscriptions and {@link #handed} after.
+   */
+  void handing(Object session, String clientId) {
+    handed.handing(session, clientId);
+  }
+
+  void handed(Object session) {
+    handed.handed(session);
+  }
+
+  /** The node the session of {@code clientId} was handed to holds it (or the wait for it ran out). */
+  void taken(String clientId) {
+    synchronized (subscribers) {
+      HandedFilters.Handed mark = new HandedFilters.Handed(clientId);
+      for (String f : handed.taken(clientId)) {
+        Set<Object> s = subscribers.get(f);
+        if (s != null && s.remove(mark) && s.isEmpty()) {
+          dropped(f);
+        }
       }
     }
   }
@@ -370,42 +420,11 @@ public final class ClusterMessageRouter implements MessageRouter {
   }
 
   /**
-   * Rebuilds the cache of the other nodes' filters from what they hold on the bus (but for the
-   * filters announced while the answer was on its way). Asked for while a read is on its way, it
-   * reads once more after that one: however many nodes ask at once (every node resuming after a
-   * restarted Redis asks all the others), at most one read is on its way and one waits.
+   * Rebuilds the cache of the other nodes' filters from what they hold on the bus (see {@link
+   * FilterRefresh}: at most one read on its way and one waiting).
    */
   void refresh() {
-    if (refreshes.getAndUpdate(n -> Math.min(n + 1, 2)) == 0) {
-      readFilters();
-    }
-  }
-
-  private void readFilters() {
-    long mark = filters.mark();
-    bus.heldElsewhere(List.of(FILTERS)).whenComplete((held, failure) -> {
-      if (failure != null) {
-        filters.abandon(mark);
-        log.warn("MQTT filters of other nodes not refreshed: {}", failure.toString());
-      } else {
-        Map<String, Map<String, Integer>> fresh = new HashMap<>();
-        for (NodeBus.Held h : held.getOrDefault(FILTERS, List.of())) {
-          fresh.computeIfAbsent(h.node(), n -> new HashMap<>()).put(h.field(), members(h.value()));
-        }
-        filters.reconcile(fresh, mark);
-      }
-      if (refreshes.decrementAndGet() > 0) {
-        readFilters();
-      }
-    });
-  }
-
-  private static int members(String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    refresh.ask();
   }
 
   /** The filters this node knows node {@code node} has subscribers for (a copy). */
@@ -416,6 +435,11 @@ public final class ClusterMessageRouter implements MessageRouter {
   /** Members of shared subscription {@code group} on {@code node}, as this node knows it. */
   int shareMembers(String group, String node) {
     return shares.members(group, node);
+  }
+
+  /** Whether {@code topic} matches a filter kept here for a session handed to another node. */
+  boolean keptForHanded(String topic) {
+    return handed.matches(topic);
   }
 
   /** Copies sent to other nodes whose confirm this node still waits for. */

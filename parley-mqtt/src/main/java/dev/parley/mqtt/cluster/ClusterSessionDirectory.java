@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSessionDirectory implements SessionDirectory {
   static final String HANDOVER = "mqtt.handover";
   static final String HANDED = "mqtt.handed";
+  /** The node that asked for a session holds it now: the node that handed it over lets go of its filters. */
+  static final String TOOK = "mqtt.took";
   /** A draining node's sessions, for the node it names to take on (client ids, separated by U+0000, which MQTT forbids in them). */
   static final String HAND_OFF = "mqtt.handoff";
   /** Client ids per {@value #HAND_OFF} message. */
@@ -69,6 +71,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   /** Client id -> the answers awaited from the nodes that held it. */
   private final Map<String, Awaited> awaited = new ConcurrentHashMap<>();
   private volatile Broker broker;
+  private volatile ClusterMessageRouter router;
   private volatile Supplier<EventExecutor> homes;
 
   /** @param timers where the wait for an answer times out */
@@ -85,10 +88,12 @@ public final class ClusterSessionDirectory implements SessionDirectory {
 
   /**
    * Answers the other nodes' handover requests for sessions of {@code broker}, and takes on the
-   * sessions of dead nodes that the bus hands this node, on loops from {@code homes}.
+   * sessions of dead nodes that the bus hands this node, on loops from {@code homes}; a session
+   * handed over keeps its filters in {@code router} until the node that asked for it holds it.
    */
-  public void start(Broker broker, Supplier<EventExecutor> homes) {
+  public void start(Broker broker, Supplier<EventExecutor> homes, ClusterMessageRouter router) {
     this.broker = broker;
+    this.router = router;
     this.homes = homes;
     bus.onOrphaned(PREFIX, (node, entries) -> {
       log.info("MQTT: taking on {} session(s) held by node {}, which is gone", entries.size(), node);
@@ -103,6 +108,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       log.info("MQTT: taking on {} session(s) from node {}, which is draining", ids.size(), from);
       ids.stream().filter(id -> !id.isEmpty()).forEach(this::adopt);
     });
+    bus.listen(TOOK, (from, payload) -> router.taken(new String(payload, StandardCharsets.UTF_8)));
     bus.listen(HANDED, (from, payload) -> {
       Awaited a = awaited.get(new String(payload, StandardCharsets.UTF_8));
       if (a != null) {
@@ -132,7 +138,17 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   /** Hands {@code s} over (on its loop) and answers {@code to}, if not null, once its writes are durable. */
   private void handOver(Session s, boolean clean, String to) {
     if (!s.ended()) {
-      broker.handOver(s, clean);
+      // Until the asking node holds the session, what is published for it is not acknowledged.
+      boolean keep = to != null && !clean;
+      if (keep) {
+        router.handing(s, s.clientId());
+        time.schedule(timers, () -> router.taken(s.clientId()), ClusterMessageRouter.GONE_GRACE);
+      }
+      try {
+        broker.handOver(s, clean);
+      } finally {
+        router.handed(s);
+      }
     }
     store.flush().whenComplete((ok, failed) -> {
       if (to != null) {
@@ -190,7 +206,8 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     long stamp = time.millis();
     bus.hold(key(clientId), FIELD, Long.toString(stamp));
     boolean[] outdone = new boolean[1];
-    handedHere(clientId, cleanStart, stamp, outdone)
+    List<String> asked = new ArrayList<>();
+    handedHere(clientId, cleanStart, stamp, outdone, asked)
         .thenCompose(done -> store.loadSession(clientId))
         .whenComplete((stored, failed) -> {
           if (failed != null) {
@@ -204,7 +221,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
           s.home().execute(() -> {
             then.accept(s, existed);
             // Then has put the connection's taking of the session on this loop: what waited goes after it.
-            s.home().execute(() -> claimed(clientId, s, waiting, outdone[0]));
+            s.home().execute(() -> claimed(clientId, s, waiting, outdone[0], asked));
           });
         });
   }
@@ -255,8 +272,14 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     }
   }
 
-  /** The claim of {@code clientId} is over: a newer claim elsewhere gets the session, then what waited runs. */
-  private void claimed(String clientId, Session s, List<Runnable> waiting, boolean outdone) {
+  /**
+   * The claim of {@code clientId} is over: the nodes {@code asked} to hand the session over hear
+   * that this node holds it, a newer claim elsewhere gets the session, then what waited runs.
+   */
+  private void claimed(String clientId, Session s, List<Runnable> waiting, boolean outdone, List<String> asked) {
+    for (String node : asked) {
+      bus.send(node, TOOK, clientId.getBytes(StandardCharsets.UTF_8));
+    }
     List<Runnable> later = endClaim(clientId, waiting);
     if (outdone) {
       log.info("MQTT: a later claim of {} on another node takes the session", clientId);
@@ -267,9 +290,11 @@ public final class ClusterSessionDirectory implements SessionDirectory {
 
   /**
    * Completes when no other node holds the session of {@code clientId} any more (or the wait ran
-   * out); sets {@code outdone} when a newer claim holds it too.
+   * out); sets {@code outdone} when a newer claim holds it too, and puts the nodes asked to hand
+   * it over into {@code asked}.
    */
-  private CompletableFuture<Void> handedHere(String clientId, boolean cleanStart, long stamp, boolean[] outdone) {
+  private CompletableFuture<Void> handedHere(String clientId, boolean cleanStart, long stamp, boolean[] outdone,
+      List<String> asked) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     bus.heldElsewhere(List.of(key(clientId))).whenComplete((held, failed) -> {
       if (failed != null) {
@@ -290,6 +315,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
         done.complete(null);
         return;
       }
+      asked.addAll(older);
       awaited.put(clientId, new Awaited(older, done));
       byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
       byte[] request = new byte[id.length + 1];

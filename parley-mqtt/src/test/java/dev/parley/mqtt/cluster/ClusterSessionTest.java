@@ -12,6 +12,7 @@ import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.testing.TestKernel;
 import dev.parley.mqtt.codec.MessageProps;
 import dev.parley.mqtt.codec.MqttPacket;
+import dev.parley.mqtt.codec.MqttVersion;
 import dev.parley.mqtt.codec.PacketType;
 import dev.parley.mqtt.codec.Properties;
 import dev.parley.mqtt.codec.ReasonCode;
@@ -43,6 +44,13 @@ class ClusterSessionTest extends TwoNodeTest {
   private void dropDeadFilters(TestKernel on, String filter) {
     nodes.time.advance(ClusterMessageRouter.SWEEP_PERIOD.plus(ClusterMessageRouter.GONE_GRACE));
     await().atMost(WAIT).until(() -> !router(on).remoteFilters("a").contains(filter));
+  }
+
+  /** The publisher's connection is closed instead of its publish acknowledged: it sends it again. */
+  private static void expectNotAcknowledged(RawClient pub) throws IOException {
+    MqttPacket reply = pub.read();
+    assertThat(reply).isInstanceOf(MqttPacket.Disconnect.class);
+    assertThat(((MqttPacket.Disconnect) reply).reasonCode()).isEqualTo(ReasonCode.UNSPECIFIED_ERROR);
   }
 
   /** Publishes at QoS 1 and waits for the PUBACK. */
@@ -190,6 +198,44 @@ class ClusterSessionTest extends TwoNodeTest {
     RawClient back = nodes.unconnected(nodes.b);
     assertThat(connect(back, "dev-homeless", 300, false, null).sessionPresent()).isTrue();
     expectPublish(back, "h1");
+  }
+
+  @Test
+  void whatIsPublishedWhileASessionMovesToAnotherNodeIsNotAcknowledged() throws Exception {
+    String topic = "public/mv/t";
+    RawClient device = nodes.client(nodes.a, "dev-moving", 300, true);
+    subscribe(device, topic, 1);
+    awaitKnown(nodes.b, "a", topic);
+    RawClient pubA = nodes.client(nodes.a, "mv-pub-a", 300, true);
+    RawClient pubB = nodes.client(nodes.b, "mv-pub-b", 300, true);
+    // a lets the session go; b does not hear so yet, so it has not loaded it.
+    nodes.bus.withhold("b", ClusterSessionDirectory.HANDED);
+    RawClient moved = nodes.unconnected(nodes.b);
+    moved.send(new MqttPacket.Connect(MqttVersion.V5, false, 60, new Properties(), "dev-moving", null, null, null));
+    assertThat(device.readUntilClosed()).isEqualTo(new MqttPacket.Disconnect(ReasonCode.SESSION_TAKEN_OVER,
+        Properties.NONE));
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session("dev-moving") == null);
+
+    // Published on a, and on b (a copy to a, which a does not confirm): neither is acknowledged.
+    pubA.send(new MqttPacket.Publish(topic, 1, false, 1, "from-a".getBytes()));
+    expectNotAcknowledged(pubA);
+    pubB.send(new MqttPacket.Publish(topic, 1, false, 1, "from-b".getBytes()));
+    await().atMost(WAIT).until(() -> router(nodes.b).awaitingConfirms() == 1);
+    nodes.time.advance(Duration.ofSeconds(5)); // mqtt.cluster.confirm-timeout
+    expectNotAcknowledged(pubB);
+
+    nodes.bus.deliverWithheld("b", ClusterSessionDirectory.HANDED);
+    assertThat(((MqttPacket.ConnAck) moved.read()).sessionPresent()).isTrue();
+    await().atMost(WAIT).until(() -> !router(nodes.a).keptForHanded(topic));
+    awaitKnown(nodes.a, "b", topic);
+    // The publishers send again and are acknowledged; the session on b gets both.
+    for (String[] again : new String[][] {{"mv-pub-a", "from-a"}, {"mv-pub-b", "from-b"}}) {
+      RawClient pub = nodes.unconnected(again[0].endsWith("a") ? nodes.a : nodes.b);
+      assertThat(connect(pub, again[0], 300, false, null).sessionPresent()).isTrue();
+      publishQos1(pub, 1, topic, again[1]);
+    }
+    expectPublish(moved, "from-a");
+    expectPublish(moved, "from-b");
   }
 
   @Test

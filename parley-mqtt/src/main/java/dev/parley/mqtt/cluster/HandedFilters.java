@@ -1,0 +1,89 @@
+package dev.parley.mqtt.cluster;
+
+import dev.parley.mqtt.topic.SubscriptionTrie;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The plain filters of sessions this node handed over to another node, which stay subscribed here
+ * in the session's stead until that node holds the session (or a time runs out). Between the old
+ * home letting a session go and the new home loading it, no node has its subscriptions: without
+ * these, a QoS 1/2 publish matching them would be acknowledged with no copy kept for the session.
+ * With them the publish still comes here, and a copy that matches one is not confirmed (nor is a
+ * publish made here acknowledged), so its publisher sends it again, to the new home by then.
+ *
+ * <p>{@link #handing} and {@link #unsubscribed} run under the router's lock of its subscriber
+ * counts; {@link #matches} runs on any thread.
+ */
+final class HandedFilters {
+  /** A handed session's place among the subscribers of a filter here (equal by client id). */
+  record Handed(String clientId) {}
+
+  /** Sessions being handed over right now (their filters stay): session → client id. */
+  private final Map<Object, String> handing = new ConcurrentHashMap<>();
+  /** Client id → the filters kept for it. */
+  private final Map<String, List<String>> kept = new HashMap<>();
+  /** Client id → its mark, one instance (the trie knows owners by identity). */
+  private final Map<String, Handed> marks = new HashMap<>();
+  private final SubscriptionTrie<String> trie = new SubscriptionTrie<>();
+
+  /** {@code session} of {@code clientId} is being handed over: its plain filters stay until {@link #taken}. */
+  void handing(Object session, String clientId) {
+    handing.put(session, clientId);
+  }
+
+  /** The hand-over of {@code session} is over here (its subscriptions are gone). */
+  void handed(Object session) {
+    handing.remove(session);
+  }
+
+  /**
+   * What takes {@code session}'s place among the subscribers of {@code filter} when it leaves
+   * them: its {@link Handed} mark while it is being handed over (plain filters only), else null.
+   */
+  Handed unsubscribed(Object session, String filter, String shareGroup) {
+    String clientId = handing.get(session);
+    if (clientId == null || shareGroup != null) {
+      return null;
+    }
+    Handed mark = marks.computeIfAbsent(clientId, Handed::new);
+    if (trie.add(filter, null, mark, clientId)) {
+      kept.computeIfAbsent(clientId, c -> new ArrayList<>()).add(filter);
+    }
+    return mark;
+  }
+
+  /** The new home holds the session of {@code clientId}: the filters kept for it, which go now. */
+  List<String> taken(String clientId) {
+    List<String> filters = kept.remove(clientId);
+    Handed mark = marks.remove(clientId);
+    if (filters == null) {
+      return List.of();
+    }
+    for (String f : filters) {
+      trie.remove(f, null, mark);
+    }
+    return filters;
+  }
+
+  /** Whether {@code topic} matches a filter kept for a handed session. */
+  boolean matches(String topic) {
+    if (trie.size() == 0) {
+      return false;
+    }
+    boolean[] hit = new boolean[1];
+    trie.match(topic, new SubscriptionTrie.Visitor<>() {
+      @Override
+      public void subscriber(String clientId) {
+        hit[0] = true;
+      }
+
+      @Override
+      public void shared(SubscriptionTrie.SharedGroup<String> group) {}
+    });
+    return hit[0];
+  }
+}
