@@ -34,8 +34,11 @@ final class MessageWrites implements GroupCommitWriter.BatchListener {
       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   /** On PostgreSQL only a resent client id may make an insert a no-op (see {@link #insert}). */
   private static final String ON_RESEND = " ON CONFLICT (sender, client_id) WHERE client_id IS NOT NULL DO NOTHING";
-  /** Rows per multi-row insert: 8 parameters each, well under PostgreSQL's 65,535. */
-  private static final int MAX_ROWS = 512;
+  /** The deferred rows' insert (PostgreSQL): one array per column, in the order of {@link #INSERT}. */
+  private static final String UNNEST_INSERT = "INSERT INTO im_messages (conv, seq, sender, client_id, ts, kind, body,"
+      + " actor) SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::integer[],"
+      + " ?::bytea[], ?::text[])" + ON_RESEND;
+  private static final String[] ARRAY_TYPES = {"bigint", "bigint", "text", "text", "bigint", "integer", "bytea", "text"};
 
   private final WriterState state;
   private final Clock clock;
@@ -43,7 +46,7 @@ final class MessageWrites implements GroupCommitWriter.BatchListener {
   private final StatementCache sql = new StatementCache();
   /**
    * On PostgreSQL a user's message is not inserted at once but kept until the batch's end (or
-   * until something reads messages), then sent with the others in multi-row inserts
+   * until something reads messages), then sent with the others in one insert
    * ({@link #flush}) rather than each in a round trip of its own. Its seq is taken as if the
    * insert stored a row; should one turn out a no-op (a resent client id), the whole batch is run
    * again row by row.
@@ -166,38 +169,41 @@ final class MessageWrites implements GroupCommitWriter.BatchListener {
   }
 
   /**
-   * Sends the deferred inserts, in multi-row statements of up to {@link #MAX_ROWS} rows: before
-   * anything on the writer reads or changes stored messages (every such place here calls it), and
-   * before the batch commits. Throws {@link RerunBatchException} when a row stored nothing.
+   * Sends the deferred inserts, all in one statement whatever their number (one array per column,
+   * unnested into rows, so a batch costs one round trip and one prepared plan): before anything on
+   * the writer reads or changes stored messages (every such place here calls it), and before the
+   * batch commits. Throws {@link RerunBatchException} when a row stored nothing.
    */
   void flush(Connection c) throws SQLException {
-    int at = 0;
+    if (deferred.isEmpty()) {
+      return;
+    }
     try {
-      while (at < deferred.size()) {
-        // Power-of-two chunks keep the distinct statements (and their prepared plans) few.
-        int n = Integer.highestOneBit(Math.min(MAX_ROWS, deferred.size() - at));
-        PreparedStatement ps = sql.get(c, multiRowInsert(n));
-        for (int i = 0; i < n; i++) {
-          deferred.get(at + i).bind(ps, i * 8);
-        }
-        int stored = ps.executeUpdate();
-        at += n;
-        if (stored != n) {
-          careful = true;
-          throw new RerunBatchException("a resent client id among the batch's messages");
-        }
+      int n = deferred.size();
+      Object[][] columns = {new Long[n], new Long[n], new String[n], new String[n], new Long[n], new Integer[n],
+          new byte[n][], new String[n]};
+      for (int i = 0; i < n; i++) {
+        Row r = deferred.get(i);
+        columns[0][i] = r.conv();
+        columns[1][i] = r.seq();
+        columns[2][i] = r.sender();
+        columns[3][i] = r.clientId();
+        columns[4][i] = r.ts();
+        columns[5][i] = r.kind();
+        columns[6][i] = r.body();
+        columns[7][i] = r.actor();
+      }
+      PreparedStatement ps = sql.get(c, UNNEST_INSERT);
+      for (int k = 0; k < columns.length; k++) {
+        ps.setArray(k + 1, c.createArrayOf(ARRAY_TYPES[k], columns[k]));
+      }
+      if (ps.executeUpdate() != n) {
+        careful = true;
+        throw new RerunBatchException("a resent client id among the batch's messages");
       }
     } finally {
       deferred.clear();
     }
-  }
-
-  private static String multiRowInsert(int rows) {
-    StringBuilder sb = new StringBuilder(INSERT);
-    for (int i = 1; i < rows; i++) {
-      sb.append(", (?, ?, ?, ?, ?, ?, ?, ?)");
-    }
-    return sb.append(ON_RESEND).toString();
   }
 
   @Override
