@@ -136,15 +136,15 @@ public final class MqttModule implements ParleyModule {
   }
 
   /**
-   * A draining node's sessions go to the first other node alive (by id) to take on, once the
+   * A draining node's sessions are shared out in turn among the other nodes alive to take on, once the
    * writes for them are durable; copies sent here meanwhile go unconfirmed, so they are resent.
    * The last node keeps them in the store for whichever node starts next.
    */
   private static void handOff(ServerContext ctx, NodeBus bus, ClusterMessageRouter router,
       ClusterSessionDirectory directory, MqttStore store) {
     router.drain();
-    String to = alive(ctx).stream().filter(n -> !n.equals(bus.nodeId())).sorted().findFirst().orElse(null);
-    if (to == null) {
+    List<String> to = alive(ctx).stream().filter(n -> !n.equals(bus.nodeId())).sorted().toList();
+    if (to.isEmpty()) {
       return;
     }
     try {
@@ -154,7 +154,7 @@ public final class MqttModule implements ParleyModule {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log.info("MQTT: {} session(s) handed to node {} to take on", directory.handOff(to), to);
+    log.info("MQTT: {} session(s) handed to nodes {} to take on", directory.handOff(to), to);
   }
 
   /** The ids of the nodes alive, as this node sees them. */

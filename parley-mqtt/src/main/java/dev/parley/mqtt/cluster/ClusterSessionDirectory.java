@@ -159,23 +159,29 @@ public final class ClusterSessionDirectory implements SessionDirectory {
 
   /**
    * This node drains (its connections are closed and its writes durable): it lets go of every
-   * session it holds and names them to node {@code to}, which takes them on as a dead node's
-   * (loaded from the store, offline until their clients return). The bus runs the releases before
-   * the message, so that node's claims find the keys free. Answers how many were handed off.
+   * session it holds and names them to the nodes in {@code to} (one after another, so each takes
+   * on its share), which take them on as a dead node's (loaded from the store, offline until their
+   * clients return). The bus runs the releases before the messages, so those nodes' claims find
+   * the keys free. Answers how many were handed off.
    */
-  public int handOff(String to) {
-    List<String> ids = new ArrayList<>();
+  public int handOff(List<String> to) {
+    List<List<String>> shares = new ArrayList<>();
+    to.forEach(n -> shares.add(new ArrayList<>()));
+    int count = 0;
     for (Session s : List.copyOf(sessions.values())) {
-      if (sessions.remove(s.clientId(), s)) {
+      if (!to.isEmpty() && sessions.remove(s.clientId(), s)) {
         bus.release(key(s.clientId()), FIELD);
-        ids.add(s.clientId());
+        shares.get(count++ % to.size()).add(s.clientId());
       }
     }
-    for (int i = 0; i < ids.size(); i += HAND_OFF_CHUNK) {
-      String chunk = String.join("\u0000", ids.subList(i, Math.min(ids.size(), i + HAND_OFF_CHUNK)));
-      bus.send(to, HAND_OFF, chunk.getBytes(StandardCharsets.UTF_8));
+    for (int n = 0; n < to.size(); n++) {
+      List<String> ids = shares.get(n);
+      for (int i = 0; i < ids.size(); i += HAND_OFF_CHUNK) {
+        String chunk = String.join("\u0000", ids.subList(i, Math.min(ids.size(), i + HAND_OFF_CHUNK)));
+        bus.send(to.get(n), HAND_OFF, chunk.getBytes(StandardCharsets.UTF_8));
+      }
     }
-    return ids.size();
+    return count;
   }
 
   @Override

@@ -21,6 +21,7 @@ import dev.parley.mqtt.it.RawClient;
 import dev.parley.mqtt.store.MqttStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -259,6 +260,34 @@ class ClusterSessionTest extends TwoNodeTest {
     for (String m : new String[] {"r1", "r2", "r3"}) {
       back.send(new MqttPacket.PubReply(PacketType.PUBACK, expectPublish(back, m).packetId()));
     }
+  }
+
+  @Test
+  void aDrainedNodesSessionsAreSharedOutAmongTheOtherNodes() throws Exception {
+    nodes.c = nodes.node("c");
+    for (String id : List.of("dev-share-1", "dev-share-2")) {
+      RawClient device = nodes.client(nodes.a, id, 300, true);
+      subscribe(device, "public/share-out/" + id, 1);
+      device.close();
+      MqttServer.awaitOffline(nodes.a, id);
+    }
+
+    nodes.a.close();
+    nodes.a = null;
+
+    await().atMost(WAIT).until(() -> held("dev-share-1") != null && held("dev-share-2") != null);
+    assertThat(List.of(held("dev-share-1"), held("dev-share-2"))).containsExactlyInAnyOrder("b", "c");
+  }
+
+  /** The node that holds the session of {@code clientId} on the bus and has it in its broker; null if none. */
+  private String held(String clientId) {
+    List<NodeBus.Held> holders = nodes.bus.held(ClusterSessionDirectory.key(clientId));
+    if (holders.size() != 1) {
+      return null;
+    }
+    String node = holders.get(0).node();
+    TestKernel k = node.equals("b") ? nodes.b : node.equals("c") ? nodes.c : null;
+    return k != null && MqttServer.broker(k).session(clientId) != null ? node : null;
   }
 
   @Test
