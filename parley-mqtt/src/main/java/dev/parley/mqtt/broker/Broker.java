@@ -164,24 +164,25 @@ public final class Broker implements SessionHost {
    * Finds or creates the session of {@code clientId} for a new connection on {@code loop}, taking
    * it over from the connection that holds it. {@code ready} runs on {@code loop} with the session
    * and whether it was present; it is not called if {@code wanted} turns false (the new
-   * connection went away meanwhile).
+   * connection went away meanwhile). In a cluster, when the session belongs to a user other than
+   * {@code userId} (held on another node, or stored), {@code refused} runs instead, on any thread.
    */
-  public void open(String clientId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
-      BiConsumer<Session, Boolean> ready) {
-    directory.claim(clientId, cleanStart, stored -> stored == null ? newSession(clientId, loop)
+  public void open(String clientId, String userId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
+      BiConsumer<Session, Boolean> ready, Runnable refused) {
+    directory.claim(clientId, userId, cleanStart, stored -> stored == null ? newSession(clientId, loop)
         : fromStore(stored, loop), (session, existed) -> {
       if (existed) {
-        session.execute(() -> takeover(session, clientId, cleanStart, loop, wanted, ready));
+        session.execute(() -> takeover(session, clientId, userId, cleanStart, loop, wanted, ready, refused));
       } else {
         ready.accept(session, false);
       }
-    });
+    }, refused);
   }
 
-  private void takeover(Session old, String clientId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
-      BiConsumer<Session, Boolean> ready) {
+  private void takeover(Session old, String clientId, String userId, boolean cleanStart, EventExecutor loop,
+      BooleanSupplier wanted, BiConsumer<Session, Boolean> ready, Runnable refused) {
     if (old.ended()) {
-      loop.execute(() -> open(clientId, cleanStart, loop, wanted, ready));
+      loop.execute(() -> open(clientId, userId, cleanStart, loop, wanted, ready, refused));
       return;
     }
     if (!wanted.getAsBoolean()) {
@@ -193,7 +194,7 @@ public final class Broker implements SessionHost {
     }
     if (cleanStart) {
       old.end();
-      loop.execute(() -> open(clientId, true, loop, wanted, ready));
+      loop.execute(() -> open(clientId, userId, true, loop, wanted, ready, refused));
     } else {
       old.moveTo(loop);
       loop.execute(() -> {

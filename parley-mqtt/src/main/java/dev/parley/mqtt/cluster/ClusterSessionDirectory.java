@@ -8,6 +8,7 @@ import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.store.MqttStore;
 import dev.parley.mqtt.store.StoredSession;
 import io.netty.util.concurrent.EventExecutor;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSessionDirectory implements SessionDirectory {
   static final String HANDOVER = "mqtt.handover";
   static final String HANDED = "mqtt.handed";
+  /** A handover refused: the session belongs to another user than the one whose connection asked for it. */
+  static final String REFUSED = "mqtt.refused";
   /** The node that asked for a session holds it now: the node that handed it over lets go of its filters. */
   static final String TOOK = "mqtt.took";
   /** A draining node's sessions, for the node it names to take on (client ids, separated by U+0000, which MQTT forbids in them). */
@@ -100,8 +103,23 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       entries.keySet().forEach(k -> adopt(k.substring(PREFIX.length())));
     });
     bus.listen(HANDOVER, (from, payload) -> {
-      boolean clean = payload.length > 0 && payload[0] == 1;
-      handOverAsked(from, clean, new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
+      if (payload.length < 3) {
+        return;
+      }
+      boolean clean = payload[0] == 1;
+      int userLength = ((payload[1] & 0xff) << 8) | (payload[2] & 0xff);
+      if (payload.length < 3 + userLength) {
+        return;
+      }
+      String user = new String(payload, 3, userLength, StandardCharsets.UTF_8);
+      int at = 3 + userLength;
+      handOverAsked(from, clean, user, new String(payload, at, payload.length - at, StandardCharsets.UTF_8));
+    });
+    bus.listen(REFUSED, (from, payload) -> {
+      Awaited a = awaited.get(new String(payload, StandardCharsets.UTF_8));
+      if (a != null) {
+        a.refused();
+      }
     });
     bus.listen(HAND_OFF, (from, payload) -> {
       List<String> ids = List.of(new String(payload, StandardCharsets.UTF_8).split("\u0000"));
@@ -117,12 +135,13 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     });
   }
 
-  private void handOverAsked(String from, boolean clean, String clientId) {
+  /** Node {@code from} asks for the session of {@code clientId} for a connection of {@code user} ("": anonymous). */
+  private void handOverAsked(String from, boolean clean, String user, String clientId) {
     List<Runnable> waiting = claiming.get(clientId);
     if (waiting != null) {
       synchronized (waiting) {
         if (claiming.get(clientId) == waiting) {
-          waiting.add(() -> handOverAsked(from, clean, clientId));
+          waiting.add(() -> handOverAsked(from, clean, user, clientId));
           return;
         }
       }
@@ -132,7 +151,16 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       bus.send(from, HANDED, clientId.getBytes(StandardCharsets.UTF_8));
       return;
     }
+    if (!user.equals(orEmpty(s.ownerId()))) {
+      // A client id is not a credential: another user's session stays theirs, connected or not.
+      bus.send(from, REFUSED, clientId.getBytes(StandardCharsets.UTF_8));
+      return;
+    }
     s.execute(() -> handOver(s, clean, from));
+  }
+
+  private static String orEmpty(String userId) {
+    return userId == null ? "" : userId;
   }
 
   /** Hands {@code s} over (on its loop) and answers {@code to}, if not null, once its writes are durable. */
@@ -190,8 +218,8 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   }
 
   @Override
-  public void claim(String clientId, boolean cleanStart, Function<StoredSession, Session> make,
-      BiConsumer<Session, Boolean> then) {
+  public void claim(String clientId, String userId, boolean cleanStart, Function<StoredSession, Session> make,
+      BiConsumer<Session, Boolean> then, Runnable refused) {
     Session existing = sessions.get(clientId);
     if (existing != null) {
       then.accept(existing, true);
@@ -202,22 +230,27 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     if (current != null) {
       synchronized (current) {
         if (claiming.get(clientId) == current) {
-          current.add(() -> claim(clientId, cleanStart, make, then));
+          current.add(() -> claim(clientId, userId, cleanStart, make, then, refused));
           return;
         }
       }
-      claim(clientId, cleanStart, make, then);
+      claim(clientId, userId, cleanStart, make, then, refused);
       return;
     }
     long stamp = time.millis();
     bus.hold(key(clientId), FIELD, Long.toString(stamp));
-    boolean[] outdone = new boolean[1];
-    List<String> asked = new ArrayList<>();
-    handedHere(clientId, cleanStart, stamp, outdone, asked)
+    Claim claim = new Claim(orEmpty(userId));
+    handedHere(clientId, cleanStart, stamp, claim)
         .thenCompose(done -> store.loadSession(clientId))
         .whenComplete((stored, failed) -> {
           if (failed != null) {
             log.warn("MQTT session of {} not loaded from the store: {}", clientId, failed.toString());
+          }
+          if (claim.refused || (failed == null && stored != null && !claim.user.equals(orEmpty(stored.row().userId())))) {
+            bus.release(key(clientId), FIELD);
+            settled(clientId, waiting);
+            refused.run();
+            return;
           }
           Session s = make.apply(failed == null ? stored : null);
           sessions.put(clientId, s);
@@ -227,7 +260,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
           s.home().execute(() -> {
             then.accept(s, existed);
             // Then has put the connection's taking of the session on this loop: what waited goes after it.
-            s.home().execute(() -> claimed(clientId, s, waiting, outdone[0], asked));
+            s.home().execute(() -> claimed(clientId, s, waiting, claim.outdone, claim.asked));
           });
         });
   }
@@ -296,11 +329,10 @@ public final class ClusterSessionDirectory implements SessionDirectory {
 
   /**
    * Completes when no other node holds the session of {@code clientId} any more (or the wait ran
-   * out); sets {@code outdone} when a newer claim holds it too, and puts the nodes asked to hand
-   * it over into {@code asked}.
+   * out); notes in {@code claim} whether a newer claim holds it too, the nodes asked to hand it
+   * over and whether one refused (the session is another user's).
    */
-  private CompletableFuture<Void> handedHere(String clientId, boolean cleanStart, long stamp, boolean[] outdone,
-      List<String> asked) {
+  private CompletableFuture<Void> handedHere(String clientId, boolean cleanStart, long stamp, Claim claim) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     bus.heldElsewhere(List.of(key(clientId))).whenComplete((held, failed) -> {
       if (failed != null) {
@@ -312,7 +344,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       List<String> older = new ArrayList<>();
       for (NodeBus.Held h : held.getOrDefault(key(clientId), List.of())) {
         if (newer(h, stamp)) {
-          outdone[0] = true;
+          claim.outdone = true;
         } else {
           older.add(h.node());
         }
@@ -321,12 +353,13 @@ public final class ClusterSessionDirectory implements SessionDirectory {
         done.complete(null);
         return;
       }
-      asked.addAll(older);
-      awaited.put(clientId, new Awaited(older, done));
+      claim.asked.addAll(older);
+      awaited.put(clientId, new Awaited(older, done, claim));
       byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
-      byte[] request = new byte[id.length + 1];
-      request[0] = (byte) (cleanStart ? 1 : 0);
-      System.arraycopy(id, 0, request, 1, id.length);
+      byte[] user = claim.user.getBytes(StandardCharsets.UTF_8);
+      // Flag, user (length-prefixed), client id.
+      byte[] request = ByteBuffer.allocate(3 + user.length + id.length).put((byte) (cleanStart ? 1 : 0))
+          .putShort((short) user.length).put(user).put(id).array();
       for (String node : older) {
         bus.send(node, HANDOVER, request);
       }
@@ -358,17 +391,37 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   private static final class Awaited {
     final Set<String> nodes;
     final CompletableFuture<Void> done;
+    final Claim claim;
 
-    Awaited(Collection<String> nodes, CompletableFuture<Void> done) {
+    Awaited(Collection<String> nodes, CompletableFuture<Void> done, Claim claim) {
       this.nodes = ConcurrentHashMap.newKeySet();
       this.nodes.addAll(nodes);
       this.done = done;
+      this.claim = claim;
     }
 
     void answered(String node) {
       if (nodes.remove(node) && nodes.isEmpty()) {
         done.complete(null);
       }
+    }
+
+    /** The holder keeps the session: it is another user's. */
+    void refused() {
+      claim.refused = true;
+      done.complete(null);
+    }
+  }
+
+  /** What a claim under way here learns as it goes (written before {@code done} completes, read after). */
+  private static final class Claim {
+    final String user; // "": anonymous
+    final List<String> asked = new ArrayList<>();
+    volatile boolean outdone;
+    volatile boolean refused;
+
+    Claim(String user) {
+      this.user = user;
     }
   }
 

@@ -18,8 +18,8 @@ public final class LocalSessionDirectory implements SessionDirectory {
   }
 
   @Override
-  public void claim(String clientId, boolean cleanStart, Function<StoredSession, Session> make,
-      BiConsumer<Session, Boolean> then) {
+  public void claim(String clientId, String userId, boolean cleanStart, Function<StoredSession, Session> make,
+      BiConsumer<Session, Boolean> then, Runnable refused) {
     Session existing = sessions.get(clientId);
     if (existing == null) {
       Session created = make.apply(null);

@@ -130,9 +130,12 @@ final class ConnectFlow {
     Properties ack = v5 ? connAckProperties(expiry != requestedExpiry ? expiry : null,
         assigned ? clientId : null, serverKeepAlive) : Properties.NONE;
     WillMessage finalWill = will;
+    String id = clientId;
     conn.stopReading();
-    broker.open(clientId, c.cleanStart(), conn.eventLoop(), () -> !conn.closing(),
-        (session, present) -> conn.accepted(session, present && !c.cleanStart(), terms, finalWill, ack));
+    broker.open(id, identity.userId(), c.cleanStart(), conn.eventLoop(), () -> !conn.closing(),
+        (session, present) -> conn.accepted(session, present && !c.cleanStart(), terms, finalWill, ack),
+        () -> conn.eventLoop().execute(() -> conn.refuse(id, ReasonCode.NOT_AUTHORIZED,
+            "client id " + id + " belongs to another user")));
   }
 
   /** The will of CONNECT, or null when it is refused (and the connection with it). */
