@@ -6,6 +6,8 @@ import dev.parley.mqtt.codec.Wire;
 import dev.parley.mqtt.message.AppMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -104,5 +106,24 @@ final class BusCodec {
     } catch (MalformedPacketException | IndexOutOfBoundsException e) {
       throw new IllegalArgumentException("malformed MQTT bus message", e);
     }
+  }
+
+  /** A filter a node's sessions now use ({@code added}) or no longer use, with its members there (shared; else 0). */
+  record FilterChange(boolean added, int members, String filter) {}
+
+  static byte[] encodeFilterChange(boolean added, int members, String filter) {
+    byte[] f = filter.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(f.length + 5).put((byte) (added ? 1 : 0)).putInt(members).put(f).array();
+  }
+
+  /** The change in {@code payload}; null when it is too short to hold one. */
+  static FilterChange decodeFilterChange(byte[] payload) {
+    if (payload.length < 6) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.wrap(payload);
+    boolean added = b.get() == 1;
+    int members = b.getInt();
+    return new FilterChange(added, members, new String(payload, 5, payload.length - 5, StandardCharsets.UTF_8));
   }
 }

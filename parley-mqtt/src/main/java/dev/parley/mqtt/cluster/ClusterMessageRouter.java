@@ -11,7 +11,6 @@ import dev.parley.mqtt.session.SubscriptionEntry;
 import dev.parley.mqtt.topic.SubscriptionTrie;
 import dev.parley.mqtt.topic.Topics;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -350,16 +349,22 @@ public final class ClusterMessageRouter implements MessageRouter {
   private void dropped(String filter) {
     subscribers.remove(filter);
     bus.release(FILTERS, filter);
-    bus.broadcast(FILTER_CHANGED, change(false, 0, filter));
+    bus.broadcast(FILTER_CHANGED, BusCodec.encodeFilterChange(false, 0, filter));
   }
 
   /**
    * {@code session} of {@code clientId} is handed to another node: its plain filters stay here,
-   * unconfirmed (see {@link HandedFilters}), until {@link #taken}. Call before the session lets go
-   * of its subscriptions and {@link #handed} after.
+   * unconfirmed (see {@link HandedFilters}), until {@link #taken} or for {@link #GONE_GRACE} at
+   * most (unless a later handover of the client id is under way by then). Call before the session
+   * lets go of its subscriptions and {@link #handed} after.
    */
   void handing(Object session, String clientId) {
-    handed.handing(session, clientId);
+    long handover = handed.handing(session, clientId);
+    time.schedule(timers, () -> {
+      if (handed.outlived(clientId, handover)) {
+        taken(clientId);
+      }
+    }, GONE_GRACE);
   }
 
   void handed(Object session) {
@@ -382,26 +387,18 @@ public final class ClusterMessageRouter implements MessageRouter {
   /** Holds and announces {@code filter} with its number of members here (shared) or 0 (plain). */
   private void announce(String filter, int members) {
     bus.hold(FILTERS, filter, Integer.toString(members));
-    bus.broadcast(FILTER_CHANGED, change(true, members, filter));
+    bus.broadcast(FILTER_CHANGED, BusCodec.encodeFilterChange(true, members, filter));
     Topics.Shared shared = Topics.parseShared(filter);
     if (shared != null) {
       filters.own(self, shared, filter, members);
     }
   }
 
-  private static byte[] change(boolean added, int members, String filter) {
-    byte[] f = filter.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(f.length + 5).put((byte) (added ? 1 : 0)).putInt(members).put(f).array();
-  }
-
   private void filterChanged(String from, byte[] payload) {
-    if (payload.length < 6) {
-      return;
+    BusCodec.FilterChange c = BusCodec.decodeFilterChange(payload);
+    if (c != null) {
+      filters.announced(from, c.filter(), c.added(), c.members());
     }
-    ByteBuffer b = ByteBuffer.wrap(payload);
-    boolean added = b.get() == 1;
-    int members = b.getInt();
-    filters.announced(from, new String(payload, 5, payload.length - 5, StandardCharsets.UTF_8), added, members);
   }
 
   /**

@@ -170,7 +170,6 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       boolean keep = to != null && !clean;
       if (keep) {
         router.handing(s, s.clientId());
-        time.schedule(timers, () -> router.taken(s.clientId()), ClusterMessageRouter.GONE_GRACE);
       }
       try {
         broker.handOver(s, clean);

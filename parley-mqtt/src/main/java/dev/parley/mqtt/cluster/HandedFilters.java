@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The plain filters of sessions this node handed over to another node, which stay subscribed here
@@ -29,10 +30,27 @@ final class HandedFilters {
   /** Client id → its mark, one instance (the trie knows owners by identity). */
   private final Map<String, Handed> marks = new HashMap<>();
   private final SubscriptionTrie<String> trie = new SubscriptionTrie<>();
+  private final AtomicLong handovers = new AtomicLong();
+  /** Client id → the number of its latest handover not yet taken. */
+  private final Map<String, Long> latest = new ConcurrentHashMap<>();
 
-  /** {@code session} of {@code clientId} is being handed over: its plain filters stay until {@link #taken}. */
-  void handing(Object session, String clientId) {
+  /**
+   * {@code session} of {@code clientId} is being handed over: its plain filters stay until {@link
+   * #taken}. Answers the number of this handover, for {@link #outlived}.
+   */
+  long handing(Object session, String clientId) {
     handing.put(session, clientId);
+    long n = handovers.incrementAndGet();
+    latest.put(clientId, n);
+    return n;
+  }
+
+  /**
+   * Whether handover {@code n} of {@code clientId} is the latest of that client id and its new
+   * home has not said it holds the session (then the caller drops the filters kept for it).
+   */
+  boolean outlived(String clientId, long n) {
+    return latest.remove(clientId, n);
   }
 
   /** The hand-over of {@code session} is over here (its subscriptions are gone). */
@@ -58,6 +76,7 @@ final class HandedFilters {
 
   /** The new home holds the session of {@code clientId}: the filters kept for it, which go now. */
   List<String> taken(String clientId) {
+    latest.remove(clientId);
     List<String> filters = kept.remove(clientId);
     Handed mark = marks.remove(clientId);
     if (filters == null) {

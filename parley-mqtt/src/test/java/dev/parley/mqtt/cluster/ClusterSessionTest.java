@@ -47,6 +47,14 @@ class ClusterSessionTest extends TwoNodeTest {
     await().atMost(WAIT).until(() -> !router(on).remoteFilters("a").contains(filter));
   }
 
+  /** A persistent session of {@code clientId} connected on a, subscribed to {@code topic} at QoS 1, known to b. */
+  private RawClient subscribedOnA(String clientId, String topic) throws IOException {
+    RawClient device = nodes.client(nodes.a, clientId, 300, true);
+    subscribe(device, topic, 1);
+    awaitKnown(nodes.b, "a", topic);
+    return device;
+  }
+
   /** The publisher's connection is closed instead of its publish acknowledged: it sends it again. */
   private static void expectNotAcknowledged(RawClient pub) throws IOException {
     MqttPacket reply = pub.read();
@@ -67,10 +75,7 @@ class ClusterSessionTest extends TwoNodeTest {
    */
   private void offlineOnAWithTwoQueued(String clientId, String topic, String first, String second)
       throws IOException {
-    RawClient device = nodes.client(nodes.a, clientId, 300, true);
-    subscribe(device, topic, 1);
-    awaitKnown(nodes.b, "a", topic);
-    device.close();
+    subscribedOnA(clientId, topic).close();
     MqttServer.awaitOffline(nodes.a, clientId);
     RawClient pub = nodes.client(nodes.b, clientId + "-pub");
     publishQos1(pub, 1, topic, first);
@@ -204,9 +209,7 @@ class ClusterSessionTest extends TwoNodeTest {
   @Test
   void whatIsPublishedWhileASessionMovesToAnotherNodeIsNotAcknowledged() throws Exception {
     String topic = "public/mv/t";
-    RawClient device = nodes.client(nodes.a, "dev-moving", 300, true);
-    subscribe(device, topic, 1);
-    awaitKnown(nodes.b, "a", topic);
+    RawClient device = subscribedOnA("dev-moving", topic);
     RawClient pubA = nodes.client(nodes.a, "mv-pub-a", 300, true);
     RawClient pubB = nodes.client(nodes.b, "mv-pub-b", 300, true);
     // a lets the session go; b does not hear so yet, so it has not loaded it.
@@ -237,6 +240,42 @@ class ClusterSessionTest extends TwoNodeTest {
     }
     expectPublish(moved, "from-a");
     expectPublish(moved, "from-b");
+  }
+
+  @Test
+  void theWaitOfAnEarlierHandoverDoesNotEndTheKeepingOfALaterOne() throws Exception {
+    String topic = "public/mv2/t";
+    subscribedOnA("dev-back-forth", topic);
+    // To b (a keeps the filters until b took the session; its wait ends 10 s from now), and back.
+    RawClient onB = nodes.unconnected(nodes.b);
+    assertThat(connect(onB, "dev-back-forth", 300, false, null).sessionPresent()).isTrue();
+    await().atMost(WAIT).until(() -> !router(nodes.a).keptForHanded(topic));
+    RawClient onA = nodes.unconnected(nodes.a);
+    assertThat(connect(onA, "dev-back-forth", 300, false, null).sessionPresent()).isTrue();
+    awaitKnown(nodes.b, "a", topic);
+    nodes.time.advance(Duration.ofSeconds(6));
+
+    // To b once more, and b does not hear that a let it go: a keeps its filters again.
+    nodes.bus.withhold("b", ClusterSessionDirectory.HANDED);
+    RawClient again = nodes.unconnected(nodes.b);
+    again.send(new MqttPacket.Connect(MqttVersion.V5, false, 60, new Properties(), "dev-back-forth", null, null,
+        null));
+    onA.readUntilClosed();
+    await().atMost(WAIT).until(() -> router(nodes.a).keptForHanded(topic));
+    // The first handover's wait ends; the second's has 6 s to go (and b's claim 1 s).
+    nodes.time.advance(Duration.ofSeconds(4));
+
+    assertThat(router(nodes.a).keptForHanded(topic)).isTrue();
+    RawClient pub = nodes.client(nodes.a, "mv2-pub", 300, true);
+    pub.send(new MqttPacket.Publish(topic, 1, false, 1, "late".getBytes()));
+    expectNotAcknowledged(pub);
+
+    // b takes the session but a never hears so: a stops keeping the filters when the second wait ends.
+    nodes.bus.withhold("a", ClusterSessionDirectory.TOOK);
+    nodes.bus.deliverWithheld("b", ClusterSessionDirectory.HANDED);
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-back-forth") != null);
+    nodes.time.advance(Duration.ofSeconds(6));
+    assertThat(router(nodes.a).keptForHanded(topic)).isFalse();
   }
 
   @Test
