@@ -119,13 +119,13 @@ public final class ClusterMessageRouter implements MessageRouter {
 
   @Override
   public Routed route(AppMessage m) {
-    Routed r = routeAll(m);
     if (m.qos() == 0 || !handed.matches(m.topic())) {
-      return r;
+      return routeAll(m);
     }
-    CompletableFuture<Void> no = CompletableFuture.failedFuture(
-        new NotConfirmedException("a session subscribed to " + m.topic() + " is moving to another node"));
-    return new Routed(r.matched() + 1, allOf(r.durable(), List.of(no)));
+    // Not routed at all: its publisher is not acknowledged and sends it again (to the session's
+    // new home by then), so copies made now would only be duplicates.
+    return new Routed(1, CompletableFuture.failedFuture(
+        new NotConfirmedException("a session subscribed to " + m.topic() + " is moving to another node")));
   }
 
   private Routed routeAll(AppMessage m) {
@@ -276,6 +276,11 @@ public final class ClusterMessageRouter implements MessageRouter {
       log.warn("MQTT publish from node {} dropped: {}", from, e.getMessage());
       return;
     }
+    if (p.confirm() != 0 && !p.passedOn() && handed.matches(p.message().topic())) {
+      // A session it is for is moving to another node: unconfirmed and not routed, since the
+      // publisher sends it again (to the session's new home by then).
+      return;
+    }
     // This node's sessions only: the sender already gave every other node its copy.
     Map<String, Set<String>> passOn = p.passedOn() ? null : new HashMap<>(1);
     Routed r = routeHere(p.message(), !p.passedOn(), new HashSet<>(p.groups()), passOn);
@@ -284,10 +289,6 @@ public final class ClusterMessageRouter implements MessageRouter {
       passOn(BusCodec.encode(p.message()), passOn, p.confirm() != 0, confirms);
     }
     if (p.confirm() == 0) {
-      return;
-    }
-    if (!p.passedOn() && handed.matches(p.message().topic())) {
-      // A session it is for is moving to another node: the publisher sends it again, to its new home.
       return;
     }
     CompletableFuture<Void> stored = allOf(r.durable(), confirms);
