@@ -164,8 +164,8 @@ public final class Broker implements SessionHost {
    * Finds or creates the session of {@code clientId} for a new connection on {@code loop}, taking
    * it over from the connection that holds it. {@code ready} runs on {@code loop} with the session
    * and whether it was present; it is not called if {@code wanted} turns false (the new
-   * connection went away meanwhile). In a cluster, when the session belongs to a user other than
-   * {@code userId} (held on another node, or stored), {@code refused} runs instead, on any thread.
+   * connection went away meanwhile). When the session belongs to a user other than {@code userId}
+   * (held here, on another node, or stored), {@code refused} runs instead, on any thread.
    */
   public void open(String clientId, String userId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
       BiConsumer<Session, Boolean> ready, Runnable refused) {

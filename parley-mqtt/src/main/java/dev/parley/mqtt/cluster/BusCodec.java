@@ -126,4 +126,29 @@ final class BusCodec {
     int members = b.getInt();
     return new FilterChange(added, members, new String(payload, 5, payload.length - 5, StandardCharsets.UTF_8));
   }
+
+  /** A node asks for the session of {@code clientId} for a connection of {@code user} ("": anonymous); clean start or not. */
+  record HandoverRequest(boolean clean, String user, String clientId) {}
+
+  static byte[] encodeHandover(boolean clean, String user, String clientId) {
+    byte[] u = user.getBytes(StandardCharsets.UTF_8);
+    byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+    // Flag, user (length-prefixed), client id.
+    return ByteBuffer.allocate(3 + u.length + id.length).put((byte) (clean ? 1 : 0)).putShort((short) u.length).put(u)
+        .put(id).array();
+  }
+
+  /** The request in {@code payload}; null when it is too short to hold one. */
+  static HandoverRequest decodeHandover(byte[] payload) {
+    if (payload.length < 3) {
+      return null;
+    }
+    int userLength = ((payload[1] & 0xff) << 8) | (payload[2] & 0xff);
+    if (payload.length < 3 + userLength) {
+      return null;
+    }
+    int at = 3 + userLength;
+    return new HandoverRequest(payload[0] == 1, new String(payload, 3, userLength, StandardCharsets.UTF_8),
+        new String(payload, at, payload.length - at, StandardCharsets.UTF_8));
+  }
 }

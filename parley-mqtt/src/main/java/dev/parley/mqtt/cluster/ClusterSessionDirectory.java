@@ -8,14 +8,12 @@ import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.store.MqttStore;
 import dev.parley.mqtt.store.StoredSession;
 import io.netty.util.concurrent.EventExecutor;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,8 +69,8 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   /** Client id -> what waits for the claim under way (claims, handovers asked); guarded by itself. */
   private final Map<String, List<Runnable>> claiming = new ConcurrentHashMap<>();
-  /** Client id -> the answers awaited from the nodes that held it. */
-  private final Map<String, Awaited> awaited = new ConcurrentHashMap<>();
+  /** Client id -> the claim under way here that awaits the answers of the nodes that held it. */
+  private final Map<String, Claim> awaited = new ConcurrentHashMap<>();
   private volatile Broker broker;
   private volatile ClusterMessageRouter router;
   private volatile Supplier<EventExecutor> homes;
@@ -103,22 +101,15 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       entries.keySet().forEach(k -> adopt(k.substring(PREFIX.length())));
     });
     bus.listen(HANDOVER, (from, payload) -> {
-      if (payload.length < 3) {
-        return;
+      BusCodec.HandoverRequest r = BusCodec.decodeHandover(payload);
+      if (r != null) {
+        handOverAsked(from, r.clean(), r.user(), r.clientId());
       }
-      boolean clean = payload[0] == 1;
-      int userLength = ((payload[1] & 0xff) << 8) | (payload[2] & 0xff);
-      if (payload.length < 3 + userLength) {
-        return;
-      }
-      String user = new String(payload, 3, userLength, StandardCharsets.UTF_8);
-      int at = 3 + userLength;
-      handOverAsked(from, clean, user, new String(payload, at, payload.length - at, StandardCharsets.UTF_8));
     });
     bus.listen(REFUSED, (from, payload) -> {
-      Awaited a = awaited.get(new String(payload, StandardCharsets.UTF_8));
-      if (a != null) {
-        a.refused();
+      Claim c = awaited.get(new String(payload, StandardCharsets.UTF_8));
+      if (c != null) {
+        c.refused();
       }
     });
     bus.listen(HAND_OFF, (from, payload) -> {
@@ -128,9 +119,9 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     });
     bus.listen(TOOK, (from, payload) -> router.taken(new String(payload, StandardCharsets.UTF_8)));
     bus.listen(HANDED, (from, payload) -> {
-      Awaited a = awaited.get(new String(payload, StandardCharsets.UTF_8));
-      if (a != null) {
-        a.answered(from);
+      Claim c = awaited.get(new String(payload, StandardCharsets.UTF_8));
+      if (c != null) {
+        c.answered(from);
       }
     });
   }
@@ -151,7 +142,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       bus.send(from, HANDED, clientId.getBytes(StandardCharsets.UTF_8));
       return;
     }
-    if (!user.equals(orEmpty(s.ownerId()))) {
+    if (!ownedBy(s.ownerId(), user)) {
       // A client id is not a credential: another user's session stays theirs, connected or not.
       bus.send(from, REFUSED, clientId.getBytes(StandardCharsets.UTF_8));
       return;
@@ -161,6 +152,11 @@ public final class ClusterSessionDirectory implements SessionDirectory {
 
   private static String orEmpty(String userId) {
     return userId == null ? "" : userId;
+  }
+
+  /** Whether a session of {@code owner} (null: anonymous) may go to a connection of {@code user} ("": anonymous). */
+  private static boolean ownedBy(String owner, String user) {
+    return user.equals(orEmpty(owner));
   }
 
   /** Hands {@code s} over (on its loop) and answers {@code to}, if not null, once its writes are durable. */
@@ -221,7 +217,11 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       BiConsumer<Session, Boolean> then, Runnable refused) {
     Session existing = sessions.get(clientId);
     if (existing != null) {
-      then.accept(existing, true);
+      if (ownedBy(existing.ownerId(), orEmpty(userId))) {
+        then.accept(existing, true);
+      } else {
+        refused.run();
+      }
       return;
     }
     List<Runnable> waiting = new ArrayList<>();
@@ -240,12 +240,13 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     bus.hold(key(clientId), FIELD, Long.toString(stamp));
     Claim claim = new Claim(orEmpty(userId));
     handedHere(clientId, cleanStart, stamp, claim)
-        .thenCompose(done -> store.loadSession(clientId))
+        .thenCompose(done -> claim.refused ? CompletableFuture.<StoredSession>completedFuture(null)
+            : store.loadSession(clientId))
         .whenComplete((stored, failed) -> {
           if (failed != null) {
             log.warn("MQTT session of {} not loaded from the store: {}", clientId, failed.toString());
           }
-          if (claim.refused || (failed == null && stored != null && !claim.user.equals(orEmpty(stored.row().userId())))) {
+          if (claim.refused || (failed == null && stored != null && !ownedBy(stored.row().userId(), claim.user))) {
             bus.release(key(clientId), FIELD);
             settled(clientId, waiting);
             refused.run();
@@ -352,13 +353,9 @@ public final class ClusterSessionDirectory implements SessionDirectory {
         done.complete(null);
         return;
       }
-      claim.asked.addAll(older);
-      awaited.put(clientId, new Awaited(older, done, claim));
-      byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
-      byte[] user = claim.user.getBytes(StandardCharsets.UTF_8);
-      // Flag, user (length-prefixed), client id.
-      byte[] request = ByteBuffer.allocate(3 + user.length + id.length).put((byte) (cleanStart ? 1 : 0))
-          .putShort((short) user.length).put(user).put(id).array();
+      claim.await(older, done);
+      awaited.put(clientId, claim);
+      byte[] request = BusCodec.encodeHandover(cleanStart, claim.user, clientId);
       for (String node : older) {
         bus.send(node, HANDOVER, request);
       }
@@ -369,7 +366,7 @@ public final class ClusterSessionDirectory implements SessionDirectory {
         }
       }, ANSWER_WAIT);
     });
-    return done.whenComplete((ok, failed) -> awaited.computeIfPresent(clientId, (k, a) -> a.done == done ? null : a));
+    return done.whenComplete((ok, failed) -> awaited.remove(clientId, claim));
   }
 
   /** Whether {@code h} is a claim under way (a stamp) later than this node's at {@code stamp}. */
@@ -384,44 +381,6 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       return false;
     }
     return theirs > stamp || (theirs == stamp && h.node().compareTo(bus.nodeId()) > 0);
-  }
-
-  /** The nodes whose answer a claim waits for. */
-  private static final class Awaited {
-    final Set<String> nodes;
-    final CompletableFuture<Void> done;
-    final Claim claim;
-
-    Awaited(Collection<String> nodes, CompletableFuture<Void> done, Claim claim) {
-      this.nodes = ConcurrentHashMap.newKeySet();
-      this.nodes.addAll(nodes);
-      this.done = done;
-      this.claim = claim;
-    }
-
-    void answered(String node) {
-      if (nodes.remove(node) && nodes.isEmpty()) {
-        done.complete(null);
-      }
-    }
-
-    /** The holder keeps the session: it is another user's. */
-    void refused() {
-      claim.refused = true;
-      done.complete(null);
-    }
-  }
-
-  /** What a claim under way here learns as it goes (written before {@code done} completes, read after). */
-  private static final class Claim {
-    final String user; // "": anonymous
-    final List<String> asked = new ArrayList<>();
-    volatile boolean outdone;
-    volatile boolean refused;
-
-    Claim(String user) {
-      this.user = user;
-    }
   }
 
   /** Whether a claim of {@code clientId} here waits for the node that held it. */

@@ -4,6 +4,7 @@ import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.store.StoredSession;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -29,7 +30,11 @@ public final class LocalSessionDirectory implements SessionDirectory {
         return;
       }
     }
-    then.accept(existing, true);
+    if (Objects.equals(existing.ownerId(), userId)) {
+      then.accept(existing, true);
+    } else {
+      refused.run();
+    }
   }
 
   @Override

@@ -39,9 +39,9 @@ public interface SessionDirectory {
    * cluster), or null for a new one; existed is false when it answers a session with another key
    * than the stored one. In-process this happens at once, on the calling thread.
    *
-   * @param userId the connecting user (null: anonymous). A session of another user that another
-   *     node holds, or that is stored with no node holding it, is neither handed over nor taken:
-   *     {@code refused} runs instead of {@code then} (the caller has checked this node's own)
+   * @param userId the connecting user (null: anonymous). A session of another user (held here,
+   *     held on another node, or stored with no node holding it) is neither handed over nor taken:
+   *     {@code refused} runs instead of {@code then}. A client id is not a credential.
    * @param cleanStart the new connection ends the session it finds (the node holding it publishes
    *     its will whatever the delay)
    */

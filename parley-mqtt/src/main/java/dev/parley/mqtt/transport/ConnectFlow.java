@@ -15,7 +15,6 @@ import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.topic.Topics;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -98,12 +97,6 @@ final class ConnectFlow {
       return;
     }
     Identity identity = auth.identity();
-    Session existing = broker.session(clientId);
-    if (existing != null && !Objects.equals(existing.ownerId(), identity.userId())) {
-      // A client id is not a credential: another user's session (and its subscriptions) stays theirs.
-      conn.refuse(clientId, ReasonCode.NOT_AUTHORIZED, "client id " + clientId + " belongs to another user");
-      return;
-    }
     WillMessage will = null;
     if (c.will() != null) {
       will = will(conn, c.will(), clientId, identity);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A client id is not a credential across nodes either: a connection of another user with the
- * client id of a session held on another node, or stored with no node holding it, is refused
- * (0x87), and the session stays its owner's.
+ * client id of a session held on the same node, on another node, or stored with no node holding
+ * it, is refused (0x87), and the session stays its owner's.
  */
 class ClusterOwnerTest extends TwoNodeTest {
   private static final String ID = "laptop-1";
@@ -34,18 +34,39 @@ class ClusterOwnerTest extends TwoNodeTest {
     return (MqttPacket.ConnAck) c.read();
   }
 
-  @Test
-  void anotherUsersConnectionDoesNotTakeASessionHeldOnAnotherNode() throws IOException {
+  /** Alice connected on node a with {@link #ID}, subscribed to one filter. */
+  private RawClient aliceOnA() throws IOException {
     RawClient alice = nodes.unconnected(nodes.a);
     assertThat(connectAs(alice, nodes.a, "alice").reasonCode()).isZero();
     subscribe(alice, "public/own/t", 1);
+    return alice;
+  }
+
+  /** Alice's connection on node a is still up, her session with its filter. */
+  private static void stillHers(RawClient alice, TestKernel a) throws IOException {
+    alice.send(MqttPacket.PingReq.INSTANCE);
+    assertThat(alice.read()).isEqualTo(MqttPacket.PingResp.INSTANCE);
+    assertThat(MqttServer.broker(a).session(ID).subscriptions()).hasSize(1);
+  }
+
+  @Test
+  void anotherUsersConnectionDoesNotTakeASessionHeldOnTheSameNode() throws IOException {
+    RawClient alice = aliceOnA();
+
+    MqttPacket.ConnAck refused = connectAs(nodes.unconnected(nodes.a), nodes.a, "mallory");
+
+    assertThat(refused.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+    stillHers(alice, nodes.a);
+  }
+
+  @Test
+  void anotherUsersConnectionDoesNotTakeASessionHeldOnAnotherNode() throws IOException {
+    RawClient alice = aliceOnA();
 
     MqttPacket.ConnAck refused = connectAs(nodes.unconnected(nodes.b), nodes.b, "mallory");
 
     assertThat(refused.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
-    alice.send(MqttPacket.PingReq.INSTANCE);
-    assertThat(alice.read()).isEqualTo(MqttPacket.PingResp.INSTANCE);
-    assertThat(MqttServer.broker(nodes.a).session(ID).subscriptions()).hasSize(1);
+    stillHers(alice, nodes.a);
     assertThat(MqttServer.broker(nodes.b).session(ID)).isNull();
     await().atMost(WAIT).until(() -> nodes.bus.held(ClusterSessionDirectory.key(ID)).stream()
         .map(NodeBus.Held::node).toList().equals(List.of("a")));
@@ -53,9 +74,7 @@ class ClusterOwnerTest extends TwoNodeTest {
 
   @Test
   void anotherUsersConnectionDoesNotTakeAStoredSessionNoNodeHolds() throws Exception {
-    RawClient alice = nodes.unconnected(nodes.a);
-    assertThat(connectAs(alice, nodes.a, "alice").reasonCode()).isZero();
-    subscribe(alice, "public/own/t", 1);
+    RawClient alice = aliceOnA();
     alice.close();
     MqttServer.awaitOffline(nodes.a, ID);
     // Every node stops; the last keeps the session in the store for whichever node starts next.
