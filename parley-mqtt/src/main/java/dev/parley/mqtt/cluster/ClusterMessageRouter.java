@@ -1,7 +1,6 @@
 package dev.parley.mqtt.cluster;
 
 import dev.parley.core.cluster.NodeBus;
-import dev.parley.core.time.Cancellable;
 import dev.parley.core.time.TimeSource;
 import dev.parley.mqtt.message.AppMessage;
 import dev.parley.mqtt.routing.LocalMessageRouter;
@@ -10,7 +9,6 @@ import dev.parley.mqtt.routing.NotConfirmedException;
 import dev.parley.mqtt.session.SubscriptionEntry;
 import dev.parley.mqtt.topic.SubscriptionTrie;
 import dev.parley.mqtt.topic.Topics;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,9 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +78,8 @@ public final class ClusterMessageRouter implements MessageRouter {
   private final ShareGroups shares = filters.shares();
   private final TimeSource time;
   private final ScheduledExecutorService timers;
-  private final Duration confirmTimeout;
-  private final AtomicLong confirmIds;
+  private final Confirms confirms;
   private final FilterRefresh refresh;
-  /** Confirm id -> the copy waiting for it. */
-  private final Map<Long, CompletableFuture<Void>> awaiting = new ConcurrentHashMap<>();
   /** Set when this node drains: copies from other nodes are dropped unconfirmed (its sessions are handed off). */
   private volatile boolean draining;
 
@@ -101,12 +94,10 @@ public final class ClusterMessageRouter implements MessageRouter {
     this.self = bus.nodeId();
     this.time = time;
     this.timers = timers;
-    this.confirmTimeout = confirmTimeout;
-    // Ids differ from those of an earlier run of this node id, whose confirms may still come.
-    this.confirmIds = new AtomicLong(Math.max(1, time.millis()) << 16);
+    this.confirms = new Confirms(time, timers, confirmTimeout);
     this.refresh = new FilterRefresh(bus, filters);
     bus.listen(PUBLISH, (from, payload) -> deliverFrom(from, payload));
-    bus.listen(CONFIRM, this::confirmed);
+    bus.listen(CONFIRM, (from, payload) -> confirms.confirmed(payload));
     bus.listen(FILTER_CHANGED, this::filterChanged);
     bus.listen(REFRESH, (from, payload) -> refresh());
     // The bus wrote this node's filters again before it resumes: the nodes that resumed earlier read them now.
@@ -157,56 +148,19 @@ public final class ClusterMessageRouter implements MessageRouter {
       return r;
     }
     byte[] message = BusCodec.encode(m);
-    List<CompletableFuture<Void>> confirms = new ArrayList<>(nodes.size() + passOn.size());
+    List<CompletableFuture<Void>> waits = new ArrayList<>(nodes.size() + passOn.size());
     for (String node : nodes) {
-      send(node, message, false, picked.getOrDefault(node, Set.of()), m.qos() > 0, confirms);
+      send(node, message, false, picked.getOrDefault(node, Set.of()), m.qos() > 0, waits);
     }
-    passOn(message, passOn, m.qos() > 0, confirms);
-    return new Routed(r.matched() + nodes.size() + passOn.size(), allOf(r.durable(), confirms));
+    passOn(message, passOn, m.qos() > 0, waits);
+    return new Routed(r.matched() + nodes.size() + passOn.size(), Confirms.allOf(r.durable(), waits));
   }
 
-  /** Sends {@code message} to {@code node}; with {@code confirmed}, adds the wait for its confirm to {@code confirms}. */
+  /** Sends {@code message} to {@code node}; with {@code confirmed}, adds the wait for its confirm to {@code waits}. */
   private void send(String node, byte[] message, boolean passedOn, Collection<String> groups, boolean confirmed,
-      List<CompletableFuture<Void>> confirms) {
-    long id = 0;
-    if (confirmed) {
-      id = confirmIds.incrementAndGet();
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      awaiting.put(id, f);
-      long waiting = id;
-      Cancellable deadline = time.schedule(timers, () -> {
-        CompletableFuture<Void> late = awaiting.remove(waiting);
-        if (late != null) {
-          late.completeExceptionally(new NotConfirmedException("node " + node + " did not confirm within "
-              + confirmTimeout.toMillis() + " ms that it stored its copies"));
-        }
-      }, confirmTimeout);
-      // A confirmed copy's timer goes at once: a busy publisher would otherwise keep one per copy for the timeout.
-      f.whenComplete((ok, e) -> deadline.cancel());
-      confirms.add(f);
-    }
+      List<CompletableFuture<Void>> waits) {
+    long id = confirmed ? confirms.await(node, waits) : 0;
     bus.send(node, PUBLISH, BusCodec.encodePublish(message, passedOn, groups, id));
-  }
-
-  private static CompletableFuture<Void> allOf(CompletableFuture<Void> here, List<CompletableFuture<Void>> confirms) {
-    if (confirms.isEmpty()) {
-      return here;
-    }
-    List<CompletableFuture<Void>> all = new ArrayList<>(confirms);
-    if (here != null) {
-      all.add(here);
-    }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-  }
-
-  private void confirmed(String from, byte[] payload) {
-    if (payload.length != 8) {
-      return;
-    }
-    CompletableFuture<Void> f = awaiting.remove(ByteBuffer.wrap(payload).getLong());
-    if (f != null) {
-      f.complete(null);
-    }
   }
 
   /**
@@ -248,8 +202,8 @@ public final class ClusterMessageRouter implements MessageRouter {
   }
 
   private void passOn(byte[] message, Map<String, Set<String>> passOn, boolean confirmed,
-      List<CompletableFuture<Void>> confirms) {
-    passOn.forEach((node, groups) -> send(node, message, true, groups, confirmed, confirms));
+      List<CompletableFuture<Void>> waits) {
+    passOn.forEach((node, groups) -> send(node, message, true, groups, confirmed, waits));
   }
 
   private static String key(SubscriptionTrie.SharedGroup<?> group) {
@@ -284,15 +238,15 @@ public final class ClusterMessageRouter implements MessageRouter {
     // This node's sessions only: the sender already gave every other node its copy.
     Map<String, Set<String>> passOn = p.passedOn() ? null : new HashMap<>(1);
     Routed r = routeHere(p.message(), !p.passedOn(), new HashSet<>(p.groups()), passOn);
-    List<CompletableFuture<Void>> confirms = new ArrayList<>(1);
+    List<CompletableFuture<Void>> waits = new ArrayList<>(1);
     if (passOn != null && !passOn.isEmpty()) {
-      passOn(BusCodec.encode(p.message()), passOn, p.confirm() != 0, confirms);
+      passOn(BusCodec.encode(p.message()), passOn, p.confirm() != 0, waits);
     }
     if (p.confirm() == 0) {
       return;
     }
-    CompletableFuture<Void> stored = allOf(r.durable(), confirms);
-    byte[] confirm = ByteBuffer.allocate(8).putLong(p.confirm()).array();
+    CompletableFuture<Void> stored = Confirms.allOf(r.durable(), waits);
+    byte[] confirm = Confirms.encode(p.confirm());
     if (stored == null) {
       bus.send(from, CONFIRM, confirm);
       return;
@@ -442,6 +396,6 @@ public final class ClusterMessageRouter implements MessageRouter {
 
   /** Copies sent to other nodes whose confirm this node still waits for. */
   int awaitingConfirms() {
-    return awaiting.size();
+    return confirms.size();
   }
 }
