@@ -13,6 +13,7 @@ import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
 import dev.parley.core.time.Cancellable;
 import dev.parley.rtc.auth.Authenticator;
+import dev.parley.rtc.call.RemoteCalls;
 import dev.parley.rtc.auth.NonceService;
 import dev.parley.rtc.auth.RestCredentials;
 import dev.parley.rtc.config.RtcKeys;
@@ -153,10 +154,16 @@ public final class RtcModule implements ParleyModule {
 
   /**
    * Sessions on every node of the cluster: announced once the node starts, the sessions of nodes
-   * that are gone dropped every {@link #SWEEP_PERIOD}.
+   * that are gone dropped every {@link #SWEEP_PERIOD}, and with them the calls they held for the
+   * sessions here.
    */
   private SignalRoutes clusterRoutes(ImGateway gateway, NodeBus bus) {
     ClusterSignalRoutes routes = new ClusterSignalRoutes(gateway, bus, this::aliveNodes);
+    // The calls other nodes hold for sessions here end here too when their holder dies.
+    RemoteCalls remote = new RemoteCalls(gateway, ctx.time());
+    routes.watch(remote);
+    routes.addSessionListener(remote);
+    ctx.services().register(RemoteCalls.class, remote);
     sweep = ctx.time().every(ctx.eventLoops().group().next(), routes::sweep, SWEEP_PERIOD);
     routes.announce();
     return routes;

@@ -6,6 +6,7 @@ import dev.parley.protocol.im.CallMedia;
 import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.MessageKind;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +25,24 @@ final class CallRecords {
     this.gateway = gateway;
   }
 
-  /** The outcome name of a call that ended for {@code reason} ("completed" when it was answered). */
-  static String outcome(Call call) {
-    if (call.answeredAt != 0) {
+  /**
+   * What a record says of a call: its parties and media, when it was answered (0: never), why it
+   * ended (unspecified while it rings), for how long it was active, when its ring times out.
+   */
+  record Ended(String id, String caller, String callee, CallMedia media, long answeredAt, CallEndReason reason,
+      long durationMs, long expiresAt) {
+    static Ended of(Call call) {
+      return new Ended(call.id, call.caller, call.callee, call.media, call.answeredAt, call.endReason,
+          call.durationMs(), call.expiresAt);
+    }
+  }
+
+  /** The outcome name of a call that ended for its reason ("completed" when it was answered). */
+  private static String outcome(Ended call) {
+    if (call.answeredAt() != 0) {
       return "completed";
     }
-    return switch (call.endReason) {
+    return switch (call.reason()) {
       case CALL_END_REASON_DECLINED -> "declined";
       case CALL_END_REASON_CANCELLED -> "cancelled";
       case CALL_END_REASON_BUSY -> "busy";
@@ -38,8 +51,13 @@ final class CallRecords {
   }
 
   void ended(Call call) {
+    ended(Ended.of(call));
+  }
+
+  /** Stores the record of {@code call}; completes when it is stored (or was already: its client id is the call's). */
+  CompletableFuture<Message> ended(Ended call) {
     String outcome = outcome(call);
-    String kind = call.media == CallMedia.CALL_MEDIA_VIDEO ? "Video call" : "Call";
+    String kind = call.media() == CallMedia.CALL_MEDIA_VIDEO ? "Video call" : "Call";
     String text = switch (outcome) {
       case "completed" -> kind + ", " + clock(call.durationMs());
       case "declined" -> kind + " declined";
@@ -47,27 +65,28 @@ final class CallRecords {
       case "busy" -> kind + ": busy";
       default -> "Missed " + kind.toLowerCase(Locale.ROOT);
     };
-    store(call, "call:" + call.id, "call." + outcome, text, outcome);
+    return store(call, "call:" + call.id(), "call." + outcome, text, outcome);
   }
 
   /** The callee has no online device: a message the offline-delivery hooks see. */
   void ringingOffline(Call call) {
-    store(call, "call:" + call.id + ":ring", "call.ringing", "Incoming call from " + call.caller, "ringing");
+    store(Ended.of(call), "call:" + call.id + ":ring", "call.ringing", "Incoming call from " + call.caller, "ringing");
   }
 
-  private void store(Call call, String clientId, String event, String text, String outcome) {
+  private CompletableFuture<Message> store(Ended call, String clientId, String event, String text, String outcome) {
     Message draft = Message.newBuilder().setKind(MessageKind.MESSAGE_KIND_CALL).setClientId(clientId)
         .setEvent(event).setText(text)
-        .putAttributes("call_id", call.id).putAttributes("caller", call.caller).putAttributes("callee", call.callee)
-        .putAttributes("media", call.media == CallMedia.CALL_MEDIA_VIDEO ? "video" : "audio")
+        .putAttributes("call_id", call.id()).putAttributes("caller", call.caller())
+        .putAttributes("callee", call.callee())
+        .putAttributes("media", call.media() == CallMedia.CALL_MEDIA_VIDEO ? "video" : "audio")
         .putAttributes("outcome", outcome)
-        .putAttributes("reason", reasonName(call.endReason))
+        .putAttributes("reason", reasonName(call.reason()))
         .putAttributes("duration_ms", Long.toString(call.durationMs()))
-        .putAttributes("expires_at", Long.toString(call.expiresAt))
+        .putAttributes("expires_at", Long.toString(call.expiresAt()))
         .build();
-    gateway.sendDirect(call.caller, call.callee, draft).whenComplete((m, e) -> {
+    return gateway.sendDirect(call.caller(), call.callee(), draft).whenComplete((m, e) -> {
       if (e != null) {
-        log.warn("call {}: could not store its {} record: {}", call.id, event, e.toString());
+        log.warn("call {}: could not store its {} record: {}", call.id(), event, e.toString());
       }
     });
   }

@@ -4,6 +4,7 @@ import dev.parley.core.cluster.NodeBus;
 import dev.parley.core.spi.ImGateway;
 import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.core.spi.ImGateway.SessionListener;
+import dev.parley.protocol.im.Frame;
 import dev.parley.rtc.signal.SignalFrames.Change;
 import dev.parley.rtc.signal.SignalFrames.Ref;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * another node's sessions are {@link RemoteSession}s; frames for this node's sessions arrive as
  * {@code rtc.frame} and are written to the session. A node no longer alive loses its sessions at
  * the next {@link #sweep}, and listeners hear them close, as when their connections drop.
+ * {@link Relays} watchers see every frame another node sends a session here, and hear at each
+ * sweep which nodes are alive (what a node gone held for sessions here, only they can end).
  */
 public final class ClusterSignalRoutes implements SignalRoutes {
   private static final Logger log = LoggerFactory.getLogger(ClusterSignalRoutes.class);
@@ -33,6 +36,7 @@ public final class ClusterSignalRoutes implements SignalRoutes {
   private final NodeBus bus;
   private final Supplier<Collection<String>> alive;
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Relays> relays = new CopyOnWriteArrayList<>();
   /** This node's sessions, by id. */
   private final Map<String, ImSession> local = new ConcurrentHashMap<>();
   /** Node to session id to the other nodes' sessions; guarded by {@code this}. */
@@ -49,7 +53,7 @@ public final class ClusterSignalRoutes implements SignalRoutes {
     this.alive = alive;
     bus.listen(SignalFrames.SESSIONS, (from, payload) -> changed(from, SignalFrames.sessions(payload)));
     bus.listen(SignalFrames.ASK, (from, payload) -> bus.send(from, SignalFrames.SESSIONS, snapshot()));
-    bus.listen(SignalFrames.TO_SESSION, (from, payload) -> deliver(SignalFrames.addressed(payload)));
+    bus.listen(SignalFrames.TO_SESSION, (from, payload) -> deliver(from, SignalFrames.addressed(payload)));
     bus.onResume(this::announce);
     gateway.addSessionListener(new SessionListener() {
       @Override
@@ -91,6 +95,20 @@ public final class ClusterSignalRoutes implements SignalRoutes {
     listeners.add(listener);
   }
 
+  /** What a node learns from the frames the other nodes send its sessions. */
+  public interface Relays {
+    /** Node {@code from} sent {@code frame} to {@code to}, a session on this node; on the bus thread, in order. */
+    void relayed(String from, ImSession to, Frame frame);
+
+    /** At each {@link #sweep}, after the sessions of nodes gone closed: the nodes alive now. */
+    void alive(Collection<String> nodes);
+  }
+
+  /** Adds {@code watcher} to those told of relayed frames and of the nodes alive. */
+  public void watch(Relays watcher) {
+    relays.add(watcher);
+  }
+
   /** Drops the sessions of nodes no longer alive: listeners hear them close. Any thread. */
   public void sweep() {
     Collection<String> nodes = alive.get();
@@ -102,6 +120,7 @@ public final class ClusterSignalRoutes implements SignalRoutes {
       log.info("rtc: node {} is gone; its sessions leave their calls", node);
       changed(node, new SignalFrames.Sessions(Change.ALL, List.of()));
     }
+    relays.forEach(r -> r.alive(nodes));
   }
 
   /** On the bus thread (or a sweep): what node {@code from} says of its sessions. */
@@ -150,10 +169,11 @@ public final class ClusterSignalRoutes implements SignalRoutes {
     return s;
   }
 
-  /** On the bus thread: a frame for one of this node's sessions; dropped when it is gone. */
-  private void deliver(SignalFrames.Addressed a) {
+  /** On the bus thread: a frame from node {@code from} for one of this node's sessions; dropped when it is gone. */
+  private void deliver(String from, SignalFrames.Addressed a) {
     ImSession s = local.get(a.session().sessionId());
     if (s != null) {
+      relays.forEach(r -> r.relayed(from, s, a.frame()));
       s.send(a.frame());
     }
   }

@@ -6,7 +6,9 @@ import static dev.parley.rtc.testing.CallClients.accept;
 import static dev.parley.rtc.testing.CallClients.expectError;
 import static dev.parley.rtc.testing.CallClients.hangup;
 import static dev.parley.rtc.testing.CallClients.invite;
+import static dev.parley.rtc.testing.CallClients.event;
 import static dev.parley.rtc.testing.CallClients.next;
+import static dev.parley.rtc.testing.CallClients.records;
 import static dev.parley.rtc.testing.CallClients.signal;
 import static dev.parley.rtc.testing.SignalCluster.awaitSessions;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +22,11 @@ import dev.parley.protocol.im.CallEndReason;
 import dev.parley.protocol.im.CallInvite;
 import dev.parley.protocol.im.CallState;
 import dev.parley.protocol.im.CallStatus;
+import dev.parley.protocol.im.CallStopRinging;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.History;
+import dev.parley.protocol.im.Message;
 import dev.parley.protocol.im.SignalKind;
 import dev.parley.rtc.RtcModule;
 import dev.parley.rtc.testing.SignalCluster;
@@ -149,6 +154,82 @@ class ClusterCallTest {
     assertThat(ended.getStatus()).isEqualTo(CallStatus.CALL_STATUS_ENDED);
     assertThat(ended.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_CONNECTION_LOST);
     assertThat(signaling(a).calls()).isZero();
+  }
+
+  /** A call from {@code caller} on node a, ringing {@code callee}'s phone on b and tablet on c. */
+  private record Ringing(ImServer c, ImTestClient caller, ImTestClient phone, ImTestClient tablet, String id) {
+  }
+
+  private Ringing ringOnBAndC(String caller, String callee) {
+    ImTestClient from = a.login(Transport.TCP, caller, caller + "-1").autoAck(true);
+    ImTestClient phone = b.login(Transport.TCP, callee, "phone").autoAck(true);
+    ImServer c = cluster.node("c");
+    ImTestClient tablet = c.login(Transport.TCP, callee, "tablet").autoAck(true);
+    awaitSessions(a, callee, 2);
+    String id = invite(from, callee);
+    next(phone, Frame.BodyCase.CALL_RING);
+    next(tablet, Frame.BodyCase.CALL_RING);
+    return new Ringing(c, from, phone, tablet, id);
+  }
+
+  @Test
+  void whenTheNodeHoldingAnAnsweredCallDiesThePartyOnAnotherNodeIsToldItEnded_andOneRecordIsStored() {
+    Ringing r = ringOnBAndC("ida", "jon");
+    ImTestClient ida = r.caller();
+    ImTestClient phone = r.phone();
+    ImTestClient tablet = r.tablet();
+    String id = r.id();
+    assertThat(id).endsWith("@a");
+    accept(phone, id);
+    next(tablet, Frame.BodyCase.CALL_STOP_RINGING);
+    next(ida, Frame.BodyCase.CALL_STATE);
+    time.advance(Duration.ofSeconds(3));
+
+    cluster.die("a");
+    time.advance(Duration.ofSeconds(5));
+
+    CallState ended = next(phone, Frame.BodyCase.CALL_STATE).getCallState();
+    assertThat(ended.getCallId()).isEqualTo(id);
+    assertThat(ended.getStatus()).isEqualTo(CallStatus.CALL_STATUS_ENDED);
+    assertThat(ended.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_CONNECTION_LOST);
+    assertThat(ended.getCaller()).isEqualTo("ida");
+    assertThat(ended.getDurationMs()).isGreaterThanOrEqualTo(3_000);
+    await().atMost(WAIT).until(() -> records(phone).stream().anyMatch(event("call.completed")));
+    Message record = records(phone).get(0);
+    assertThat(record.getAttributesMap()).containsEntry("call_id", id).containsEntry("reason", "connection_lost")
+        .containsEntry("caller", "ida");
+    await().atMost(WAIT).until(() -> records(tablet).size() == 1);
+    assertThat(tablet.drainEvents()).noneMatch(Frame::hasCallState);
+  }
+
+  @Test
+  void whenTheNodeHoldingARingingCallDiesTheDevicesRingingOnTheOtherNodesStop_andOneRecordIsStored() {
+    Ringing r = ringOnBAndC("kim", "lee");
+    ImTestClient phone = r.phone();
+    ImTestClient tablet = r.tablet();
+    String id = r.id();
+
+    cluster.die("a");
+    time.advance(Duration.ofSeconds(5));
+
+    for (ImTestClient device : List.of(phone, tablet)) {
+      CallStopRinging stop = next(device, Frame.BodyCase.CALL_STOP_RINGING).getCallStopRinging();
+      assertThat(stop.getCallId()).isEqualTo(id);
+      assertThat(stop.getReason()).isEqualTo(CallEndReason.CALL_END_REASON_CONNECTION_LOST);
+    }
+    // Both nodes store the record; its client id makes it one.
+    await().atMost(WAIT).until(() -> remoteCalls(b).recordsStored() == 1 && remoteCalls(r.c()).recordsStored() == 1);
+    List<Message> stored = phone.call(Frame.newBuilder().setHistory(History.newBuilder().setConversation("u:kim:lee")))
+        .getHistoryResult().getMessagesList();
+    assertThat(stored).singleElement().satisfies(m -> {
+      assertThat(m.getEvent()).isEqualTo("call.missed");
+      assertThat(m.getAttributesMap()).containsEntry("call_id", id).containsEntry("reason", "connection_lost");
+    });
+    await().atMost(WAIT).until(() -> records(tablet).stream().anyMatch(event("call.missed")));
+  }
+
+  private static RemoteCalls remoteCalls(ImServer node) {
+    return node.kernel().kernel().context().services().first(RemoteCalls.class).orElseThrow();
   }
 
   @Test
