@@ -96,14 +96,15 @@ final class Engine implements ClientParts {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Logout: the session ends on the server, then the client goes offline and saves its cursors
+  // Logout: the session ends on the server, then the client goes offline and saves its cursors.
+  // The future completes on the callback executor after the OFFLINE event, as sends do after onSent.
 
   CompletableFuture<Void> logout() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     failAll(ParleyException.of(ParleyException.Kind.CLOSED, "logged out"));
     if (!connector.isOnline()) {
       connector.stop(Cause.LOGGED_OUT);
-      saveNow().whenComplete((v, e) -> done.complete(null));
+      saveNow().whenComplete((v, e) -> listeners.complete(done, null));
       return done;
     }
     connector.stopReconnecting();
@@ -129,7 +130,7 @@ final class Engine implements ClientParts {
       return;
     }
     connector.stop(Cause.LOGGED_OUT);
-    saveNow().whenComplete((v, e) -> done.complete(null));
+    saveNow().whenComplete((v, e) -> listeners.complete(done, null));
   }
 
   // ---------------------------------------------------------------------------------------------
