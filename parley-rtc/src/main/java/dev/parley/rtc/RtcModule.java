@@ -147,6 +147,9 @@ public final class RtcModule implements ParleyModule {
       new JoinTokens(context.tokens(), config.get(RtcKeys.ROOM_TOKEN_MAX_TTL), context.time()).register(context.http(),
           context.adminAuth());
       Signaling.addIceServers(gateway, ice);
+      if (routes instanceof ClusterSignalRoutes cluster) {
+        cluster.watch(signaling::nodesAlive); // rooms other nodes held for sessions here go with them
+      }
       context.services().register(Signaling.class, signaling);
       context.services().register(SignalRoutes.class, routes);
     });

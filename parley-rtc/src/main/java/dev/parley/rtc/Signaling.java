@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -111,6 +112,11 @@ public final class Signaling implements AutoCloseable {
         });
       }
     });
+  }
+
+  /** The nodes alive in the cluster now: this node's sessions in rooms of nodes gone are told so. */
+  void nodesAlive(Collection<String> nodes) {
+    run(() -> roomFrames.nodesAlive(nodes));
   }
 
   /** Puts {@code ice}'s STUN/TURN servers with fresh credentials into every login answer. */

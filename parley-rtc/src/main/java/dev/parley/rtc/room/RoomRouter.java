@@ -3,10 +3,13 @@ package dev.parley.rtc.room;
 import dev.parley.core.spi.ImGateway.ImSession;
 import dev.parley.protocol.im.ErrorCode;
 import dev.parley.protocol.im.Frame;
+import dev.parley.protocol.im.RoomEvent;
+import dev.parley.protocol.im.RoomEventKind;
 import dev.parley.rtc.signal.Replies;
 import dev.parley.rtc.signal.RoomHome;
 import dev.parley.rtc.signal.SignalMetrics;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +30,19 @@ import java.util.function.Predicate;
  */
 public final class RoomRouter {
   /**
-   * Where the room of one session's frames is: {@code node} null while the join is located, and
-   * the frames that came meanwhile waiting for it.
+   * Where {@code room} of {@code session}'s frames is: {@code node} null while the join is
+   * located, and the frames that came meanwhile waiting for it.
    */
   private static final class Placement {
+    final ImSession session;
+    final String room;
     String node;
     final List<Frame> waiting = new ArrayList<>();
+
+    Placement(ImSession session, String room) {
+      this.session = session;
+      this.room = room;
+    }
   }
 
   private final Rooms rooms;
@@ -108,13 +118,33 @@ public final class RoomRouter {
     }));
   }
 
+  /**
+   * The nodes alive now: a session here in a room held by a node no longer among them is in the
+   * room no more (the room went with its node) and is told so with a CLOSED event.
+   */
+  public void nodesAlive(Collection<String> nodes) {
+    List<Placement> lost = new ArrayList<>();
+    placed.values().forEach(rooms -> rooms.values().removeIf(p -> {
+      boolean gone = p.node != null && !nodes.contains(p.node);
+      if (gone) {
+        lost.add(p);
+      }
+      return gone;
+    }));
+    placed.values().removeIf(Map::isEmpty);
+    for (Placement p : lost) {
+      p.session.send(Frame.newBuilder().setRoomEvent(RoomEvent.newBuilder().setRoom(p.room)
+          .setKind(RoomEventKind.ROOM_EVENT_KIND_CLOSED)).build());
+    }
+  }
+
   /** A session closed (on this node or another): nothing more of it is forwarded. */
   public void closed(ImSession s) {
     placed.remove(s.sessionId());
   }
 
   private void locate(ImSession s, String room, Frame join) {
-    Placement p = new Placement();
+    Placement p = new Placement(s, room);
     placed.computeIfAbsent(s.sessionId(), k -> new HashMap<>()).put(room, p);
     locating.merge(room, 1, Integer::sum);
     home.locate(room).whenComplete((node, failure) -> executor.execute(() -> {

@@ -98,7 +98,7 @@ public final class ClusterSignalRoutes implements SignalRoutes {
   /** What a node learns from the frames the other nodes send its sessions. */
   public interface Relays {
     /** Node {@code from} sent {@code frame} to {@code to}, a session on this node; on the bus thread, in order. */
-    void relayed(String from, ImSession to, Frame frame);
+    default void relayed(String from, ImSession to, Frame frame) {}
 
     /** At each {@link #sweep}, after the sessions of nodes gone closed: the nodes alive now. */
     void alive(Collection<String> nodes);

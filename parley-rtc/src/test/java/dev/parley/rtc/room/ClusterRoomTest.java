@@ -180,15 +180,27 @@ class ClusterRoomTest {
   }
 
   @Test
-  void whenTheNodeHoldingARoomDiesTheOthersAreNotInItAndTheNextJoinMakesItAgain() {
+  void whenTheNodeHoldingARoomDiesTheOthersAreToldItClosed_andTheNextJoinMakesItAgain() {
     ImTestClient ivy = a.login(Transport.TCP, "ivy", "i1");
     ImTestClient jack = b.login(Transport.TCP, "jack", "j1");
     awaitSessions(a, "jack", 1);
     RoomJoined first = joinOpen(ivy, "retro", 4).getRoomJoined();
     join(jack, "retro", 0);
+    joinOpen(ivy, "other", 4);
+    join(jack, "other", 0);
+    leave(jack, "other");
     next(ivy, Frame.BodyCase.ROOM_EVENT);
 
     cluster.die("a");
+    time.advance(Duration.ofSeconds(5));
+    RoomEvent closed = next(jack, Frame.BodyCase.ROOM_EVENT).getRoomEvent();
+    assertThat(closed.getRoom()).isEqualTo("retro");
+    assertThat(closed.getKind()).isEqualTo(RoomEventKind.ROOM_EVENT_KIND_CLOSED);
+    assertThat(closed.hasParticipant()).isFalse();
+    // Told once, for the room it was still in: anything more would have come before this answer.
+    time.advance(Duration.ofSeconds(5));
+    assertThat(leave(jack, "other").hasOk()).isTrue();
+    assertThat(jack.drainEvents()).noneMatch(Frame::hasRoomEvent);
     expectError(jack.call(offer("retro", first.getSessionId(), "lost")), ErrorCode.ERROR_CODE_NOT_FOUND);
     RoomJoined again = joinOpen(jack, "retro", 4).getRoomJoined();
     assertThat(again.getParticipantsList()).extracting(RoomParticipant::getUser).containsExactly("jack");
