@@ -165,10 +165,11 @@ public final class Broker implements SessionHost {
    * it over from the connection that holds it. {@code ready} runs on {@code loop} with the session
    * and whether it was present; it is not called if {@code wanted} turns false (the new
    * connection went away meanwhile). When the session belongs to a user other than {@code userId}
-   * (held here, on another node, or stored), {@code refused} runs instead, on any thread.
+   * (held here, on another node, or stored), or a cluster cannot tell who holds it, {@code refused}
+   * gets why instead, on any thread.
    */
   public void open(String clientId, String userId, boolean cleanStart, EventExecutor loop, BooleanSupplier wanted,
-      BiConsumer<Session, Boolean> ready, Runnable refused) {
+      BiConsumer<Session, Boolean> ready, Consumer<SessionDirectory.Refusal> refused) {
     directory.claim(clientId, userId, cleanStart, stored -> stored == null ? newSession(clientId, loop)
         : fromStore(stored, loop), (session, existed) -> {
       if (existed) {
@@ -180,7 +181,7 @@ public final class Broker implements SessionHost {
   }
 
   private void takeover(Session old, String clientId, String userId, boolean cleanStart, EventExecutor loop,
-      BooleanSupplier wanted, BiConsumer<Session, Boolean> ready, Runnable refused) {
+      BooleanSupplier wanted, BiConsumer<Session, Boolean> ready, Consumer<SessionDirectory.Refusal> refused) {
     if (old.ended()) {
       loop.execute(() -> open(clientId, userId, cleanStart, loop, wanted, ready, refused));
       return;

@@ -21,6 +21,8 @@ final class Claim {
   private volatile CompletableFuture<Void> done;
   volatile boolean outdone;
   volatile boolean refused;
+  /** Who holds the client id could not be asked (the shared state is away). */
+  volatile boolean unknown;
 
   Claim(String user) {
     this.user = user;

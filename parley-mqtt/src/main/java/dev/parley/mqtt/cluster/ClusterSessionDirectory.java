@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -214,13 +215,13 @@ public final class ClusterSessionDirectory implements SessionDirectory {
 
   @Override
   public void claim(String clientId, String userId, boolean cleanStart, Function<StoredSession, Session> make,
-      BiConsumer<Session, Boolean> then, Runnable refused) {
+      BiConsumer<Session, Boolean> then, Consumer<Refusal> refused) {
     Session existing = sessions.get(clientId);
     if (existing != null) {
       if (ownedBy(existing.ownerId(), orEmpty(userId))) {
         then.accept(existing, true);
       } else {
-        refused.run();
+        refused.accept(Refusal.ANOTHER_USER);
       }
       return;
     }
@@ -240,16 +241,17 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     bus.hold(key(clientId), FIELD, Long.toString(stamp));
     Claim claim = new Claim(orEmpty(userId));
     handedHere(clientId, cleanStart, stamp, claim)
-        .thenCompose(done -> claim.refused ? CompletableFuture.<StoredSession>completedFuture(null)
+        .thenCompose(done -> claim.refused || claim.unknown ? CompletableFuture.<StoredSession>completedFuture(null)
             : store.loadSession(clientId))
         .whenComplete((stored, failed) -> {
           if (failed != null) {
             log.warn("MQTT session of {} not loaded from the store: {}", clientId, failed.toString());
           }
-          if (claim.refused || (failed == null && stored != null && !ownedBy(stored.row().userId(), claim.user))) {
+          boolean another = failed == null && stored != null && !ownedBy(stored.row().userId(), claim.user);
+          if (claim.refused || claim.unknown || another) {
             bus.release(key(clientId), FIELD);
             settled(clientId, waiting);
-            refused.run();
+            refused.accept(claim.unknown ? Refusal.HOLDER_UNKNOWN : Refusal.ANOTHER_USER);
             return;
           }
           Session s = make.apply(failed == null ? stored : null);
@@ -336,8 +338,10 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     CompletableFuture<Void> done = new CompletableFuture<>();
     bus.heldElsewhere(List.of(key(clientId))).whenComplete((held, failed) -> {
       if (failed != null) {
-        log.warn("MQTT: who holds the session of {} is unknown ({}); loading it from the store", clientId,
+        // Another node may hold it: building it here too would leave two sessions of one client id.
+        log.warn("MQTT: who holds the session of {} is unknown ({}); the connection is refused", clientId,
             failed.toString());
+        claim.unknown = true;
         done.complete(null);
         return;
       }

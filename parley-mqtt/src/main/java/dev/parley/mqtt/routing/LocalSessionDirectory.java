@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The directory of a single node: a concurrent map from client id to session. Thread-safe. */
@@ -20,7 +21,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
 
   @Override
   public void claim(String clientId, String userId, boolean cleanStart, Function<StoredSession, Session> make,
-      BiConsumer<Session, Boolean> then, Runnable refused) {
+      BiConsumer<Session, Boolean> then, Consumer<Refusal> refused) {
     Session existing = sessions.get(clientId);
     if (existing == null) {
       Session created = make.apply(null);
@@ -33,7 +34,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
     if (Objects.equals(existing.ownerId(), userId)) {
       then.accept(existing, true);
     } else {
-      refused.run();
+      refused.accept(Refusal.ANOTHER_USER);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.store.StoredSession;
 import java.util.Collection;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -41,12 +42,22 @@ public interface SessionDirectory {
    *
    * @param userId the connecting user (null: anonymous). A session of another user (held here,
    *     held on another node, or stored with no node holding it) is neither handed over nor taken:
-   *     {@code refused} runs instead of {@code then}. A client id is not a credential.
+   *     {@code refused} gets {@link Refusal#ANOTHER_USER} instead of {@code then} running. A client
+   *     id is not a credential. A session not held here while a cluster cannot tell which node
+   *     holds it is not taken either ({@link Refusal#HOLDER_UNKNOWN}): two nodes would build it.
    * @param cleanStart the new connection ends the session it finds (the node holding it publishes
    *     its will whatever the delay)
    */
   void claim(String clientId, String userId, boolean cleanStart, Function<StoredSession, Session> make,
-      BiConsumer<Session, Boolean> then, Runnable refused);
+      BiConsumer<Session, Boolean> then, Consumer<Refusal> refused);
+
+  /** Why {@link #claim} did not take a session. */
+  enum Refusal {
+    /** The session is another user's. */
+    ANOTHER_USER,
+    /** Which node holds the session cannot be known now (the cluster's shared state is away). */
+    HOLDER_UNKNOWN
+  }
 
   /** Registers a session restored from the store at start (this node held it before). */
   void restored(Session session);

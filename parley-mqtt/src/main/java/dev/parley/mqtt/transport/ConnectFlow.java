@@ -11,6 +11,7 @@ import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.codec.Wire;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.message.WillMessage;
+import dev.parley.mqtt.routing.SessionDirectory;
 import dev.parley.mqtt.session.Session;
 import dev.parley.mqtt.topic.Topics;
 import io.netty.channel.EventLoop;
@@ -127,8 +128,14 @@ final class ConnectFlow {
     conn.stopReading();
     broker.open(id, identity.userId(), c.cleanStart(), conn.eventLoop(), () -> !conn.closing(),
         (session, present) -> conn.accepted(session, present && !c.cleanStart(), terms, finalWill, ack),
-        () -> conn.eventLoop().execute(() -> conn.refuse(id, ReasonCode.NOT_AUTHORIZED,
-            "client id " + id + " belongs to another user")));
+        why -> conn.eventLoop().execute(() -> {
+          if (why == SessionDirectory.Refusal.ANOTHER_USER) {
+            conn.refuse(id, ReasonCode.NOT_AUTHORIZED, "client id " + id + " belongs to another user");
+          } else {
+            conn.refuse(id, ReasonCode.SERVER_UNAVAILABLE, "which node holds the session of " + id
+                + " cannot be known now (the cluster's shared state is unreachable); connect again");
+          }
+        }));
   }
 
   /** The will of CONNECT, or null when it is refused (and the connection with it). */

@@ -40,7 +40,10 @@ class ClusterConfirmTest extends TwoNodeTest {
 
   /** Publishes from a while b's copy is not confirmed: no PUBACK, DISCONNECT 0x80 at the deadline. */
   private RawClient publishUnconfirmed(String topic, String payload) throws IOException {
-    RawClient pub = nodes.client(nodes.a, "pub", 300, true);
+    return publishUnconfirmed(nodes.client(nodes.a, "pub", 300, true), topic, payload);
+  }
+
+  private RawClient publishUnconfirmed(RawClient pub, String topic, String payload) throws IOException {
     pub.send(qos1(topic, 1, false, payload));
     await().atMost(WAIT).until(() -> router(nodes.a).awaitingConfirms() == 1);
     nodes.time.advance(CONFIRM_TIMEOUT);
@@ -76,8 +79,10 @@ class ClusterConfirmTest extends TwoNodeTest {
   @Test
   void aPublishWhileTheBusIsCutIsNotAcknowledgedAndItsResendReachesTheOtherNode() throws IOException {
     RawClient sub = subscriberOnB("public/x/t");
+    // Connected first: while the bus is away a client id not held on its node is refused (ClusterUnreachableTest).
+    RawClient pub = nodes.client(nodes.a, "pub", 300, true);
     nodes.bus.cut();
-    publishUnconfirmed("public/x/t", "x1");
+    publishUnconfirmed(pub, "public/x/t", "x1");
     nodes.bus.heal();
     // The bus dropped the first copy: the resend is the one b gets.
     resend("public/x/t", "x1");
