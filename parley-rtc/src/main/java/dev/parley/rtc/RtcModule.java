@@ -32,6 +32,7 @@ import dev.parley.rtc.signal.RoomHome;
 import dev.parley.rtc.signal.SignalConfig;
 import dev.parley.rtc.signal.SignalRoutes;
 import dev.parley.rtc.turn.RtcMetrics.Direction;
+import dev.parley.rtc.turn.ClusterUserAllocations;
 import dev.parley.rtc.turn.LocalUserAllocations;
 import dev.parley.rtc.turn.TurnConfig;
 import dev.parley.rtc.turn.TurnServer;
@@ -93,9 +94,15 @@ public final class RtcModule implements ParleyModule {
     RestCredentials credentials = new RestCredentials(secret);
     Authenticator auth = new Authenticator(turn.realm(), credentials, new NonceService(turn.nonceLifetimeMillis()),
         context.time());
-    server = new TurnServer(turn, auth, new LocalUserAllocations(), context.metrics(), context.time(),
-        context.eventLoops());
+    // In a cluster the user quota counts the allocations a user holds on every node.
+    NodeBus nodeBus = context.services().first(NodeBus.class).orElse(null);
+    ClusterUserAllocations shared = nodeBus == null ? null : new ClusterUserAllocations(nodeBus, this::aliveNodes);
+    server = new TurnServer(turn, auth, shared == null ? new LocalUserAllocations() : shared, context.metrics(),
+        context.time(), context.eventLoops());
     server.start();
+    if (shared != null) {
+      shared.start();
+    }
     if (config.get(RtcKeys.UDP_ENABLED)) {
       udp = new UdpTurnListener(server, context.eventLoops());
       udp.bind(config.get(RtcKeys.UDP_HOST), config.get(RtcKeys.UDP_PORT));
