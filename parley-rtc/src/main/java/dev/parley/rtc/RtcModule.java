@@ -155,7 +155,7 @@ public final class RtcModule implements ParleyModule {
           context.adminAuth());
       Signaling.addIceServers(gateway, ice);
       if (routes instanceof ClusterSignalRoutes cluster) {
-        cluster.watch(signaling::nodesAlive); // rooms other nodes held for sessions here go with them
+        cluster.watch(signaling.roomRelays());
       }
       context.services().register(Signaling.class, signaling);
       context.services().register(SignalRoutes.class, routes);

@@ -20,6 +20,7 @@ import dev.parley.rtc.room.RoomRouter;
 import dev.parley.rtc.room.Rooms;
 import dev.parley.rtc.signal.CallBusy;
 import dev.parley.rtc.signal.CallHome;
+import dev.parley.rtc.signal.ClusterSignalRoutes;
 import dev.parley.rtc.signal.MediaState;
 import dev.parley.rtc.signal.Replies;
 import dev.parley.rtc.signal.RoomHome;
@@ -114,9 +115,24 @@ public final class Signaling implements AutoCloseable {
     });
   }
 
-  /** The nodes alive in the cluster now: this node's sessions in rooms of nodes gone are told so. */
-  void nodesAlive(Collection<String> nodes) {
-    run(() -> roomFrames.nodesAlive(nodes));
+  /**
+   * What this node's sessions in rooms other nodes hold need heard: those nodes' answers to the
+   * joins forwarded there, and which nodes are alive (the rooms of nodes gone are gone).
+   */
+  ClusterSignalRoutes.Relays roomRelays() {
+    return new ClusterSignalRoutes.Relays() {
+      @Override
+      public void relayed(String from, ImSession to, Frame frame) {
+        if (frame.hasError() || frame.hasRoomJoined()) {
+          run(() -> roomFrames.answered(to, frame));
+        }
+      }
+
+      @Override
+      public void alive(Collection<String> nodes) {
+        run(() -> roomFrames.nodesAlive(nodes));
+      }
+    };
   }
 
   /** Puts {@code ice}'s STUN/TURN servers with fresh credentials into every login answer. */

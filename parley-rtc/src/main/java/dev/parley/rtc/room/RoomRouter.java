@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
@@ -37,6 +39,8 @@ public final class RoomRouter {
     final ImSession session;
     final String room;
     String node;
+    /** The req of the join forwarded and not answered yet (0: none): its Error ends the placement. */
+    int joinReq;
     final List<Frame> waiting = new ArrayList<>();
 
     Placement(ImSession session, String room) {
@@ -72,6 +76,13 @@ public final class RoomRouter {
     String room = room(f);
     if (!home.clustered()) {
       handle(s, f);
+      return;
+    }
+    if (f.hasRoomJoin() && inOthers(s, room) >= rooms.maxPerSession()) {
+      // The holder of each room counts only its own: the limit spans the rooms of every node here.
+      signals.refused();
+      Replies.refuse(s, f.getReq(), ErrorCode.ERROR_CODE_LIMIT_EXCEEDED, "at most " + rooms.maxPerSession()
+          + " rooms per connection");
       return;
     }
     Placement p = placement(s, room);
@@ -138,6 +149,33 @@ public final class RoomRouter {
     }
   }
 
+  /**
+   * The holder of a room answered {@code to}, a session here, through the bus: an Error to the
+   * join forwarded there means the session is not in the room, a RoomJoined that it is.
+   */
+  public void answered(ImSession to, Frame f) {
+    Map<String, Placement> mine = placed.get(to.sessionId());
+    if (mine == null || f.getReq() == 0 || !(f.hasError() || f.hasRoomJoined())) {
+      return;
+    }
+    for (Placement p : List.copyOf(mine.values())) {
+      if (p.joinReq == f.getReq() && p.node != null) {
+        p.joinReq = 0;
+        if (f.hasError()) {
+          forget(to, p.room);
+        }
+      }
+    }
+  }
+
+  /** How many rooms other than {@code room} session {@code s} is in or joining, on any node. */
+  private int inOthers(ImSession s, String room) {
+    Set<String> all = new HashSet<>(rooms.roomsOf(s.sessionId()));
+    all.addAll(placed.getOrDefault(s.sessionId(), Map.of()).keySet());
+    all.remove(room);
+    return all.size();
+  }
+
   /** A session closed (on this node or another): nothing more of it is forwarded. */
   public void closed(ImSession s) {
     placed.remove(s.sessionId());
@@ -189,6 +227,9 @@ public final class RoomRouter {
       forget(s, room);
       handle(s, f);
       return;
+    }
+    if (f.hasRoomJoin()) {
+      p.joinReq = f.getReq();
     }
     home.forward(p.node, s, f);
     if (f.hasRoomLeave()) {

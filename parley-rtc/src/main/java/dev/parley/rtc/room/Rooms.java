@@ -183,6 +183,16 @@ public final class Rooms {
     return rooms.containsKey(name);
   }
 
+  /** The rooms held here that session {@code sessionId} is in. */
+  public Set<String> roomsOf(String sessionId) {
+    return bySession.getOrDefault(sessionId, Set.of());
+  }
+
+  /** The most rooms one connection may be in. */
+  public int maxPerSession() {
+    return config.maxRoomsPerSession();
+  }
+
   /** Rooms held now (empty ones waiting to expire included). */
   public int count() {
     return rooms.size();

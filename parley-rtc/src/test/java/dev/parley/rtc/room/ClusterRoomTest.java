@@ -209,6 +209,31 @@ class ClusterRoomTest {
   }
 
   @Test
+  void theRoomsPerConnectionLimitCountsTheRoomsOfEveryNode_aJoinRefusedElsewhereCountsNothing() {
+    ImTestClient ivy = a.login(Transport.TCP, "ivy", "i1");
+    ImTestClient jack = b.login(Transport.TCP, "jack", "j1");
+    awaitSessions(a, "jack", 1);
+    for (String room : List.of("on-a-1", "on-a-2", "on-a-3")) {
+      joinOpen(ivy, room, 4);
+    }
+    join(ivy, "invite-only", 4);
+    assertThat(join(jack, "on-a-1", 0).hasRoomJoined()).isTrue();
+    expectError(join(jack, "invite-only", 0), ErrorCode.ERROR_CODE_FORBIDDEN);
+    assertThat(join(jack, "on-a-2", 0).hasRoomJoined()).isTrue();
+    assertThat(joinOpen(jack, "on-b-1", 4).hasRoomJoined()).isTrue();
+    assertThat(joinOpen(jack, "on-b-2", 4).hasRoomJoined()).isTrue();
+    assertThat(join(jack, "on-a-1", 0).hasRoomJoined()).as("a room it is in answers again").isTrue();
+
+    // Four rooms on two nodes: a fifth is refused wherever it is, though a holds only two of them.
+    Frame refused = join(jack, "on-a-3", 0);
+    expectError(refused, ErrorCode.ERROR_CODE_LIMIT_EXCEEDED);
+    assertThat(refused.getError().getMessage()).contains("4 rooms per connection");
+    expectError(joinOpen(jack, "on-b-3", 4), ErrorCode.ERROR_CODE_LIMIT_EXCEEDED);
+    assertThat(leave(jack, "on-a-1").hasOk()).isTrue();
+    assertThat(join(jack, "on-a-3", 0).hasRoomJoined()).isTrue();
+  }
+
+  @Test
   void whileTheSharedStateCannotBeReachedANewRoomIsRefusedWithARetry_aRoomHeldHereStillTakesJoins() {
     ImTestClient kim = a.login(Transport.TCP, "kim", "k1");
     ImTestClient lee = a.login(Transport.TCP, "lee", "l1");
