@@ -12,7 +12,8 @@ final class ClusterKeys {
       "Serve as one node of a cluster: nodes find each other through Redis (cluster.redis.url).");
   static final ConfigKey<String> REDIS_URL = ConfigKey.string("cluster.redis.url", "redis://127.0.0.1:6379",
       "Redis the nodes share: redis://[user:password@]host:port[/db] (rediss:// for TLS), or its master "
-          + "through Sentinel: redis-sentinel://[password@]host:port[,host2:port2][/db]#master-name.");
+          + "through Sentinel: redis-sentinel://[password@]host:port[,host2:port2][/db]#master-name, or a Redis "
+          + "Cluster by its seed nodes: redis-cluster://[password@]host:port[,host2:port2].");
   static final ConfigKey<Duration> REDIS_TIMEOUT = ConfigKey.duration("cluster.redis.timeout", Duration.ofSeconds(2),
       Duration.ofMillis(100), Duration.ofMinutes(1),
       "How long a Redis command may take before the node counts Redis as unreachable.");

@@ -11,13 +11,6 @@ import dev.parley.core.kernel.CoreKeys;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.time.Cancellable;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -43,10 +36,7 @@ public final class ClusterModule implements ParleyModule {
   private static final Logger log = LoggerFactory.getLogger(ClusterModule.class);
 
   private ClientResources resources;
-  private RedisClient client;
-  private StatefulRedisConnection<String, String> connection;
-  private StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
-  private StatefulRedisConnection<byte[], byte[]> publisher;
+  private RedisConnections redis;
   private RedisBus bus;
   private ScheduledExecutorService thread;
   private Cancellable heartbeat;
@@ -80,38 +70,22 @@ public final class ClusterModule implements ParleyModule {
       throw new ConfigException("cluster.enabled needs store.postgres.url: the nodes share one PostgreSQL database "
           + "for what must last");
     }
-    String url = config.get(ClusterKeys.REDIS_URL);
     Duration timeout = config.get(ClusterKeys.REDIS_TIMEOUT);
-    RedisURI uri;
-    try {
-      uri = RedisURI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("cluster.redis.url: " + e.getMessage());
-    }
-    uri.setTimeout(timeout);
     // Reconnect soon after Redis returns (Lettuce's default backs off to 30 s): messages between the
     // nodes are lost until it does.
     resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
         .build();
-    client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        // While Redis is away a command fails at once instead of queueing: the heartbeat reports it.
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .build());
     try {
-      connection = client.connect();
-      subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
-      publisher = client.connect(ByteArrayCodec.INSTANCE);
+      redis = RedisConnections.open(config.get(ClusterKeys.REDIS_URL), timeout, resources);
     } catch (RuntimeException e) {
-      throw new ConfigException("cluster.redis.url: cannot reach Redis at " + where(uri) + " (" + e.getMessage()
-          + ")");
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      resources = null;
+      throw e;
     }
-    nodes = new RedisNodes(connection.sync(), ctx.nodeId(), ctx::self, config.get(ClusterKeys.NODE_TIMEOUT),
+    nodes = new RedisNodes(redis.links.sync(), ctx.nodeId(), ctx::self, config.get(ClusterKeys.NODE_TIMEOUT),
         ctx.time());
-    bus = new RedisBus(ctx.nodeId(), subscriber, publisher, connection, ctx.metrics());
+    bus = new RedisBus(ctx.nodeId(), redis.links, ctx.metrics());
     bus.start();
     nodes.beat();
     ctx.services().register(Cluster.class, nodes);
@@ -128,21 +102,8 @@ public final class ClusterModule implements ParleyModule {
       return t;
     });
     heartbeat = ctx.time().every(thread, this::beat, config.get(ClusterKeys.HEARTBEAT));
-    log.info("cluster: node {} joined through Redis {}; {} node(s) alive", ctx.nodeId(), where(uri),
+    log.info("cluster: node {} joined through Redis {}; {} node(s) alive", ctx.nodeId(), redis.where,
         nodes.nodes().size());
-  }
-
-  /** Where Redis is, for messages: host:port, or the Sentinel master's name and the Sentinels. */
-  private static String where(RedisURI uri) {
-    if (uri.getSentinels().isEmpty()) {
-      return uri.getHost() + ":" + uri.getPort();
-    }
-    StringBuilder b = new StringBuilder("master ").append(uri.getSentinelMasterId()).append(" of Sentinel ");
-    for (int i = 0; i < uri.getSentinels().size(); i++) {
-      RedisURI s = uri.getSentinels().get(i);
-      b.append(i == 0 ? "" : ",").append(s.getHost()).append(':').append(s.getPort());
-    }
-    return b.toString();
   }
 
   /** One heartbeat: report, drop the entries of nodes found gone, resume the bus if Redis came back. */
@@ -172,17 +133,12 @@ public final class ClusterModule implements ParleyModule {
     if (nodes != null) {
       nodes.leave();
     }
-    for (AutoCloseable c : new AutoCloseable[] {subscriber, publisher, connection}) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          log.debug("cluster: closing a Redis connection failed", e);
-        }
+    if (redis != null) {
+      try {
+        redis.close();
+      } catch (RuntimeException e) {
+        log.debug("cluster: closing the Redis connections failed", e);
       }
-    }
-    if (client != null) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
     if (resources != null) {
       resources.shutdown(0, 2, TimeUnit.SECONDS);

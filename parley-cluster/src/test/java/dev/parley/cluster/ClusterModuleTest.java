@@ -144,8 +144,8 @@ class ClusterModuleTest {
     NodeInfo dead = new NodeInfo("node-dead", "elsewhere", 8080, time.now(), time.now(), Map.of("im-tcp", 3), "ok");
     commands().hset(RedisNodes.KEY, "node-dead", RedisNodes.encode(dead));
     // ... and what it held on the bus (a session of user ann).
-    commands().hset("parley:held:im:u:ann", "node-dead/s1", "v");
-    commands().sadd("parley:holds:node-dead", "im:u:ann\u0000s1");
+    commands().hset("{parley}:held:im:u:ann", "node-dead/s1", "v");
+    commands().sadd("{parley}:holds:node-dead", "im:u:ann\u0000s1");
     TestKernel a = node("node-a");
     NodeBus bus = a.kernel().context().services().first(NodeBus.class).orElseThrow();
     assertThat(bus.nodeId()).isEqualTo("node-a");
@@ -158,7 +158,7 @@ class ClusterModuleTest {
     time.advance(HEARTBEAT);
     await().until(() -> ids(a).equals(List.of("node-a")));
     await().until(() -> !commands().hexists(RedisNodes.KEY, "node-dead"));
-    await().until(() -> commands().exists("parley:held:im:u:ann", "parley:holds:node-dead") == 0);
+    await().until(() -> commands().exists("{parley}:held:im:u:ann", "{parley}:holds:node-dead") == 0);
     assertThat(commands().hexists(RedisNodes.KEY, "node-a")).isTrue();
   }
 

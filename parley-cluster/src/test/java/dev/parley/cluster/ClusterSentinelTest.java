@@ -1,10 +1,12 @@
 package dev.parley.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.parley.cluster.ClusterNodes.bus;
+import static dev.parley.cluster.ClusterNodes.healthy;
+import static dev.parley.cluster.ClusterNodes.ids;
+import static dev.parley.cluster.ClusterNodes.node;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.core.cluster.NodeBus;
-import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.RedisSentinel;
 import dev.parley.core.testing.RedisServer;
@@ -46,28 +48,6 @@ class ClusterSentinelTest {
     return c;
   }
 
-  private TestKernel node(StorageFixture database, String sentinelUrl, String id) {
-    TestKernel.Builder b = TestKernel.builder(() -> List.of(new ClusterModule())).set("cluster.enabled", "true");
-    database.kernelConfig().forEach(b::set);
-    return opened(b.set("cluster.redis.url", sentinelUrl)
-        .set("cluster.node-id", id)
-        .set("cluster.heartbeat-interval", HEARTBEAT.toMillis() + "ms")
-        .set("cluster.node-timeout", "30s")
-        .time(time)
-        .start());
-  }
-
-  private static List<String> ids(TestKernel k) {
-    List<String> ids = new ArrayList<>();
-    new HttpTestClient(k.httpBase()).admin("GET", "/api/v1/cluster", null).json().path("nodes")
-        .forEach(n -> ids.add(n.path("id").asText()));
-    return ids;
-  }
-
-  private static NodeBus bus(TestKernel k) {
-    return k.kernel().context().services().first(NodeBus.class).orElseThrow();
-  }
-
   @Test
   void nodesFollowTheMasterSentinelPromotesWhenTheOldOneIsKilled() {
     RedisServer master = opened(RedisServer.started());
@@ -82,8 +62,8 @@ class ClusterSentinelTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> !watch.sync().replicas(RedisSentinel.MASTER).isEmpty());
     StorageFixture database = opened(StorageFixture.create(StoreBackend.POSTGRES));
 
-    TestKernel a = node(database, sentinel.url(), "node-a");
-    TestKernel b = node(database, sentinel.url(), "node-b");
+    TestKernel a = opened(node(database, sentinel.url(), "node-a", HEARTBEAT, time).start());
+    TestKernel b = opened(node(database, sentinel.url(), "node-b", HEARTBEAT, time).start());
     time.advance(HEARTBEAT);
     await().until(() -> ids(a).equals(List.of("node-a", "node-b")));
     bus(a).hold("k", "f", "v");
@@ -114,7 +94,4 @@ class ClusterSentinelTest {
     assertThat(atB).allMatch("node-a:after failover"::equals);
   }
 
-  private static boolean healthy(TestKernel k) {
-    return "ok".equals(new HttpTestClient(k.httpBase()).get("/healthz", null).json().path("status").asText());
-  }
 }

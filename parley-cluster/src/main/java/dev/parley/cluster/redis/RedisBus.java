@@ -7,9 +7,9 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Counter;
@@ -42,15 +42,15 @@ import org.slf4j.LoggerFactory;
  * that order, which gives the order the contract promises; while Redis is away a publish fails at
  * once (the connection rejects commands) and the message is counted as dropped.
  *
- * <p>Held entries are fields {@code <node>/<field>} of the hash {@code parley:held:<key>}, written and removed on
+ * <p>Held entries are fields {@code <node>/<field>} of the hash {@code {parley}:held:<key>}, written and removed on
  * the messages' connection (a node that got a message sent after a hold finds the entry when it looks), and each
- * node lists what it holds in the set {@code parley:holds:<node>} so that whoever drops a dead node can remove its
+ * node lists what it holds in the set {@code {parley}:holds:<node>} so that whoever drops a dead node can remove its
  * entries ({@link #purge}; the script answers what it removed, and this node hands that to the {@linkplain
  * #onOrphaned listeners}: of several nodes purging one dead node at once, only the first removes anything). An
  * entry and its index line are written (and removed) by one Lua script, so a node that dies in between leaves
  * neither half; a purge is one script too, and so is a claim (it looks for another node's entry of the field and
- * writes this node's only if there is none, with nothing in between). The scripts name keys they do not declare,
- * which Redis Cluster would refuse: the bus runs on a standalone Redis (or one found through Sentinel). The node
+ * writes this node's only if there is none, with nothing in between). The purge script names keys it does not
+ * declare; all of them share the hash slot of {@code {parley}}, so in a Redis Cluster it runs on one shard. The node
  * keeps its own entries in memory as well: after any of its connections to Redis dropped, the next {@link #tick}
  * that finds Redis and the subscription back writes them all again (a restarted Redis is empty) and then runs the
  * resume actions.
@@ -62,8 +62,9 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   /** Channel of messages to every node. */
   public static final String ALL = "parley:bus:all";
   private static final String CHANNEL = "parley:bus:";
-  private static final String HELD = "parley:held:";
-  private static final String HOLDS = "parley:holds:";
+  // One hash slot for every key the scripts touch, so that they run on one shard of a Redis Cluster.
+  private static final String HELD = "{parley}:held:";
+  private static final String HOLDS = "{parley}:holds:";
   private static final char SEPARATOR = '\u0000';
   /** KEYS: the held hash, the node's index; ARGV: the hash field, its value, the index member. */
   private static final String HOLD_SCRIPT = "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
@@ -97,9 +98,10 @@ public final class RedisBus implements NodeBus, AutoCloseable {
 
   private final String nodeId;
   private final StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
-  private final StatefulRedisConnection<byte[], byte[]> publisher;
-  private final RedisAsyncCommands<String, String> async;
-  private final RedisCommands<String, String> sync;
+  private final StatefulConnection<byte[], byte[]> publisher;
+  private final RedisClusterAsyncCommands<byte[], byte[]> publish;
+  private final RedisClusterAsyncCommands<String, String> async;
+  private final RedisClusterCommands<String, String> sync;
   private final ExecutorService thread;
   private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
   private final List<Runnable> resume = new CopyOnWriteArrayList<>();
@@ -112,22 +114,17 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   private final Counter dropped;
   private volatile boolean lost;
 
-  /**
-   * @param subscriber a pub/sub connection of its own
-   * @param publisher a connection for publishing, failing fast while Redis is away
-   * @param commands a connection for the held entries, failing fast while Redis is away
-   */
-  public RedisBus(String nodeId, StatefulRedisPubSubConnection<byte[], byte[]> subscriber,
-      StatefulRedisConnection<byte[], byte[]> publisher, StatefulRedisConnection<String, String> commands,
-      MeterRegistry metrics) {
+  /** @param links the connections to Redis, failing fast while it is away */
+  public RedisBus(String nodeId, RedisLinks links, MeterRegistry metrics) {
     if (nodeId.indexOf('/') >= 0 || nodeId.indexOf(SEPARATOR) >= 0) {
       throw new IllegalArgumentException("a node id may not contain '/': " + nodeId);
     }
     this.nodeId = nodeId;
-    this.subscriber = subscriber;
-    this.publisher = publisher;
-    this.async = commands.async();
-    this.sync = commands.sync();
+    this.subscriber = links.subscriber();
+    this.publisher = links.publisher();
+    this.publish = links.publish();
+    this.async = links.async();
+    this.sync = links.sync();
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "parley-bus");
       t.setDaemon(true);
@@ -148,7 +145,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     };
     subscriber.addListener(watch);
     publisher.addListener(watch);
-    commands.addListener(watch);
+    links.commands().addListener(watch);
     subscriber.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(byte[] channel, byte[] message) {
@@ -199,7 +196,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
       return;
     }
     try {
-      publisher.async().publish(bytes(channel), frame).whenComplete((listeners, err) -> {
+      publish.publish(bytes(channel), frame).whenComplete((listeners, err) -> {
         if (err != null || listeners == null || listeners == 0) {
           dropped.increment();
         } else {
@@ -257,7 +254,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
 
   /** A script changing this node's entries, on the messages' connection: Redis runs both in the order sent. */
   private RedisFuture<Long> ordered(String script, String[] keys, String... args) {
-    return publisher.async().eval(script, ScriptOutputType.INTEGER,
+    return publish.eval(script, ScriptOutputType.INTEGER,
         Arrays.stream(keys).map(RedisBus::bytes).toArray(byte[][]::new),
         Arrays.stream(args).map(RedisBus::bytes).toArray(byte[][]::new));
   }

@@ -6,7 +6,7 @@ import dev.parley.core.cluster.NodeInfo;
 import dev.parley.core.http.Json;
 import dev.parley.core.time.TimeSource;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,7 @@ public final class RedisNodes implements Cluster {
   public static final String KEY = "parley:cluster:nodes";
   private static final Logger log = LoggerFactory.getLogger(RedisNodes.class);
 
-  private final RedisCommands<String, String> redis;
+  private final RedisClusterCommands<String, String> redis;
   private final String nodeId;
   private final Supplier<NodeInfo> self;
   private final Duration timeout;
@@ -47,7 +47,7 @@ public final class RedisNodes implements Cluster {
    * @param redis commands on a connection that fails fast while Redis is away
    * @param self this node's report, built when asked
    */
-  public RedisNodes(RedisCommands<String, String> redis, String nodeId, Supplier<NodeInfo> self, Duration timeout,
+  public RedisNodes(RedisClusterCommands<String, String> redis, String nodeId, Supplier<NodeInfo> self, Duration timeout,
       TimeSource time) {
     this.redis = redis;
     this.nodeId = nodeId;

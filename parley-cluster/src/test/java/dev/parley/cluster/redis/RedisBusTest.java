@@ -88,7 +88,7 @@ class RedisBusTest {
     open.add(commands);
     open.add(pub);
     open.add(sub);
-    RedisBus bus = new RedisBus(node, sub, pub, commands, new SimpleMeterRegistry());
+    RedisBus bus = new RedisBus(node, RedisLinks.of(sub, pub, commands), new SimpleMeterRegistry());
     open.add(bus);
     bus.start();
     return bus;
@@ -179,7 +179,7 @@ class RedisBusTest {
     b.hold("im:u:ann", "s3", "v3");
     b.hold("im:u:bob", "s4", "v4");
     // Holds are written asynchronously, on each node's own connection.
-    await().until(() -> admin.sync().hlen("parley:held:im:u:ann") == 3 && admin.sync().hlen("parley:held:im:u:bob") == 1);
+    await().until(() -> admin.sync().hlen("{parley}:held:im:u:ann") == 3 && admin.sync().hlen("{parley}:held:im:u:bob") == 1);
 
     Map<String, List<NodeBus.Held>> fromB =
         b.heldElsewhere(List.of("im:u:ann", "im:u:bob", "im:u:nobody")).toCompletableFuture().join();
@@ -204,7 +204,7 @@ class RedisBusTest {
     // Another field under the key, and the same name as a suffix of a longer one, are not the field.
     c.hold("rooms", "standup", "c");
     c.hold("rooms", "x/daily", "c");
-    await().until(() -> admin.sync().hlen("parley:held:rooms") == 2);
+    await().until(() -> admin.sync().hlen("{parley}:held:rooms") == 2);
     for (int round = 0; round < 20; round++) {
       String room = "daily-" + round;
       var fromA = a.claim("rooms", room, "a").toCompletableFuture();
@@ -214,7 +214,7 @@ class RedisBusTest {
       assertThat(heldA).isEqualTo(heldB);
       assertThat(heldA.node()).isIn("a", "b");
       assertThat(heldA.value()).isEqualTo(heldA.node());
-      assertThat(admin.sync().hkeys("parley:held:rooms")).filteredOn(f -> f.endsWith("/" + room))
+      assertThat(admin.sync().hkeys("{parley}:held:rooms")).filteredOn(f -> f.endsWith("/" + room))
           .containsExactly(heldA.node() + "/" + room);
       // Asking again changes nothing, for the holder as for the other.
       assertThat(a.claim("rooms", room, "a2").toCompletableFuture().join()).isEqualTo(heldA);
@@ -223,7 +223,7 @@ class RedisBusTest {
     assertThat(a.claim("rooms", "daily", "a").toCompletableFuture().join()).isEqualTo(new NodeBus.Held("a", "daily", "a"));
     // Released, or its holder gone, the field goes to the next claim.
     a.release("rooms", "daily");
-    await().until(() -> !admin.sync().hexists("parley:held:rooms", "a/daily"));
+    await().until(() -> !admin.sync().hexists("{parley}:held:rooms", "a/daily"));
     assertThat(b.claim("rooms", "daily", "b").toCompletableFuture().join()).isEqualTo(new NodeBus.Held("b", "daily", "b"));
     a.purge("b");
     assertThat(a.claim("rooms", "daily", "a").toCompletableFuture().join().node()).isEqualTo("a");
@@ -261,7 +261,7 @@ class RedisBusTest {
 
     b.purge("a");
     assertThat(b.heldElsewhere(List.of("k", "k2")).toCompletableFuture().join()).isEmpty();
-    assertThat(admin.sync().hkeys("parley:held:k")).containsExactly("b/g");
+    assertThat(admin.sync().hkeys("{parley}:held:k")).containsExactly("b/g");
 
     // Node b is killed (nothing released) and starts again under its id.
     RedisBus again = bus("b");
@@ -287,7 +287,7 @@ class RedisBusTest {
     b.hold("s:1", "f", "v1");
     b.hold("s:2", "f", "");
     b.hold("other:1", "f", "x");
-    await().until(() -> admin.sync().scard("parley:holds:b") == 3);
+    await().until(() -> admin.sync().scard("{parley}:holds:b") == 3);
 
     // Both find b gone; the first purge removes its entries and only that node is told.
     a.purge("b");
@@ -299,7 +299,7 @@ class RedisBusTest {
     // Node d is killed and starts again under its id: what its earlier run left waits for its listener.
     RedisBus d = bus("d");
     d.hold("s:9", "f", "v9");
-    await().until(() -> admin.sync().scard("parley:holds:d") == 1);
+    await().until(() -> admin.sync().scard("{parley}:holds:d") == 1);
     RedisBus again = bus("d");
     List<String> toD = orphans(again, "s:");
     await().until(() -> toD.size() == 1);
@@ -312,23 +312,23 @@ class RedisBusTest {
     RedisBus a = bus("a");
     RedisBus b = bus("b");
     b.hold("users", "u/1", "d1");
-    await().until(() -> admin.sync().sismember("parley:holds:b", "users\u0000u/1"));
-    assertThat(admin.sync().hget("parley:held:users", "b/u/1")).isEqualTo("d1");
+    await().until(() -> admin.sync().sismember("{parley}:holds:b", "users\u0000u/1"));
+    assertThat(admin.sync().hget("{parley}:held:users", "b/u/1")).isEqualTo("d1");
     b.release("users", "u/1");
-    await().until(() -> !admin.sync().sismember("parley:holds:b", "users\u0000u/1"));
-    assertThat(admin.sync().hexists("parley:held:users", "b/u/1")).isFalse();
+    await().until(() -> !admin.sync().sismember("{parley}:holds:b", "users\u0000u/1"));
+    assertThat(admin.sync().hexists("{parley}:held:users", "b/u/1")).isFalse();
 
     for (int i = 0; i < 3000; i++) {
       b.hold("user:" + (i % 50), "dev/" + i, "v" + i);
     }
     a.hold("user:7", "dev/0", "mine");
-    await().until(() -> admin.sync().scard("parley:holds:b") == 3000);
+    await().until(() -> admin.sync().scard("{parley}:holds:b") == 3000);
     b.purge("b");
-    assertThat(admin.sync().exists("parley:holds:b")).isZero();
+    assertThat(admin.sync().exists("{parley}:holds:b")).isZero();
     for (int k = 0; k < 50; k++) {
-      assertThat(admin.sync().hkeys("parley:held:user:" + k)).allMatch(f -> f.startsWith("a/"));
+      assertThat(admin.sync().hkeys("{parley}:held:user:" + k)).allMatch(f -> f.startsWith("a/"));
     }
-    assertThat(admin.sync().hget("parley:held:user:7", "a/dev/0")).isEqualTo("mine");
+    assertThat(admin.sync().hget("{parley}:held:user:7", "a/dev/0")).isEqualTo("mine");
   }
 
   @Test
@@ -354,7 +354,7 @@ class RedisBusTest {
 
     redis.restart(); // empty: no persistence
     await().ignoreExceptions().until(() -> "PONG".equals(admin.sync().ping()));
-    assertThat(admin.sync().exists("parley:held:k")).isZero();
+    assertThat(admin.sync().exists("{parley}:held:k")).isZero();
     await().until(a::tick);
     await().until(() -> resumedA.get() == 1);
     assertThat(b.heldElsewhere(List.of("k")).toCompletableFuture().join().get("k"))

@@ -184,12 +184,23 @@ public abstract class ExternalServer implements AutoCloseable {
 
   /** Runs a helper command to completion; its output on failure. */
   protected static void run(List<String> command) {
+    exec(command, true);
+  }
+
+  /** Runs a helper command to completion and gives its output, whatever its exit. */
+  static String output(List<String> command) {
+    return exec(command, false);
+  }
+
+  private static String exec(List<String> command, boolean mustSucceed) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+      if (mustSucceed && (!ended || p.exitValue() != 0)) {
         throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
       }
+      return out;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -31,6 +31,15 @@ public final class RedisServer extends ExternalServer {
     return new RedisServer(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
   }
 
+  /**
+   * A node of a Redis Cluster (not started), with its cluster bus on a port of its own and its
+   * cluster state in its directory; {@link RedisCluster} joins such nodes.
+   */
+  static RedisServer clusterNode() {
+    return new RedisServer(List.of("--cluster-enabled", "yes", "--cluster-port", Integer.toString(freePort()),
+        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000"));
+  }
+
   /** Starts one; close it after. */
   public static RedisServer started() {
     RedisServer r = new RedisServer();
