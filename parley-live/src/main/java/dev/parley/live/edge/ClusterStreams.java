@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,11 +46,17 @@ public final class ClusterStreams implements Upstream, StreamSink {
   static final String KEY = "live.streams";
   /** Bus topic: a node started publishing {@code app/name} (the payload), so waiting viewers elsewhere get it. */
   static final String PUBLISHED = "live.published";
+  /** Bus topic: a publisher here asks the holder of {@code app/name} (the payload) to let it go. */
+  static final String YIELD = "live.yield";
+  /** Bus topic: the holder's answer, {@code 1} (let go) or {@code 0} (kept), then {@code app/name}. */
+  static final String YIELDED = "live.yielded";
   private static final Logger log = LoggerFactory.getLogger(ClusterStreams.class);
   private static final Duration PULL_DEADLINE = Duration.ofSeconds(10);
   private static final Duration TOKEN_TTL = Duration.ofMinutes(1);
   private static final Duration SWEEP = Duration.ofSeconds(1);
   private static final Duration CLAIM_GRACE = Duration.ofSeconds(10);
+  /** How long a publish waits for the holder of its name to answer whether it lets the name go. */
+  private static final Duration YIELD_WAIT = Duration.ofSeconds(2);
 
   private final NodeBus bus;
   private final StreamHub hub;
@@ -69,7 +76,10 @@ public final class ClusterStreams implements Upstream, StreamSink {
    * #CLAIM_GRACE} if it never does (refused here after all, or its connection closed).
    */
   private final Map<String, Long> claimed = new ConcurrentHashMap<>();
+  /** Names whose holder was asked to let them go, and what it answers (false: kept, or no answer). */
+  private final Map<String, CompletableFuture<Boolean>> asked = new ConcurrentHashMap<>();
   private volatile Cancellable sweeper = Cancellable.NONE;
+  private volatile ScheduledExecutorService timers;
 
   /**
    * @param advertise this node's RTMP address as other nodes reach it ({@code host:port}), asked at each publish
@@ -93,7 +103,16 @@ public final class ClusterStreams implements Upstream, StreamSink {
 
   /** Listens on the bus, becomes the hub's upstream and sink, and sweeps idle pulls on {@code timers}. */
   public void start(ScheduledExecutorService timers) {
+    this.timers = timers;
     bus.listen(PUBLISHED, (from, payload) -> publishedOn(new String(payload, StandardCharsets.UTF_8)));
+    bus.listen(YIELD, (from, payload) -> yieldAsked(from, new String(payload, StandardCharsets.UTF_8)));
+    bus.listen(YIELDED, (from, payload) -> {
+      String answer = new String(payload, StandardCharsets.UTF_8);
+      CompletableFuture<Boolean> waiting = answer.isEmpty() ? null : asked.get(answer.substring(1));
+      if (waiting != null) {
+        waiting.complete(answer.charAt(0) == '1');
+      }
+    });
     bus.onResume(this::wantWaiting);
     hub.upstream(this);
     hub.addSink(this);
@@ -110,22 +129,79 @@ public final class ClusterStreams implements Upstream, StreamSink {
 
   @Override
   public CompletionStage<String> mayPublish(String app, String name) {
-    String key = app + "/" + name;
+    return claim(app + "/" + name, true);
+  }
+
+  /**
+   * Claims {@code key} for a publish here: null when it may go on, else why not. When another node
+   * holds it, that node is asked (once) whether it lets the name go, as one node lets a publisher
+   * take over a stream: its publisher gone within the reconnect grace (an encoder reconnecting to
+   * another node), or by {@code live.publish.takeover}.
+   */
+  private CompletionStage<String> claim(String key, boolean mayAsk) {
     // Claimed, not looked up: of two publishers of one name on two nodes at once, one node wins.
-    return bus.claim(KEY, key, advertise.get()).handle((held, err) -> {
+    return bus.claim(KEY, key, advertise.get()).<CompletionStage<String>>handle((held, err) -> {
       if (err != null) {
         // The others cannot be asked: serve this node's publisher rather than nobody.
         log.warn("live: publishing {} without checking the other nodes: {}", key, err.toString());
-        return null;
+        return CompletableFuture.completedFuture((String) null);
       }
       if (!held.node().equals(bus.nodeId())) {
-        return "stream " + key + " is already being published (on node " + held.node() + ")";
+        String refused = "stream " + key + " is already being published (on node " + held.node() + ")";
+        return mayAsk ? ask(held.node(), key).thenCompose(let -> let ? claim(key, false)
+            : CompletableFuture.completedFuture(refused)) : CompletableFuture.completedFuture(refused);
       }
       if (!origins.contains(key)) {
         claimed.put(key, hub.time().nanoTime());
       }
-      return null;
-    });
+      return CompletableFuture.completedFuture((String) null);
+    }).thenCompose(c -> c);
+  }
+
+  /** Asks {@code node} to let {@code key} go; completes true if it did, false if it kept it or did not answer in time. */
+  private CompletionStage<Boolean> ask(String node, String key) {
+    CompletableFuture<Boolean> answer = new CompletableFuture<>();
+    CompletableFuture<Boolean> already = asked.putIfAbsent(key, answer);
+    if (already != null) {
+      return already;
+    }
+    answer.whenComplete((let, e) -> asked.remove(key, answer));
+    hub.time().schedule(timers, () -> answer.complete(false), YIELD_WAIT);
+    bus.send(node, YIELD, key.getBytes(StandardCharsets.UTF_8));
+    return answer;
+  }
+
+  /**
+   * Node {@code from} has a publisher for {@code key}, which this node holds: the name is let go
+   * when this node's stream has lost its publisher (it is in its reconnect grace), or when the
+   * takeover rule lets a newcomer take the current publisher's place (which is then kicked). The
+   * stream's viewers here stay: once the other node publishes, this node pulls it from there.
+   */
+  private void yieldAsked(String from, String key) {
+    int slash = key.indexOf('/');
+    LiveStream s = slash > 0 ? hub.get(key.substring(0, slash), key.substring(slash + 1)) : null;
+    Publisher p = s == null ? null : s.publisher();
+    boolean let = origins.contains(key) && (p == null || !p.edge() && takeable(p));
+    if (let) {
+      origins.remove(key);
+      claimed.remove(key);
+      bus.release(KEY, key); // before the answer: the asker's claim that follows finds the name free
+      if (p != null) {
+        p.kick("stream " + key + " was taken over by a new publisher on node " + from);
+      }
+      log.info("live: {} let go for a publisher on node {}", key, from);
+    }
+    bus.send(from, YIELDED, ((let ? "1" : "0") + key).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Whether the takeover rule lets a newcomer replace {@code current}, as on one node. */
+  private boolean takeable(Publisher current) {
+    long idle = hub.time().nanoTime() - current.lastMediaNanos();
+    return switch (hub.settings().takeover()) {
+      case ALWAYS -> true;
+      case IDLE -> idle >= hub.settings().takeoverIdle().toNanos();
+      case OFF -> false;
+    };
   }
 
   @Override

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Live streaming on two nodes in one JVM joined by an in-memory bus, on one hand-moved clock:
  * a stream published on node a plays on node b over RTMP, HTTP-FLV and HLS through one pull, its
- * name is refused to a second publisher on b until it ends or a dies, b's stream list shows it,
+ * name is refused to a second publisher on b while it publishes (taken by one reconnecting to b
+ * within the reconnect grace, or by the takeover rule) until it ends or a dies, b's stream list shows it,
  * b's viewers hear its end, and b stops pulling once its last viewer left.
  */
 class ClusterLiveTest {
@@ -106,10 +107,14 @@ class ClusterLiveTest {
 
   /** A publish of {@code name} on {@code k} is refused as a duplicate, naming node a, and its connection closes. */
   private static void assertPublishRefused(TestKernel k, String name) throws Exception {
+    assertPublishRefused(k, name, "a");
+  }
+
+  private static void assertPublishRefused(TestKernel k, String name, String holder) throws Exception {
     try (RtmpClient second = connect(k, "live")) {
       assertThatThrownBy(() -> second.publish(name).get(5, TimeUnit.SECONDS))
           .hasMessageContaining("NetStream.Publish.BadName")
-          .hasMessageContaining("already being published (on node a)");
+          .hasMessageContaining("already being published (on node " + holder + ")");
       await().atMost(WAIT).until(() -> !second.channel().isActive());
     }
   }
@@ -221,7 +226,7 @@ class ClusterLiveTest {
   }
 
   @Test
-  void aSecondPublisherOfTheNameOnAnotherNodeIsRefusedUntilTheStreamEnds() throws Exception {
+  void aSecondPublisherOfTheNameOnAnotherNodeIsRefusedWhileTheFirstPublishes() throws Exception {
     TestKernel a = start(node("a"));
     TestKernel b = start(node("b"));
     RtmpClient pub = publish(a, "cam");
@@ -230,14 +235,40 @@ class ClusterLiveTest {
     try (RtmpClient other = connect(b, "live")) {
       other.publish("other").get(5, TimeUnit.SECONDS);
     }
-    // The name stays a's through its reconnect grace, and is free once the stream ended.
-    pub.close();
-    RtmpServerTest.awaitUnpublished(a, "live/cam");
-    assertPublishRefused(b, "cam");
-    advance(Duration.ofSeconds(5));
-    try (RtmpClient after = connect(b, "live")) {
-      after.publish("cam").get(5, TimeUnit.SECONDS);
-      await().atMost(WAIT).until(() -> entry(a, "cam", "b") != null);
+    assertThat(pub.channel().isActive()).isTrue();
+    assertThat(bus.held("live.streams")).extracting(NodeBus.Held::field).containsExactlyInAnyOrder("live/cam",
+        "live/other");
+  }
+
+  @Test
+  void anEncoderReconnectingToAnotherNodeWithinTheGraceTakesTheName_andTheFirstNodesViewersGoOn() throws Exception {
+    TestKernel a = start(node("a"));
+    TestKernel b = start(node("b"));
+    RtmpClient pub = publish(a, "cam");
+    try (FlvReader flv = new FlvReader(a.httpBase() + "/live/cam.flv")) {
+      await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
+      pub.close();
+      RtmpServerTest.awaitUnpublished(a, "live/cam");
+
+      try (RtmpClient again = publish(b, "cam")) {
+        assertThat(bus.held("live.streams")).extracting(NodeBus.Held::node).containsExactly("b");
+        // a pulls the stream from b for the viewer that waited through the grace.
+        await().atMost(WAIT).until(() -> entry(a, "cam", "a") != null && entry(a, "cam", "a").path("edge").asBoolean());
+        assertGoesOn(flv, again);
+      }
+    }
+  }
+
+  @Test
+  void aPublisherSilentForTheTakeoverIdleIsTakenOverFromAnotherNode() throws Exception {
+    TestKernel a = start(node("a"));
+    TestKernel b = start(node("b"));
+    RtmpClient stale = publish(a, "cam");
+    advance(Duration.ofSeconds(3)); // live.publish.takeover-idle: a's publisher sends nothing meanwhile
+    try (RtmpClient fresh = publish(b, "cam")) {
+      await().atMost(WAIT).until(() -> !stale.channel().isActive());
+      assertThat(bus.held("live.streams")).extracting(NodeBus.Held::node).containsExactly("b");
+      assertPublishRefused(a, "cam", "b");
     }
   }
 
@@ -250,7 +281,17 @@ class ClusterLiveTest {
     try (RtmpClient first = connect(a, "live")) {
       CompletableFuture<?> started = first.publish("race");
       await().atMost(WAIT).until(() -> !bus.held("live.streams").isEmpty());
-      assertPublishRefused(b, "race");
+      try (RtmpClient second = connect(b, "live")) {
+        int timers = time.pending();
+        CompletableFuture<?> refused = second.publish("race");
+        // b asks a whether it lets the name go; a hears nothing while paused, so b's wait runs out
+        await().atMost(WAIT).until(() -> time.pending() > timers);
+        time.advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS))
+            .hasMessageContaining("NetStream.Publish.BadName")
+            .hasMessageContaining("already being published (on node a)");
+        await().atMost(WAIT).until(() -> !second.channel().isActive());
+      }
       bus.resume("a");
       started.get(5, TimeUnit.SECONDS);
       assertThat(bus.held("live.streams")).extracting(NodeBus.Held::node).containsExactly("a");
