@@ -95,6 +95,11 @@ public final class Broker implements SessionHost {
 
   /** Publishes a message: keeps it if retained, then delivers it to every matching subscription. */
   public Published publish(AppMessage m) {
+    return publish(m, null);
+  }
+
+  /** Publishes a client's message of QoS 2 flow {@code flow} (null: not a client's QoS 2 publish). */
+  public Published publish(AppMessage m, MessageRouter.Qos2 flow) {
     CompletableFuture<Void> retainedWrite = null;
     boolean refused = false;
     if (m.retain() && settings.retainEnabled()) {
@@ -112,7 +117,7 @@ public final class Broker implements SessionHost {
     if (retainedWrite != null) {
       retainedChanged.accept(m);
     }
-    MessageRouter.Routed r = router.route(m);
+    MessageRouter.Routed r = flow == null ? router.route(m) : router.route(m, flow);
     CompletableFuture<Void> durable = r.durable();
     if (retainedWrite != null) {
       durable = durable == null ? retainedWrite : CompletableFuture.allOf(durable, retainedWrite);

@@ -4,6 +4,7 @@ import dev.parley.mqtt.codec.MalformedPacketException;
 import dev.parley.mqtt.codec.StoredProps;
 import dev.parley.mqtt.codec.Wire;
 import dev.parley.mqtt.message.AppMessage;
+import dev.parley.mqtt.routing.MessageRouter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -27,8 +28,9 @@ final class BusCodec {
    *     {@code groups} get it, and it goes no further
    * @param groups the shared subscriptions ({@code $share/g/f}) the receiver delivers it to
    * @param confirm the id the receiver confirms with once it stored its copies; 0: none asked
+   * @param flow the client's QoS 2 flow it belongs to (its packet id, whether it is a resend); null: none
    */
-  record Publish(AppMessage message, boolean passedOn, List<String> groups, long confirm) {}
+  record Publish(AppMessage message, boolean passedOn, List<String> groups, long confirm, MessageRouter.Qos2 flow) {}
 
   /** A publish for another node: {@code message} as {@link #encode} gave it. */
   static byte[] encodePublish(byte[] message, boolean passedOn, Collection<String> groups) {
@@ -37,10 +39,20 @@ final class BusCodec {
 
   /** A publish for another node that asks for a confirm with {@code confirm} (0: none). */
   static byte[] encodePublish(byte[] message, boolean passedOn, Collection<String> groups, long confirm) {
+    return encodePublish(message, passedOn, groups, confirm, null);
+  }
+
+  /** The same, for a client's QoS 2 publish of {@code flow} (null: none). */
+  static byte[] encodePublish(byte[] message, boolean passedOn, Collection<String> groups, long confirm,
+      MessageRouter.Qos2 flow) {
     ByteBuf b = Unpooled.buffer(message.length + 16 + groups.size() * 16);
-    b.writeByte((passedOn ? 1 : 0) | (confirm != 0 ? 2 : 0));
+    b.writeByte((passedOn ? 1 : 0) | (confirm != 0 ? 2 : 0) | (flow != null ? 4 : 0)
+        | (flow != null && flow.resend() ? 8 : 0));
     if (confirm != 0) {
       b.writeLong(confirm);
+    }
+    if (flow != null) {
+      b.writeShort(flow.packetId());
     }
     b.writeShort(groups.size());
     for (String g : groups) {
@@ -58,6 +70,7 @@ final class BusCodec {
       int flags = b.readUnsignedByte();
       boolean passedOn = (flags & 1) != 0;
       long confirm = (flags & 2) != 0 ? b.readLong() : 0;
+      MessageRouter.Qos2 flow = (flags & 4) != 0 ? new MessageRouter.Qos2(b.readUnsignedShort(), (flags & 8) != 0) : null;
       int n = b.readUnsignedShort();
       List<String> groups = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -65,7 +78,7 @@ final class BusCodec {
       }
       byte[] message = new byte[b.readableBytes()];
       b.readBytes(message);
-      return new Publish(decode(message), passedOn, groups, confirm);
+      return new Publish(decode(message), passedOn, groups, confirm, flow);
     } catch (MalformedPacketException | IndexOutOfBoundsException e) {
       throw new IllegalArgumentException("malformed MQTT bus publish", e);
     }

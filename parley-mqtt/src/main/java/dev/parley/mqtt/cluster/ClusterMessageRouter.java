@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * an id) once it has stored its subscribers' copies (and those of the node it passed it on to);
  * {@link Routed#durable} completes only when every node it went to confirmed, and fails with
  * {@link NotConfirmedException} when one did not within the confirm timeout (bus away, node dead),
- * so the publisher is not acknowledged.
+ * so the publisher is not acknowledged. A client's QoS 2 publish not acknowledged so is routed
+ * again when resent; the nodes that stored its copies the first time confirm the resend without
+ * storing them again ({@link Qos2Seen}).
  */
 public final class ClusterMessageRouter implements MessageRouter {
   static final String FILTERS = "mqtt:filters";
@@ -74,6 +77,7 @@ public final class ClusterMessageRouter implements MessageRouter {
   /** The other nodes' plain filters and every node's shared ones (this node's too). */
   private final RemoteFilters filters = new RemoteFilters();
   private final HandedFilters handed = new HandedFilters();
+  private final Qos2Seen seen = new Qos2Seen();
   private final SubscriptionTrie<String> remote = filters.trie();
   private final ShareGroups shares = filters.shares();
   private final TimeSource time;
@@ -110,8 +114,13 @@ public final class ClusterMessageRouter implements MessageRouter {
 
   @Override
   public Routed route(AppMessage m) {
+    return route(m, null);
+  }
+
+  @Override
+  public Routed route(AppMessage m, Qos2 flow) {
     if (m.qos() == 0 || !handed.matches(m.topic())) {
-      return routeAll(m);
+      return routeAll(m, flow);
     }
     // Not routed at all: its publisher is not acknowledged and sends it again (to the session's
     // new home by then), so copies made now would only be duplicates.
@@ -119,9 +128,9 @@ public final class ClusterMessageRouter implements MessageRouter {
         new NotConfirmedException("a session subscribed to " + m.topic() + " is moving to another node")));
   }
 
-  private Routed routeAll(AppMessage m) {
+  private Routed routeAll(AppMessage m, Qos2 flow) {
     if (remote.size() == 0) {
-      return local.route(m);
+      return once(m, flow, false, () -> local.route(m));
     }
     Set<String> plain = new LinkedHashSet<>(2);
     Map<String, Set<String>> picked = new HashMap<>(2);
@@ -141,7 +150,8 @@ public final class ClusterMessageRouter implements MessageRouter {
       }
     });
     Map<String, Set<String>> passOn = new HashMap<>(1);
-    Routed r = routeHere(m, true, picked.remove(self), passOn);
+    Set<String> mine = picked.remove(self);
+    Routed r = once(m, flow, false, () -> routeHere(m, true, mine, passOn));
     Set<String> nodes = new LinkedHashSet<>(plain);
     nodes.addAll(picked.keySet());
     if (nodes.isEmpty() && passOn.isEmpty()) {
@@ -150,17 +160,38 @@ public final class ClusterMessageRouter implements MessageRouter {
     byte[] message = BusCodec.encode(m);
     List<CompletableFuture<Void>> waits = new ArrayList<>(nodes.size() + passOn.size());
     for (String node : nodes) {
-      send(node, message, false, picked.getOrDefault(node, Set.of()), m.qos() > 0, waits);
+      send(node, message, false, picked.getOrDefault(node, Set.of()), m.qos() > 0, waits, flow);
     }
-    passOn(message, passOn, m.qos() > 0, waits);
+    passOn(message, passOn, m.qos() > 0, waits, flow);
     return new Routed(r.matched() + nodes.size() + passOn.size(), Confirms.allOf(r.durable(), waits));
   }
 
   /** Sends {@code message} to {@code node}; with {@code confirmed}, adds the wait for its confirm to {@code waits}. */
   private void send(String node, byte[] message, boolean passedOn, Collection<String> groups, boolean confirmed,
-      List<CompletableFuture<Void>> waits) {
+      List<CompletableFuture<Void>> waits, Qos2 flow) {
     long id = confirmed ? confirms.await(node, waits) : 0;
-    bus.send(node, PUBLISH, BusCodec.encodePublish(message, passedOn, groups, id));
+    bus.send(node, PUBLISH, BusCodec.encodePublish(message, passedOn, groups, id, flow));
+  }
+
+  /**
+   * Routes {@code m} to this node's sessions by {@code route}, unless it is the resend of a QoS 2
+   * message whose copies they stored already ({@link Qos2Seen}); notes what they stored.
+   */
+  private Routed once(AppMessage m, Qos2 flow, boolean passedOn, Supplier<Routed> route) {
+    if (flow == null) {
+      return route.get();
+    }
+    if (flow.resend() && seen.has(m, flow.packetId(), passedOn)) {
+      // Stored here the first time: counted as matched, so an MQTT 5 publisher is not told "no subscribers".
+      return new Routed(1, null);
+    }
+    Routed r = route.get();
+    if (r.durable() == null) {
+      seen.stored(m, flow.packetId(), passedOn);
+    } else {
+      r.durable().thenRun(() -> seen.stored(m, flow.packetId(), passedOn));
+    }
+    return r;
   }
 
   /**
@@ -202,8 +233,8 @@ public final class ClusterMessageRouter implements MessageRouter {
   }
 
   private void passOn(byte[] message, Map<String, Set<String>> passOn, boolean confirmed,
-      List<CompletableFuture<Void>> waits) {
-    passOn.forEach((node, groups) -> send(node, message, true, groups, confirmed, waits));
+      List<CompletableFuture<Void>> waits, Qos2 flow) {
+    passOn.forEach((node, groups) -> send(node, message, true, groups, confirmed, waits, flow));
   }
 
   private static String key(SubscriptionTrie.SharedGroup<?> group) {
@@ -237,10 +268,11 @@ public final class ClusterMessageRouter implements MessageRouter {
     }
     // This node's sessions only: the sender already gave every other node its copy.
     Map<String, Set<String>> passOn = p.passedOn() ? null : new HashMap<>(1);
-    Routed r = routeHere(p.message(), !p.passedOn(), new HashSet<>(p.groups()), passOn);
+    Routed r = once(p.message(), p.flow(), p.passedOn(),
+        () -> routeHere(p.message(), !p.passedOn(), new HashSet<>(p.groups()), passOn));
     List<CompletableFuture<Void>> waits = new ArrayList<>(1);
     if (passOn != null && !passOn.isEmpty()) {
-      passOn(BusCodec.encode(p.message()), passOn, p.confirm() != 0, waits);
+      passOn(BusCodec.encode(p.message()), passOn, p.confirm() != 0, waits, p.flow());
     }
     if (p.confirm() == 0) {
       return;
@@ -392,6 +424,11 @@ public final class ClusterMessageRouter implements MessageRouter {
   /** Whether {@code topic} matches a filter kept here for a session handed to another node. */
   boolean keptForHanded(String topic) {
     return handed.matches(topic);
+  }
+
+  /** Clients' QoS 2 messages this node knows it stored the copies of. */
+  int qos2Seen() {
+    return seen.size();
   }
 
   /** Copies sent to other nodes whose confirm this node still waits for. */

@@ -29,8 +29,26 @@ public interface MessageRouter {
    */
   record Routed(int matched, CompletableFuture<Void> durable) {}
 
+  /**
+   * The QoS 2 flow a client's publish belongs to.
+   *
+   * @param packetId the publisher's packet id
+   * @param resend the client sent it again (DUP) and this server had not answered it with PUBREC:
+   *     copies stored for it the first time must not be stored again
+   */
+  record Qos2(int packetId, boolean resend) {}
+
   /** Routes {@code m} to every matching subscription. */
   Routed route(AppMessage m);
+
+  /**
+   * Routes a client's QoS 2 publish of {@code flow}. One node routes a resend as a new message: its
+   * first copy was either stored (and acknowledged) here or not at all. A cluster router must not
+   * store a resend's copies again on the nodes that stored the first.
+   */
+  default Routed route(AppMessage m, Qos2 flow) {
+    return route(m);
+  }
 
   /** A session on this node added (or replaced) a subscription. Its session's loop. */
   void subscribed(SubscriptionEntry entry);

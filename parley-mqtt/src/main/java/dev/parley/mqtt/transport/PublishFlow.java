@@ -11,6 +11,7 @@ import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.codec.Wire;
 import dev.parley.mqtt.config.MqttSettings;
 import dev.parley.mqtt.message.AppMessage;
+import dev.parley.mqtt.routing.MessageRouter;
 import dev.parley.mqtt.routing.NotConfirmedException;
 import dev.parley.mqtt.topic.Topics;
 
@@ -100,7 +101,8 @@ final class PublishFlow {
     long expiresAt = props.messageExpirySeconds() < 0 ? AppMessage.NEVER
         : broker.nowMillis() + props.messageExpirySeconds() * 1000;
     AppMessage m = new AppMessage(topic, p.payload(), p.qos(), p.retain(), props, expiresAt, conn.clientId());
-    Broker.Published result = broker.publish(m);
+    Broker.Published result = p.qos() == 2 ? broker.publish(m, new MessageRouter.Qos2(p.packetId(), p.dup()))
+        : broker.publish(m);
     if (p.qos() == 0) {
       return;
     }
@@ -116,6 +118,14 @@ final class PublishFlow {
     int qos = p.qos();
     result.durable().whenComplete((ok, err) -> conn.eventLoop().execute(() -> {
       int finalCode = err == null ? code : (v5 ? ReasonCode.UNSPECIFIED_ERROR : ReasonCode.SUCCESS);
+      if (err != null && qos == 2) {
+        // Not PUBRECed as stored: its resend is a new try (routed again), not a duplicate to answer.
+        conn.session().inboundQos2Release(packetId);
+        if (v5) {
+          // An error PUBREC ends the flow (MQTT 5, 4.3.3): no PUBREL comes for it.
+          inFlight--;
+        }
+      }
       if (err != null && notConfirmed(err)) {
         // Another node may not have its copies: no acknowledgement; the client sends it again (DUP).
         conn.fail(ReasonCode.UNSPECIFIED_ERROR, "not stored on every node: " + err.getMessage());
