@@ -261,7 +261,7 @@ public final class ClusterMessageRouter implements MessageRouter {
       log.warn("MQTT publish from node {} dropped: {}", from, e.getMessage());
       return;
     }
-    if (p.confirm() != 0 && !p.passedOn() && handed.matches(p.message().topic())) {
+    if (p.confirm() != 0 && handed.matches(p.message().topic())) {
       // A session it is for is moving to another node: unconfirmed and not routed, since the
       // publisher sends it again (to the session's new home by then).
       return;
@@ -319,16 +319,21 @@ public final class ClusterMessageRouter implements MessageRouter {
         s.add(mark);
         return;
       }
-      if (!s.isEmpty()) {
-        if (e.shareGroup() != null) {
-          announce(e.filter(), s.size());
-        }
-        return;
+      left(e.filter(), s, e.shareGroup() != null);
+    }
+  }
+
+  /** A subscriber of {@code filter} here left the others {@code s}: announced (shared) or dropped when none is left. Under the lock. */
+  private void left(String filter, Set<Object> s, boolean shared) {
+    if (!s.isEmpty()) {
+      if (shared) {
+        announce(filter, s.size());
       }
-      dropped(e.filter());
-      if (e.shareGroup() != null) {
-        filters.own(self, Topics.parseShared(e.filter()), e.filter(), 0);
-      }
+      return;
+    }
+    dropped(filter);
+    if (shared) {
+      filters.own(self, Topics.parseShared(filter), filter, 0);
     }
   }
 
@@ -364,8 +369,8 @@ public final class ClusterMessageRouter implements MessageRouter {
       HandedFilters.Handed mark = new HandedFilters.Handed(clientId);
       for (String f : handed.taken(clientId)) {
         Set<Object> s = subscribers.get(f);
-        if (s != null && s.remove(mark) && s.isEmpty()) {
-          dropped(f);
+        if (s != null && s.remove(mark)) {
+          left(f, s, f.startsWith(Topics.SHARE_PREFIX));
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.parley.mqtt.cluster;
 
 import dev.parley.mqtt.topic.SubscriptionTrie;
+import dev.parley.mqtt.topic.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,12 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The plain filters of sessions this node handed over to another node, which stay subscribed here
- * in the session's stead until that node holds the session (or a time runs out). Between the old
+ * The filters of sessions this node handed over to another node, which stay subscribed here in
+ * the session's stead until that node holds the session (or a time runs out). Between the old
  * home letting a session go and the new home loading it, no node has its subscriptions: without
  * these, a QoS 1/2 publish matching them would be acknowledged with no copy kept for the session.
  * With them the publish still comes here, and a copy that matches one is not confirmed (nor is a
  * publish made here acknowledged), so its publisher sends it again, to the new home by then.
+ * A shared subscription's member is kept so too (and stays counted among the group's members
+ * here): a publish in that moment could otherwise go to no member of the group at all.
  *
  * <p>{@link #handing} and {@link #unsubscribed} run under the router's lock of its subscriber
  * counts; {@link #matches} runs on any thread.
@@ -60,15 +63,17 @@ final class HandedFilters {
 
   /**
    * What takes {@code session}'s place among the subscribers of {@code filter} when it leaves
-   * them: its {@link Handed} mark while it is being handed over (plain filters only), else null.
+   * them ({@code filter} as the client wrote it): its {@link Handed} mark while it is being handed
+   * over, else null.
    */
   Handed unsubscribed(Object session, String filter, String shareGroup) {
     String clientId = handing.get(session);
-    if (clientId == null || shareGroup != null) {
+    if (clientId == null) {
       return null;
     }
     Handed mark = marks.computeIfAbsent(clientId, Handed::new);
-    if (trie.add(filter, null, mark, clientId)) {
+    Topics.Shared shared = Topics.parseShared(filter);
+    if (trie.add(shared == null ? filter : shared.filter(), shared == null ? null : shared.group(), mark, clientId)) {
       kept.computeIfAbsent(clientId, c -> new ArrayList<>()).add(filter);
     }
     return mark;
@@ -83,12 +88,13 @@ final class HandedFilters {
       return List.of();
     }
     for (String f : filters) {
-      trie.remove(f, null, mark);
+      Topics.Shared shared = Topics.parseShared(f);
+      trie.remove(shared == null ? f : shared.filter(), shared == null ? null : shared.group(), mark);
     }
     return filters;
   }
 
-  /** Whether {@code topic} matches a filter kept for a handed session. */
+  /** Whether {@code topic} matches a filter (plain or shared) kept for a handed session. */
   boolean matches(String topic) {
     if (trie.size() == 0) {
       return false;
@@ -101,7 +107,9 @@ final class HandedFilters {
       }
 
       @Override
-      public void shared(SubscriptionTrie.SharedGroup<String> group) {}
+      public void shared(SubscriptionTrie.SharedGroup<String> group) {
+        hit[0] = true;
+      }
     });
     return hit[0];
   }

@@ -8,8 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.testing.TestKernel;
+import dev.parley.mqtt.codec.MessageProps;
 import dev.parley.mqtt.codec.MqttPacket;
+import dev.parley.mqtt.codec.MqttVersion;
 import dev.parley.mqtt.codec.PacketType;
+import dev.parley.mqtt.codec.Properties;
+import dev.parley.mqtt.codec.ReasonCode;
 import dev.parley.mqtt.it.MqttServer;
 import dev.parley.mqtt.it.PahoCallback;
 import dev.parley.mqtt.it.RawClient;
@@ -33,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * cluster, members on every node get their turn, and a node picked for a group whose members are
  * not connected passes the publish on to a node with a connected one, or queues it for an offline
  * persistent member when no member is connected anywhere; a node gone from the cluster is no longer
- * picked.
+ * picked; a member moving to another node is kept in its group until it arrives.
  */
 class ClusterSharedTest extends TwoNodeTest {
   private static final String GROUP = "$share/workers/public/jobs/+";
@@ -177,5 +181,40 @@ class ClusterSharedTest extends TwoNodeTest {
     for (int i = 0; i < 10; i++) {
       expectPublish(onA, "d" + i);
     }
+  }
+
+  @Test
+  void aPublishWhileAGroupsOnlyMemberMovesToAnotherNodeIsNotAcknowledgedAndItsResendReachesTheMember()
+      throws IOException {
+    String group = "$share/mv/public/shmv";
+    RawClient member = nodes.client(nodes.a, "sh-moving", 300, true);
+    subscribe(member, group, 1);
+    await().atMost(WAIT).until(() -> router(nodes.b).shareMembers(group, "a") == 1);
+    RawClient pub = nodes.client(nodes.a, "sh-pub", 300, true);
+    // a lets the session go; b does not hear so yet, so no node has the member.
+    nodes.bus.withhold("b", ClusterSessionDirectory.HANDED);
+    RawClient moved = nodes.unconnected(nodes.b);
+    moved.send(new MqttPacket.Connect(MqttVersion.V5, false, 60, new Properties(), "sh-moving", null, null, null));
+    assertThat(member.readUntilClosed()).isEqualTo(new MqttPacket.Disconnect(ReasonCode.SESSION_TAKEN_OVER,
+        Properties.NONE));
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.a).session("sh-moving") == null);
+
+    pub.send(new MqttPacket.Publish("public/shmv", 1, false, 1, "m1".getBytes()));
+    MqttPacket reply = pub.read();
+    assertThat(reply).isInstanceOf(MqttPacket.Disconnect.class);
+    assertThat(((MqttPacket.Disconnect) reply).reasonCode()).isEqualTo(ReasonCode.UNSPECIFIED_ERROR);
+
+    nodes.bus.deliverWithheld("b", ClusterSessionDirectory.HANDED);
+    assertThat(((MqttPacket.ConnAck) moved.read()).sessionPresent()).isTrue();
+    // b holds the member now; a no longer counts it.
+    await().atMost(WAIT).until(() -> !router(nodes.a).keptForHanded("public/shmv")
+        && router(nodes.a).shareMembers(group, "b") == 1 && router(nodes.b).shareMembers(group, "a") == 0
+        && router(nodes.a).shareMembers(group, "a") == 0);
+    RawClient again = nodes.unconnected(nodes.a);
+    assertThat(ClusterNodes.connect(again, "sh-pub", 300, false, null).sessionPresent()).isTrue();
+    again.send(new MqttPacket.Publish("public/shmv", 1, false, true, 1, MessageProps.NONE, "m1".getBytes(), 0,
+        MqttPacket.Publish.NO_IDS));
+    assertThat(again.read()).isEqualTo(new MqttPacket.PubReply(PacketType.PUBACK, 1));
+    expectPublish(moved, "m1");
   }
 }
