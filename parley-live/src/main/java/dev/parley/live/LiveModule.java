@@ -6,6 +6,7 @@ import dev.parley.core.config.ConfigException;
 import dev.parley.core.config.ConfigKey;
 import dev.parley.core.kernel.CoreKeys;
 import dev.parley.core.net.TcpListener;
+import dev.parley.core.net.TlsSupport;
 import dev.parley.core.spi.ParleyModule;
 import dev.parley.core.spi.ServerContext;
 import dev.parley.core.spi.StatsContributor;
@@ -31,6 +32,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.URI;
 import java.nio.file.Path;
@@ -108,9 +110,11 @@ public final class LiveModule implements ParleyModule {
 
     NodeBus bus = ctx.services().first(NodeBus.class).orElse(null);
     if (bus != null) {
+      // The nodes share one config: when this node's RTMP is RTMPS, so is the origin's it pulls from.
+      SslContext pullTls = LiveKeys.RTMP.settings(c).tls() ? TlsSupport.clientContext(c.get(CoreKeys.TLS_CERT)) : null;
       cluster = new ClusterStreams(bus, hub, ctx.tokens(), () -> advertise(ctx), c.get(LiveKeys.CLUSTER_EDGE_IDLE),
           rs.maxMessageSize(), hls == null ? k -> 0 : hls::viewers, ctx.eventLoops().group(),
-          ctx.eventLoops().socketChannel());
+          ctx.eventLoops().socketChannel(), pullTls);
       cluster.start(ctx.eventLoops().group().next());
     }
 
@@ -163,8 +167,15 @@ public final class LiveModule implements ParleyModule {
     }
   }
 
-  /** Where the other nodes pull this node's streams: {@code live.cluster.advertise}, else the RTMP listener. */
+  /**
+   * Where the other nodes pull this node's streams: {@code live.cluster.advertise}, else the RTMP
+   * listener; {@code host:port}, behind {@code rtmps://} when the listener takes TLS only.
+   */
   static String advertise(ServerContext ctx) {
+    return (LiveKeys.RTMP.settings(ctx.config()).tls() ? ClusterStreams.RTMPS : "") + address(ctx);
+  }
+
+  private static String address(ServerContext ctx) {
     String configured = ctx.config().get(LiveKeys.CLUSTER_ADVERTISE);
     int port = ctx.boundPort("rtmp");
     if (configured != null && !configured.isBlank()) {

@@ -58,6 +58,23 @@ public final class TlsSupport {
     }
   }
 
+  /**
+   * A client context that trusts the certificates in {@code trustFile} (PEM: a self-signed
+   * certificate, or a chain whose CA issued the peer's) and checks, as HTTPS does, that the peer's
+   * certificate names the host it was reached by. Fails with a config error naming the file.
+   */
+  public static SslContext clientContext(Path trustFile) {
+    if (trustFile == null || !Files.isReadable(trustFile)) {
+      throw new ConfigException("TLS client: tls.cert-file " + trustFile + " cannot be read");
+    }
+    try {
+      return SslContextBuilder.forClient().trustManager(Pem.certificates(trustFile))
+          .endpointIdentificationAlgorithm("HTTPS").build();
+    } catch (Exception e) {
+      throw new ConfigException("tls.cert-file " + trustFile + " is not a PEM certificate chain: " + reason(e));
+    }
+  }
+
   /** Whether {@code key} signs what {@code publicKey} verifies (a key of another pair does not). */
   static boolean belongsTo(PrivateKey key, PublicKey publicKey) {
     if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {

@@ -13,6 +13,7 @@ import dev.parley.live.stream.Upstream;
 import dev.parley.live.stream.Viewer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,8 @@ public final class ClusterStreams implements Upstream, StreamSink {
   private static final Duration CLAIM_GRACE = Duration.ofSeconds(10);
   /** How long a publish waits for the holder of its name to answer whether it lets the name go. */
   private static final Duration YIELD_WAIT = Duration.ofSeconds(2);
+  /** Before a node's advertised RTMP address: its RTMP listener takes TLS only. */
+  public static final String RTMPS = "rtmps://";
 
   private final NodeBus bus;
   private final StreamHub hub;
@@ -67,6 +70,7 @@ public final class ClusterStreams implements Upstream, StreamSink {
   private final ToIntFunction<String> hlsViewers;
   private final EventLoopGroup group;
   private final Class<? extends SocketChannel> channelClass;
+  private final SslContext pullTls;
   private final Map<String, EdgePull> pulls = new ConcurrentHashMap<>();
   private final Set<String> looking = ConcurrentHashMap.newKeySet();
   /** The streams this node holds as their origin. */
@@ -86,10 +90,11 @@ public final class ClusterStreams implements Upstream, StreamSink {
    * @param idle how long a pull goes on without viewers
    * @param maxMessage the largest RTMP message taken from an origin
    * @param hlsViewers HLS viewers of a stream key now
+   * @param pullTls the TLS of pulls from origins whose address is {@value #RTMPS}; null: such origins are not pulled
    */
   public ClusterStreams(NodeBus bus, StreamHub hub, TokenService tokens, Supplier<String> advertise, Duration idle,
       int maxMessage, ToIntFunction<String> hlsViewers, EventLoopGroup group,
-      Class<? extends SocketChannel> channelClass) {
+      Class<? extends SocketChannel> channelClass, SslContext pullTls) {
     this.bus = bus;
     this.hub = hub;
     this.tokens = tokens;
@@ -99,6 +104,7 @@ public final class ClusterStreams implements Upstream, StreamSink {
     this.hlsViewers = hlsViewers;
     this.group = group;
     this.channelClass = channelClass;
+    this.pullTls = pullTls;
   }
 
   /** Listens on the bus, becomes the hub's upstream and sink, and sweeps idle pulls on {@code timers}. */
@@ -257,17 +263,24 @@ public final class ClusterStreams implements Upstream, StreamSink {
 
   private void pull(String app, String name, NodeBus.Held origin) {
     String key = app + "/" + name;
-    int colon = origin.value().lastIndexOf(':');
+    boolean tls = origin.value().startsWith(RTMPS);
+    String address = tls ? origin.value().substring(RTMPS.length()) : origin.value();
+    int colon = address.lastIndexOf(':');
     int port;
     try {
-      port = Integer.parseInt(origin.value().substring(colon + 1));
+      port = Integer.parseInt(address.substring(colon + 1));
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
       log.warn("live: node {} holds {} with no RTMP address ({})", origin.node(), key, origin.value());
       return;
     }
+    if (tls && pullTls == null) {
+      log.warn("live: node {} serves {} over RTMPS only and this node has no TLS (live.rtmp.tls) to pull it with",
+          origin.node(), key);
+      return;
+    }
     String token = tokens.mint("parley-edge", TOKEN_TTL, AccessControl.edgeClaims(key, bus.nodeId()));
-    EdgePull p = new EdgePull(hub, app, name, origin.node(), origin.value().substring(0, colon), port, token,
-        maxMessage, closed -> pulls.remove(key, closed));
+    EdgePull p = new EdgePull(hub, app, name, origin.node(), address.substring(0, colon), port, token,
+        maxMessage, closed -> pulls.remove(key, closed), tls ? pullTls : null);
     if (pulls.putIfAbsent(key, p) == null) {
       p.start(group, channelClass, PULL_DEADLINE);
     }

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +56,7 @@ final class EdgePull implements Publisher {
   private final String token;
   private final int maxMessage;
   private final Consumer<EdgePull> onClosed;
+  private final SslContext tls;
   private final Timestamps timestamps = new Timestamps();
   private volatile Channel channel;
   private volatile LiveStream stream;
@@ -68,9 +70,10 @@ final class EdgePull implements Publisher {
    * @param origin the node publishing the stream, {@code host:port} its RTMP address
    * @param token the play token the origin checks
    * @param onClosed told once when the pull's connection closed, for whatever reason
+   * @param tls the TLS to reach the origin's RTMPS listener with; null: plain RTMP
    */
   EdgePull(StreamHub hub, String app, String name, String origin, String host, int port, String token, int maxMessage,
-      Consumer<EdgePull> onClosed) {
+      Consumer<EdgePull> onClosed, SslContext tls) {
     this.hub = hub;
     this.app = app;
     this.name = name;
@@ -80,6 +83,7 @@ final class EdgePull implements Publisher {
     this.token = token;
     this.maxMessage = maxMessage;
     this.onClosed = onClosed;
+    this.tls = tls;
     this.lastMediaNanos = hub.time().nanoTime();
     this.lastWanted = lastMediaNanos;
   }
@@ -110,6 +114,10 @@ final class EdgePull implements Publisher {
           protected void initChannel(Channel ch) {
             ChunkDecoder decoder = new ChunkDecoder(maxMessage, maxMessage);
             Handler handler = new Handler(decoder);
+            if (tls != null) {
+              // Checks the origin's certificate names the host of its advertised address.
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), host, port));
+            }
             int now = (int) hub.time().now().getEpochSecond();
             ch.pipeline().addLast("handshake", PullHandshakeDecoder.simple(now, (ctx, s1, s2) -> {
               ctx.pipeline().addAfter("handshake", "chunks", decoder);

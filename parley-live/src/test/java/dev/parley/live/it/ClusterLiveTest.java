@@ -9,14 +9,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.core.cluster.NodeBus;
+import dev.parley.core.net.TlsSupport;
 import dev.parley.core.testing.BusModule;
 import dev.parley.core.testing.HttpTestClient;
 import dev.parley.core.testing.InMemoryBus;
 import dev.parley.core.testing.ManualTime;
 import dev.parley.core.testing.TestKernel;
+import dev.parley.core.testing.TestTls;
 import dev.parley.live.LiveModule;
 import dev.parley.live.control.AccessControl;
 import dev.parley.live.testing.RtmpClient;
+import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,6 +126,28 @@ class ClusterLiveTest {
     for (long s = 0; s < total.toSeconds(); s++) {
       time.advance(Duration.ofSeconds(1));
     }
+  }
+
+  @Test
+  void aNodeWhoseRtmpListenerTakesTlsOnlyIsPulledFromOverRtmps() throws Exception {
+    TestKernel a = start(rtmps(node("a")));
+    TestKernel b = start(rtmps(node("b")));
+    SslContext tls = TlsSupport.clientContext(TestTls.certFile());
+    try (RtmpClient pub = LiveFixture.connectTls(a, "live", tls);
+        FlvReader flv = new FlvReader(b.httpBase() + "/live/secure.flv")) {
+      pub.publish("secure").get(5, TimeUnit.SECONDS);
+      sendHeaders(pub);
+      sendFrames(pub, 0, 0, 30, 25, 500);
+      assertThat(flv.status).isEqualTo(200);
+      await().atMost(WAIT).until(() -> flv.pictures().size() >= 5);
+      assertThat(flv.tags.get(1).body()).isEqualTo(FakeEncoder.avcConfig());
+    }
+  }
+
+  /** RTMP as RTMPS only, with the test certificate (which names 127.0.0.1, the address the node advertises). */
+  private static TestKernel.Builder rtmps(TestKernel.Builder b) {
+    return b.set("live.rtmp.tls", "true").set("tls.cert-file", TestTls.certFile().toString())
+        .set("tls.key-file", TestTls.keyFile().toString());
   }
 
   @Test

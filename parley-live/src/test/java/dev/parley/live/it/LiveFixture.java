@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,12 @@ final class LiveFixture {
   static RtmpClient connect(TestKernel k, String app, RtmpClient.Listener listener) throws Exception {
     return RtmpClient.connect(CLIENTS, NioSocketChannel.class, "127.0.0.1", k.port("rtmp"), app, true, listener)
         .get(10, TimeUnit.SECONDS);
+  }
+
+  /** An RTMPS client of {@code k} (its RTMP listener takes TLS), trusting {@code tls}'s certificate. */
+  static RtmpClient connectTls(TestKernel k, String app, SslContext tls) throws Exception {
+    return RtmpClient.connect(CLIENTS, NioSocketChannel.class, "127.0.0.1", k.port("rtmp"), app, true,
+        new RtmpClient.Listener() { }, tls).get(10, TimeUnit.SECONDS);
   }
 
   static RtmpClient connect(TestKernel k, String app) throws Exception {

@@ -18,6 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +60,12 @@ public final class RtmpClient implements AutoCloseable {
   /** Connects and runs the handshake and {@code connect}; completes when the server accepted the app. */
   public static CompletableFuture<RtmpClient> connect(EventLoopGroup group, Class<? extends Channel> channelClass,
       String host, int port, String app, boolean complexHandshake, Listener listener) {
+    return connect(group, channelClass, host, port, app, complexHandshake, listener, null);
+  }
+
+  /** The same over TLS ({@code tls}; null: none), as an RTMPS client. */
+  public static CompletableFuture<RtmpClient> connect(EventLoopGroup group, Class<? extends Channel> channelClass,
+      String host, int port, String app, boolean complexHandshake, Listener listener, SslContext tls) {
     CompletableFuture<RtmpClient> result = new CompletableFuture<>();
     Handler handler = new Handler(listener);
     Bootstrap b = new Bootstrap().group(group).channel(channelClass).option(ChannelOption.TCP_NODELAY, true)
@@ -67,6 +74,9 @@ public final class RtmpClient implements AutoCloseable {
           protected void initChannel(Channel ch) {
             ChunkDecoder decoder = new ChunkDecoder(32 << 20, 32 << 20);
             handler.decoder = decoder;
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), host, port));
+            }
             handler.client = new RtmpClient(ch, handler);
             byte[] c1 = ClientHandshake.clientC1(complexHandshake, (int) (System.currentTimeMillis() / 1000));
             ch.pipeline().addLast("handshake", new PullHandshakeDecoder(c1, (ctx, s1, s2) -> {
