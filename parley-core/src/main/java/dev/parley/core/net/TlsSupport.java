@@ -12,7 +12,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 
-/** Server TLS from a PEM certificate chain and a PEM (PKCS#8) private key. */
+/** Server TLS from a PEM certificate chain and a PEM (PKCS#8) private key; client TLS trusting such a chain. */
 public final class TlsSupport {
   private TlsSupport() {}
 
@@ -25,26 +25,15 @@ public final class TlsSupport {
     if (certFile == null || keyFile == null) {
       throw new ConfigException("TLS is enabled but tls.cert-file and tls.key-file are not both set");
     }
-    for (Path p : new Path[] {certFile, keyFile}) {
-      if (!Files.isReadable(p)) {
-        throw new ConfigException("TLS file " + p + " cannot be read");
-      }
-    }
-    X509Certificate[] chain;
-    try {
-      chain = Pem.certificates(certFile);
-    } catch (Exception e) {
-      throw new ConfigException("tls.cert-file " + certFile + " is not a PEM certificate chain: " + reason(e));
-    }
+    readable(certFile);
+    readable(keyFile);
+    X509Certificate[] chain = chain(certFile);
     PrivateKey key;
     try {
       key = Pem.privateKey(keyFile, keyPassword);
     } catch (Exception e) {
       throw new ConfigException("tls.key-file " + keyFile + " is not a PEM (PKCS#8) private key"
           + (keyPassword == null ? "" : " that tls.key-password opens") + ": " + reason(e));
-    }
-    if (chain.length == 0) {
-      throw new ConfigException("tls.cert-file " + certFile + " holds no certificate");
     }
     if (!belongsTo(key, chain[0].getPublicKey())) {
       throw new ConfigException("tls.key-file " + keyFile + " is not the private key of the certificate in "
@@ -64,15 +53,36 @@ public final class TlsSupport {
    * certificate names the host it was reached by. Fails with a config error naming the file.
    */
   public static SslContext clientContext(Path trustFile) {
-    if (trustFile == null || !Files.isReadable(trustFile)) {
-      throw new ConfigException("TLS client: tls.cert-file " + trustFile + " cannot be read");
+    if (trustFile == null) {
+      throw new ConfigException("TLS is enabled but tls.cert-file is not set");
     }
+    readable(trustFile);
+    X509Certificate[] chain = chain(trustFile);
     try {
-      return SslContextBuilder.forClient().trustManager(Pem.certificates(trustFile))
-          .endpointIdentificationAlgorithm("HTTPS").build();
-    } catch (Exception e) {
-      throw new ConfigException("tls.cert-file " + trustFile + " is not a PEM certificate chain: " + reason(e));
+      return SslContextBuilder.forClient().trustManager(chain).endpointIdentificationAlgorithm("HTTPS").build();
+    } catch (Exception | Error e) {
+      throw new ConfigException("tls.cert-file " + trustFile + " is not a usable certificate chain: " + reason(e));
     }
+  }
+
+  private static void readable(Path file) {
+    if (!Files.isReadable(file)) {
+      throw new ConfigException("TLS file " + file + " cannot be read");
+    }
+  }
+
+  /** The certificates in {@code certFile}, at least one, or a config error naming the file. */
+  private static X509Certificate[] chain(Path certFile) {
+    X509Certificate[] chain;
+    try {
+      chain = Pem.certificates(certFile);
+    } catch (Exception e) {
+      throw new ConfigException("tls.cert-file " + certFile + " is not a PEM certificate chain: " + reason(e));
+    }
+    if (chain.length == 0) {
+      throw new ConfigException("tls.cert-file " + certFile + " holds no certificate");
+    }
+    return chain;
   }
 
   /** Whether {@code key} signs what {@code publicKey} verifies (a key of another pair does not). */

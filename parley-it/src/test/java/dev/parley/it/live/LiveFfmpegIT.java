@@ -23,11 +23,11 @@ class LiveFfmpegIT {
         audio = s;
       }
     }
-    assertThat(video).as("video stream of " + url).isNotNull();
+    assertThat(video).as("video stream of %s in %s", url, probe).isNotNull();
     assertThat(video.path("codec_name").asText()).isEqualTo("h264");
     assertThat(video.path("width").asInt()).isEqualTo(640);
     assertThat(video.path("height").asInt()).isEqualTo(360);
-    assertThat(audio).as("audio stream of " + url).isNotNull();
+    assertThat(audio).as("audio stream of %s in %s", url, probe).isNotNull();
     assertThat(audio.path("codec_name").asText()).isEqualTo("aac");
     assertThat(audio.path("sample_rate").asInt()).isEqualTo(44100);
   }
