@@ -46,11 +46,12 @@ import org.slf4j.LoggerFactory;
  * the messages' connection (a node that got a message sent after a hold finds the entry when it looks), and each
  * node lists what it holds in the set {@code {parley}:holds:<node>} so that whoever drops a dead node can remove its
  * entries ({@link #purge}; the script answers what it removed, and this node hands that to the {@linkplain
- * #onOrphaned listeners}: of several nodes purging one dead node at once, only the first removes anything). An
- * entry and its index line are written (and removed) by one Lua script, so a node that dies in between leaves
- * neither half; a purge is one script too, and so is a claim (it looks for another node's entry of the field and
- * writes this node's only if there is none, with nothing in between). The purge script names keys it does not
- * declare; all of them share the hash slot of {@code {parley}}, so in a Redis Cluster it runs on one shard. The node
+ * #onOrphaned listeners}: of several nodes purging one dead node at once, only the first removes anything). What a
+ * listener takes stays in Redis as a pending entry of this node until the listener {@linkplain #settle settles}
+ * it, moved there by the purge's own script; if this node dies first, whoever purges it gets the entry again.
+ * Every change of entries is one {@linkplain BusScripts script} (a claim looks and writes with nothing in
+ * between); the purge names keys it does not declare, all in the hash slot of {@code {parley}}: in a Redis
+ * Cluster it runs on one shard. The node
  * keeps its own entries in memory as well: after any of its connections to Redis dropped, the next {@link #tick}
  * that finds Redis and the subscription back writes them all again (a restarted Redis is empty) and then runs the
  * resume actions.
@@ -66,33 +67,6 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   private static final String HELD = "{parley}:held:";
   private static final String HOLDS = "{parley}:holds:";
   private static final char SEPARATOR = '\u0000';
-  /** KEYS: the held hash, the node's index; ARGV: the hash field, its value, the index member. */
-  private static final String HOLD_SCRIPT = "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
-      + "redis.call('SADD', KEYS[2], ARGV[3]) return 1";
-  /**
-   * KEYS: the held hash, the node's index; ARGV: the hash field, its value, the index member, the
-   * field without its node. Another node's entry for the same field wins (nothing is written);
-   * else this node's is written (or kept). Answers the holder's hash field and value.
-   */
-  private static final String CLAIM_SCRIPT = "local all = redis.call('HGETALL', KEYS[1]) "
-      + "for i = 1, #all, 2 do local f = all[i] local s = string.find(f, '/', 1, true) "
-      + "if s and f ~= ARGV[1] and string.sub(f, s + 1) == ARGV[4] then return {f, all[i + 1]} end end "
-      + "local mine = redis.call('HGET', KEYS[1], ARGV[1]) if mine then return {ARGV[1], mine} end "
-      + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('SADD', KEYS[2], ARGV[3]) "
-      + "return {ARGV[1], ARGV[2]}";
-  /** KEYS: the held hash, the node's index; ARGV: the hash field, the index member. */
-  private static final String RELEASE_SCRIPT = "redis.call('HDEL', KEYS[1], ARGV[1]) "
-      + "redis.call('SREM', KEYS[2], ARGV[2]) return 1";
-  /**
-   * KEYS: the node's index; ARGV: the held hashes' prefix, the node's field prefix. Each member is
-   * {@code key NUL field}; answers each removed entry as its member and its value, flat.
-   */
-  private static final String PURGE_SCRIPT = "local m = redis.call('SMEMBERS', KEYS[1]) local out = {} "
-      + "for _, e in ipairs(m) do local s = string.find(e, '\\0', 1, true) "
-      + "if s and s > 1 then local h = ARGV[1] .. string.sub(e, 1, s - 1) local f = ARGV[2] .. string.sub(e, s + 1) "
-      + "local v = redis.call('HGET', h, f) redis.call('HDEL', h, f) "
-      + "if v then out[#out + 1] = e out[#out + 1] = v end end "
-      + "end redis.call('DEL', KEYS[1]) return out";
   private static final Duration REWRITE_TIMEOUT = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
 
@@ -106,9 +80,11 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
   private final List<Runnable> resume = new CopyOnWriteArrayList<>();
   /** Who takes the entries of purged nodes; used on the bus thread only. */
-  private final Orphanage orphanage = new Orphanage();
+  private final Orphanage orphanage = new Orphanage(this::pend);
+  /** The key prefixes of the orphan listeners: what a purge finds under them becomes this node's, pending. */
+  private final List<String> taking = new CopyOnWriteArrayList<>();
   /** What this node holds: key -> field -> value. */
-  private final Map<String, Map<String, String>> mine = new ConcurrentHashMap<>();
+  private final OwnEntries mine = new OwnEntries();
   private final Counter sent;
   private final Counter received;
   private final Counter dropped;
@@ -238,7 +214,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
 
   @Override
   public void hold(String key, String field, String value) {
-    mine.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(field, value);
+    mine.put(key, field, value);
     try {
       write(key, field, value);
     } catch (RedisException e) {
@@ -248,7 +224,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
 
   /** The entry and its index line in one script: a node dying between the two leaves neither half. */
   private RedisFuture<Long> write(String key, String field, String value) {
-    return ordered(HOLD_SCRIPT, new String[] {HELD + key, HOLDS + nodeId}, nodeId + "/" + field, value,
+    return ordered(BusScripts.HOLD, new String[] {HELD + key, HOLDS + nodeId}, nodeId + "/" + field, value,
         key + SEPARATOR + field);
   }
 
@@ -264,7 +240,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     CompletableFuture<Held> answer = new CompletableFuture<>();
     RedisFuture<List<Object>> reply;
     try {
-      reply = async.eval(CLAIM_SCRIPT, ScriptOutputType.MULTI, new String[] {HELD + key, HOLDS + nodeId},
+      reply = async.eval(BusScripts.CLAIM, ScriptOutputType.MULTI, new String[] {HELD + key, HOLDS + nodeId},
           nodeId + "/" + field, value, key + SEPARATOR + field, field);
     } catch (RedisException e) {
       lost = true;
@@ -280,7 +256,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
       String v = String.valueOf(r.get(1));
       String node = f.substring(0, f.indexOf('/'));
       if (node.equals(nodeId)) {
-        mine.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).putIfAbsent(field, v);
+        mine.putIfAbsent(key, field, v);
       }
       answer.complete(new Held(node, field, v));
     }));
@@ -289,19 +265,29 @@ public final class RedisBus implements NodeBus, AutoCloseable {
 
   @Override
   public void release(String key, String field) {
-    Map<String, String> m = mine.get(key);
-    if (m != null) {
-      m.remove(field);
-      if (m.isEmpty()) {
-        mine.remove(key, m);
-      }
-    }
+    mine.remove(key, field);
     try {
-      ordered(RELEASE_SCRIPT, new String[] {HELD + key, HOLDS + nodeId}, nodeId + "/" + field,
+      ordered(BusScripts.RELEASE, new String[] {HELD + key, HOLDS + nodeId}, nodeId + "/" + field,
           key + SEPARATOR + field);
     } catch (RedisException e) {
       lost = true;
     }
+  }
+
+  @Override
+  public void passOn(String key, String field, String node) {
+    mine.remove(key, field);
+    try {
+      ordered(BusScripts.PASS, new String[] {HELD + key, HOLDS + nodeId, HOLDS + node}, nodeId + "/" + field,
+          node + "/" + BusScripts.PENDING + field, key + SEPARATOR + field, key + SEPARATOR + BusScripts.PENDING + field);
+    } catch (RedisException e) {
+      lost = true;
+    }
+  }
+
+  @Override
+  public void settle(String key, String field) {
+    release(key, BusScripts.PENDING + field);
   }
 
   @Override
@@ -325,7 +311,8 @@ public final class RedisBus implements NodeBus, AutoCloseable {
         for (Map.Entry<String, String> e : answers.get(i).join().entrySet()) {
           int slash = e.getKey().indexOf('/');
           String node = slash < 0 ? "" : e.getKey().substring(0, slash);
-          if (slash > 0 && !node.equals(nodeId)) {
+          boolean pending = slash + 1 < e.getKey().length() && e.getKey().charAt(slash + 1) == BusScripts.PENDING;
+          if (slash > 0 && !node.equals(nodeId) && !pending) {
             list.add(new Held(node, e.getKey().substring(slash + 1), e.getValue()));
           }
         }
@@ -355,11 +342,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     try {
       // Pipelined: every entry is sent at once and the answers awaited together.
       List<RedisFuture<Long>> writes = new ArrayList<>();
-      for (Map.Entry<String, Map<String, String>> k : mine.entrySet()) {
-        for (Map.Entry<String, String> f : k.getValue().entrySet()) {
-          writes.add(write(k.getKey(), f.getKey(), f.getValue()));
-        }
-      }
+      mine.all().forEach(e -> writes.add(write(e.key(), e.field(), e.value())));
       if (!LettuceFutures.awaitAll(REWRITE_TIMEOUT, writes.toArray(RedisFuture[]::new))) {
         throw new RedisException("held entries not written within " + REWRITE_TIMEOUT);
       }
@@ -387,15 +370,21 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     purge(node, false);
   }
 
-  /** {@code keep}: what no listener takes yet waits for one (the start's purge, before the systems listen). */
+  /** {@code keep}: what no listener takes waits for one (the start's purge), pending once taken; else pending at once. */
   private void purge(String node, boolean keep) {
-    List<Object> removed = remove(node);
+    List<String> prefixes = keep ? List.of() : List.copyOf(taking);
+    List<Object> removed = remove(node, prefixes);
     if (removed == null || removed.isEmpty()) {
       return;
     }
     int n = removed.size() / 2;
     log.info("cluster bus: removed {} entr{} held by node {}", n, n == 1 ? "y" : "ies", node);
     Map<String, List<Held>> byKey = Orphanage.byKey(node, removed, SEPARATOR);
+    byKey.forEach((key, entries) -> {
+      if (prefixes.stream().anyMatch(key::startsWith)) {
+        entries.forEach(h -> mine.put(key, BusScripts.PENDING + h.field(), h.value()));
+      }
+    });
     try {
       thread.execute(() -> orphanage.removed(node, byKey, keep));
     } catch (RejectedExecutionException e) {
@@ -403,11 +392,19 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     }
   }
 
-  /** The entries of {@code node} that one script removed (flat: member, value), or null when Redis failed. */
-  private List<Object> remove(String node) {
+  /** Entries a listener of this node took from a purge that kept them: they are this node's, pending, from now on. */
+  private void pend(Map<String, List<Held>> taken) {
+    taken.forEach((key, entries) -> entries.forEach(h -> hold(key, BusScripts.PENDING + h.field(), h.value())));
+  }
+
+  /** The entries of {@code node} one script removed (flat: member, value; under {@code prefixes} now pending here). */
+  private List<Object> remove(String node, List<String> prefixes) {
+    List<String> args = new ArrayList<>(List.of(HELD, node + "/", nodeId + "/"));
+    args.addAll(prefixes);
     try {
       // One script, one round trip: however many entries the node held, and nothing left half done.
-      return sync.eval(PURGE_SCRIPT, ScriptOutputType.MULTI, new String[] {HOLDS + node}, HELD, node + "/");
+      return sync.eval(BusScripts.PURGE, ScriptOutputType.MULTI, new String[] {HOLDS + node, HOLDS + nodeId},
+          args.toArray(String[]::new));
     } catch (RedisException e) {
       log.warn("cluster bus: could not remove the entries of node {} ({})", node, e.getMessage());
       return null;
@@ -416,6 +413,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
 
   @Override
   public void onOrphaned(String keyPrefix, Orphans listener) {
+    taking.add(keyPrefix);
     try {
       thread.execute(() -> orphanage.listen(keyPrefix, listener));
     } catch (RejectedExecutionException e) {
@@ -426,7 +424,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
   /** Removes this node's entries, unsubscribes and stops the bus thread. */
   @Override
   public void close() {
-    remove(nodeId); // what this node held goes with it, to nobody: it let go of what it could hand on
+    remove(nodeId, List.of()); // what this node held goes with it, to nobody: it let go of what it could hand on
     mine.clear();
     try {
       subscriber.sync().unsubscribe(bytes(CHANNEL + nodeId), bytes(ALL));

@@ -10,10 +10,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the bus hands its orphan listeners: this node's earlier run's entries wait for a listener of
- * their keys; a later node's entries go to the listeners there are, and nothing of them waits.
+ * their keys, and are made pending as they are handed; a later node's entries go to the listeners
+ * there are (its purge made them pending already), and nothing of them waits.
  */
 class OrphanageTest {
-  private final Orphanage orphanage = new Orphanage();
+  /** What the orphanage made pending, and what listeners were told, in order, as "pend key" and "node:key". */
+  private final List<String> steps = new ArrayList<>();
+  private final Orphanage orphanage = new Orphanage(taken -> taken.keySet().forEach(k -> steps.add("pend " + k)));
 
   private static Map<String, List<Held>> entry(String node, String key) {
     return Map.of(key, List.of(new Held(node, "s", "")));
@@ -21,7 +24,10 @@ class OrphanageTest {
 
   private List<String> listen(String prefix) {
     List<String> got = new ArrayList<>();
-    orphanage.listen(prefix, (node, entries) -> entries.keySet().forEach(k -> got.add(node + ":" + k)));
+    orphanage.listen(prefix, (node, entries) -> entries.keySet().forEach(k -> {
+      got.add(node + ":" + k);
+      steps.add(node + ":" + k);
+    }));
     return got;
   }
 
@@ -32,6 +38,7 @@ class OrphanageTest {
 
     assertThat(listen("mqtt:c:")).containsExactly("n1:mqtt:c:kept");
     assertThat(listen("im:u:")).isEmpty();
+    assertThat(steps).containsExactly("pend mqtt:c:kept", "n1:mqtt:c:kept");
   }
 
   @Test
@@ -43,5 +50,6 @@ class OrphanageTest {
     assertThat(mqtt).containsExactly("n2:mqtt:c:a");
     assertThat(listen("rtc:busy:")).isEmpty();
     assertThat(listen("mqtt:c:")).isEmpty();
+    assertThat(steps).containsExactly("n2:mqtt:c:a");
   }
 }

@@ -308,6 +308,59 @@ class RedisBusTest {
   }
 
   @Test
+  void whatAListenerIsToldOfStaysItsNodesPendingUntilSettled_andGoesOnIfThatNodeDiesFirst() {
+    RedisBus a = bus("a");
+    RedisBus b = bus("b");
+    RedisBus c = bus("c");
+    List<String> toA = orphans(a, "s:");
+    List<String> toC = orphans(c, "s:");
+    b.hold("s:1", "f", "v1");
+    b.hold("s:2", "f", "v2");
+    b.hold("other:1", "f", "x");
+    await().until(() -> admin.sync().scard("{parley}:holds:b") == 3);
+
+    a.purge("b");
+    await().until(() -> toA.size() == 2);
+    // a's now, pending, written by the purge itself: no lookup sees them, nor do they stand in a claim's way.
+    assertThat(admin.sync().smembers("{parley}:holds:a")).containsExactlyInAnyOrder("s:1\0\0f", "s:2\0\0f");
+    assertThat(admin.sync().hget("{parley}:held:s:2", "a/\0f")).isEqualTo("v2");
+    assertThat(admin.sync().hkeys("{parley}:held:other:1")).isEmpty();
+    assertThat(c.heldElsewhere(List.of("s:1", "s:2")).toCompletableFuture().join()).isEmpty();
+    assertThat(c.claim("s:2", "f", "c").toCompletableFuture().join().node()).isEqualTo("c");
+    // A restarted Redis gets them again from a.
+    redis.restart();
+    await().ignoreExceptions().until(() -> "PONG".equals(admin.sync().ping()));
+    await().until(a::tick);
+    assertThat(admin.sync().smembers("{parley}:holds:a")).containsExactlyInAnyOrder("s:1\0\0f", "s:2\0\0f");
+
+    a.settle("s:1", "f");
+    await().until(() -> admin.sync().scard("{parley}:holds:a") == 1);
+    // a dies before it settled s:2: c's purge of a tells c's listener of it, as the entry it was.
+    c.purge("a");
+    await().until(() -> toC.size() == 1);
+    assertThat(toC).containsExactly("a s:2 f=v2");
+    assertThat(admin.sync().hkeys("{parley}:held:s:2")).noneMatch(f -> f.startsWith("a/"));
+  }
+
+  @Test
+  void anEntryPassedOnIsTheOtherNodesPending_andGoesOnIfThatNodeDiesBeforeSettlingIt() {
+    RedisBus a = bus("a");
+    bus("b");
+    RedisBus c = bus("c");
+    List<String> toC = orphans(c, "s:");
+    a.hold("s:1", "f", "v1");
+    a.passOn("s:1", "f", "b");
+    await().until(() -> admin.sync().sismember("{parley}:holds:b", "s:1\0\0f"));
+    assertThat(admin.sync().hgetall("{parley}:held:s:1")).containsExactly(Map.entry("b/\0f", "v1"));
+    assertThat(admin.sync().scard("{parley}:holds:a")).isZero();
+    assertThat(c.heldElsewhere(List.of("s:1")).toCompletableFuture().join()).isEmpty();
+
+    c.purge("b");
+    await().until(() -> toC.size() == 1);
+    assertThat(toC).containsExactly("b s:1 f=v1");
+  }
+
+  @Test
   void anEntryAndItsIndexLineComeAndGoTogether_andAPurgeOfThousandsLeavesNothingOfTheNode() {
     RedisBus a = bus("a");
     RedisBus b = bus("b");

@@ -89,10 +89,28 @@ public interface NodeBus {
    * node held when it was dropped from the cluster (killed, or cut off past the node timeout) or
    * that a node's earlier run left when it starts again, so that a live node can take over what
    * the dead one held. Of the nodes alive, only the one whose purge removed the entries is told,
-   * once; if it dies before it acted on them they are lost. Register before the node serves
-   * (entries a node removed before any listener of their prefix was registered wait for it).
+   * once. Each entry it is told of stays this node's, pending (no lookup sees it), until the
+   * listener {@linkplain #settle settles} it: if this node dies first, the node that drops it is
+   * told of the entry in turn. Register before the node serves (entries a node removed before any
+   * listener of their prefix was registered wait for it).
    */
   void onOrphaned(String keyPrefix, Orphans listener);
+
+  /**
+   * Lets go of this node's entry {@code field} under {@code key} and makes it a pending entry of
+   * node {@code node} in one step, as if that node's listener had been told of it as an orphan
+   * (this node tells it by a message sent after this call): it {@linkplain #settle settles} the
+   * entry once it took it on, and if it dies first, the node that drops it is told of the entry.
+   * Any thread.
+   */
+  void passOn(String key, String field, String node);
+
+  /**
+   * The orphaned (or {@linkplain #passOn passed on}) entry {@code field} under {@code key} that this node was told of is
+   * taken care of (what must last of it is held anew, or there was nothing to take on): it is no
+   * longer handed on if this node dies. Any thread.
+   */
+  void settle(String key, String field);
 
   /**
    * Registers {@code action} to run on the bus's thread when the bus comes back after a time it

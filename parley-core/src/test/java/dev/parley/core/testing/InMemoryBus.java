@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * group after.
  */
 public final class InMemoryBus implements AutoCloseable {
+  /** Marks a pending entry's field (an orphaned entry a node's listener was told of and has not settled). */
+  private static final char PENDING = '\u0000';
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
   /** key -> (node + "/" + field -> held entry). */
   private final Map<String, Map<String, NodeBus.Held>> held = new ConcurrentHashMap<>();
@@ -208,8 +210,9 @@ public final class InMemoryBus implements AutoCloseable {
   }
 
   /**
-   * Node {@code id} dies: nothing more reaches it or comes from it, and its entries go, to the orphan listeners of
-   * the first node alive by id (as if that node's purge had removed them).
+   * Node {@code id} dies: nothing more reaches it or comes from it, and its entries (its pending ones too) go to the
+   * orphan listeners of the first node alive by id, as if that node's purge had removed them: what those listeners
+   * are told of is that node's, pending, until they settle it.
    */
   public void kill(String id) {
     Node n = nodes.remove(id);
@@ -220,13 +223,26 @@ public final class InMemoryBus implements AutoCloseable {
     synchronized (held) {
       held.forEach((key, m) -> m.values().removeIf(h -> {
         if (h.node().equals(id)) {
-          removed.computeIfAbsent(key, k -> new ArrayList<>()).add(h);
+          String field = pending(h.field()) ? h.field().substring(1) : h.field();
+          removed.computeIfAbsent(key, k -> new ArrayList<>()).add(new NodeBus.Held(id, field, h.value()));
           return true;
         }
         return false;
       }));
+      Node heir = new TreeSet<>(nodes.keySet()).stream().findFirst().map(nodes::get).orElse(null);
+      if (heir != null) {
+        removed.forEach((key, entries) -> {
+          if (heir.orphans.keySet().stream().anyMatch(key::startsWith)) {
+            entries.forEach(h -> heir.hold(key, PENDING + h.field(), h.value()));
+          }
+        });
+        heir.orphaned(id, removed);
+      }
     }
-    new TreeSet<>(nodes.keySet()).stream().findFirst().map(nodes::get).ifPresent(heir -> heir.orphaned(id, removed));
+  }
+
+  private static boolean pending(String field) {
+    return !field.isEmpty() && field.charAt(0) == PENDING;
   }
 
   @Override
@@ -366,6 +382,25 @@ public final class InMemoryBus implements AutoCloseable {
     }
 
     @Override
+    public void passOn(String key, String field, String node) {
+      if (dead()) {
+        return;
+      }
+      synchronized (held) {
+        Map<String, Held> m = held.get(key);
+        Held h = m == null ? null : m.remove(id + "/" + field);
+        if (h != null) {
+          m.put(node + "/" + PENDING + field, new Held(node, PENDING + field, h.value()));
+        }
+      }
+    }
+
+    @Override
+    public void settle(String key, String field) {
+      release(key, PENDING + field);
+    }
+
+    @Override
     public CompletionStage<Map<String, List<Held>>> heldElsewhere(Collection<String> keys) {
       lookups.incrementAndGet();
       CompletableFuture<Map<String, List<Held>>> f = new CompletableFuture<>();
@@ -381,7 +416,7 @@ public final class InMemoryBus implements AutoCloseable {
         }
         List<Held> list = new ArrayList<>();
         for (Held h : m.values()) {
-          if (!h.node().equals(id)) {
+          if (!h.node().equals(id) && !pending(h.field())) {
             list.add(h);
           }
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * ({@link NodeBus#onOrphaned}): for each it claims the key (unless a connection already holds or
  * claims it anywhere), loads the session from the store and keeps it offline, so its
  * subscriptions route here and what is published for it is queued, as on the node that died.
+ * Until the claim has decided, the bus keeps each such session as this node's, pending: if this
+ * node dies too before, the node that finds it gone takes them on in turn.
  */
 public final class ClusterSessionDirectory implements SessionDirectory {
   static final String HANDOVER = "mqtt.handover";
@@ -72,6 +75,8 @@ public final class ClusterSessionDirectory implements SessionDirectory {
   private final Map<String, List<Runnable>> claiming = new ConcurrentHashMap<>();
   /** Client id -> the claim under way here that awaits the answers of the nodes that held it. */
   private final Map<String, Claim> awaited = new ConcurrentHashMap<>();
+  /** Client ids of dead nodes' sessions whose claim failed, to take on when the bus is back. */
+  private final Set<String> unclaimed = ConcurrentHashMap.newKeySet();
   private volatile Broker broker;
   private volatile ClusterMessageRouter router;
   private volatile Supplier<EventExecutor> homes;
@@ -101,6 +106,11 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       log.info("MQTT: taking on {} session(s) held by node {}, which is gone", entries.size(), node);
       entries.keySet().forEach(k -> adopt(k.substring(PREFIX.length())));
     });
+    // A dead node's session whose claim failed (Redis away) is still this node's to take on.
+    bus.onResume(() -> List.copyOf(unclaimed).forEach(id -> {
+      unclaimed.remove(id);
+      adopt(id);
+    }));
     bus.listen(HANDOVER, (from, payload) -> {
       BusCodec.HandoverRequest r = BusCodec.decodeHandover(payload);
       if (r != null) {
@@ -185,8 +195,10 @@ public final class ClusterSessionDirectory implements SessionDirectory {
    * This node drains (its connections are closed and its writes durable): it lets go of every
    * session it holds and names them to the nodes in {@code to} (one after another, so each takes
    * on its share), which take them on as a dead node's (loaded from the store, offline until their
-   * clients return). The bus runs the releases before the messages, so those nodes' claims find
-   * the keys free. Answers how many were handed off.
+   * clients return). Each key is passed on to its taker on the bus, pending until that node's
+   * claim has decided (so if the taker dies first, the node that finds it gone takes the session
+   * on); the bus runs that before the messages, so the takers' claims find the keys free. Answers
+   * how many were handed off.
    */
   public int handOff(List<String> to) {
     List<List<String>> shares = new ArrayList<>();
@@ -194,8 +206,9 @@ public final class ClusterSessionDirectory implements SessionDirectory {
     int count = 0;
     for (Session s : List.copyOf(sessions.values())) {
       if (!to.isEmpty() && sessions.remove(s.clientId(), s)) {
-        bus.release(key(s.clientId()), FIELD);
-        shares.get(count++ % to.size()).add(s.clientId());
+        int share = count++ % to.size();
+        bus.passOn(key(s.clientId()), FIELD, to.get(share));
+        shares.get(share).add(s.clientId());
       }
     }
     for (int n = 0; n < to.size(); n++) {
@@ -206,6 +219,11 @@ public final class ClusterSessionDirectory implements SessionDirectory {
       }
     }
     return count;
+  }
+
+  /** Whether the claim of {@code clientId}, a session taken on from another node, failed and waits for the bus. */
+  boolean waitsToClaim(String clientId) {
+    return unclaimed.contains(clientId);
   }
 
   @Override
@@ -271,14 +289,22 @@ public final class ClusterSessionDirectory implements SessionDirectory {
    * Takes on the session of {@code clientId} that a dead node held, unless a connection here has it
    * or is taking it, or another node holds it by now (a connection of its client there, or another
    * taker): the bus claim decides, and a connection's claim elsewhere later asks this node to hand
-   * it over as for any session held here.
+   * it over as for any session held here. The bus keeps the session's key as this node's,
+   * pending, until the claim has decided (settled then; if this node dies first, the node that
+   * finds it gone takes the session on in turn).
    */
   private void adopt(String clientId) {
     List<Runnable> waiting = new ArrayList<>();
     if (sessions.containsKey(clientId) || claiming.putIfAbsent(clientId, waiting) != null) {
+      bus.settle(key(clientId), FIELD);
       return;
     }
     bus.claim(key(clientId), FIELD, "").whenComplete((held, failed) -> {
+      if (failed != null) {
+        unclaimed.add(clientId);
+      } else {
+        bus.settle(key(clientId), FIELD);
+      }
       if (failed != null || !held.node().equals(bus.nodeId())) {
         settled(clientId, waiting);
         return;

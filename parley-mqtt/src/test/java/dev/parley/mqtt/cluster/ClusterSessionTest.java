@@ -165,6 +165,47 @@ class ClusterSessionTest extends TwoNodeTest {
   }
 
   /**
+   * Once c took on the session of {@code clientId} (subscribed to {@code topic}, queued messages
+   * {@code earlier} from a), it holds its key alone (what the bus kept for it settled), queues
+   * {@code next} published for it, and its client gets them all on its return.
+   */
+  private void queuedAndDeliveredOnC(String clientId, String topic, String next, String... earlier) throws IOException {
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.c).session(clientId) != null);
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key(clientId))).extracting(h -> h.node() + "/" + h.field())
+        .containsExactly("c/s");
+    dropDeadFilters(nodes.c, topic);
+    publishQos1(nodes.client(nodes.c, clientId + "-pub-c"), 1, topic, next);
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.c).session(clientId).queued() == earlier.length + 1);
+    RawClient back = nodes.unconnected(nodes.c);
+    assertThat(connect(back, clientId, 300, false, null).sessionPresent()).isTrue();
+    for (String m : earlier) {
+      back.send(new MqttPacket.PubReply(PacketType.PUBACK, expectPublish(back, m).packetId()));
+    }
+    back.send(new MqttPacket.PubReply(PacketType.PUBACK, expectPublish(back, next).packetId()));
+  }
+
+  /**
+   * Node a dies with an offline session, and b, whose purge was told of it, dies too before it
+   * acted on it (its bus thread is held): the bus kept the session as b's, pending, so c, the node
+   * that finds b gone, takes it on, queues what is published for it and hands it all to its client.
+   */
+  @Test
+  void aDeadNodesSessionIsTakenOnByTheNextNodeWhenTheFirstTakerDiesBeforeActing() throws Exception {
+    nodes.c = nodes.node("c");
+    offlineOnAWithTwoQueued("dev-twice", "public/tw/t", "t1", "t2");
+    ((MqttStore) MqttServer.broker(nodes.a).store()).flush().get(10, TimeUnit.SECONDS);
+    nodes.bus.pause("b");
+    nodes.bus.kill("a");
+    nodes.a.close();
+    nodes.a = null;
+    nodes.bus.kill("b");
+    nodes.b.close();
+    nodes.b = null;
+
+    queuedAndDeliveredOnC("dev-twice", "public/tw/t", "t3", "t1", "t2");
+  }
+
+  /**
    * Until a live node has taken a dead node's session on, nothing published for it is
    * acknowledged: the other nodes keep the dead node's filters for {@link
    * ClusterMessageRouter#GONE_GRACE} after they found it gone, and it confirms nothing. Here b
@@ -299,6 +340,49 @@ class ClusterSessionTest extends TwoNodeTest {
     for (String m : new String[] {"r1", "r2", "r3"}) {
       back.send(new MqttPacket.PubReply(PacketType.PUBACK, expectPublish(back, m).packetId()));
     }
+  }
+
+  @Test
+  void aDeadNodesSessionWhoseClaimFailedWhileRedisWasAwayIsTakenOnWhenItIsBack() throws Exception {
+    offlineOnAWithTwoQueued("dev-cut", "public/cut/t", "k1", "k2");
+    ((MqttStore) MqttServer.broker(nodes.a).store()).flush().get(10, TimeUnit.SECONDS);
+    nodes.bus.cut();
+    nodes.bus.kill("a");
+    nodes.a.close();
+    nodes.a = null;
+    await().atMost(WAIT).until(() -> ClusterNodes.directory(nodes.b).waitsToClaim("dev-cut"));
+    assertThat(MqttServer.broker(nodes.b).session("dev-cut")).isNull();
+
+    nodes.bus.heal();
+    await().atMost(WAIT).until(() -> MqttServer.broker(nodes.b).session("dev-cut") != null);
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key("dev-cut"))).extracting(h -> h.node() + "/" + h.field())
+        .containsExactly("b/s");
+    RawClient back = nodes.unconnected(nodes.b);
+    assertThat(connect(back, "dev-cut", 300, false, null).sessionPresent()).isTrue();
+    for (String m : new String[] {"k1", "k2"}) {
+      back.send(new MqttPacket.PubReply(PacketType.PUBACK, expectPublish(back, m).packetId()));
+    }
+  }
+
+  /**
+   * Node a drains and passes its session on to b, which dies before the hand-off message reached
+   * it: the bus kept the session as b's, pending, so c, the node that finds b gone, takes it on.
+   */
+  @Test
+  void aDrainedNodesSessionIsTakenOnByTheNextNodeWhenItsTakerDiesBeforeActing() throws Exception {
+    nodes.c = nodes.node("c");
+    offlineOnAWithTwoQueued("dev-passed", "public/ps/t", "p1", "p2");
+    nodes.bus.withhold("b", ClusterSessionDirectory.HAND_OFF);
+    nodes.a.close();
+    nodes.a = null;
+    assertThat(nodes.bus.held(ClusterSessionDirectory.key("dev-passed"))).extracting(h -> h.node() + "/" + h.field())
+        .containsExactly("b/\0s");
+    nodes.bus.kill("a");
+    nodes.bus.kill("b");
+    nodes.b.close();
+    nodes.b = null;
+
+    queuedAndDeliveredOnC("dev-passed", "public/ps/t", "p3", "p1", "p2");
   }
 
   @Test
