@@ -47,7 +47,8 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     if (!verdict.permitted()) {
       noteRefused(req, path);
     }
-    if (HttpMethod.OPTIONS.equals(req.method())) {
+    if (HttpMethod.OPTIONS.equals(req.method()) && (req.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)
+        || !router.answersOptions(path))) {
       if (verdict.permitted()) {
         ctx.writeAndFlush(Cors.preflight(req.headers(), verdict))
             .addListener(HttpUtil.isKeepAlive(req) ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);

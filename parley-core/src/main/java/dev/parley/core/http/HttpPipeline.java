@@ -1,6 +1,7 @@
 package dev.parley.core.http;
 
 import static dev.parley.core.net.ChannelHandlerNames.HTTP_AGGREGATOR;
+import static dev.parley.core.net.ChannelHandlerNames.HTTP_BODY_STREAMER;
 import static dev.parley.core.net.ChannelHandlerNames.HTTP_CHUNKED;
 import static dev.parley.core.net.ChannelHandlerNames.HTTP_CODEC;
 import static dev.parley.core.net.ChannelHandlerNames.HTTP_DISPATCHER;
@@ -57,9 +58,11 @@ public final class HttpPipeline implements Consumer<Channel> {
     ChannelPipeline p = ch.pipeline();
     // Header limits bound what a client can make us buffer before routing.
     p.addLast(HTTP_CODEC, new HttpServerCodec(4096, 16 * 1024, 8192));
-    p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(maxRequestBytes));
+    // Before the streamer, so that the chunks of an upload count as reads.
     p.addLast(HTTP_IDLE, new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
     p.addLast(HTTP_IDLE_CLOSER, IdleCloser.INSTANCE);
+    p.addLast(HTTP_BODY_STREAMER, new BodyStreamer(router, origins));
+    p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(maxRequestBytes));
     p.addLast(HTTP_CHUNKED, new ChunkedWriteHandler());
     p.addLast(HTTP_DISPATCHER, new HttpDispatcher(router, origins));
   }
@@ -84,6 +87,7 @@ public final class HttpPipeline implements Consumer<Channel> {
     ChannelPipeline p = dispatcher.pipeline();
     p.remove(HTTP_IDLE);
     p.remove(HTTP_IDLE_CLOSER);
+    p.remove(HTTP_BODY_STREAMER);
     p.remove(HTTP_CHUNKED);
     ChannelFuture done = handshaker.handshake(dispatcher.channel(), req);
     p.addLast(WS_AGGREGATOR, new WebSocketFrameAggregator(endpoint.maxMessageBytes()));

@@ -14,20 +14,36 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Routes of the HTTP listener. Patterns are paths whose segments are literals, {@code {name}}
  * parameters, or a parameter with a literal suffix ({@code {stream}.flv}); a final {@code **}
  * matches the rest of the path (as parameter {@code **}). The most specific matching route wins:
- * more literal segments first, then the earlier registration.
+ * more literal segments first, then the earlier registration. A {@linkplain #streamed streamed}
+ * route takes its request's body as it arrives instead of whole; it is matched first, by the
+ * same rules, and only for its own method.
  */
 public final class HttpRouter {
   private final List<Route> routes = new CopyOnWriteArrayList<>();
+  private final List<Route> streamedRoutes = new CopyOnWriteArrayList<>();
   private final Map<String, WebSocketEndpoint> webSockets = new ConcurrentHashMap<>();
 
   /** Registers a handler for {@code method} (null for any method) and {@code pattern}. */
   public HttpRouter route(HttpMethod method, String pattern, HttpHandler handler) {
-    Route route = new Route(method, pattern, Segment.parse(pattern), handler, routes.size());
-    routes.add(route);
-    List<Route> sorted = new ArrayList<>(routes);
-    Collections.sort(sorted);
-    routes.clear();
-    routes.addAll(sorted);
+    return add(routes, new Route(method, pattern, Segment.parse(pattern), handler, routes.size()));
+  }
+
+  /**
+   * Registers {@code handler} for {@code method} and {@code pattern} with a body that streams to
+   * it (uploads), not gathered whole within {@code http.max-request-size}.
+   */
+  public HttpRouter streamed(HttpMethod method, String pattern, BodyHandler handler) {
+    return add(streamedRoutes, new Route(method, pattern, Segment.parse(pattern), handler, streamedRoutes.size()));
+  }
+
+  private HttpRouter add(List<Route> to, Route route) {
+    synchronized (to) {
+      List<Route> sorted = new ArrayList<>(to);
+      sorted.add(route);
+      Collections.sort(sorted);
+      to.clear();
+      to.addAll(sorted);
+    }
     return this;
   }
 
@@ -68,7 +84,31 @@ public final class HttpRouter {
         methodMismatch[0] = true;
         continue;
       }
-      return new Match(r.handler, params);
+      return new Match((HttpHandler) r.handler, params);
+    }
+    return null;
+  }
+
+  /**
+   * Whether a route registered for OPTIONS itself takes {@code path} (tus discovery); other
+   * OPTIONS requests, and every CORS preflight, get the preflight answer.
+   */
+  boolean answersOptions(String path) {
+    String[] parts = split(path);
+    return routes.stream().anyMatch(r -> HttpMethod.OPTIONS.equals(r.method) && r.match(parts) != null);
+  }
+
+  /** The streamed route for a request's head, or null. */
+  StreamedMatch matchStreamed(HttpMethod method, String path) {
+    if (streamedRoutes.isEmpty()) {
+      return null;
+    }
+    String[] parts = split(path);
+    for (Route r : streamedRoutes) {
+      Map<String, String> params = r.method.equals(method) ? r.match(parts) : null;
+      if (params != null) {
+        return new StreamedMatch((BodyHandler) r.handler, params);
+      }
     }
     return null;
   }
@@ -82,6 +122,8 @@ public final class HttpRouter {
   }
 
   record Match(HttpHandler handler, Map<String, String> params) {}
+
+  record StreamedMatch(BodyHandler handler, Map<String, String> params) {}
 
   private record Segment(String literal, String param, String suffix, boolean rest) {
     static List<Segment> parse(String pattern) {
@@ -112,11 +154,12 @@ public final class HttpRouter {
     final HttpMethod method;
     final String pattern;
     final List<Segment> segments;
-    final HttpHandler handler;
+    /** An {@link HttpHandler}, or a {@link BodyHandler} for a streamed route. */
+    final Object handler;
     final int order;
     final int literals;
 
-    Route(HttpMethod method, String pattern, List<Segment> segments, HttpHandler handler, int order) {
+    Route(HttpMethod method, String pattern, List<Segment> segments, Object handler, int order) {
       this.method = method;
       this.pattern = pattern;
       this.segments = segments;

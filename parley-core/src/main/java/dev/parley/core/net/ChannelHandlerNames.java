@@ -19,15 +19,17 @@ package dev.parley.core.net;
  *
  * the HTTP listener's own handlers (HttpPipeline):
  *   http-codec            HttpServerCodec (header size limits)
- *   http-aggregator       HttpObjectAggregator (http.max-request-size)
  *   (http-idle)           IdleStateHandler (http.idle-timeout); removed once a response streams
  *   http-idle-closer      closes the connection when http-idle fires
+ *   http-body-streamer    BodyStreamer: the bodies of streamed routes (uploads) go to their
+ *                         handlers as they arrive; every other request passes on
+ *   http-aggregator       HttpObjectAggregator (http.max-request-size)
  *   http-chunked          ChunkedWriteHandler, for streamed responses
  *   http-dispatcher       HttpDispatcher: routes each request, upgrades WebSockets
  *
  * after a WebSocket upgrade (HttpPipeline.upgrade):
  *   (tls)
- *   wsencoder wsdecoder   the frame codec; Netty's handshaker names them and removes
+ *   wsencoder wsdecoder   the frame codec (http-body-streamer removed); Netty's handshaker names them and removes
  *                         http-aggregator, then http-codec once the 101 answer is written
  *   ws-aggregator         WebSocketFrameAggregator (the endpoint's message limit)
  *   ws-control            answers ping and close, closes on an oversize or corrupt frame
@@ -53,6 +55,8 @@ public final class ChannelHandlerNames {
   public static final String HTTP_CODEC = "http-codec";
   /** {@code HttpObjectAggregator}: whole requests, up to {@code http.max-request-size}. */
   public static final String HTTP_AGGREGATOR = "http-aggregator";
+  /** {@code BodyStreamer}: request bodies of streamed routes, as they arrive. */
+  public static final String HTTP_BODY_STREAMER = "http-body-streamer";
   /** {@code IdleStateHandler} of {@code http.idle-timeout}. */
   public static final String HTTP_IDLE = "http-idle";
   /** Closes the connection on {@link #HTTP_IDLE}'s event. */

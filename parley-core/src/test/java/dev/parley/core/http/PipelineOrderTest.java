@@ -48,8 +48,8 @@ class PipelineOrderTest {
   void httpListener() {
     EmbeddedChannel ch = new EmbeddedChannel(new ListenerInitializer(new TcpListener("http", PLAIN, http), null));
     try {
-      assertThat(names(ch)).containsExactly("http-codec", "http-aggregator", "http-idle", "http-idle-closer",
-          "http-chunked", "http-dispatcher", "quiet-exceptions");
+      assertThat(names(ch)).containsExactly("http-codec", "http-idle", "http-idle-closer", "http-body-streamer",
+          "http-aggregator", "http-chunked", "http-dispatcher", "quiet-exceptions");
     } finally {
       ch.finishAndReleaseAll();
     }

@@ -33,7 +33,8 @@ import java.util.List;
 public final class ModuleRules {
   /** Root packages of the system modules (and the server and tools that sit on top of them). */
   public static final List<String> SYSTEM_MODULES = List.of("dev.parley.im", "dev.parley.mqtt", "dev.parley.live",
-      "dev.parley.rtc", "dev.parley.cluster", "dev.parley.client", "dev.parley.server", "dev.parley.bench");
+      "dev.parley.rtc", "dev.parley.files", "dev.parley.cluster", "dev.parley.client", "dev.parley.server",
+      "dev.parley.bench");
 
   /** Packages that may use JDBC: the storage implementations. */
   public static final String[] STORE_IMPLEMENTATIONS = {"..store.sqlite..", "..store.jdbc..", "..store.sql..",

@@ -11,9 +11,10 @@ import dev.parley.core.net.ChannelHandlerNames;
  *   before                         after
  *   ip-limit, tls (core)           ip-limit, tls (core)
  *   http-codec                     flv-discard ({@link #DISCARD}, in http-codec's place: input is dropped)
- *   http-aggregator                (removed)
  *   http-idle                      (removed by HttpExchange.startStreaming: a player may sit quiet)
  *   http-idle-closer               http-idle-closer
+ *   http-body-streamer             (removed)
+ *   http-aggregator                (removed)
  *   http-chunked                   (removed before the head is written: frames are written as they are)
  *   http-dispatcher                (removed)
  *   quiet-exceptions (core)        quiet-exceptions (core)

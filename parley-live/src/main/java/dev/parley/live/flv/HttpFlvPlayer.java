@@ -95,6 +95,7 @@ public final class HttpFlvPlayer {
     ex.corsHeaders(head.headers());
     p.channel().write(head);
     p.replace(ChannelHandlerNames.HTTP_CODEC, FlvHandlerNames.DISCARD, DiscardInbound.INSTANCE);
+    p.remove(ChannelHandlerNames.HTTP_BODY_STREAMER);
     p.remove(ChannelHandlerNames.HTTP_AGGREGATOR);
     if (p.get(ChannelHandlerNames.HTTP_DISPATCHER) != null) {
       p.remove(ChannelHandlerNames.HTTP_DISPATCHER);

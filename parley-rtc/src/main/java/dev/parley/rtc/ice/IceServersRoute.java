@@ -1,8 +1,7 @@
 package dev.parley.rtc.ice;
 
-import dev.parley.core.auth.TokenException;
 import dev.parley.core.auth.TokenService;
-import dev.parley.core.http.ApiException;
+import dev.parley.core.http.BearerAuth;
 import dev.parley.core.http.HttpExchange;
 import dev.parley.core.http.HttpRouter;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -33,16 +32,7 @@ public final class IceServersRoute {
   }
 
   private void handle(HttpExchange ex) {
-    String token = ex.bearerToken();
-    if (token == null) {
-      throw ApiException.unauthorized("Authorization: Bearer <token> is required");
-    }
-    String userId;
-    try {
-      userId = tokens.verify(token).userId();
-    } catch (TokenException e) {
-      throw ApiException.unauthorized(e.getMessage());
-    }
+    String userId = BearerAuth.user(ex, tokens);
     IceServers.IceConfig c = iceServers.forUser(userId, IceServersService.hostOf(ex.header(HttpHeaderNames.HOST)));
     List<Map<String, Object>> servers = new ArrayList<>();
     for (IceServers.IceServer s : c.iceServers()) {

@@ -1,0 +1,2 @@
+/** The files module's configuration keys. */
+package dev.parley.files.config;

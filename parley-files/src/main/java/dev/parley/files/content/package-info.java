@@ -1,0 +1,2 @@
+/** Where the bytes of files are kept. */
+package dev.parley.files.content;

@@ -1,0 +1,2 @@
+/** Downloads of stored files. */
+package dev.parley.files.download;

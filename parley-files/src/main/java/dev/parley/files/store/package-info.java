@@ -1,0 +1,2 @@
+/** The files module's store interface. */
+package dev.parley.files.store;

@@ -1,0 +1,2 @@
+/** The files module's store on the server's database (SQLite or PostgreSQL). */
+package dev.parley.files.store.sql;
