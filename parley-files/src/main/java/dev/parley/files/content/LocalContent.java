@@ -56,14 +56,6 @@ public final class LocalContent {
     return content.resolve(sha256.substring(0, 2)).resolve(sha256);
   }
 
-  public boolean has(String sha256, long size) {
-    try {
-      return Files.size(file(sha256)) == size;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /** The bytes stored of an upload so far (0 when none). */
   public long stored(String uploadId) throws IOException {
     try {

@@ -31,10 +31,11 @@ record ByteRange(long start, long length) {
         return n == 0 ? UNSATISFIABLE : new ByteRange(size - n, n);
       }
       long start = Long.parseLong(first);
-      long end = last.isEmpty() ? size - 1 : Math.min(Long.parseLong(last), size - 1);
-      if (start < 0 || (!last.isEmpty() && Long.parseLong(last) < start)) {
+      long asked = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
+      if (start < 0 || asked < start) {
         return null;
       }
+      long end = Math.min(asked, size - 1);
       if (start >= size) {
         return UNSATISFIABLE;
       }

@@ -38,9 +38,6 @@ public interface FileStore {
 
   CompletableFuture<Usage> usage(String owner);
 
-  /** Whether content of {@code sha256} is stored, with this size. */
-  CompletableFuture<Boolean> hasContent(String sha256, long size);
-
   /**
    * Records {@code file} and, when {@code uploadId} is not null, marks that upload complete with
    * it, in one transaction. {@code stored}: its bytes were just put in the content store (their

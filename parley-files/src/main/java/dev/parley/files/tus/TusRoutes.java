@@ -131,7 +131,8 @@ public final class TusRoutes {
         throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "QUOTA",
             "this upload would take you past your quota of " + limits.quota() + " bytes (" + usage.bytes() + " used)");
       }
-      if (claimed != null && uploads.content.has(claimed, length)) {
+      if (claimed != null) {
+        // The record is written only if the content's row is there (with this length): else a plain upload.
         FileStore.FileRecord f = new FileStore.FileRecord(Ids.file(), owner, name, length, type, claimed, now);
         return store.addFile(f, null, false).thenCompose(added -> {
           if (!added) {

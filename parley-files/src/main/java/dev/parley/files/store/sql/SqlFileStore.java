@@ -95,11 +95,6 @@ public final class SqlFileStore implements FileStore {
   }
 
   @Override
-  public CompletableFuture<Boolean> hasContent(String sha256, long size) {
-    return db.read(c -> contentSize(c, sha256) == size);
-  }
-
-  @Override
   public CompletableFuture<Boolean> addFile(FileRecord f, String uploadId, boolean stored) {
     return db.writer().write(c -> {
       if (stored) {
