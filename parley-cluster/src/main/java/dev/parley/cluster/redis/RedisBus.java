@@ -130,10 +130,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     });
   }
 
-  /**
-   * Removes what a previous run of this node left (a node killed and started again under its id),
-   * then subscribes. Blocks; call once before the systems start.
-   */
+  /** Removes what a previous run of this node left (killed and started again under its id), then subscribes. Blocks; call once. */
   public void start() {
     purge(nodeId, true);
     subscriber.sync().subscribe(bytes(CHANNEL + nodeId), bytes(ALL));
@@ -295,6 +292,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     List<String> asked = List.copyOf(keys);
     List<CompletableFuture<Map<String, String>>> answers = new ArrayList<>(asked.size());
     try {
+      away();
       for (String k : asked) {
         RedisFuture<Map<String, String>> f = async.hgetall(HELD + k);
         answers.add(f.toCompletableFuture());
@@ -305,6 +303,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
       return failed;
     }
     return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
+      away();
       Map<String, List<Held>> out = new LinkedHashMap<>();
       for (int i = 0; i < asked.size(); i++) {
         List<Held> list = new ArrayList<>();
@@ -322,6 +321,13 @@ public final class RedisBus implements NodeBus, AutoCloseable {
       }
       return out;
     }, thread);
+  }
+
+  /** Refuses a read between a dropped connection and this node's rewrite: a restarted Redis may hold some nodes' entries only. */
+  private void away() {
+    if (lost) {
+      throw new RedisException("Redis was away; entries not written again yet");
+    }
   }
 
   @Override
@@ -362,10 +368,7 @@ public final class RedisBus implements NodeBus, AutoCloseable {
     return true;
   }
 
-  /**
-   * Removes every entry {@code node} holds (it is gone, or starting again) and hands them to the
-   * {@linkplain #onOrphaned listeners} of their keys. Blocks; a failure is logged.
-   */
+  /** Removes every entry {@code node} holds (gone, or starting again) for the {@linkplain #onOrphaned listeners}. Blocks. */
   public void purge(String node) {
     purge(node, false);
   }

@@ -408,8 +408,12 @@ class RedisBusTest {
     redis.restart(); // empty: no persistence
     await().ignoreExceptions().until(() -> "PONG".equals(admin.sync().ping()));
     assertThat(admin.sync().exists("{parley}:held:k")).isZero();
+    // Until b wrote its entries again, its reads are refused: the restarted Redis holds some nodes' entries only.
+    await().until(() -> refused(b));
     await().until(a::tick);
     await().until(() -> resumedA.get() == 1);
+    assertThat(refused(b)).isTrue();
+    await().until(b::tick);
     assertThat(b.heldElsewhere(List.of("k")).toCompletableFuture().join().get("k"))
         .containsExactly(new NodeBus.Held("a", "f", "v"));
     await().until(() -> {
@@ -418,6 +422,16 @@ class RedisBusTest {
     });
     assertThat(atB).allMatch("a:again"::equals);
     assertThat(a.tick()).isFalse();
+  }
+
+  /** Whether a read of {@code bus} fails. */
+  private static boolean refused(RedisBus bus) {
+    try {
+      bus.heldElsewhere(List.of("k")).toCompletableFuture().join();
+      return false;
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   @Test

@@ -28,7 +28,9 @@ import java.util.concurrent.CompletionStage;
  *       stops, or is dropped from the cluster (killed), and the node writes them again when the
  *       shared state comes back empty (a restart of Redis).
  *   <li>Nothing here blocks the caller: sends are queued, lookups answer a stage completed on the
- *       bus's thread (exceptionally, with a timeout, when the shared state cannot be reached).
+ *       bus's thread (exceptionally, with a timeout, when the shared state cannot be reached, and
+ *       until this node wrote its entries again after it could not: a restarted Redis holds only
+ *       the entries of the nodes that have written theirs again, an answer to trust for none).
  * </ul>
  */
 public interface NodeBus {

@@ -47,9 +47,10 @@ public final class InMemoryBus implements AutoCloseable {
     return nodes.computeIfAbsent(id, Node::new);
   }
 
-  /** From now on every message is dropped and lookups fail, until {@link #heal}. */
+  /** From now on every message is dropped and lookups fail, until {@link #heal} (a node's lookups: until it heals). */
   public void cut() {
     cut = true;
+    nodes.values().forEach(n -> n.lost = true);
   }
 
   /** Messages flow again; every node writes again what it held before a {@link #restartStore} and resumes. */
@@ -269,6 +270,8 @@ public final class InMemoryBus implements AutoCloseable {
     /** The lookup answers waiting for {@link #answerLookups}, or null; guarded by the node. */
     private List<Runnable> delayed;
     private final AtomicInteger lookups = new AtomicInteger();
+    /** Cut and not healed yet: its lookups fail, as the Redis bus's do until it wrote its entries again. */
+    private volatile boolean lost;
     /** Topic → the messages on it kept from this node until {@link #deliverWithheld}; guarded by the node. */
     private final Map<String, List<Runnable>> withheld = new HashMap<>();
 
@@ -293,6 +296,7 @@ public final class InMemoryBus implements AutoCloseable {
 
     /** Writes again what the store lost, then runs the resume actions on this node's thread. */
     private void resumed() {
+      lost = false;
       kept.forEach(e -> hold(e.getKey(), e.getValue().field(), e.getValue().value()));
       kept.clear();
       thread.execute(() -> resume.forEach(Runnable::run));
@@ -355,7 +359,7 @@ public final class InMemoryBus implements AutoCloseable {
     @Override
     public CompletionStage<Held> claim(String key, String field, String value) {
       CompletableFuture<Held> f = new CompletableFuture<>();
-      if (cut) {
+      if (cut || lost) {
         thread.execute(() -> f.completeExceptionally(new IllegalStateException("bus cut")));
         return f;
       }
@@ -404,7 +408,7 @@ public final class InMemoryBus implements AutoCloseable {
     public CompletionStage<Map<String, List<Held>>> heldElsewhere(Collection<String> keys) {
       lookups.incrementAndGet();
       CompletableFuture<Map<String, List<Held>>> f = new CompletableFuture<>();
-      if (cut) {
+      if (cut || lost) {
         thread.execute(() -> f.completeExceptionally(new IllegalStateException("bus cut")));
         return f;
       }

@@ -103,9 +103,13 @@ public final class ClusterMessageRouter implements MessageRouter {
     bus.listen(PUBLISH, (from, payload) -> deliverFrom(from, payload));
     bus.listen(CONFIRM, (from, payload) -> confirms.confirmed(payload));
     bus.listen(FILTER_CHANGED, this::filterChanged);
-    bus.listen(REFRESH, (from, payload) -> refresh());
+    bus.listen(REFRESH, (from, payload) -> {
+      filters.settled(from);
+      refresh();
+    });
     // The bus wrote this node's filters again before it resumes: the nodes that resumed earlier read them now.
     bus.onResume(() -> {
+      filters.unsettle();
       refresh();
       bus.broadcast(REFRESH, new byte[0]);
     });

@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * <p>It is kept from two sources that can cross: the nodes' announcements, as they come, and
  * snapshots of what they hold on the bus ({@link #reconcile}). A snapshot can be older than an
  * announcement that came before its answer did; it then leaves that node as the announcements
- * made it ({@link #mark} tells which came later). Changes are thread-safe.
+ * made it ({@link #mark} tells which came later). After a Redis outage a snapshot may also miss
+ * what a node has not written again yet: such a node is unsettled ({@link #unsettle}) until it says
+ * it has ({@link #settled}), and until then snapshots add its filters but remove none (a filter
+ * kept too long costs a copy its node confirms at once; one dropped too soon, a message
+ * acknowledged that its subscribers never get). Changes are thread-safe.
  */
 final class RemoteFilters {
   private static final Logger log = LoggerFactory.getLogger(RemoteFilters.class);
@@ -41,6 +45,8 @@ final class RemoteFilters {
   private Set<String> alive = Set.of();
   /** Node id -> when a sweep first found it gone (millis), while its filters still route. */
   private final Map<String, Long> goneSince = new HashMap<>();
+  /** Nodes whose filters a snapshot may lack since a Redis outage, until they say they wrote them again. */
+  private final Set<String> unsettled = new HashSet<>();
 
   SubscriptionTrie<String> trie() {
     return trie;
@@ -74,6 +80,19 @@ final class RemoteFilters {
   }
 
   /**
+   * The bus is back after an outage: Redis may have lost the entries of every node known here,
+   * which each writes again before it tells the others so ({@link #settled}).
+   */
+  synchronized void unsettle() {
+    unsettled.addAll(byNode.keySet());
+  }
+
+  /** Node {@code node} wrote its entries again after the outage: snapshots hold all of them now. */
+  synchronized void settled(String node) {
+    unsettled.remove(node);
+  }
+
+  /**
    * Where the announcements are now, for a snapshot about to be asked for: pass it to {@link
    * #reconcile} with the snapshot, or to {@link #abandon} when none came.
    */
@@ -90,13 +109,15 @@ final class RemoteFilters {
   /**
    * Makes the other nodes' filters those of {@code fresh} (node id -> filter -> members), a
    * snapshot of the bus asked for at {@code mark}, except the filters announced since: those stay
-   * as their announcements made them. The nodes the last {@link #sweep} found gone are left to the
-   * sweeps: the snapshot may still show what one held before it was purged, or no longer what it
-   * held in its grace.
+   * as their announcements made them. It removes no filter of a node the last {@link #sweep}
+   * found gone (left to the sweeps: the snapshot may no longer show what it held in its grace)
+   * or of an unsettled one, and adds what any node holds (a node this one's view of the cluster
+   * lacks for now gets copies it confirms; one gone for good is purged from the bus before its
+   * grace ends).
    */
   synchronized void reconcile(Map<String, Map<String, Integer>> fresh, long mark) {
     for (Map.Entry<String, Set<String>> e : Map.copyOf(byNode).entrySet()) {
-      if (!alive(e.getKey())) {
+      if (!alive(e.getKey()) || unsettled.contains(e.getKey())) {
         continue;
       }
       Set<String> keep = fresh.getOrDefault(e.getKey(), Map.of()).keySet();
@@ -107,7 +128,7 @@ final class RemoteFilters {
       }
     }
     fresh.forEach((node, filters) -> filters.forEach((f, members) -> {
-      if (alive(node) && !announcedSince(node, f, mark)) {
+      if (!announcedSince(node, f, mark)) {
         add(node, f, members);
       }
     }));
@@ -161,6 +182,7 @@ final class RemoteFilters {
         log.info("MQTT: node {} is gone; its {} filter(s) leave the routing", node, e.getValue().size());
         List.copyOf(e.getValue()).forEach(f -> remove(node, f));
         goneSince.remove(node);
+        unsettled.remove(node);
       }
     }
     boolean appeared = !alive.containsAll(now);
