@@ -16,6 +16,7 @@ import dev.parley.mqtt.auth.Authenticator;
 import dev.parley.mqtt.broker.Broker;
 import dev.parley.mqtt.cluster.ClusterMessageRouter;
 import dev.parley.mqtt.cluster.ClusterSessionDirectory;
+import dev.parley.mqtt.cluster.EarlierRun;
 import dev.parley.mqtt.cluster.RetainedSync;
 import dev.parley.mqtt.config.MqttKeys;
 import dev.parley.mqtt.config.MqttSettings;
@@ -86,6 +87,9 @@ public final class MqttModule implements ParleyModule {
             config.get(MqttKeys.CLUSTER_CONFIRM_TIMEOUT)));
         return router.get();
       }, directory);
+      if (EarlierRun.of(ctx.dataDir(), bus.nodeId())) {
+        router.get().ranBefore();
+      }
       directory.start(broker, ctx.eventLoops().group()::next, router.get());
       ctx.services().register(ClusterMessageRouter.class, router.get());
       sweep = ctx.time().every(ctx.eventLoops().group().next(), () -> router.get().sweep(alive(ctx)),

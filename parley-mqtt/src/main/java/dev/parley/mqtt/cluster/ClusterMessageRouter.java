@@ -86,6 +86,8 @@ public final class ClusterMessageRouter implements MessageRouter {
   private final FilterRefresh refresh;
   /** Set when this node drains: copies from other nodes are dropped unconfirmed (its sessions are handed off). */
   private volatile boolean draining;
+  /** Until when (millis) copies from other nodes are routed here but not confirmed ({@link #ranBefore}). */
+  private volatile long confirmsFrom;
 
   /**
    * @param time the clock of the confirm deadlines, run on {@code timers}
@@ -245,13 +247,18 @@ public final class ClusterMessageRouter implements MessageRouter {
     return Topics.SHARE_PREFIX + group.name() + "/" + group.filter();
   }
 
-  /**
-   * This node drains and hands its sessions off: from now on a copy another node sends is neither
-   * routed here nor confirmed, so its QoS 1/2 publisher is not acknowledged and resends (to the
-   * sessions' new home, once the others dropped this node).
-   */
+  /** This node drains and hands its sessions off: copies from other nodes are neither routed nor confirmed (they are resent). */
   public void drain() {
     draining = true;
+  }
+
+  /**
+   * This node runs again under its id: for {@link #GONE_GRACE} copies from other nodes are routed but not confirmed. They
+   * may still route by the last run's filters, whose sessions are moving elsewhere (claimed, or taken on): this run's
+   * confirm would acknowledge a publish those sessions never get.
+   */
+  public void ranBefore() {
+    confirmsFrom = time.millis() + GONE_GRACE.toMillis();
   }
 
   private void deliverFrom(String from, byte[] payload) {
@@ -278,7 +285,7 @@ public final class ClusterMessageRouter implements MessageRouter {
     if (passOn != null && !passOn.isEmpty()) {
       passOn(BusCodec.encode(p.message()), passOn, p.confirm() != 0, waits, p.flow());
     }
-    if (p.confirm() == 0) {
+    if (p.confirm() == 0 || time.millis() < confirmsFrom) {
       return;
     }
     CompletableFuture<Void> stored = Confirms.allOf(r.durable(), waits);
@@ -398,13 +405,9 @@ public final class ClusterMessageRouter implements MessageRouter {
   }
 
   /**
-   * Forgets the filters of the nodes not in {@code alive} once they have been gone for {@link
-   * #GONE_GRACE} (then they get no more publishes, and no share group picks them); until then
-   * their copies go unconfirmed, so QoS 1/2 publishers are not acknowledged and resend, and
-   * nothing is acknowledged that the dead node's sessions miss while they have no home. Reads the
-   * filters held on the bus again when a node is alive that was not at the last sweep (one
-   * missing for a while, as in the nodes' view of a restarted Redis, comes back with its
-   * filters). Any thread.
+   * Forgets the filters of the nodes not in {@code alive} once gone for {@link #GONE_GRACE} (until then their copies go
+   * unconfirmed: nothing is acknowledged that a dead node's sessions miss while they have no home); reads the bus
+   * again when a node is alive that was not at the last sweep (its filters come back with it). Any thread.
    */
   public void sweep(Collection<String> alive) {
     if (filters.sweep(alive, time.millis(), GONE_GRACE.toMillis())) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A QoS 1 PUBACK waits for every node the publish went to to confirm it stored its subscribers'
  * copies; without the confirm in time (node stuck or dead, bus away) the publisher is disconnected
- * unacknowledged and its resent PUBLISH gets through.
+ * unacknowledged and its resent PUBLISH gets through. A node running again under its id confirms
+ * nothing for a while (the others may still route by its last run's filters).
  */
 class ClusterConfirmTest extends TwoNodeTest {
   private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
@@ -74,6 +75,18 @@ class ClusterConfirmTest extends TwoNodeTest {
     expectPublish(sub, "c1");
     resend("public/c/t", "c1");
     await().atMost(WAIT).until(() -> router(nodes.a).awaitingConfirms() == 0);
+  }
+
+  @Test
+  void aNodeRunningAgainUnderItsIdRoutesButDoesNotConfirmCopiesForItsFirstGrace() throws IOException {
+    RawClient sub = subscriberOnB("public/c/again");
+    // As if b had been killed and started again: a may still route by the filters of b's last run.
+    router(nodes.b).ranBefore();
+    publishUnconfirmed("public/c/again", "r1");
+    expectPublish(sub, "r1");
+
+    nodes.time.advance(ClusterMessageRouter.GONE_GRACE);
+    resend("public/c/again", "r1");
   }
 
   @Test
